@@ -1,0 +1,13 @@
+// CONTRACT STUB — owned by the "core-domain" helper; replace the body, keep the signatures.
+import type { Classification, Profile, Scenario } from './model';
+
+/** Spec 1. Throws only for an unknown module id (callers check first). */
+export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile): Classification {
+  void scenario; void moduleId; void errorType; void profile;
+  throw new Error('not implemented');
+}
+
+/** The effective profile: scenario setting, else the given default, else 'fusion'. */
+export function effectiveProfile(scenario: Scenario, fallback?: Profile): Profile {
+  return scenario.settings.profile ?? fallback ?? 'fusion';
+}
