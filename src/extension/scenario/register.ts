@@ -1,7 +1,33 @@
-// CONTRACT STUB — owned by the "extension-scenario" helper.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { classifyFailureCommand } from './classifyCommand';
+import { ScenarioCodeActionProvider } from './codeActions';
+import { ScenarioCodeLensProvider } from './codeLens';
+import { convertScenarioCommand } from './convertCommand';
+import { ScenarioDiagnostics } from './diagnostics';
+import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
+import { ScenarioHoverProvider } from './hoverProvider';
 
-/** Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files. */
+/**
+ * Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files.
+ * Everything is registered synchronously; the workspace lint runs in the background.
+ */
 export function registerScenarioFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
-  void context; void log;
+  const codeLens = new ScenarioCodeLensProvider();
+  context.subscriptions.push(
+    vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown) =>
+      classifyFailureCommand(log, uri, moduleId, errorType),
+    ),
+    vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(log, uri)),
+    vscode.languages.registerHoverProvider(SCENARIO_LANGUAGE_SELECTOR, new ScenarioHoverProvider()),
+    vscode.languages.registerCodeActionsProvider(
+      SCENARIO_LANGUAGE_SELECTOR,
+      new ScenarioCodeActionProvider(),
+      ScenarioCodeActionProvider.metadata,
+    ),
+    codeLens,
+    vscode.languages.registerCodeLensProvider(SCENARIO_LANGUAGE_SELECTOR, codeLens),
+  );
+  const diagnostics = new ScenarioDiagnostics(context.extensionUri, log);
+  context.subscriptions.push(diagnostics);
+  diagnostics.start();
 }

@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import type { TextEdit } from '../../core/edits';
+import type { Directive, LintCode } from '../../core/model';
+import { LINT_CODES } from '../../core/model';
+import { disableLineEdit, errorHandlerEdit } from '../../core/quickfix';
+import { diagnosticCode } from './diagnostics';
+import { isScenarioDocument } from './documentSelector';
+import { moduleAtOffset } from './modules';
+import { parsedDocument } from './parsed';
+
+/** Rules whose findings cannot be silenced by a comment (the file does not parse). */
+const NOT_SUPPRESSIBLE: ReadonlySet<string> = new Set(['yaml-syntax', 'json-syntax']);
+
+/** Quick fixes: add an error-handler route (four directives) and "disable for this line". */
+export class ScenarioCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  };
+
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
+    if (context.only && !vscode.CodeActionKind.QuickFix.intersects(context.only)) return [];
+    const ours = context.diagnostics.filter((d) => diagnosticCode(d) !== undefined);
+    if (ours.length === 0 || !isScenarioDocument(doc)) return [];
+    const parsed = parsedDocument(doc);
+    const actions: vscode.CodeAction[] = [];
+    for (const diag of ours) {
+      const code = diagnosticCode(diag);
+      if (code === undefined || !(LINT_CODES as readonly string[]).includes(code)) continue;
+      if (code === 'missing-error-handler') {
+        const module = moduleAtOffset(parsed, doc.offsetAt(diag.range.start));
+        if (module) {
+          const fixes: [Directive, string][] = [
+            ['break', vscode.l10n.t('Add error handler (Break with auto-retry)')],
+            ['resume', vscode.l10n.t('Add error handler (Resume)')],
+            ['ignore', vscode.l10n.t('Add error handler (Ignore)')],
+            ['rollback', vscode.l10n.t('Add error handler (Rollback)')],
+          ];
+          for (const [directive, title] of fixes) {
+            const edit = errorHandlerEdit(parsed, module.id, directive);
+            if (!edit) continue;
+            const action = this.action(doc, title, edit, diag);
+            action.isPreferred = directive === 'break';
+            actions.push(action);
+          }
+        }
+      }
+      if (!NOT_SUPPRESSIBLE.has(code)) {
+        const edit = disableLineEdit(parsed, diag.range.start.line, code as LintCode);
+        if (edit) actions.push(this.action(doc, vscode.l10n.t('Disable {0} for this line', code), edit, diag));
+      }
+    }
+    return actions;
+  }
+
+  private action(doc: vscode.TextDocument, title: string, edit: TextEdit, diag: vscode.Diagnostic): vscode.CodeAction {
+    const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+    action.diagnostics = [diag];
+    const we = new vscode.WorkspaceEdit();
+    we.replace(doc.uri, new vscode.Range(doc.positionAt(edit.start), doc.positionAt(edit.end)), edit.newText);
+    action.edit = we;
+    return action;
+  }
+}

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { effectiveProfile, outcomesByErrorType } from '../../core/classifier';
+import { walkModules } from '../../core/model';
+import { isScenarioDocument } from './documentSelector';
+import { CLASSIFY_COMMAND } from './hoverProvider';
+import { parsedDocument } from './parsed';
+import { groupsSummary } from './presentation';
+import { codeLensEnabled, defaultProfile, SETTINGS_SECTION } from './settings';
+
+/**
+ * "On failure: …" above each module that can fail on its own: every module of the flow and of
+ * router branches, but not routers (no action of their own) nor modules inside error-handler
+ * routes (a failure there is not classified by the spec's rules). Clicking runs Classify Failure
+ * for that module.
+ */
+export class ScenarioCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (
+      e.affectsConfiguration(`${SETTINGS_SECTION}.codeLens.enabled`) ||
+      e.affectsConfiguration(`${SETTINGS_SECTION}.profile`)
+    ) {
+      this.changed.fire();
+    }
+  });
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!codeLensEnabled(doc.uri) || !isScenarioDocument(doc)) return [];
+    const parsed = parsedDocument(doc);
+    const scenario = parsed.scenario;
+    if (!scenario) return [];
+    const profile = effectiveProfile(scenario, defaultProfile(doc.uri));
+    const lenses: vscode.CodeLens[] = [];
+    for (const m of walkModules(scenario.modules)) {
+      if (m.isRouter || m.handlerOf !== undefined) continue;
+      let summary: string;
+      try {
+        summary = groupsSummary(outcomesByErrorType(scenario, m.id, profile));
+      } catch {
+        continue; // e.g. a duplicate id the classifier refuses; the diagnostics say why
+      }
+      const start = doc.positionAt(m.span.start);
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(start, start), {
+          title: vscode.l10n.t('On failure: {0}', summary),
+          tooltip: vscode.l10n.t('Classify a failure of module {0} with an error type of your choice', m.id),
+          command: CLASSIFY_COMMAND,
+          arguments: [doc.uri, m.id],
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
