@@ -1,3 +1,4 @@
+import { minimatch } from 'minimatch';
 import * as vscode from 'vscode';
 import { isBlueprint } from '../../core/lint';
 import { scenarioGlobs } from './settings';
@@ -39,38 +40,9 @@ export function isScenarioDocument(doc: vscode.TextDocument): boolean {
   return false;
 }
 
-/** Whether a path (of a file on disk) is one the workspace scan covers. */
+/** Whether a file is one the workspace scan covers: inside a workspace folder and matching the globs. */
 export function matchesScenarioGlobs(uri: vscode.Uri): boolean {
-  if (isScenarioFileName(uri.path)) return true;
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (!folder) return false;
+  if (!vscode.workspace.getWorkspaceFolder(uri)) return false;
   const rel = vscode.workspace.asRelativePath(uri, false);
-  return scenarioGlobs(uri).some((g) => globToRegExp(g).test(rel));
-}
-
-/** Minimal glob → RegExp for `**`, `*`, `?` and `{a,b}` (the forms the setting documents). */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let inBrace = false;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      inBrace = true;
-      re += '(?:';
-    } else if (c === '}' && inBrace) {
-      inBrace = false;
-      re += ')';
-    } else if (c === ',' && inBrace) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'i');
+  return scenarioGlobs(uri).some((g) => minimatch(rel, g, { dot: true, nocase: true }));
 }
