@@ -1,10 +1,169 @@
-// CONTRACT STUB — owned by the "core-domain" helper; replace the body, keep the signatures.
-import type { Classification, Profile, Scenario } from './model';
+/*
+ * Classification of one failure (spec 1): a scenario, the id of the module that failed, an error
+ * type name → what happens to the run.
+ *
+ * Profile `fusion` (default; Adobe's tutorial "Understand incomplete executions"). First match wins:
+ *   1. The failing module is the first module (`modules[0]`, the trigger) → `stopped`, nothing is
+ *      stored (even when the trigger has an error-handler route).
+ *   2. An error-handler route applies → its directive decides: break → stored (with retry when
+ *      `autoComplete`, else without); resume / ignore / commit → `succeeded`; rollback → `failed`.
+ *   3. No handler; ConnectionError, RateLimitError, OutOfSpaceError, ModuleTimeoutError →
+ *      `incomplete-with-retry`.
+ *   4. No handler; DataError, InvalidConfigurationError, InvalidAccessTokenError, UnexpectedError,
+ *      MaxFileSizeExceededError, MaxResultsExceededError → `incomplete-without-retry`.
+ *   5. Anything else (also names the catalogue does not know) → `failed`.
+ *
+ * Profile `make` (Make Help Center: "Types of errors", "Automatic retry of incomplete executions",
+ * "Errors that don't create incomplete executions"). Decisions where the spec is terse:
+ *   1. AccountValidationError → `failed` on any module: Make raises it while the scenario
+ *      initialises, so no error-handler route can catch it and nothing is stored.
+ *   2. An error-handler route applies → its directive decides, exactly as fusion rule 2, on ANY
+ *      module including the first (Make: "with the Break error handler, Make stores the incomplete
+ *      execution even when the first module outputs an error"; the other directives work there too).
+ *   3. The first module, no handler → `stopped`, nothing is stored.
+ *   4. No handler; ConnectionError, RateLimitError, ModuleTimeoutError → `incomplete-with-retry`
+ *      (the only types Make retries automatically).
+ *   5. No handler; a platform limit or an interruption outside the operation phase
+ *      (OperationsLimitExceededError, DataSizeLimitExceededError, ScenarioTimeoutError,
+ *      ExecutionInterruptedError) → `failed` (Make: runs longer than the duration limit create no
+ *      incomplete execution).
+ *   6. No handler; any other type, including OutOfSpaceError, the data / configuration types and
+ *      names the catalogue does not know (a custom app's) → `incomplete-without-retry`.
+ *
+ * Both profiles: when the scenario setting `storeIncompleteExecutions` is false, any outcome that
+ * would store an incomplete execution becomes `failed` (the run ends with an error and is rolled
+ * back); the reason says so. `handler` stays the directive that decided (so a `break` with storage
+ * off reports handler `break`, outcome `failed`).
+ *
+ * Handler lookup (spec 2): the module's own error-handler routes, first whose `errors` filter
+ * contains the type (a null filter catches all); then the routes of each enclosing router
+ * (`routerPath`, innermost first). A router's handler covers every module below it.
+ */
+import { describeUnhandled, ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES, lookupErrorType, MAKE_AUTO_RETRY_TYPES, MAKE_NOT_STORED_TYPES } from './catalogue';
+import { findModule } from './model';
+import type { Classification, Directive, ErrorHandlerRoute, Outcome, Profile, Scenario, ScenarioModule } from './model';
+
+/** A handler route found by the lookup, and the module it is attached to. */
+export interface HandlerMatch {
+  readonly route: ErrorHandlerRoute;
+  /** The module the route is attached to (the failing module itself, or an enclosing router). */
+  readonly owner: ScenarioModule;
+}
+
+/** True when the route's `errors` filter lets the type through (null = all types). */
+export function routeCatches(route: ErrorHandlerRoute, errorType: string): boolean {
+  return route.errors === null || route.errors.includes(errorType);
+}
+
+/** Handler lookup of spec 2: own routes first, then enclosing routers innermost first. */
+export function findHandler(scenario: Scenario, module: ScenarioModule, errorType: string): HandlerMatch | undefined {
+  const own = module.onError.find((r) => routeCatches(r, errorType));
+  if (own) return { route: own, owner: module };
+  for (let i = module.routerPath.length - 1; i >= 0; i--) {
+    const router = findModule(scenario, module.routerPath[i]);
+    if (!router) continue;
+    const route = router.onError.find((r) => routeCatches(r, errorType));
+    if (route) return { route, owner: router };
+  }
+  return undefined;
+}
 
 /** Spec 1. Throws only for an unknown module id (callers check first). */
 export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile): Classification {
-  void scenario; void moduleId; void errorType; void profile;
-  throw new Error('not implemented');
+  const module = findModule(scenario, moduleId);
+  if (!module) {
+    throw new Error(`Module ${moduleId} does not exist in scenario "${scenario.name}".`);
+  }
+  const p = effectiveProfile(scenario, profile);
+  const isFirst = scenario.modules.length > 0 && scenario.modules[0].id === moduleId;
+  const match = findHandler(scenario, module, errorType);
+  const where = `module ${moduleId}${module.name ? ` (${module.name})` : ''}`;
+  const raised = `${errorType} raised in ${where}`;
+  const base = { moduleId, errorType, profile: p };
+
+  const make = (
+    rule: number,
+    outcome: Outcome,
+    handler: Directive | null,
+    sentence: string,
+    route?: ErrorHandlerRoute,
+  ): Classification => {
+    const stores = outcome === 'incomplete-with-retry' || outcome === 'incomplete-without-retry';
+    if (stores && !scenario.settings.storeIncompleteExecutions) {
+      return {
+        ...base,
+        outcome: 'failed',
+        storesIncompleteExecution: false,
+        autoRetry: false,
+        handler,
+        reason: `Profile ${p}, rule ${rule}: ${sentence.replace(/\.$/, '')} — but storing of incomplete executions is off for this scenario, so the run fails and is rolled back instead.`,
+        ...(route ? { route } : {}),
+      };
+    }
+    return {
+      ...base,
+      outcome,
+      storesIncompleteExecution: stores,
+      autoRetry: outcome === 'incomplete-with-retry',
+      handler,
+      reason: `Profile ${p}, rule ${rule}: ${sentence}`,
+      ...(route ? { route } : {}),
+    };
+  };
+
+  const byHandler = (rule: number, m: HandlerMatch): Classification => {
+    const d = m.route.directive;
+    const via =
+      m.owner.id === moduleId
+        ? `its error-handler route${m.route.errors ? ` (filter ${m.route.errors.join(', ')})` : ''}`
+        : `the error-handler route of enclosing router ${m.owner.id}${m.route.errors ? ` (filter ${m.route.errors.join(', ')})` : ''}`;
+    switch (d) {
+      case 'break':
+        return m.route.autoComplete
+          ? make(rule, 'incomplete-with-retry', d, `${raised} is caught by ${via}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`, m.route)
+          : make(rule, 'incomplete-without-retry', d, `${raised} is caught by ${via}, whose Break directive stores an incomplete execution without automatic completion.`, m.route);
+      case 'resume':
+        return make(rule, 'succeeded', d, `${raised} is caught by ${via}, whose Resume directive substitutes the module's output and the run continues.`, m.route);
+      case 'ignore':
+        return make(rule, 'succeeded', d, `${raised} is caught by ${via}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`, m.route);
+      case 'commit':
+        return make(rule, 'succeeded', d, `${raised} is caught by ${via}, whose Commit directive stops the run at once and marks it successful.`, m.route);
+      case 'rollback':
+        return make(rule, 'failed', d, `${raised} is caught by ${via}, whose Rollback directive stops the run, rolls it back and marks it as an error.`, m.route);
+    }
+  };
+
+  if (p === 'fusion') {
+    if (isFirst) {
+      return make(1, 'stopped', null, `${raised}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`);
+    }
+    if (match) return byHandler(2, match);
+    if (FUSION_AUTO_RETRY_TYPES.includes(errorType)) {
+      return make(3, 'incomplete-with-retry', null, `${raised} with no error-handler route stores an incomplete execution with automatic retry.`);
+    }
+    if (FUSION_STORED_TYPES.includes(errorType)) {
+      return make(4, 'incomplete-without-retry', null, `${raised} with no error-handler route stores an incomplete execution without automatic retry.`);
+    }
+    const known = lookupErrorType(errorType) !== undefined;
+    return make(5, 'failed', null, `${raised} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`);
+  }
+
+  // make profile
+  const info = lookupErrorType(errorType);
+  if (info?.uncatchableInMake) {
+    return make(1, 'failed', null, `${raised} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`);
+  }
+  if (match) return byHandler(2, match);
+  if (isFirst) {
+    return make(3, 'stopped', null, `${raised}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`);
+  }
+  if (MAKE_AUTO_RETRY_TYPES.includes(errorType)) {
+    return make(4, 'incomplete-with-retry', null, `${raised} with no error-handler route stores an incomplete execution with automatic retry.`);
+  }
+  if (MAKE_NOT_STORED_TYPES.includes(errorType)) {
+    return make(5, 'failed', null, `${raised} is a platform limit or interruption that creates no incomplete execution, so the run fails.`);
+  }
+  return make(6, 'incomplete-without-retry', null, `${raised} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`);
 }
 
 /** The effective profile: scenario setting, else the given default, else 'fusion'. */
@@ -18,12 +177,81 @@ export interface OutcomeGroup {
   readonly errorTypes: readonly string[];
 }
 
+const GROUP_ORDER: readonly Outcome[] = ['stopped', 'incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed'];
+
 /**
  * For a module, what each catalogue error type would do if it failed there, grouped by outcome
  * (in the order stopped, incomplete-with-retry, incomplete-without-retry, succeeded, failed).
- * Used by lint messages, hovers and CodeLens.
+ * Used by lint messages, hovers and CodeLens. Outcomes no type leads to are left out.
+ * Throws for an unknown module id (like `classify`).
  */
 export function outcomesByErrorType(scenario: Scenario, moduleId: number, profile?: Profile): OutcomeGroup[] {
-  void scenario; void moduleId; void profile;
-  throw new Error('not implemented');
+  const byOutcome = new Map<Outcome, string[]>();
+  for (const info of ERROR_TYPES) {
+    const c = classify(scenario, moduleId, info.name, profile);
+    const list = byOutcome.get(c.outcome) ?? [];
+    list.push(info.name);
+    byOutcome.set(c.outcome, list);
+  }
+  return GROUP_ORDER.filter((o) => byOutcome.has(o)).map((o) => ({ outcome: o, errorTypes: byOutcome.get(o) ?? [] }));
+}
+
+/** What an error type the catalogue does not know (a custom app's) would do at the module. */
+export function unknownTypeOutcome(scenario: Scenario, moduleId: number, profile?: Profile): Outcome {
+  return classify(scenario, moduleId, UNKNOWN_TYPE_PROBE, profile).outcome;
+}
+/** A name no catalogue or app uses; only for probing the "any other type" rule. */
+const UNKNOWN_TYPE_PROBE = '\u0000UnknownErrorType';
+
+function types(n: number): string {
+  return n === 1 ? '1 type' : `${n} types`;
+}
+
+/**
+ * A short phrase for CodeLens / hovers, e.g.
+ * "On failure: 4 types retry automatically · 6 stored without retry · others fail the run".
+ * The `failed` group is phrased as "others" when other groups exist (unknown types land there in
+ * fusion); a single group covering everything is phrased as "every error …".
+ */
+export function summarizeOutcomes(groups: readonly OutcomeGroup[]): string {
+  const nonEmpty = groups.filter((g) => g.errorTypes.length > 0);
+  if (nonEmpty.length === 0) return 'On failure: nothing known';
+  if (nonEmpty.length === 1) {
+    const only: Record<Outcome, string> = {
+      stopped: 'the run stops at once, nothing is stored',
+      'incomplete-with-retry': 'every error is stored and retried automatically',
+      'incomplete-without-retry': 'every error is stored without retry',
+      succeeded: 'every error is handled and the run goes on',
+      failed: 'every error fails the run',
+    };
+    return `On failure: ${only[nonEmpty[0].outcome]}`;
+  }
+  const parts = nonEmpty.map((g) => {
+    const n = g.errorTypes.length;
+    switch (g.outcome) {
+      case 'stopped':
+        return `${types(n)} stop the run`;
+      case 'incomplete-with-retry':
+        return `${types(n)} ${n === 1 ? 'retries' : 'retry'} automatically`;
+      case 'incomplete-without-retry':
+        return `${n} stored without retry`;
+      case 'succeeded':
+        return `${n} handled`;
+      case 'failed':
+        return g === nonEmpty[nonEmpty.length - 1] ? 'others fail the run' : `${n} fail the run`;
+    }
+  });
+  return `On failure: ${parts.join(' · ')}`;
+}
+
+/** Plain-words description of an outcome (for summaries and hovers). */
+export function describeOutcome(outcome: Outcome): string {
+  switch (outcome) {
+    case 'stopped':
+      return 'the run stops, nothing is stored';
+    case 'succeeded':
+      return 'handled, the run goes on';
+    default:
+      return describeUnhandled(outcome);
+  }
 }
