@@ -1,0 +1,102 @@
+// A writer killed with SIGKILL in the middle of saving never leaves a truncated or mixed file, and
+// its abandoned lock does not block the next writer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fork, type ChildProcess } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadExecutions, serializeExecutions, updateExecutions } from '../../src/core/store';
+import { crashDoc } from './helpers/storeWorker';
+
+const WORKER_SCRIPT = path.join(__dirname, 'helpers', 'storeWorker.js');
+const RECORDS = 4000; // ~1.8 MB per save: a save takes long enough to be hit mid-write
+const ROUNDS = 20;
+
+interface Progress {
+  written: number;
+  firstWriteMs?: number;
+}
+
+/** Starts a crash-mode writer; resolves once it has written `writes` generations. */
+function startWriter(file: string, writes: number): Promise<{ child: ChildProcess; progress: Progress }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER_SCRIPT, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const progress: Progress = { written: -1 };
+    let count = 0;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('message', (m: { written?: number; firstWriteMs?: number; error?: string }) => {
+      if (m.error) reject(new Error(m.error));
+      if (typeof m.written === 'number') {
+        progress.written = m.written;
+        if (m.firstWriteMs !== undefined) progress.firstWriteMs = m.firstWriteMs;
+        if (++count === writes) resolve({ child, progress });
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (count < writes) reject(new Error(`writer exited early (${code ?? signal}): ${stderr}`));
+    });
+    child.send({ mode: 'crash', file, records: RECORDS });
+  });
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document, never a broken one`, { timeout: 300_000 }, async () => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-crash-'));
+  const file = path.join(dir, 'incomplete-executions.json');
+  try {
+    await fsp.writeFile(file, serializeExecutions(crashDoc(0, RECORDS)));
+    let lastSeen = 0;
+    let roundsKilledHoldingLock = 0;
+    let roundsKilledMidWrite = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const started = Date.now();
+      // Wait for one completed save (this proves the previous round's lock did not block us),
+      // then kill at a varying moment during the following saves.
+      const { child, progress } = await startWriter(file, 1);
+      assert.ok(
+        progress.firstWriteMs !== undefined && progress.firstWriteMs < 8000,
+        `round ${round}: the next writer got the lock in ${progress.firstWriteMs} ms (an abandoned lock must not block it)`,
+      );
+      await delay(5 + ((round * 37) % 120));
+      await killed(child);
+
+      const entries = await fsp.readdir(dir);
+      if (entries.includes('incomplete-executions.json.lock')) roundsKilledHoldingLock++;
+      if (entries.some((e) => e !== 'incomplete-executions.json' && !e.includes('.lock'))) roundsKilledMidWrite++;
+      const text = await fsp.readFile(file, 'utf8');
+      const { doc } = await loadExecutions(file); // parses and validates
+      const generation = doc.generation;
+      assert.equal(typeof generation, 'number');
+      const n = generation as number;
+      assert.ok(n >= lastSeen && n >= progress.written, `round ${round}: generation ${n} never goes backwards`);
+      // Byte-for-byte one complete generation: not truncated, not a mix of two saves.
+      assert.equal(text, serializeExecutions(crashDoc(n, RECORDS)), `round ${round}: the file is exactly generation ${n}`);
+      lastSeen = n;
+      assert.ok(Date.now() - started < 60_000);
+    }
+    assert.ok(lastSeen >= ROUNDS, 'every round saved at least once');
+    console.log(`killed holding the lock: ${roundsKilledHoldingLock}/${ROUNDS}; killed with a temp file written: ${roundsKilledMidWrite}/${ROUNDS}`);
+    // The test must really hit writers inside their critical section.
+    assert.ok(roundsKilledHoldingLock > 0, 'some kills hit a writer holding the lock');
+
+    // One more ordinary save cleans up: no lock, no owner record, no abandoned temp file is left.
+    const { child } = await startWriter(file, 1);
+    await killed(child);
+    await updateExecutions(file, (doc) => ({ doc, result: undefined }));
+    const rest = (await fsp.readdir(dir)).filter((e) => e !== 'incomplete-executions.json');
+    assert.deepEqual(rest.filter((e) => !e.endsWith('.lock') && !e.endsWith('.lock-owner')), [], 'abandoned temp files are removed');
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+});
