@@ -1,6 +1,42 @@
-// CONTRACT STUB — owned by the "core-domain" helper; replace the bodies, keep the signatures.
-// Pure operations over an ExecutionsFile: they return a new document and never touch the disk.
-import type { Clock, ExecutionsFile, IncompleteExecution, Profile, Scenario } from './model';
+/*
+ * Pure operations over an ExecutionsFile (spec 4): they return a new document and never touch the
+ * disk, never mutate their input, and keep every field of a record they do not know.
+ * Every change appends to `history` and sets `updated`.
+ *
+ * Retry (decisions where the spec is silent are marked •):
+ * - The stored bundle is replayed from the failed module against the *current* scenario (via the
+ *   resolver), with the scenario's `simulation.faults` as the fault model. Retry number =
+ *   attempts so far + 1; a fault with `recoverAfter: n` fails while the retry number is < n.
+ *   The bundle number of the record (`bundleNumber`, else `bundle.bundle`) selects faults that
+ *   have a `bundles` list; a record without one only meets faults that apply to all bundles.
+ * - Success at the failed module → the rest of that branch runs (the rest of the list the module
+ *   sits in, routers expanded: their routes run in order). A later fault can fail it again.
+ * • A retry stops at its first failure that is not absorbed by a handler (Resume continues,
+ *   Ignore / Commit end the replay successfully).
+ * - Success → `resolved` (attempts unchanged; they count failed attempts).
+ * - Failure → attempts + 1; the failure is classified again; the record moves to the failing
+ *   module and error; status `pending` with `nextRetryAt` from the schedule while automatic
+ *   attempts remain, else `unresolved` (`nextRetryAt` null).
+ * • A failure whose new classification stores nothing (failed / stopped / rollback, or storage now
+ *   off) keeps the record as `unresolved` without automatic retry: it waits for a person.
+ * • The attempt counter belongs to the execution: when it moves to another module the schedule
+ *   continues from the number of attempts already made.
+ * - Scenario or module not found → result 'failed' with a message; the record only gains a
+ *   history entry (and `updated`).
+ * • Resolved records are 'skipped' by retry / resolve; `in-progress` records are 'skipped' by retry.
+ *
+ * Run due retries:
+ * • Every `pending` record with `nextRetryAt` ≤ now is due. They run in schedule order (earliest
+ *   `nextRetryAt` first, then `created`, then id), as attempts made at `now`, at most 3 per
+ *   scenario (keyed by `scenarioFile`, else `scenario`) per call — "3 at once" is read as one batch
+ *   per call. The rest stay due and are reported 'skipped' ("deferred"); the next call picks them up.
+ */
+import { effectiveProfile } from './classifier';
+import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution, Profile, Scenario } from './model';
+import { findModule, systemClock } from './model';
+import { maxAttempts, nextRetryAt, retryPolicyFor } from './schedule';
+import type { FlowContext, FlowFailure } from './simulator';
+import { locateModule, runList } from './simulator';
 
 /** Finds the current scenario for an execution (by scenarioFile, else by name); undefined = not found. */
 export type ScenarioResolver = (execution: IncompleteExecution) => Scenario | undefined;
@@ -19,25 +55,209 @@ export interface OperationOutput {
 
 export interface RetryOptions { readonly clock?: Clock; readonly profile?: Profile; readonly automatic?: boolean }
 
-export function retryExecutions(doc: ExecutionsFile, ids: readonly string[], resolve: ScenarioResolver, options?: RetryOptions): OperationOutput {
-  void doc; void ids; void resolve; void options;
-  throw new Error('not implemented');
+/** Most retries run per scenario by one `runDueRetries` call. */
+export const MAX_RETRIES_PER_SCENARIO_AT_ONCE = 3;
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+function withHistory(rec: IncompleteExecution, entry: HistoryEntry, changes: Partial<IncompleteExecution> = {}): IncompleteExecution {
+  return { ...rec, ...changes, updated: entry.at, history: [...(Array.isArray(rec.history) ? rec.history : []), entry] };
+}
+
+/** The bundle number the record was stored for, if it says so. */
+export function bundleNumberOf(rec: IncompleteExecution): number | null {
+  const n = rec['bundleNumber'];
+  if (typeof n === 'number' && Number.isInteger(n)) return n;
+  const b = rec.bundle;
+  if (b !== null && typeof b === 'object' && !Array.isArray(b)) {
+    const inner = (b as Record<string, unknown>)['bundle'];
+    if (typeof inner === 'number' && Number.isInteger(inner)) return inner;
+  }
+  return null;
+}
+
+function scenarioLabel(rec: IncompleteExecution): string {
+  return `"${rec.scenario}"${rec.scenarioFile ? ` (${rec.scenarioFile})` : ''}`;
+}
+
+/** One retry of one record at `now`. Returns the new record and the result. */
+function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date, options: RetryOptions): { rec: IncompleteExecution; result: OperationResult } {
+  const at = now.toISOString();
+  const action = options.automatic ? 'auto-retry' : 'retry';
+  const fail = (message: string): { rec: IncompleteExecution; result: OperationResult } => ({
+    rec: withHistory(rec, { at, action, result: 'failed', error: rec.error?.type, message }),
+    result: { id: rec.id, result: 'failed', message },
+  });
+
+  const scenario = resolve(rec);
+  if (!scenario) return fail(`Cannot retry ${rec.id}: scenario ${scenarioLabel(rec)} was not found.`);
+  const where = locateModule(scenario, rec.moduleId);
+  if (!where || !findModule(scenario, rec.moduleId)) {
+    return fail(`Cannot retry ${rec.id}: module ${rec.moduleId} no longer exists in scenario ${scenarioLabel(rec)}.`);
+  }
+
+  const retryNumber = rec.attempts + 1;
+  let failure: FlowFailure | undefined;
+  const ctx: FlowContext = {
+    scenario,
+    profile: effectiveProfile(scenario, options.profile),
+    bundle: bundleNumberOf(rec),
+    retryNumber,
+    steps: [],
+    hooks: {
+      onStored: (f) => {
+        failure ??= f;
+        return 'run-ended';
+      },
+      onRunFailure: (f) => {
+        failure ??= f;
+      },
+      onDropped: () => undefined,
+      onCommit: () => undefined,
+      onResumed: () => undefined,
+    },
+  };
+  runList(where.list, where.index, ctx);
+
+  if (!failure) {
+    const message = `Retry ${retryNumber} of ${rec.id} succeeded: the execution is resolved.`;
+    return {
+      rec: withHistory(rec, { at, action, result: 'succeeded' }, { status: 'resolved', nextRetryAt: null }),
+      result: { id: rec.id, result: 'resolved', message },
+    };
+  }
+
+  const { module, fault, classification: c } = failure;
+  const attempts = rec.attempts + 1;
+  const policy = retryPolicyFor(c);
+  const max = maxAttempts(policy);
+  const next = c.autoRetry ? nextRetryAt(policy, attempts, now) : null;
+  const status = next ? 'pending' : 'unresolved';
+  const sameError = module.id === rec.moduleId && fault.error === rec.error?.type;
+  const error = { ...(sameError ? rec.error : {}), type: fault.error, message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`) };
+  const moved = module.id !== rec.moduleId ? ` (the execution moves to module ${module.id})` : '';
+  let tail: string;
+  if (next) tail = `next automatic retry at ${next.toISOString()} (${attempts} of ${max} attempts made).`;
+  else if (c.autoRetry) tail = `automatic attempts exhausted (${attempts} of ${max}); the execution is unresolved.`;
+  else if (c.storesIncompleteExecution) tail = 'no automatic retry; the execution is unresolved.';
+  else tail = `${c.reason} The execution stays unresolved.`;
+  const message = `Retry ${retryNumber} of ${rec.id} failed at module ${module.id} with ${fault.error}${moved}: ${tail}`;
+  return {
+    rec: withHistory(
+      rec,
+      { at, action, result: 'failed', error: fault.error, ...(module.id !== rec.moduleId ? { moduleId: module.id } : {}) },
+      {
+        moduleId: module.id,
+        moduleName: module.name ?? module.app,
+        error,
+        attempts,
+        maxAttempts: max,
+        autoRetry: c.autoRetry,
+        status,
+        nextRetryAt: next ? next.toISOString() : null,
+      },
+    ),
+    result: { id: rec.id, result: 'failed', message },
+  };
+}
+
+export function retryExecutions(doc: ExecutionsFile, ids: readonly string[], resolve: ScenarioResolver, options: RetryOptions = {}): OperationOutput {
+  const now = (options.clock ?? systemClock)();
+  const executions = [...doc.executions];
+  const results: OperationResult[] = [];
+  for (const id of unique(ids)) {
+    const i = executions.findIndex((e) => e.id === id);
+    if (i < 0) {
+      results.push({ id, result: 'not-found', message: `No incomplete execution with id ${id}.` });
+      continue;
+    }
+    const rec = executions[i];
+    if (rec.status === 'resolved') {
+      results.push({ id, result: 'skipped', message: `${id} is already resolved.` });
+      continue;
+    }
+    if (rec.status === 'in-progress') {
+      results.push({ id, result: 'skipped', message: `${id} is in progress.` });
+      continue;
+    }
+    const out = retryOne(rec, resolve, now, options);
+    executions[i] = out.rec;
+    results.push(out.result);
+  }
+  return { doc: { ...doc, executions }, results };
 }
 
 export function resolveExecutions(doc: ExecutionsFile, ids: readonly string[], note: string | undefined, clock?: Clock): OperationOutput {
-  void doc; void ids; void note; void clock;
-  throw new Error('not implemented');
+  const at = (clock ?? systemClock)().toISOString();
+  const executions = [...doc.executions];
+  const results: OperationResult[] = [];
+  const trimmed = note?.trim();
+  for (const id of unique(ids)) {
+    const i = executions.findIndex((e) => e.id === id);
+    if (i < 0) {
+      results.push({ id, result: 'not-found', message: `No incomplete execution with id ${id}.` });
+      continue;
+    }
+    const rec = executions[i];
+    if (rec.status === 'resolved') {
+      results.push({ id, result: 'skipped', message: `${id} is already resolved.` });
+      continue;
+    }
+    executions[i] = withHistory(rec, { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) }, { status: 'resolved', nextRetryAt: null });
+    results.push({ id, result: 'resolved', message: `${id} marked resolved${trimmed ? ` (${trimmed})` : ''}.` });
+  }
+  return { doc: { ...doc, executions }, results };
 }
 
 export function deleteExecutions(doc: ExecutionsFile, ids: readonly string[]): OperationOutput {
-  void doc; void ids;
-  throw new Error('not implemented');
+  const wanted = new Set(ids);
+  const present = new Set(doc.executions.map((e) => e.id));
+  const results: OperationResult[] = unique(ids).map((id) =>
+    present.has(id) ? { id, result: 'deleted', message: `${id} deleted.` } : { id, result: 'not-found', message: `No incomplete execution with id ${id}.` },
+  );
+  return { doc: { ...doc, executions: doc.executions.filter((e) => !wanted.has(e.id)) }, results };
+}
+
+function dueTime(rec: IncompleteExecution): number | null {
+  if (rec.status !== 'pending' || typeof rec.nextRetryAt !== 'string') return null;
+  const t = Date.parse(rec.nextRetryAt);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** Records due at `now`, in schedule order. */
+export function dueExecutions(doc: ExecutionsFile, now: Date): IncompleteExecution[] {
+  return doc.executions
+    .filter((e) => {
+      const t = dueTime(e);
+      return t !== null && t <= now.getTime();
+    })
+    .sort((a, b) => (dueTime(a) ?? 0) - (dueTime(b) ?? 0) || String(a.created).localeCompare(String(b.created)) || a.id.localeCompare(b.id));
 }
 
 /** Performs every automatic retry due at `now`, in schedule order, at most 3 per scenario at once. */
 export function runDueRetries(doc: ExecutionsFile, resolve: ScenarioResolver, now: Date, profile?: Profile): OperationOutput {
-  void doc; void resolve; void now; void profile;
-  throw new Error('not implemented');
+  const perScenario = new Map<string, number>();
+  let current = doc;
+  const results: OperationResult[] = [];
+  for (const rec of dueExecutions(doc, now)) {
+    const key = rec.scenarioFile ?? rec.scenario;
+    const done = perScenario.get(key) ?? 0;
+    if (done >= MAX_RETRIES_PER_SCENARIO_AT_ONCE) {
+      results.push({
+        id: rec.id,
+        result: 'skipped',
+        message: `${rec.id} deferred: at most ${MAX_RETRIES_PER_SCENARIO_AT_ONCE} retries per scenario run at once; it stays due.`,
+      });
+      continue;
+    }
+    perScenario.set(key, done + 1);
+    const out = retryExecutions(current, [rec.id], resolve, { clock: () => now, automatic: true, ...(profile ? { profile } : {}) });
+    current = out.doc;
+    results.push(...out.results);
+  }
+  return { doc: current, results };
 }
 
 export function appendExecutions(doc: ExecutionsFile, executions: readonly IncompleteExecution[]): ExecutionsFile {
