@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { effectiveProfile, outcomesByErrorType } from '../../core/classifier';
+import { effectiveProfile, outcomesByErrorType, summarizeOutcomes } from '../../core/classifier';
 import { walkModules } from '../../core/model';
 import { isScenarioDocument } from './documentSelector';
 import { CLASSIFY_COMMAND } from './hoverProvider';
 import { parsedDocument } from './parsed';
-import { groupsSummary } from './presentation';
 import { codeLensEnabled, defaultProfile, SETTINGS_SECTION } from './settings';
 
 /**
@@ -36,14 +35,14 @@ export class ScenarioCodeLensProvider implements vscode.CodeLensProvider, vscode
       if (m.isRouter || m.handlerOf !== undefined) continue;
       let summary: string;
       try {
-        summary = groupsSummary(outcomesByErrorType(scenario, m.id, profile));
+        summary = summarizeOutcomes(outcomesByErrorType(scenario, m.id, profile));
       } catch {
         continue; // e.g. a duplicate id the classifier refuses; the diagnostics say why
       }
       const start = doc.positionAt(m.span.start);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(start, start), {
-          title: vscode.l10n.t('On failure: {0}', summary),
+          title: summary, // the core's phrase ("On failure: …"), shared with the CLI
           tooltip: vscode.l10n.t('Classify a failure of module {0} with an error type of your choice', m.id),
           command: CLASSIFY_COMMAND,
           arguments: [doc.uri, m.id],

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
+import { DOCS } from '../../core/catalogue';
 import type { OutcomeGroup } from '../../core/classifier';
 import type { Directive, Outcome, Profile, ScenarioSettings } from '../../core/model';
 
 /** Words shown to the user for core values. Presentation only: every decision comes from src/core. */
 
-export const DIRECTIVES_DOCS_URL =
-  'https://experienceleague.adobe.com/en/docs/workfront-fusion/using/references/errors/directives-for-error-handling';
+export const DIRECTIVES_DOCS_URL = DOCS.fusionDirectives;
 export const SETTINGS_DOCS_URL =
   'https://experienceleague.adobe.com/en/docs/workfront/using/adobe-workfront-fusion/scenarios-in-fusion/scenario-settings-panel';
 
@@ -21,22 +21,6 @@ export function outcomeLabel(o: Outcome): string {
       return vscode.l10n.t('the run fails and is rolled back');
     case 'succeeded':
       return vscode.l10n.t('handled, the run succeeds');
-  }
-}
-
-/** Short form for CodeLens titles. */
-export function outcomeShort(o: Outcome): string {
-  switch (o) {
-    case 'stopped':
-      return vscode.l10n.t('run stops');
-    case 'incomplete-with-retry':
-      return vscode.l10n.t('stored + auto-retry');
-    case 'incomplete-without-retry':
-      return vscode.l10n.t('stored, manual');
-    case 'failed':
-      return vscode.l10n.t('fails');
-    case 'succeeded':
-      return vscode.l10n.t('handled');
   }
 }
 
@@ -98,10 +82,4 @@ export function groupsMarkdown(groups: readonly OutcomeGroup[]): string {
     .filter((g) => g.errorTypes.length > 0)
     .map((g) => `- **${outcomeLabel(g.outcome)}**: ${g.errorTypes.map((t) => `\`${t}\``).join(', ')}`)
     .join('\n');
-}
-
-/** One line for a CodeLens: "stored + auto-retry (4) · stored, manual (6) · fails (3)". */
-export function groupsSummary(groups: readonly OutcomeGroup[]): string {
-  const parts = groups.filter((g) => g.errorTypes.length > 0).map((g) => `${outcomeShort(g.outcome)} (${g.errorTypes.length})`);
-  return parts.join(' · ');
 }
