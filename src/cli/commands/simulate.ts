@@ -1,0 +1,112 @@
+import * as path from 'node:path';
+import type { Classification } from '../../core/model';
+import { appendExecutions } from '../../core/operations';
+import { simulate, type SimulationReport } from '../../core/simulator';
+import { updateExecutions } from '../../core/store';
+import { toWorkspaceRelative } from '../../core/workspace';
+import {
+  EXECUTIONS_OPTIONS,
+  HELP_OPTIONS,
+  JSON_OPTION,
+  PROFILE_OPTION,
+  boolOpt,
+  onePositional,
+  profileOpt,
+  type Command,
+} from '../args';
+import { EXIT_OK } from '../errors';
+import { executionsTarget, loadUsableScenario, storeError } from '../files';
+
+/** A classification without the source-span details of its handler route. */
+export function classificationJson(c: Classification): Record<string, unknown> {
+  return {
+    moduleId: c.moduleId,
+    errorType: c.errorType,
+    outcome: c.outcome,
+    storesIncompleteExecution: c.storesIncompleteExecution,
+    autoRetry: c.autoRetry,
+    handler: c.handler,
+    reason: c.reason,
+  };
+}
+
+function reportJson(report: SimulationReport): Record<string, unknown> {
+  return {
+    scenario: report.scenario,
+    profile: report.profile,
+    runResult: report.runResult,
+    bundles: report.bundles.map((b) => ({
+      bundle: b.bundle,
+      result: b.result,
+      stored: b.stored,
+      steps: b.steps.map((s) => ({
+        moduleId: s.moduleId,
+        status: s.status,
+        ...(s.classification ? { classification: classificationJson(s.classification) } : {}),
+      })),
+    })),
+    summary: report.summary,
+    executions: report.executions,
+  };
+}
+
+export const simulateCommand: Command = {
+  name: 'simulate',
+  summary: "Run the scenario's simulation (bundles, injected faults) and store the incomplete executions it produces.",
+  usage: 'simulate <scenario> [--json] [--dry-run] [--executions FILE] [--workspace DIR] [--profile fusion|make]',
+  details: [
+    'The scenario\'s `simulation:` block says how many bundles to feed and which modules fail.',
+    'Stored executions are appended to the executions file (created when missing).',
+    '',
+    'Exit codes: 0 the simulation ran (whatever its outcome); 2 usage mistake, unreadable file,',
+    '            or a scenario with a structural error.',
+  ].join('\n'),
+  options: {
+    ...JSON_OPTION,
+    'dry-run': { type: 'boolean', short: 'n', description: 'Report what would be stored, write nothing.' },
+    ...EXECUTIONS_OPTIONS,
+    ...PROFILE_OPTION,
+    ...HELP_OPTIONS,
+  },
+  async run(ctx) {
+    const file = onePositional(ctx, 'the scenario file');
+    const profile = profileOpt(ctx);
+    const target = executionsTarget(ctx);
+    const dryRun = boolOpt(ctx.values, 'dry-run');
+    const { scenario, shown } = loadUsableScenario(file, ctx.cwd, profile);
+    const scenarioFile = toWorkspaceRelative(target.workspace, path.resolve(ctx.cwd, file));
+    const report = simulate(scenario, { scenarioFile, ...(profile ? { profile } : {}) });
+
+    const toStore = report.executions;
+    if (toStore.length > 0 && !dryRun) {
+      try {
+        await updateExecutions(target.file, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), { create: true });
+      } catch (e) {
+        storeError(e, target, ctx.cwd);
+      }
+    }
+
+    const outside = scenarioFile.startsWith('../') || path.isAbsolute(scenarioFile);
+    if (boolOpt(ctx.values, 'json')) {
+      const json = {
+        ...reportJson(report),
+        file: shown,
+        executionsFile: target.shown,
+        stored: dryRun ? 0 : toStore.length,
+        dryRun,
+      };
+      ctx.out(JSON.stringify(json, null, 2) + '\n');
+    } else {
+      const lines = [`${shown}: simulated "${report.scenario}" (profile ${report.profile}) — run result: ${report.runResult}`];
+      for (const l of report.summary) lines.push(`  ${l}`);
+      if (toStore.length === 0) lines.push('No incomplete executions stored.');
+      else if (dryRun) lines.push(`Would store ${toStore.length} incomplete execution(s) in ${target.shown} (--dry-run: nothing written).`);
+      else lines.push(`Stored ${toStore.length} incomplete execution(s) in ${target.shown}: ${toStore.map((x) => x.id).join(', ')}`);
+      ctx.out(lines.join('\n') + '\n');
+    }
+    if (outside && toStore.length > 0 && !dryRun) {
+      ctx.err(`note: ${shown} is outside the workspace ${target.workspace}; retries will look the scenario up by name (use --workspace).\n`);
+    }
+    return EXIT_OK;
+  },
+};

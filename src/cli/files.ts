@@ -1,0 +1,208 @@
+/** Reading user files with clear one-line errors, loading scenarios for classify/simulate/convert. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lintScenario, type ParsedScenario } from '../core/lint';
+import type { Finding, Profile, Scenario } from '../core/model';
+import { DEFAULT_EXECUTIONS_PATH, STRUCTURAL_CODES } from '../core/model';
+import { ExecutionsFileError } from '../core/store';
+import { CliError } from './errors';
+import { stringOpt, type CommandContext } from './args';
+
+/** Refuse to read anything bigger: scenario and executions files are small. */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** How a path is shown: relative to the current directory when inside it, else absolute. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+}
+
+function errnoCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const c = (e as { code: unknown }).code;
+    return typeof c === 'string' ? c : undefined;
+  }
+  return undefined;
+}
+
+/** A one-line description of a file system error code. */
+export function describeFsError(e: unknown): string {
+  switch (errnoCode(e)) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory, expected a file';
+    case 'ENOTDIR':
+      return 'a parent of this path is not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'ELOCKED':
+      return 'locked by another process; try again in a moment';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    default: {
+      const code = errnoCode(e);
+      return code ? `cannot access (${code})` : 'cannot access';
+    }
+  }
+}
+
+/**
+ * Reads a text file as an editor would (UTF-8, byte-order mark dropped). Throws a CliError naming
+ * the file for anything that is not a readable text file: missing, a directory, unreadable,
+ * binary (NUL bytes), not UTF-8, huge.
+ */
+export function readTextFile(file: string, cwd: string): string {
+  const shown = displayPath(file, cwd);
+  const abs = path.resolve(cwd, file);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch (e) {
+    throw new CliError(`${shown}: ${describeFsError(e)}`);
+  }
+  if (stat.isDirectory()) throw new CliError(`${shown}: is a directory, expected a file`);
+  if (!stat.isFile()) throw new CliError(`${shown}: not a regular file`);
+  if (stat.size > MAX_INPUT_BYTES) throw new CliError(`${shown}: too large (${stat.size} bytes; the limit is ${MAX_INPUT_BYTES})`);
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(abs);
+  } catch (e) {
+    throw new CliError(`${shown}: ${describeFsError(e)}`);
+  }
+  if (buf.subarray(0, 8192).includes(0)) throw new CliError(`${shown}: binary file (it contains NUL bytes), expected a text file`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new CliError(`${shown}: not UTF-8 text`);
+  }
+}
+
+/** `file:line:col: message (code)`, 1-based. */
+export function formatFinding(file: string, f: Finding): string {
+  return `${file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${oneLine(f.message)} (${f.code})`;
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end;
+}
+
+export interface UsableScenario {
+  readonly scenario: Scenario;
+  readonly parsed: ParsedScenario;
+  readonly text: string;
+  /** The path as shown to the user. */
+  readonly shown: string;
+}
+
+/**
+ * Reads and lints a scenario for classify / simulate / convert. A structural finding (spec 5) or a
+ * text that gives no scenario at all is a CliError naming the first problem and its line.
+ */
+export function loadUsableScenario(file: string, cwd: string, profile?: Profile): UsableScenario {
+  const shown = displayPath(file, cwd);
+  const text = readTextFile(file, cwd);
+  const parsed = lintScenario(path.resolve(cwd, file), text, profile ? { profile } : {});
+  const structural = parsed.findings.filter((f) => STRUCTURAL_CODES.has(f.code)).sort(compareFindings);
+  if (structural.length > 0) {
+    const more = structural.length > 1 ? ` [+${structural.length - 1} more; run 'fusion-executions lint ${shown}']` : '';
+    throw new CliError(`${formatFinding(shown, structural[0])}${more}`);
+  }
+  if (!parsed.scenario) throw new CliError(`${shown}: not a usable scenario (run 'fusion-executions lint ${shown}')`);
+  return { scenario: parsed.scenario, parsed, text, shown };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Executions file and workspace
+// ---------------------------------------------------------------------------------------------
+
+export interface ExecutionsTarget {
+  /** Absolute path of the executions file. */
+  readonly file: string;
+  /** As shown to the user. */
+  readonly shown: string;
+  /** Absolute workspace root. */
+  readonly workspace: string;
+}
+
+export function executionsTarget(ctx: CommandContext): ExecutionsTarget {
+  const ws = stringOpt(ctx.values, 'workspace');
+  const workspace = path.resolve(ctx.cwd, ws ?? '.');
+  if (ws !== undefined) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(workspace);
+    } catch (e) {
+      throw new CliError(`--workspace ${displayPath(workspace, ctx.cwd)}: ${describeFsError(e).replace('no such file', 'no such directory')}`);
+    }
+    if (!stat.isDirectory()) throw new CliError(`--workspace ${displayPath(workspace, ctx.cwd)}: not a directory`);
+  }
+  const ex = stringOpt(ctx.values, 'executions');
+  if (ex !== undefined && ex.trim() === '') throw new CliError(`option '--executions' needs a non-empty value`);
+  const file = ex !== undefined ? path.resolve(ctx.cwd, ex) : path.join(workspace, ...DEFAULT_EXECUTIONS_PATH.split('/'));
+  return { file, shown: displayPath(file, ctx.cwd), workspace };
+}
+
+/** Whether the executions file exists; a directory or an unreadable parent is a CliError. */
+export function executionsFileExists(target: ExecutionsTarget): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target.file);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return false;
+    throw new CliError(`${target.shown}: ${describeFsError(e)}`);
+  }
+  if (stat.isDirectory()) throw new CliError(`${target.shown}: is a directory, expected the executions file`);
+  return true;
+}
+
+export function requireExecutionsFile(target: ExecutionsTarget): void {
+  if (!executionsFileExists(target)) {
+    throw new CliError(
+      `${target.shown}: no such file (no incomplete executions yet; 'simulate' or 'import' creates it, or pass --executions FILE)`,
+    );
+  }
+}
+
+function isExecutionsFileError(e: unknown): e is ExecutionsFileError {
+  return (
+    e instanceof ExecutionsFileError ||
+    (e instanceof Error && e.name === 'ExecutionsFileError' && typeof (e as { file?: unknown }).file === 'string')
+  );
+}
+
+/**
+ * `file[:line:col]: detail` for an ExecutionsFileError, with the file shown relative to `cwd`.
+ * Uses the error's `detail` (message without its location prefix) when the store provides one.
+ */
+export function formatFileError(e: ExecutionsFileError, cwd: string, fallbackShown?: string): string {
+  const shown = e.file ? displayPath(e.file, cwd) : (fallbackShown ?? '');
+  const where = e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : '';
+  const detailField = (e as { detail?: unknown }).detail;
+  let detail = typeof detailField === 'string' && detailField !== '' ? detailField : e.message;
+  // Drop a location prefix the message may already carry ("file:1:2: ..." or "file: ...").
+  for (const prefix of [`${e.file}${where}: `, `${e.file}: `]) if (e.file && detail.startsWith(prefix)) detail = detail.slice(prefix.length);
+  return `${shown}${where}: ${oneLine(detail)}`;
+}
+
+export { isExecutionsFileError };
+
+/** Maps errors from the store (bad file, lock held, fs problem) to a CliError; anything else is rethrown. */
+export function storeError(e: unknown, target: ExecutionsTarget, cwd: string): never {
+  if (isExecutionsFileError(e)) throw new CliError(formatFileError(e, cwd, target.shown));
+  const code = errnoCode(e);
+  if (code && /^E[A-Z]+$/.test(code)) throw new CliError(`${target.shown}: ${describeFsError(e)}`);
+  throw e;
+}

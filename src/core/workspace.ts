@@ -1,0 +1,231 @@
+/**
+ * Finding scenario files in a workspace and the scenario an incomplete execution belongs to.
+ *
+ * The pure part (glob matching, `createScenarioResolver`) takes paths and texts, so the VS Code
+ * extension can feed it from its own file system API. The small fs-based part at the end
+ * (`findScenarioFilesSync`, `createFsScenarioResolver`) is the CLI's convenience.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { minimatch } from 'minimatch';
+import { lintScenario } from './lint';
+import type { IncompleteExecution, Scenario } from './model';
+import { STRUCTURAL_CODES } from './model';
+import type { ScenarioResolver } from './operations';
+
+/** The default of the `fusionExecutions.scenarioGlobs` setting. */
+export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['**/*.scenario.yaml', '**/*.scenario.yml', '**/*.blueprint.json'];
+
+/** Folder names never searched for scenario files. */
+export const IGNORED_DIRS: readonly string[] = ['node_modules', '.git'];
+
+/** Turns an OS path (or a path written with backslashes) into a normalised forward-slash path. */
+export function toPosixPath(p: string): string {
+  const slashed = p.replace(/\\/g, '/');
+  const normalized = path.posix.normalize(slashed);
+  return normalized.startsWith('./') ? normalized.slice(2) : normalized;
+}
+
+/** `file` relative to `root`, with forward slashes (may start with `../` when outside). */
+export function toWorkspaceRelative(root: string, file: string): string {
+  return toPosixPath(path.relative(path.resolve(root), path.resolve(file)));
+}
+
+function isInIgnoredDir(relPath: string): boolean {
+  const parts = relPath.split('/');
+  parts.pop();
+  return parts.some((p) => IGNORED_DIRS.includes(p));
+}
+
+/** True when the workspace-relative path matches one of the globs and is not in an ignored folder. */
+export function isScenarioPath(relPath: string, globs: readonly string[] = DEFAULT_SCENARIO_GLOBS): boolean {
+  const p = toPosixPath(relPath);
+  if (isInIgnoredDir(p)) return false;
+  return globs.some((g) => minimatch(p, g, { dot: true }));
+}
+
+/** The scenario files among `relPaths` (workspace-relative), normalised, deduplicated, in `compareScenarioPaths` order. */
+export function filterScenarioFiles(relPaths: readonly string[], globs: readonly string[] = DEFAULT_SCENARIO_GLOBS): string[] {
+  const out = new Set<string>();
+  for (const p of relPaths) if (isScenarioPath(p, globs)) out.add(toPosixPath(p));
+  return [...out].sort(compareScenarioPaths);
+}
+
+function formatRank(p: string): number {
+  return /\.blueprint\.json$/i.test(p) ? 1 : 0;
+}
+
+/**
+ * Order in which scenario files are preferred when several carry the same scenario name:
+ * the YAML source before an exported/converted blueprint, then by path.
+ */
+export function compareScenarioPaths(a: string, b: string): number {
+  const r = formatRank(a) - formatRank(b);
+  if (r !== 0) return r;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One candidate scenario file for the resolver. */
+export interface ScenarioFileSource {
+  /** Workspace-relative path (forward or back slashes). */
+  readonly path: string;
+  /** The text, or a function reading it on demand (`undefined` = unreadable). */
+  readonly text: string | (() => string | undefined);
+}
+
+/** Why a scenario was (not) found; for messages. */
+export type ResolutionKind = 'by-file' | 'by-name' | 'file-unusable' | 'not-found';
+
+export interface Resolution {
+  readonly kind: ResolutionKind;
+  readonly scenario?: Scenario;
+  /** Workspace-relative path of the file that was used (or that was unusable). */
+  readonly path?: string;
+}
+
+export interface WorkspaceScenarioResolver {
+  /** The `ScenarioResolver` the operations take. */
+  readonly resolve: ScenarioResolver;
+  /** The same lookup, saying how it went. */
+  readonly explain: (execution: IncompleteExecution) => Resolution;
+}
+
+export interface ResolverOptions {
+  /**
+   * Reads a workspace-relative file that is not among the sources (an execution's `scenarioFile`
+   * whose name does not match the globs); `undefined` = no such file.
+   */
+  readonly readFile?: (relPath: string) => string | undefined;
+}
+
+interface Entry {
+  readonly path: string;
+  readonly text: string | (() => string | undefined);
+  parsed?: { scenario: Scenario | null };
+}
+
+/**
+ * Finds the current scenario for an execution: by `scenarioFile` (workspace-relative) when it names
+ * one of the sources; otherwise by scenario name (the YAML file first when several share a name).
+ * A file whose scenario has a structural problem (syntax, invalid structure, ...) is not used.
+ * Texts are read and parsed at most once, on first need.
+ */
+export function createScenarioResolver(
+  sources: readonly ScenarioFileSource[],
+  options: ResolverOptions = {},
+): WorkspaceScenarioResolver {
+  const entries = new Map<string, Entry>();
+  for (const s of sources) {
+    const p = toPosixPath(s.path);
+    if (!entries.has(p)) entries.set(p, { path: p, text: s.text });
+  }
+  const ordered = [...entries.values()].sort((a, b) => compareScenarioPaths(a.path, b.path));
+
+  const load = (e: Entry): Scenario | null => {
+    if (!e.parsed) {
+      let text: string | undefined;
+      try {
+        text = typeof e.text === 'string' ? e.text : e.text();
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined) e.parsed = { scenario: null };
+      else {
+        const parsed = lintScenario(e.path, text);
+        const broken = parsed.findings.some((f) => STRUCTURAL_CODES.has(f.code));
+        e.parsed = { scenario: broken ? null : parsed.scenario };
+      }
+    }
+    return e.parsed.scenario;
+  };
+
+  const explain = (execution: IncompleteExecution): Resolution => {
+    if (typeof execution.scenarioFile === 'string' && execution.scenarioFile.trim() !== '') {
+      const rel = toPosixPath(execution.scenarioFile.trim());
+      let e = entries.get(rel);
+      const readFile = options.readFile;
+      if (!e && readFile && !rel.startsWith('../') && !path.posix.isAbsolute(rel)) {
+        const text = readFile(rel);
+        if (text !== undefined) {
+          e = { path: rel, text };
+          entries.set(rel, e);
+        }
+      }
+      if (e) {
+        const scenario = load(e);
+        return scenario ? { kind: 'by-file', scenario, path: e.path } : { kind: 'file-unusable', path: e.path };
+      }
+    }
+    for (const e of ordered) {
+      const scenario = load(e);
+      if (scenario && scenario.name === execution.scenario) return { kind: 'by-name', scenario, path: e.path };
+    }
+    return { kind: 'not-found' };
+  };
+
+  return { resolve: (execution) => explain(execution).scenario, explain };
+}
+
+// ---------------------------------------------------------------------------------------------
+// fs-based convenience (CLI)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Scenario files under `root` (workspace-relative, forward slashes, sorted), skipping
+ * node_modules and .git; symbolic links to folders are not followed; unreadable folders are skipped.
+ */
+export function findScenarioFilesSync(root: string, globs: readonly string[] = DEFAULT_SCENARIO_GLOBS): string[] {
+  const found: string[] = [];
+  const walk = (dirAbs: string, dirRel: string): void => {
+    let dirents: fs.Dirent[];
+    try {
+      dirents = fs.readdirSync(dirAbs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const d of dirents) {
+      const rel = dirRel === '' ? d.name : `${dirRel}/${d.name}`;
+      const abs = path.join(dirAbs, d.name);
+      if (d.isDirectory()) {
+        if (!IGNORED_DIRS.includes(d.name)) walk(abs, rel);
+      } else if (d.isFile() || d.isSymbolicLink()) {
+        if (d.isSymbolicLink()) {
+          try {
+            if (!fs.statSync(abs).isFile()) continue;
+          } catch {
+            continue;
+          }
+        }
+        found.push(rel);
+      }
+    }
+  };
+  walk(path.resolve(root), '');
+  return filterScenarioFiles(found, globs);
+}
+
+/** Reads a scenario file as the editor would: UTF-8, byte-order mark dropped. */
+function readTextSync(file: string): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A resolver over the scenario files found under `root`, read lazily from disk. */
+export function createFsScenarioResolver(root: string, globs: readonly string[] = DEFAULT_SCENARIO_GLOBS): WorkspaceScenarioResolver {
+  const absRoot = path.resolve(root);
+  let inner: WorkspaceScenarioResolver | undefined;
+  const get = (): WorkspaceScenarioResolver => {
+    inner ??= createScenarioResolver(
+      findScenarioFilesSync(absRoot, globs).map((rel) => ({ path: rel, text: () => readTextSync(path.join(absRoot, rel)) })),
+      { readFile: (rel) => readTextSync(path.join(absRoot, rel)) },
+    );
+    return inner;
+  };
+  return {
+    resolve: (execution) => get().resolve(execution),
+    explain: (execution) => get().explain(execution),
+  };
+}
