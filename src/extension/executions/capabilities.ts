@@ -1,0 +1,28 @@
+import type { IncompleteExecution } from '../../core/model';
+
+/** What can be done with a record; the same rules drive the context-menu tokens and the pickers. */
+export function isRetryable(r: IncompleteExecution): boolean {
+  return r.status === 'unresolved' || r.status === 'pending';
+}
+
+export function isResolvable(r: IncompleteExecution): boolean {
+  return r.status !== 'resolved';
+}
+
+export function hasBundle(r: IncompleteExecution): boolean {
+  return r.bundle !== undefined;
+}
+
+export function hasModule(r: IncompleteExecution): boolean {
+  return Number.isInteger(r.moduleId) && r.moduleId > 0;
+}
+
+/** `contextValue` of an execution item: space-separated capability tokens (menus match `\btoken\b`). */
+export function executionContextValue(r: IncompleteExecution): string {
+  const tokens = ['execution', r.status];
+  if (isRetryable(r)) tokens.push('retryable');
+  if (isResolvable(r)) tokens.push('resolvable');
+  if (hasBundle(r)) tokens.push('hasBundle');
+  if (hasModule(r)) tokens.push('hasModule');
+  return tokens.join(' ');
+}

@@ -1,0 +1,172 @@
+/** Builds the TreeItems of the Incomplete Executions view (labels, icons, tooltips, context values). */
+import * as vscode from 'vscode';
+import { lookupErrorType } from '../../core/catalogue';
+import type { ExecutionStatus, IncompleteExecution } from '../../core/model';
+import { executionContextValue } from './capabilities';
+import type { GroupBy } from './config';
+import type { FolderExecutions } from './executionsModel';
+import type { ExecutionNode, FolderNode, GroupNode } from './treeNodes';
+
+const STATUS_ICONS: Readonly<Record<ExecutionStatus, { icon: string; color: string }>> = {
+  unresolved: { icon: 'error', color: 'list.errorForeground' },
+  pending: { icon: 'clock', color: 'list.warningForeground' },
+  'in-progress': { icon: 'loading~spin', color: 'progressBar.background' },
+  resolved: { icon: 'pass', color: 'testing.iconPassed' },
+};
+
+export function statusIcon(status: ExecutionStatus): vscode.ThemeIcon {
+  const s = STATUS_ICONS[status] ?? STATUS_ICONS.unresolved;
+  return new vscode.ThemeIcon(s.icon, new vscode.ThemeColor(s.color));
+}
+
+export function statusLabel(status: ExecutionStatus): string {
+  switch (status) {
+    case 'unresolved':
+      return vscode.l10n.t('unresolved');
+    case 'pending':
+      return vscode.l10n.t('pending');
+    case 'in-progress':
+      return vscode.l10n.t('in progress');
+    case 'resolved':
+      return vscode.l10n.t('resolved');
+    default:
+      return String(status);
+  }
+}
+
+export function attemptsLabel(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 attempt') : vscode.l10n.t('{0} attempts', n);
+}
+
+export function moduleLabel(r: IncompleteExecution): string {
+  return typeof r.moduleName === 'string' && r.moduleName.trim() !== '' ? r.moduleName : vscode.l10n.t('Module {0}', r.moduleId);
+}
+
+/** `ErrorType · status · N attempts` */
+export function executionDescription(r: IncompleteExecution): string {
+  return `${r.error.type} · ${statusLabel(r.status)} · ${attemptsLabel(r.attempts)}`;
+}
+
+function formatDate(iso: string | null | undefined): string | undefined {
+  if (typeof iso !== 'string') return undefined;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+const BUNDLE_PREVIEW_CHARS = 300;
+
+export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown('**');
+  md.appendText(moduleLabel(r));
+  md.appendMarkdown('** ');
+  md.appendText(vscode.l10n.t('(module {0}) in {1}', r.moduleId, r.scenario));
+  md.appendMarkdown('\n\n');
+  md.appendMarkdown(`$(${STATUS_ICONS[r.status]?.icon ?? 'error'}) `);
+  md.appendMarkdown('`');
+  md.appendText(r.error.type);
+  md.appendMarkdown('`');
+  if (r.error.message) {
+    md.appendText(`: ${r.error.message}`);
+  }
+  md.appendMarkdown('\n\n');
+  const info = lookupErrorType(r.error.type);
+  if (info) {
+    md.appendText(info.meaning);
+    md.appendMarkdown('\n\n*');
+    md.appendText(vscode.l10n.t('What to do:'));
+    md.appendMarkdown('* ');
+    md.appendText(info.action);
+    md.appendMarkdown('\n\n');
+  } else {
+    md.appendText(vscode.l10n.t('{0} is not in the error catalogue (e.g. a custom app’s error).', r.error.type));
+    md.appendMarkdown('\n\n');
+  }
+  md.appendMarkdown('---\n\n');
+  md.appendText(vscode.l10n.t('Status: {0}', statusLabel(r.status)));
+  md.appendMarkdown('  \n');
+  md.appendText(vscode.l10n.t('Attempts: {0} of {1}', r.attempts, r.maxAttempts));
+  md.appendMarkdown('  \n');
+  if (r.status !== 'resolved') {
+    const next = formatDate(r.nextRetryAt);
+    md.appendText(next ? vscode.l10n.t('Next automatic retry: {0}', next) : vscode.l10n.t('No automatic retry scheduled: retry or resolve it by hand.'));
+    md.appendMarkdown('  \n');
+  }
+  const created = formatDate(r.created);
+  if (created) {
+    md.appendText(vscode.l10n.t('Created: {0}', created));
+    md.appendMarkdown('  \n');
+  }
+  if (r.bundle !== undefined) {
+    let preview = JSON.stringify(r.bundle) ?? 'null';
+    if (preview.length > BUNDLE_PREVIEW_CHARS) preview = `${preview.slice(0, BUNDLE_PREVIEW_CHARS)}…`;
+    md.appendMarkdown('\n');
+    md.appendText(typeof r.size === 'number' ? vscode.l10n.t('Bundle ({0} bytes):', r.size) : vscode.l10n.t('Bundle:'));
+    md.appendCodeblock(preview, 'json');
+  }
+  return md;
+}
+
+export function executionTreeItem(node: ExecutionNode, r: IncompleteExecution): vscode.TreeItem {
+  const item = new vscode.TreeItem(moduleLabel(r), vscode.TreeItemCollapsibleState.None);
+  item.id = `${node.folderKey}|${node.groupBy}|e|${r.id}`;
+  item.description = executionDescription(r);
+  item.iconPath = statusIcon(r.status);
+  item.contextValue = executionContextValue(r);
+  item.accessibilityInformation = { label: `${moduleLabel(r)}, ${r.scenario}, ${executionDescription(r)}` };
+  return item;
+}
+
+/** Lazily filled: the tooltip is the only costly part of an execution item. */
+export function resolveExecutionTooltip(item: vscode.TreeItem, r: IncompleteExecution): vscode.TreeItem {
+  item.tooltip = executionTooltip(r);
+  return item;
+}
+
+export interface GroupSummary {
+  readonly count: number;
+  readonly unresolved: number;
+  readonly retryable: number;
+}
+
+export function groupLabel(groupBy: GroupBy, key: string): string {
+  if (groupBy === 'status') return statusLabel(key as ExecutionStatus);
+  return key === '' ? vscode.l10n.t('(unnamed)') : key;
+}
+
+export function groupTreeItem(node: GroupNode, summary: GroupSummary): vscode.TreeItem {
+  const item = new vscode.TreeItem(groupLabel(node.groupBy, node.key), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `${node.folderKey}|${node.groupBy}|g|${node.key}`;
+  const parts = [summary.count === 1 ? vscode.l10n.t('1 execution') : vscode.l10n.t('{0} executions', summary.count)];
+  if (summary.unresolved > 0 && node.groupBy !== 'status') parts.push(vscode.l10n.t('{0} unresolved', summary.unresolved));
+  item.description = parts.join(' · ');
+  switch (node.groupBy) {
+    case 'scenario':
+      item.iconPath = new vscode.ThemeIcon('type-hierarchy-sub');
+      break;
+    case 'errorType':
+      item.iconPath = new vscode.ThemeIcon('symbol-class');
+      item.tooltip = lookupErrorType(node.key)?.meaning;
+      break;
+    case 'status':
+      item.iconPath = statusIcon(node.key as ExecutionStatus);
+      break;
+  }
+  const tokens = ['group', node.groupBy];
+  if (node.groupBy === 'scenario' && summary.retryable > 0) tokens.push('retryable');
+  item.contextValue = tokens.join(' ');
+  return item;
+}
+
+export function folderTreeItem(node: FolderNode, f: FolderExecutions | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(f?.folder.name ?? node.folderKey, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `${node.folderKey}|folder`;
+  item.iconPath = new vscode.ThemeIcon('root-folder');
+  item.contextValue = 'folder';
+  if (!f || f.state === undefined) item.description = vscode.l10n.t('loading…');
+  else if (f.state === 'missing') item.description = vscode.l10n.t('no executions file');
+  else if (f.state === 'error') item.description = f.problem?.message ?? vscode.l10n.t('file has errors');
+  else item.description = f.records.size === 1 ? vscode.l10n.t('1 execution') : vscode.l10n.t('{0} executions', f.records.size);
+  item.tooltip = f?.uri.toString(true);
+  return item;
+}

@@ -1,0 +1,285 @@
+/**
+ * The Incomplete Executions tree. Built for big files (100,000 records):
+ * - the root level needs one pass over the records to find the groups (done once per load and
+ *   grouping, then cached); a group's children are made only when it is expanded;
+ * - nodes are cached by id, so a change to one record refreshes that element (and its group when
+ *   the group's counts change), not the whole tree;
+ * - tooltips are filled in `resolveTreeItem`, on hover only.
+ */
+import * as vscode from 'vscode';
+import { EXECUTION_STATUSES, type IncompleteExecution } from '../../core/model';
+import { isRetryable } from './capabilities';
+import { groupBySetting, showResolvedSetting, type GroupBy } from './config';
+import type { ExecutionsModel, FolderExecutions, ModelChange } from './executionsModel';
+import { ExecutionNode, FolderNode, GroupNode, type ExecutionsTreeNode } from './treeNodes';
+import { executionTreeItem, folderTreeItem, groupTreeItem, resolveExecutionTooltip, type GroupSummary } from './treeItems';
+
+interface MutableSummary {
+  count: number;
+  unresolved: number;
+  retryable: number;
+}
+
+interface FolderIndex {
+  readonly groupBy: GroupBy;
+  readonly showResolved: boolean;
+  /** Group key → ids in file order; the map's order is the display order. */
+  readonly groups: Map<string, string[]>;
+  readonly idToKey: Map<string, string>;
+  readonly summaries: Map<string, MutableSummary>;
+}
+
+export type TreeChange = ExecutionsTreeNode | ExecutionsTreeNode[] | undefined;
+
+export function groupKeyOf(r: IncompleteExecution, groupBy: GroupBy): string {
+  switch (groupBy) {
+    case 'scenario':
+      return r.scenario;
+    case 'errorType':
+      return r.error.type;
+    case 'status':
+      return r.status;
+  }
+}
+
+function compareKeys(groupBy: GroupBy): (a: string, b: string) => number {
+  if (groupBy === 'status') {
+    const rank = (s: string): number => {
+      const i = (EXECUTION_STATUSES as readonly string[]).indexOf(s);
+      return i < 0 ? EXECUTION_STATUSES.length : i;
+    };
+    return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
+  }
+  return (a, b) => a.localeCompare(b);
+}
+
+export class ExecutionsTreeProvider implements vscode.TreeDataProvider<ExecutionsTreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeChange>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  private groupBy: GroupBy = groupBySetting();
+  private showResolved: boolean = showResolvedSetting();
+  private readonly indexes = new Map<string, FolderIndex>();
+  private readonly folderNodes = new Map<string, FolderNode>();
+  private readonly groupNodes = new Map<string, GroupNode>();
+  private readonly executionNodes = new Map<string, ExecutionNode>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly model: ExecutionsModel) {
+    this.disposables.push(model.onDidChange((c) => this.onModelChange(c)));
+  }
+
+  get currentGroupBy(): GroupBy {
+    return this.groupBy;
+  }
+
+  get resolvedShown(): boolean {
+    return this.showResolved;
+  }
+
+  /** Re-reads the view settings; refreshes everything when they changed. */
+  applySettings(): void {
+    const groupBy = groupBySetting();
+    const showResolved = showResolvedSetting();
+    if (groupBy === this.groupBy && showResolved === this.showResolved) return;
+    this.groupBy = groupBy;
+    this.showResolved = showResolved;
+    this.indexes.clear();
+    this.groupNodes.clear();
+    this.executionNodes.clear();
+    this.emitter.fire(undefined);
+  }
+
+  /** Full refresh (the Refresh command). */
+  refreshAll(): void {
+    this.indexes.clear();
+    this.emitter.fire(undefined);
+  }
+
+  getTreeItem(node: ExecutionsTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'folder':
+        return folderTreeItem(node, this.model.folder(node.folderKey));
+      case 'group': {
+        const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0 };
+        return groupTreeItem(node, summary);
+      }
+      case 'execution': {
+        const r = this.record(node);
+        if (!r) return new vscode.TreeItem(node.id);
+        return executionTreeItem(node, r);
+      }
+    }
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ExecutionsTreeNode): vscode.TreeItem {
+    if (node.kind === 'execution') {
+      const r = this.record(node);
+      if (r) resolveExecutionTooltip(item, r);
+    }
+    return item;
+  }
+
+  getChildren(node?: ExecutionsTreeNode): ExecutionsTreeNode[] {
+    if (!node) {
+      const folders = this.model.folders();
+      if (folders.length > 1) return folders.map((f) => this.folderNode(f.key));
+      return folders.length === 1 ? this.groupsOf(folders[0].key) : [];
+    }
+    switch (node.kind) {
+      case 'folder':
+        return this.groupsOf(node.folderKey);
+      case 'group': {
+        const ids = this.index(node.folderKey)?.groups.get(node.key) ?? [];
+        return ids.map((id) => this.executionNode(node.folderKey, id));
+      }
+      case 'execution':
+        return [];
+    }
+  }
+
+  getParent(node: ExecutionsTreeNode): ExecutionsTreeNode | undefined {
+    const multi = this.model.folders().length > 1;
+    switch (node.kind) {
+      case 'folder':
+        return undefined;
+      case 'group':
+        return multi ? this.folderNode(node.folderKey) : undefined;
+      case 'execution': {
+        const key = this.index(node.folderKey)?.idToKey.get(node.id);
+        return key === undefined ? undefined : this.groupNode(node.folderKey, key);
+      }
+    }
+  }
+
+  /** The record behind an execution node (undefined when it is gone). */
+  record(node: ExecutionNode): IncompleteExecution | undefined {
+    return this.model.folder(node.folderKey)?.records.get(node.id);
+  }
+
+  /** Summary of a group (for tests and the pickers). */
+  groupSummary(node: GroupNode): GroupSummary | undefined {
+    return this.index(node.folderKey)?.summaries.get(node.key);
+  }
+
+  /** The cached node of an execution, made on demand. */
+  executionNode(folderKey: string, id: string): ExecutionNode {
+    const cacheKey = `${folderKey}|${this.groupBy}|${id}`;
+    let n = this.executionNodes.get(cacheKey);
+    if (!n) {
+      n = new ExecutionNode(folderKey, this.groupBy, id);
+      this.executionNodes.set(cacheKey, n);
+    }
+    return n;
+  }
+
+  groupNode(folderKey: string, key: string): GroupNode {
+    const cacheKey = `${folderKey}|${this.groupBy}|${key}`;
+    let n = this.groupNodes.get(cacheKey);
+    if (!n) {
+      n = new GroupNode(folderKey, this.groupBy, key);
+      this.groupNodes.set(cacheKey, n);
+    }
+    return n;
+  }
+
+  folderNode(folderKey: string): FolderNode {
+    let n = this.folderNodes.get(folderKey);
+    if (!n) {
+      n = new FolderNode(folderKey);
+      this.folderNodes.set(folderKey, n);
+    }
+    return n;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.emitter.dispose();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private groupsOf(folderKey: string): GroupNode[] {
+    const index = this.index(folderKey);
+    return index ? [...index.groups.keys()].map((k) => this.groupNode(folderKey, k)) : [];
+  }
+
+  private index(folderKey: string): FolderIndex | undefined {
+    const cached = this.indexes.get(folderKey);
+    if (cached && cached.groupBy === this.groupBy && cached.showResolved === this.showResolved) return cached;
+    const f = this.model.folder(folderKey);
+    if (!f) return undefined;
+    const index = buildIndex(f, this.groupBy, this.showResolved);
+    this.indexes.set(folderKey, index);
+    return index;
+  }
+
+  private rootOf(folderKey: string): ExecutionsTreeNode | undefined {
+    return this.model.folders().length > 1 && this.model.folder(folderKey) ? this.folderNode(folderKey) : undefined;
+  }
+
+  private onModelChange(c: ModelChange): void {
+    if (!this.model.folder(c.folderKey)) {
+      this.indexes.delete(c.folderKey);
+      this.emitter.fire(undefined);
+      return;
+    }
+    const index = this.indexes.get(c.folderKey);
+    if (c.kind === 'full' || !index || c.added.length > 0 || c.removed.length > 0) {
+      this.invalidate(c.folderKey);
+      return;
+    }
+    const fire: ExecutionsTreeNode[] = [];
+    for (const { id, before, after } of c.changed) {
+      const oldKey = index.idToKey.get(id);
+      const newKey = index.showResolved || after.status !== 'resolved' ? groupKeyOf(after, index.groupBy) : undefined;
+      if (oldKey !== newKey) {
+        this.invalidate(c.folderKey);
+        return;
+      }
+      if (oldKey === undefined) continue;
+      const summary = index.summaries.get(oldKey);
+      if (summary) {
+        const du = (after.status === 'unresolved' ? 1 : 0) - (before.status === 'unresolved' ? 1 : 0);
+        const dr = (isRetryable(after) ? 1 : 0) - (isRetryable(before) ? 1 : 0);
+        summary.unresolved += du;
+        summary.retryable += dr;
+        if (du !== 0 || dr !== 0) fire.push(this.groupNode(c.folderKey, oldKey));
+      }
+      const node = this.executionNodes.get(`${c.folderKey}|${index.groupBy}|${id}`);
+      if (node) fire.push(node);
+    }
+    if (fire.length > 0) this.emitter.fire(fire);
+  }
+
+  private invalidate(folderKey: string): void {
+    this.indexes.delete(folderKey);
+    this.emitter.fire(this.rootOf(folderKey));
+  }
+}
+
+function buildIndex(f: FolderExecutions, groupBy: GroupBy, showResolved: boolean): FolderIndex {
+  const unsorted = new Map<string, string[]>();
+  const idToKey = new Map<string, string>();
+  const summaries = new Map<string, MutableSummary>();
+  for (const r of f.records.values()) {
+    if (!showResolved && r.status === 'resolved') continue;
+    const key = groupKeyOf(r, groupBy);
+    let ids = unsorted.get(key);
+    let summary = summaries.get(key);
+    if (!ids || !summary) {
+      ids = [];
+      summary = { count: 0, unresolved: 0, retryable: 0 };
+      unsorted.set(key, ids);
+      summaries.set(key, summary);
+    }
+    ids.push(r.id);
+    idToKey.set(r.id, key);
+    summary.count++;
+    if (r.status === 'unresolved') summary.unresolved++;
+    if (isRetryable(r)) summary.retryable++;
+  }
+  const groups = new Map<string, string[]>();
+  for (const key of [...unsorted.keys()].sort(compareKeys(groupBy))) groups.set(key, unsorted.get(key) ?? []);
+  return { groupBy, showResolved, groups, idToKey, summaries };
+}
