@@ -193,7 +193,7 @@ export function choiceOpt<T extends string>(ctx: CommandContext, name: string, c
 export function onePositional(ctx: CommandContext, what: string): string {
   if (ctx.positionals.length === 0) throw new UsageError(`missing argument: ${what}`, ctx.command);
   if (ctx.positionals.length > 1) {
-    throw new UsageError(`expected one ${what}, got ${ctx.positionals.length}: ${ctx.positionals.map((p) => `'${p}'`).join(' ')}`, ctx.command);
+    throw new UsageError(`expected one argument (${what}), got ${ctx.positionals.length}: ${ctx.positionals.map((p) => `'${p}'`).join(' ')}`, ctx.command);
   }
   const v = ctx.positionals[0];
   if (v.trim() === '') throw new UsageError(`missing argument: ${what} (got an empty string)`, ctx.command);

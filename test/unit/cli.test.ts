@@ -129,6 +129,15 @@ describe('cli: general', () => {
     assert.equal(r.stdout, '');
   });
 
+  test('--debug is accepted before or after the command and adds no stack trace to user errors', () => {
+    const dir = workspace();
+    for (const args of [['--debug', 'lint', 'nope.scenario.yaml'], ['lint', 'nope.scenario.yaml', '--debug']]) {
+      const r = cli(dir, ...args);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, 'nope.scenario.yaml: no such file\n');
+    }
+  });
+
   test('option without its value, and a value for a flag: exit 2', () => {
     const dir = workspace();
     const a = cli(dir, 'classify', 'invoices.scenario.yaml', '--error', 'DataError', '--module');
@@ -211,6 +220,14 @@ describe('cli: lint', () => {
     assert.match(r.stderr, /^logo\.scenario\.yaml: binary file/);
     assertShortMessage(r, 1);
     assert.equal(r.stdout, '');
+  });
+
+  test('a file that is not UTF-8 text: exit 2 naming it', () => {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'latin1.scenario.yaml'), Buffer.from('name: Caf\xe9\nmodules: []\n', 'latin1'));
+    const r = cli(dir, 'lint', 'latin1.scenario.yaml');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^latin1\.scenario\.yaml: not UTF-8 text$/m);
   });
 
   test('a missing file: exit 2 naming it (and nothing is linted)', () => {
@@ -352,6 +369,9 @@ describe('cli: classify', () => {
     const noError = cli(dir, 'classify', 'invoices.scenario.yaml', '--module', '2');
     assert.equal(noError.code, 2);
     assert.match(noError.stderr, /missing option '--error'/);
+    const two = cli(dir, 'classify', 'invoices.scenario.yaml', 'empty.scenario.yaml', '--module', '2', '--error', 'DataError');
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /expected one argument \(the scenario file\), got 2/);
     const badId = cli(dir, 'classify', 'invoices.scenario.yaml', '--module', 'two', '--error', 'DataError');
     assert.equal(badId.code, 2);
     assert.match(badId.stderr, /'--module' must be a module id/);
