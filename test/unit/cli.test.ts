@@ -4,7 +4,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -412,6 +412,22 @@ describe('cli: simulate and the executions commands', () => {
     assert.equal(again.code, 0);
     assert.match(again.stdout, /Stored 2 incomplete execution/);
     assert.equal(json<ExecutionJson[]>(cli(dir, 'list', '--json')).length, 4);
+  });
+
+  test('concurrent CLI writers never lose an update (the store locks)', async () => {
+    const dir = workspace();
+    const runOne = (): Promise<number | null> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, 'simulate', 'invoices.scenario.yaml'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(code) : reject(new Error(`exit ${code}: ${stderr}`))));
+      });
+    await Promise.all([runOne(), runOne(), runOne(), runOne()]);
+    const list = json<ExecutionJson[]>(cli(dir, 'list', '--json'));
+    assert.equal(list.length, 8);
+    assert.equal(new Set(list.map((x) => x.id)).size, 8);
   });
 
   test('simulate --dry-run writes nothing; a structural problem is exit 2', () => {
