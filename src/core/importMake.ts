@@ -1,10 +1,383 @@
-// CONTRACT STUB — owned by the "core-store" helper.
-import type { ExecutionsFile } from './model';
+// Import of Make API responses about incomplete executions (spec 3, last paragraph). Owned by the
+// "core-store" helper. Pure: text in, document out; the caller writes it with updateExecutions, so
+// a malformed input (which throws here) leaves the executions file untouched.
+//
+// Accepted inputs (each file one JSON value; an array of such values is accepted too):
+// - list    `GET /dlqs?scenarioId=…`      {"dlqs": [{id, reason, created, size, resolved, retry, attempts}, …]}
+// - detail  `GET /dlqs/{dlqId}`           {"dlq": {…the list fields…, scenarioId, scenarioName, executionId, failer}}
+// - bundle  `GET /dlqs/{dlqId}/bundle`    {"response": {"<moduleId>": {…, "error": {"type", "message"}}, …}}
+//
+// A bundle response does not carry the id of its incomplete execution, so it is matched to one:
+// 1. by an `id` or `dlqId` field next to `response` (add it when saving the response), else
+// 2. by the file name containing a known id (from this import or already in the file), e.g.
+//    `a07e16f2ad134bf49cf83a00aa95c0a5.bundle.json`, else
+// 3. when the same import has exactly one detail response, to that one.
+// Otherwise the import fails with a message saying how to name it.
+//
+// Mapping onto the record: status from `resolved` / `retry` (resolved → resolved, retry → pending,
+// else unresolved); error type and message from the bundle's failing module, else from `reason`
+// ("RateLimitError: …" → type RateLimitError; a reason without a type name → UnknownError);
+// moduleId from `failer` (a number, a numeric string, or an object with `id`), else from the
+// bundle's failing module, else 0 (unknown); scenario from `scenarioName` (else "Make scenario
+// <scenarioId>", else "Unknown Make scenario"); `attempts`, `size`, `created` as given. The original
+// Make fields are kept under `make`. Records merge by id: only the fields an input provides are
+// applied, and re-importing the same data changes nothing (no `updated` bump, no history entry).
+import * as path from 'node:path';
+import type { JSONPath } from 'jsonc-parser';
+import type { ExecutionError, ExecutionStatus, ExecutionsFile, HistoryEntry, IncompleteExecution } from './model';
+import { ExecutionsFileError, parseJsonText, shapeError } from './store';
 
-export interface ImportSummary { readonly added: number; readonly updated: number; readonly unchanged: number }
+export interface ImportSummary {
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Ids per outcome, in document order (optional for backward compatibility). */
+  readonly addedIds?: readonly string[];
+  readonly updatedIds?: readonly string[];
+  readonly unchangedIds?: readonly string[];
+}
 
-/** Parses one Make API response text (list / detail / bundle shape) and merges by id. Throws ExecutionsFileError-like errors with a clear message on malformed input. */
-export function importMakeResponses(doc: ExecutionsFile, inputs: readonly { file: string; text: string }[], now?: Date): { doc: ExecutionsFile; summary: ImportSummary } {
-  void doc; void inputs; void now;
-  throw new Error('not implemented');
+/** Make's automatic retry schedule has 8 attempts (spec 4). */
+const MAKE_AUTO_RETRY_ATTEMPTS = 8;
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+interface Collected {
+  /** Make fields from list and detail responses (detail wins). */
+  make: Json;
+  hasDetail: boolean;
+  bundle?: { response: Json; file: string };
+  files: Set<string>;
+  order: number;
+}
+
+interface PendingBundle {
+  readonly file: string;
+  readonly text: string;
+  readonly path: JSONPath;
+  readonly response: Json;
+  readonly explicitId?: string;
+}
+
+class Collector {
+  readonly byId = new Map<string, Collected>();
+  readonly details: string[] = [];
+  readonly bundles: PendingBundle[] = [];
+
+  entry(id: string, file: string): Collected {
+    let c = this.byId.get(id);
+    if (!c) {
+      c = { make: {}, hasDetail: false, files: new Set(), order: this.byId.size };
+      this.byId.set(id, c);
+    }
+    c.files.add(file);
+    return c;
+  }
+}
+
+function idOf(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** Checks the fields of one list/detail entry; throws a located error. */
+function checkDlq(entry: unknown, file: string, text: string, at: JSONPath, detail: boolean): { id: string; fields: Json } {
+  const where = detail ? '"dlq"' : `dlqs[${String(at[at.length - 1])}]`;
+  if (!isObject(entry)) throw shapeError(`${where} must be an object`, file, text, at);
+  const id = idOf(entry.id);
+  if (id === undefined) throw shapeError(`${where}: "id" is missing or empty (the incomplete execution id)`, file, text, 'id' in entry ? [...at, 'id'] : at);
+  const bad = (key: string, what: string): ExecutionsFileError =>
+    shapeError(`${where} (id "${id}"): "${key}" must be ${what}`, file, text, [...at, key]);
+  if (entry.resolved !== undefined && typeof entry.resolved !== 'boolean') throw bad('resolved', 'true or false');
+  if (entry.retry !== undefined && typeof entry.retry !== 'boolean') throw bad('retry', 'true or false');
+  if (entry.attempts !== undefined && !(typeof entry.attempts === 'number' && Number.isInteger(entry.attempts) && entry.attempts >= 0)) {
+    throw bad('attempts', 'a non-negative integer');
+  }
+  if (entry.size !== undefined && !(typeof entry.size === 'number' && Number.isFinite(entry.size) && entry.size >= 0)) throw bad('size', 'a non-negative number');
+  if (entry.created !== undefined && !(typeof entry.created === 'string' && !Number.isNaN(Date.parse(entry.created)))) {
+    throw bad('created', 'an ISO date-time string');
+  }
+  if (entry.reason !== undefined && entry.reason !== null && typeof entry.reason !== 'string') throw bad('reason', 'a string');
+  if (entry.scenarioName !== undefined && typeof entry.scenarioName !== 'string') throw bad('scenarioName', 'a string');
+  return { id, fields: { ...entry, id } };
+}
+
+function collectValue(c: Collector, value: unknown, file: string, text: string, at: JSONPath): void {
+  if (Array.isArray(value)) {
+    if (at.length > 0) throw shapeError('nested arrays are not a Make API response', file, text, at);
+    if (value.length === 0) throw shapeError('the file holds an empty array, not a Make API response', file, text, at);
+    value.forEach((v, i) => collectValue(c, v, file, text, [i]));
+    return;
+  }
+  if (!isObject(value)) {
+    throw shapeError('not a Make API response: expected an object such as {"dlqs": [...]}, {"dlq": {...}} or {"response": {...}}', file, text, at);
+  }
+  let recognized = false;
+  if ('dlqs' in value) {
+    recognized = true;
+    const list = value.dlqs;
+    if (!Array.isArray(list)) throw shapeError('"dlqs" must be an array (the response of GET /dlqs)', file, text, [...at, 'dlqs']);
+    list.forEach((entry, i) => {
+      const { id, fields } = checkDlq(entry, file, text, [...at, 'dlqs', i], false);
+      const col = c.entry(id, file);
+      // A list entry never overrides what a detail response said.
+      col.make = col.hasDetail ? { ...fields, ...col.make } : { ...col.make, ...fields };
+    });
+  }
+  if ('dlq' in value) {
+    recognized = true;
+    const { id, fields } = checkDlq(value.dlq, file, text, [...at, 'dlq'], true);
+    const col = c.entry(id, file);
+    col.make = { ...col.make, ...fields };
+    col.hasDetail = true;
+    c.details.push(id);
+  }
+  if ('response' in value) {
+    recognized = true;
+    const response = value.response;
+    if (!isObject(response)) throw shapeError('"response" must be an object keyed by module id (the response of GET /dlqs/{id}/bundle)', file, text, [...at, 'response']);
+    const explicitId = idOf(value.dlqId) ?? idOf(value.id);
+    c.bundles.push({ file, text, path: [...at, 'response'], response, explicitId });
+  }
+  if (!recognized) {
+    if (typeof value.code === 'string' && (typeof value.message === 'string' || typeof value.detail === 'string')) {
+      const what = typeof value.message === 'string' ? value.message : String(value.detail);
+      throw shapeError(`this is a Make API error response (${value.code}: ${what}), not incomplete executions`, file, text, at);
+    }
+    throw shapeError(
+      'not a Make API incomplete-executions response: expected {"dlqs": [...]} (GET /dlqs), {"dlq": {...}} (GET /dlqs/{id}) or {"response": {...}} (GET /dlqs/{id}/bundle)',
+      file,
+      text,
+      at,
+    );
+  }
+}
+
+/** Decides which incomplete execution a bundle belongs to (see the header comment). */
+function bundleOwner(b: PendingBundle, c: Collector, existingIds: readonly string[]): string {
+  if (b.explicitId !== undefined) return b.explicitId;
+  const base = path.basename(b.file);
+  let best: string | undefined;
+  for (const id of [...c.byId.keys(), ...existingIds]) {
+    if (id.length >= 4 && base.includes(id) && (best === undefined || id.length > best.length)) best = id;
+  }
+  if (best !== undefined) return best;
+  const details = [...new Set(c.details)];
+  if (details.length === 1) return details[0];
+  throw shapeError(
+    'cannot tell which incomplete execution this bundle belongs to: add "dlqId": "<id>" next to "response", name the file after the id (e.g. <id>.bundle.json), or import it together with exactly one detail response',
+    b.file,
+    b.text,
+    b.path.slice(0, -1),
+  );
+}
+
+/** The failing module of a bundle response: the first module entry that carries an error. */
+function bundleFailure(response: Json): { moduleId?: number; error?: ExecutionError } {
+  for (const [key, value] of Object.entries(response)) {
+    if (!isObject(value) || !isObject(value.error)) continue;
+    const e = value.error;
+    const type = typeof e.type === 'string' && e.type !== '' ? e.type : typeof e.name === 'string' && e.name !== '' ? e.name : undefined;
+    const message = typeof e.message === 'string' ? e.message : '';
+    const id = Number(key);
+    return {
+      moduleId: Number.isInteger(id) && id >= 0 ? id : undefined,
+      error: type !== undefined ? { ...e, type, message } : undefined,
+    };
+  }
+  return {};
+}
+
+/** `failer` may be a module id (number or numeric string) or an object with `id` (and `name`). */
+function failerOf(failer: unknown): { moduleId?: number; moduleName?: string } {
+  const asId = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+    return Number.isInteger(n) && n >= 0 ? n : undefined;
+  };
+  if (isObject(failer)) {
+    const name = typeof failer.name === 'string' && failer.name !== '' ? failer.name : undefined;
+    return { moduleId: asId(failer.id), moduleName: name };
+  }
+  return { moduleId: asId(failer) };
+}
+
+/** "RateLimitError: Too many requests" → {type RateLimitError, message "Too many requests"}. */
+export function errorFromReason(reason: string): ExecutionError {
+  const m = /^\s*\[?([A-Z][A-Za-z0-9]*Error)\]?(?:\s*[:\-–]\s*|\s+|$)([\s\S]*)$/.exec(reason);
+  if (m) return { type: m[1], message: m[2].trim() !== '' ? m[2].trim() : m[1] };
+  return { type: 'UnknownError', message: reason };
+}
+
+function statusOf(make: Json): ExecutionStatus | undefined {
+  if (make.resolved === true) return 'resolved';
+  if (make.retry === true) return 'pending';
+  if (make.resolved !== undefined || make.retry !== undefined) return 'unresolved';
+  return undefined;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  const ao = a as Json;
+  const bo = b as Json;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]));
+}
+
+function withoutBookkeeping(r: Json): Json {
+  const { updated: _u, history: _h, ...rest } = r;
+  void _u;
+  void _h;
+  return rest;
+}
+
+function describeChanges(before: Json, after: Json): string {
+  const parts: string[] = [];
+  for (const key of ['status', 'attempts', 'moduleId', 'scenario'] as const) {
+    if (!deepEqual(before[key], after[key])) parts.push(`${key} ${JSON.stringify(before[key])} → ${JSON.stringify(after[key])}`);
+  }
+  const e1 = before.error as ExecutionError | undefined;
+  const e2 = after.error as ExecutionError | undefined;
+  if (e1?.type !== e2?.type) parts.push(`error ${e1?.type ?? '-'} → ${e2?.type ?? '-'}`);
+  if (!deepEqual(before.bundle, after.bundle)) parts.push('bundle');
+  return parts.length > 0 ? parts.join(', ') : 'Make fields';
+}
+
+/** Builds the record for one id from what was collected, merged over the existing record. */
+function buildRecord(id: string, col: Collected, existing: IncompleteExecution | undefined, nowIso: string): Json {
+  const make: Json = { ...(isObject(existing?.make) ? existing.make : {}), ...col.make };
+  const failer = failerOf(make.failer);
+  const fromBundle = col.bundle ? bundleFailure(col.bundle.response) : {};
+  const reason = typeof col.make.reason === 'string' ? col.make.reason : undefined;
+
+  let error: ExecutionError;
+  if (fromBundle.error) error = fromBundle.error;
+  else if (reason !== undefined) {
+    // A reason only replaces an error that itself came from a reason (not one from a bundle).
+    const previousReason = isObject(existing?.make) && typeof existing.make.reason === 'string' ? existing.make.reason : undefined;
+    const fromOldReason = previousReason !== undefined ? errorFromReason(previousReason) : undefined;
+    error = !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
+  } else error = existing?.error ?? { type: 'UnknownError', message: 'Make did not report a reason' };
+
+  const status = statusOf(col.make) ?? existing?.status ?? 'unresolved';
+  const autoRetry = col.make.retry !== undefined || col.make.resolved !== undefined ? status === 'pending' : (existing?.autoRetry ?? false);
+  const attempts = typeof col.make.attempts === 'number' ? col.make.attempts : (existing?.attempts ?? 0);
+  const maxAttempts = existing ? Math.max(existing.maxAttempts, attempts) : autoRetry ? Math.max(MAKE_AUTO_RETRY_ATTEMPTS, attempts) : attempts;
+  const nextRetryAt = status === 'pending' ? (existing?.nextRetryAt ?? null) : null;
+  const moduleId = failer.moduleId ?? fromBundle.moduleId ?? existing?.moduleId ?? 0;
+  const moduleName = failer.moduleName ?? existing?.moduleName;
+  const scenarioName = typeof make.scenarioName === 'string' && make.scenarioName.trim() !== '' ? make.scenarioName : undefined;
+  const scenarioId = idOf(make.scenarioId);
+  const placeholder = scenarioId !== undefined ? `Make scenario ${scenarioId}` : 'Unknown Make scenario';
+  const existingIsPlaceholder = existing !== undefined && (existing.scenario === 'Unknown Make scenario' || /^Make scenario \S+$/.test(existing.scenario));
+  const scenario = scenarioName ?? (existing !== undefined && !existingIsPlaceholder ? existing.scenario : placeholder);
+  const created = typeof col.make.created === 'string' ? col.make.created : (existing?.created ?? nowIso);
+  const size = typeof col.make.size === 'number' ? col.make.size : existing?.size;
+  const bundle = col.bundle ? col.bundle.response : existing?.bundle;
+
+  if (existing) {
+    return {
+      ...existing,
+      scenario,
+      moduleId,
+      moduleName,
+      error,
+      status,
+      autoRetry,
+      attempts,
+      maxAttempts,
+      nextRetryAt,
+      created,
+      size,
+      bundle,
+      make,
+    };
+  }
+  const record: Json = { id, scenario, moduleId };
+  if (moduleName !== undefined) record.moduleName = moduleName;
+  Object.assign(record, { error, status, autoRetry, attempts, maxAttempts, nextRetryAt, created, updated: nowIso });
+  if (size !== undefined) record.size = size;
+  if (bundle !== undefined) record.bundle = bundle;
+  record.history = [];
+  record.make = make;
+  return record;
+}
+
+/** Drops `undefined` values so a comparison and the written JSON agree. */
+function clean(r: Json): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(r)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Parses Make API response texts (list / detail / bundle shapes) and merges them by id. Throws ExecutionsFileError (naming the input file, with line/column) on malformed input. */
+export function importMakeResponses(
+  doc: ExecutionsFile,
+  inputs: readonly { file: string; text: string }[],
+  now?: Date,
+): { doc: ExecutionsFile; summary: ImportSummary } {
+  const nowIso = (now ?? new Date()).toISOString();
+  const c = new Collector();
+  for (const input of inputs) {
+    const parsed = parseJsonText(input.text, input.file);
+    if (!parsed.ok) throw parsed.error;
+    collectValue(c, parsed.value, input.file, parsed.text, []);
+  }
+  const existingIds = doc.executions.map((e) => e.id);
+  for (const b of c.bundles) {
+    const id = bundleOwner(b, c, existingIds);
+    const known = c.byId.has(id) || existingIds.includes(id);
+    if (!known) {
+      throw shapeError(
+        `bundle for incomplete execution "${id}", which is neither in this import nor in the executions file: import its list or detail response too`,
+        b.file,
+        b.text,
+        b.path.slice(0, -1),
+      );
+    }
+    c.entry(id, b.file).bundle = { response: b.response, file: b.file };
+  }
+
+  const index = new Map(doc.executions.map((e, i) => [e.id, i]));
+  const executions: IncompleteExecution[] = doc.executions.slice();
+  const addedIds: string[] = [];
+  const updatedIds: string[] = [];
+  const unchangedIds: string[] = [];
+  for (const [id, col] of c.byId) {
+    const at = index.get(id);
+    const existing = at !== undefined ? executions[at] : undefined;
+    const files = [...col.files].map((f) => path.basename(f)).join(', ');
+    const next = clean(buildRecord(id, col, existing, nowIso));
+    if (!existing) {
+      const history: HistoryEntry[] = [{ at: nowIso, action: 'import', note: `Imported from Make (${files})` }];
+      next.history = history;
+      index.set(id, executions.length);
+      executions.push(next as IncompleteExecution);
+      addedIds.push(id);
+      continue;
+    }
+    const before = clean(existing as Json);
+    if (deepEqual(withoutBookkeeping(before), withoutBookkeeping(next))) {
+      unchangedIds.push(id);
+      continue;
+    }
+    const entry: HistoryEntry = { at: nowIso, action: 'import', note: `Updated from Make (${files}): ${describeChanges(before, next)}` };
+    next.updated = nowIso;
+    next.history = [...existing.history, entry];
+    executions[at as number] = next as IncompleteExecution;
+    updatedIds.push(id);
+  }
+  const changed = addedIds.length > 0 || updatedIds.length > 0;
+  return {
+    doc: changed ? { ...doc, executions } : doc,
+    summary: { added: addedIds.length, updated: updatedIds.length, unchanged: unchangedIds.length, addedIds, updatedIds, unchangedIds },
+  };
 }
