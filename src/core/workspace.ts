@@ -214,7 +214,10 @@ function readTextSync(file: string): string | undefined {
 }
 
 /** A resolver over the scenario files found under `root`, read lazily from disk. */
-export function createFsScenarioResolver(root: string, globs: readonly string[] = DEFAULT_SCENARIO_GLOBS): WorkspaceScenarioResolver {
+export function createFsScenarioResolver(
+  root: string,
+  globs: readonly string[] = DEFAULT_SCENARIO_GLOBS,
+): WorkspaceScenarioResolver & { readonly root: string } {
   const absRoot = path.resolve(root);
   let inner: WorkspaceScenarioResolver | undefined;
   const get = (): WorkspaceScenarioResolver => {
@@ -225,6 +228,7 @@ export function createFsScenarioResolver(root: string, globs: readonly string[] 
     return inner;
   };
   return {
+    root: absRoot,
     resolve: (execution) => get().resolve(execution),
     explain: (execution) => get().explain(execution),
   };

@@ -4,7 +4,7 @@ import { EXECUTION_STATUSES } from '../../core/model';
 import { deleteExecutions, resolveExecutions, retryExecutions, runDueRetries, type OperationOutput, type OperationResult } from '../../core/operations';
 import { loadExecutions, updateExecutions } from '../../core/store';
 import { importMakeResponses, type ImportSummary } from '../../core/importMake';
-import { createFsScenarioResolver } from '../../core/workspace';
+import { createFsScenarioResolver, type WorkspaceScenarioResolver } from '../../core/workspace';
 import {
   EXECUTIONS_OPTIONS,
   HELP_OPTIONS,
@@ -90,6 +90,28 @@ function printResults(ctx: CommandContext, target: ExecutionsTarget, results: re
     ctx.err(`not found in ${target.shown}: ${missing.map((r) => r.id).join(', ')}\n`);
   }
   return missing.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+/** Tells why a retry could not find its scenario when the file exists but is unusable. */
+function explainUnusable(
+  ctx: CommandContext,
+  resolver: WorkspaceScenarioResolver & { readonly root: string },
+  doc: ExecutionsFile | undefined,
+  results: readonly OperationResult[],
+): void {
+  if (!doc) return;
+  const notes = new Set<string>();
+  for (const r of results) {
+    const x = doc.executions.find((e) => e.id === r.id);
+    if (!x) continue;
+    const how = resolver.explain(x);
+    if (how.kind === 'file-unusable' && how.path) {
+      notes.add(`note: ${how.path} cannot be used (a syntax or structural error); run 'fusion-executions lint ${how.path}'.`);
+    } else if (how.kind === 'not-found' && r.result === 'failed') {
+      notes.add(`note: no scenario file in ${displayPath(resolver.root, ctx.cwd)} is named "${x.scenario}"${x.scenarioFile ? ` or is at ${x.scenarioFile}` : ''} (use --workspace).`);
+    }
+  }
+  for (const n of notes) ctx.err(`${n}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +230,9 @@ export const retryCommand: Command = {
     const profile = profileOpt(ctx);
     const target = executionsTarget(ctx);
     const resolver = createFsScenarioResolver(target.workspace);
+    let before: ExecutionsFile | undefined;
     const results = await update(ctx, target, (doc) => {
+      before = doc;
       const chosen = all
         ? doc.executions.filter((x) => x.status !== 'resolved' && (scenario === undefined || x.scenario === scenario)).map((x) => x.id)
         : ids;
@@ -216,7 +240,9 @@ export const retryCommand: Command = {
       const out: OperationOutput = retryExecutions(doc, chosen, resolver.resolve, profile ? { profile } : {});
       return { doc: out.doc, result: out.results };
     });
-    return printResults(ctx, target, results, all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '');
+    const code = printResults(ctx, target, results, all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '');
+    explainUnusable(ctx, resolver, before, results);
+    return code;
   },
 };
 
@@ -290,11 +316,15 @@ export const runDueCommand: Command = {
     const profile = profileOpt(ctx);
     const target = executionsTarget(ctx);
     const resolver = createFsScenarioResolver(target.workspace);
+    let before: ExecutionsFile | undefined;
     const results = await update(ctx, target, (doc) => {
+      before = doc;
       const out = runDueRetries(doc, resolver.resolve, now, profile);
       return { doc: out.doc, result: out.results };
     });
-    return printResults(ctx, target, results, `No retries due at ${now.toISOString()}.`);
+    const code = printResults(ctx, target, results, `No retries due at ${now.toISOString()}.`);
+    explainUnusable(ctx, resolver, before, results);
+    return code;
   },
 };
 
