@@ -407,3 +407,19 @@ describe('load, update, save', () => {
     assert.equal(serializeExecutions({ version: 1, executions: [] }), '{\n  "version": 1,\n  "executions": []\n}\n');
   });
 });
+
+describe('the sample executions file', () => {
+  const root = path.resolve(__dirname, '..', '..', '..', 'samples');
+  test('is valid, mixes statuses, and points at real scenario modules', async () => {
+    const { doc } = await loadExecutions(path.join(root, '.fusion', 'incomplete-executions.json'));
+    assert.deepEqual([...new Set(doc.executions.map((e) => e.status))].sort(), ['pending', 'resolved', 'unresolved']);
+    assert.ok(doc.executions.some((e) => e.status === 'pending' && e.nextRetryAt !== null));
+    assert.ok(doc.executions.some((e) => Object.keys(e).includes('ticket')), 'one unknown field shows that they are kept');
+    for (const e of doc.executions) {
+      assert.ok(e.scenarioFile, `${e.id} has a scenarioFile`);
+      const yaml = await fsp.readFile(path.join(root, e.scenarioFile), 'utf8');
+      assert.match(yaml, new RegExp(`^name: ${e.scenario}$`, 'm'), `${e.id}: scenario name matches ${e.scenarioFile}`);
+      assert.match(yaml, new RegExp(`- id: ${e.moduleId}\\n\\s+app: [^\\n]+\\n\\s+name: ${e.moduleName}`), `${e.id}: module ${e.moduleId} "${e.moduleName}" exists`);
+    }
+  });
+});
