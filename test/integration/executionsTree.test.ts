@@ -1,0 +1,143 @@
+// The Incomplete Executions tree in the real extension host: grouping, items, badge, welcome
+// states, live reload and per-record refresh.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExecutionsTreeNode } from '../../src/extension/executions/treeNodes';
+import type { ExecutionsFile } from '../../src/core/model';
+import { executionsApi, executionsPath, FixtureFile, readExecutions, setViewSettings, waitForModel, writeExternally } from './executionsSupport';
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+suite('executions: tree', () => {
+  let api: ExecutionsTestApi;
+  let fixture: FixtureFile;
+
+  suiteSetup(async () => {
+    fixture = new FixtureFile();
+    api = await executionsApi();
+    await fixture.restore(api);
+  });
+
+  teardown(async () => {
+    await setViewSettings(undefined, undefined);
+    api.provider.applySettings();
+    await fixture.restore(api);
+  });
+
+  const roots = (): ExecutionsTreeNode[] => api.provider.getChildren(undefined);
+  const labels = (nodes: ExecutionsTreeNode[]): string[] => nodes.map((n) => labelOf(api.provider.getTreeItem(n)));
+
+  test('groups by scenario, then one item per execution with module label, description, icon and tokens', async () => {
+    assert.equal(api.model.aggregateState(), 'ok');
+    const groups = roots();
+    assert.deepEqual(labels(groups), ['Order sync', 'Refund export']);
+    const orderGroup = api.provider.getTreeItem(groups[0]);
+    assert.equal(orderGroup.contextValue, 'group scenario retryable');
+    assert.match(String(orderGroup.description), /3 executions/);
+
+    const children = api.provider.getChildren(groups[0]);
+    assert.deepEqual(labels(children), ['Post order to ERP', 'Post order to ERP', 'Module 3']);
+    const first = api.provider.getTreeItem(children[0]);
+    assert.equal(first.description, 'ConnectionError · pending · 1 attempt');
+    assert.ok(first.iconPath instanceof vscode.ThemeIcon);
+    assert.equal(first.iconPath.id, 'clock');
+    assert.deepEqual(String(first.contextValue).split(' ').sort(), ['execution', 'hasBundle', 'hasModule', 'pending', 'resolvable', 'retryable']);
+    const resolved = api.provider.getTreeItem(children[2]);
+    assert.equal((resolved.iconPath as vscode.ThemeIcon).id, 'pass');
+    assert.doesNotMatch(String(resolved.contextValue), /\bretryable\b|\bresolvable\b|\bhasBundle\b/);
+
+    const withTooltip = api.provider.resolveTreeItem(first, children[0]);
+    const tooltip = (withTooltip as vscode.TreeItem).tooltip;
+    assert.ok(tooltip instanceof vscode.MarkdownString);
+    assert.match(tooltip.value, /could not connect/, 'explanation from the catalogue');
+    assert.match(tooltip.value, /1 of 8/, 'attempts / maxAttempts');
+    assert.match(tooltip.value, /Next automatic retry/);
+    assert.match(tooltip.value, /orderId/, 'bundle summary');
+  });
+
+  test('badge counts the unresolved executions', () => {
+    const unresolved = readExecutions().executions.filter((e) => e.status === 'unresolved').length;
+    assert.equal(unresolved, 2);
+    assert.equal(api.treeView.badge?.value, unresolved);
+  });
+
+  test('group by error type and by status through the commands; hide resolved', async () => {
+    await vscode.commands.executeCommand('fusionExecutions.groupByErrorType');
+    assert.deepEqual(labels(roots()), ['ConnectionError', 'DataError', 'RateLimitError']);
+    await vscode.commands.executeCommand('fusionExecutions.groupByStatus');
+    assert.deepEqual(labels(roots()), ['unresolved', 'pending', 'resolved']);
+    await vscode.commands.executeCommand('fusionExecutions.hideResolved');
+    assert.equal(api.provider.resolvedShown, false);
+    assert.deepEqual(labels(roots()), ['unresolved', 'pending']);
+    await vscode.commands.executeCommand('fusionExecutions.groupByScenario');
+    const orderChildren = api.provider.getChildren(roots()[0]);
+    assert.equal(orderChildren.length, 2, 'the resolved ie-order-3 is hidden');
+    await vscode.commands.executeCommand('fusionExecutions.showResolved');
+    assert.equal(api.provider.getChildren(roots()[0]).length, 3);
+  });
+
+  test('bad JSON: state "error", message with the position, last good tree kept', async () => {
+    const before = labels(roots());
+    fs.writeFileSync(executionsPath(), '{\n  "version": 1,\n  "executions": [\n    { "id": "x" }\n    { "id": "y" }\n  ]\n}\n');
+    await waitForModel(api, () => api.model.aggregateState() === 'error', 'state error');
+    assert.match(String(api.treeView.message), /incomplete-executions\.json:\d+:\d+: /);
+    assert.deepEqual(labels(roots()), before, 'the last good tree is kept');
+    assert.equal(api.treeView.badge?.value, 2, 'the badge of the last good state is kept');
+  });
+
+  test('file deleted: state "missing", empty tree; created again: loads', async () => {
+    fs.rmSync(executionsPath());
+    await waitForModel(api, () => api.model.aggregateState() === 'missing', 'state missing');
+    assert.deepEqual(roots(), []);
+    assert.equal(api.treeView.badge, undefined);
+    await fixture.restore(api);
+    assert.equal(api.model.aggregateState(), 'ok');
+    assert.equal(roots().length, 2);
+  });
+
+  test('reloads by itself on an external edit; a one-record change refreshes that element only', async () => {
+    const groups = roots();
+    const children = api.provider.getChildren(groups[0]); // expand "Order sync" (nodes get cached)
+    const node = children[0];
+    const fired: (ExecutionsTreeNode | ExecutionsTreeNode[] | undefined | null | void)[] = [];
+    const sub = api.provider.onDidChangeTreeData((e) => fired.push(e));
+    try {
+      const doc = readExecutions();
+      const changed: ExecutionsFile = {
+        ...doc,
+        executions: doc.executions.map((e) => (e.id === 'ie-order-1' ? { ...e, nextRetryAt: '2026-01-01T00:21:00.000Z', attempts: 2 } : e)),
+      };
+      writeExternally(changed);
+      await waitForModel(api, () => api.model.folders()[0]?.records.get('ie-order-1')?.attempts === 2, 'ie-order-1 attempts 2');
+      assert.equal(fired.length, 1, `one event, got ${fired.length}`);
+      assert.ok(Array.isArray(fired[0]), 'the event names elements, not the whole tree');
+      assert.deepEqual(fired[0], [node], 'only the changed execution is refreshed (same cached node)');
+      assert.equal(api.provider.getTreeItem(node).description, 'ConnectionError · pending · 2 attempts');
+
+      // a status change inside the same group refreshes the element and its group (counts change)
+      fired.length = 0;
+      writeExternally({ ...changed, executions: changed.executions.map((e) => (e.id === 'ie-order-1' ? { ...e, status: 'unresolved' } : e)) });
+      await waitForModel(api, () => api.model.folders()[0]?.records.get('ie-order-1')?.status === 'unresolved', 'ie-order-1 unresolved');
+      assert.deepEqual(fired, [[groups[0], node]]);
+      assert.equal(api.treeView.badge?.value, 3);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  test('the executions file is validated by the contributed JSON schema', async () => {
+    const ext = vscode.extensions.getExtension('fusion-tools.fusion-incomplete-executions');
+    assert.ok(ext);
+    const schemaUri = vscode.Uri.joinPath(ext.extensionUri, 'schemas', 'incomplete-executions.schema.json');
+    const schema = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(schemaUri))) as {
+      $schema: string;
+      definitions: { execution: { properties: Record<string, { description?: string }> } };
+    };
+    assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+    for (const [key, prop] of Object.entries(schema.definitions.execution.properties)) assert.ok(prop.description, `${key} has a description`);
+  });
+});
