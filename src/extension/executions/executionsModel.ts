@@ -67,7 +67,6 @@ interface Entry {
   problem: FileProblem | undefined;
   doc: ExecutionsFile | undefined;
   records: Map<string, IncompleteExecution>;
-  fingerprints: Map<string, string>;
   unresolved: number;
   lastText: string | undefined;
   watcher: vscode.Disposable | undefined;
@@ -233,7 +232,6 @@ export class ExecutionsModel implements vscode.Disposable {
         problem: undefined,
         doc: undefined,
         records: new Map(),
-        fingerprints: new Map(),
         unresolved: 0,
         lastText: undefined,
         watcher: undefined,
@@ -314,7 +312,6 @@ export class ExecutionsModel implements vscode.Disposable {
           e.problem = undefined;
           e.doc = undefined;
           e.records = new Map();
-          e.fingerprints = new Map();
           e.unresolved = 0;
           e.lastText = undefined;
           this.emitter.fire({ folderKey: e.key, kind: 'full' });
@@ -335,20 +332,16 @@ export class ExecutionsModel implements vscode.Disposable {
     e.lastText = text;
     const wasOk = e.state === 'ok';
     const before = e.records;
-    const beforePrints = e.fingerprints;
     const records = new Map<string, IncompleteExecution>();
-    const prints = new Map<string, string>();
     let unresolved = 0;
     for (const r of parsed.doc.executions) {
       records.set(r.id, r);
-      prints.set(r.id, JSON.stringify(r));
       if (r.status === 'unresolved') unresolved++;
     }
     e.state = 'ok';
     e.problem = undefined;
     e.doc = parsed.doc;
     e.records = records;
-    e.fingerprints = prints;
     e.unresolved = unresolved;
     if (!wasOk || before.size === 0) {
       this.emitter.fire({ folderKey: e.key, kind: 'full' });
@@ -365,7 +358,7 @@ export class ExecutionsModel implements vscode.Disposable {
       if (!old) added.push(id);
       else {
         if (beforeIds[i] !== id) orderChanged = true;
-        if (beforePrints.get(id) !== prints.get(id)) changed.push({ id, before: old, after });
+        if (!deepEqual(old, after)) changed.push({ id, before: old, after });
       }
       i++;
     }
@@ -404,4 +397,22 @@ function describeProblem(err: ExecutionsFileError, uri: vscode.Uri): FileProblem
   const detail = typeof err.detail === 'string' && err.detail !== '' ? err.detail : err.message;
   const where = err.line !== undefined && err.column !== undefined ? `${name}:${err.line}:${err.column}` : name;
   return { message: `${where}: ${detail}`, line: err.line, column: err.column };
+}
+
+/** Structural equality of two JSON values (records are compared this way on every reload). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  for (const k of keys) if (!Object.prototype.hasOwnProperty.call(rb, k) || !deepEqual(ra[k], rb[k])) return false;
+  return true;
 }
