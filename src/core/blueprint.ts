@@ -506,7 +506,8 @@ class BlueprintParser {
         this.report('invalid-retry-settings', spanOf(mapper), `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${this.describe(mapper)}.`, ownerId);
       } else if (directive === 'resume' && mapper && mapperProp?.children?.[0]) {
         hasOutput = true;
-        output = getNodeValue(mapper);
+        // JSON.parse of the node's own text: plain objects (jsonc-parser's getNodeValue builds null-prototype ones).
+        output = jsonValue(this.text, mapper);
         fieldSpans.output = spanOf(mapperProp.children[0]);
       }
     }
@@ -539,6 +540,15 @@ class BlueprintParser {
         seen.set(id, span);
       }
     }
+  }
+}
+
+/** The plain JS value of a node of a text that parsed without errors. */
+function jsonValue(text: string, node: Node): unknown {
+  try {
+    return JSON.parse(text.slice(node.offset, node.offset + node.length)) as unknown;
+  } catch {
+    return getNodeValue(node) as unknown;
   }
 }
 
