@@ -642,9 +642,21 @@ describe('cli: import and convert', () => {
 
   test('convert: YAML becomes a blueprint by default; same-format --to, broken input, missing file exit 2', () => {
     const dir = workspace();
-    const b = cli(dir, 'convert', 'invoices.scenario.yaml');
+    const b = cli(dir, 'convert', 'notify.scenario.yaml');
     assert.equal(b.code, 0, b.stderr);
-    assert.ok(Array.isArray((JSON.parse(b.stdout) as { flow: unknown }).flow));
+    const bp = JSON.parse(b.stdout) as { name: string; flow: { id: number; module: string; routes?: unknown[] }[] };
+    assert.equal(bp.name, 'Notify approvers');
+    assert.deepEqual(bp.flow.map((m) => m.id), [1, 2]);
+    assert.equal(bp.flow[1].routes?.length, 2);
+    // The converted blueprint lints like its source: no errors.
+    fs.writeFileSync(path.join(dir, 'notify.blueprint.json'), b.stdout);
+    const lint = cli(dir, 'lint', 'notify.blueprint.json', '--format', 'json');
+    assert.equal(lint.code, 0, lint.stdout);
+    // A route filtered by error type has no blueprint equivalent: refused at its line.
+    const filtered = cli(dir, 'convert', 'invoices.scenario.yaml');
+    assert.equal(filtered.code, 2);
+    assert.match(filtered.stderr, /^invoices\.scenario\.yaml:12:\d+: cannot convert: /);
+    assertShortMessage(filtered, 1);
     const same = cli(dir, 'convert', 'invoices.scenario.yaml', '--to', 'yaml');
     assert.equal(same.code, 2);
     assert.match(same.stderr, /already scenario YAML; use --to blueprint/);

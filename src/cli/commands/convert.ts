@@ -46,7 +46,11 @@ export const convertCommand: Command = {
       // The scenario passed the structural checks, so this is the converter refusing something specific.
       // Programming errors stay internal errors (shown as such, stack trace with --debug).
       if (e instanceof TypeError || e instanceof ReferenceError || (e instanceof Error && e.message === 'not implemented')) throw e;
-      throw new CliError(`${shown}: cannot convert: ${oneLine(messageOf(e))}`);
+      const msg = oneLine(messageOf(e));
+      // The converter says "<base name>:line:col: message"; show the path as the user gave it.
+      const m = /^(.*?):(\d+):(\d+): (.*)$/.exec(msg);
+      if (m && path.basename(m[1]) === path.basename(abs)) throw new CliError(`${shown}:${m[2]}:${m[3]}: cannot convert: ${m[4]}`);
+      throw new CliError(`${shown}: cannot convert: ${msg}`);
     }
     if (!result.endsWith('\n')) result += '\n';
     if (out === undefined) {
