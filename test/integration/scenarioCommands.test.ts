@@ -8,7 +8,8 @@ import type { Classification } from '../../src/core/model';
 import { activateExtension, fixtureUri, positionOf, setSetting } from './scenarioSupport';
 
 async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
-  return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+  await vscode.workspace.openTextDocument(uri); // the command needs the document loaded
+  return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
 }
 
 async function classifyCmd(...args: unknown[]): Promise<Classification | undefined> {

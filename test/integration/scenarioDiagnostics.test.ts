@@ -40,7 +40,7 @@ suite('scenario diagnostics', function () {
 
   suiteTeardown(async () => {
     await setSetting('lint.severity', undefined);
-    await scratch.dispose();
+    await scratch?.dispose();
   });
 
   for (const [code, file] of Object.entries(RULE_FIXTURES)) {

@@ -44,9 +44,10 @@ suite('scenario quick fixes', function () {
     await activateExtension();
     scratch = new Scratch('fix');
   });
-  suiteTeardown(async () => scratch.dispose());
+  suiteTeardown(async () => scratch?.dispose());
 
-  test('missing-error-handler offers the four handlers (Break preferred) and disable-line, tied to the diagnostic', async () => {
+  // (vscode.executeCodeActionProvider does not hand back CodeAction.diagnostics, so that link is not observable here)
+  test('missing-error-handler offers the four handlers (Break preferred) and disable-line', async () => {
     const uri = await scratch.copy('invoices.scenario.yaml', 'offers.scenario.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
     const line = positionOf(doc, '- id: 2').line;
@@ -57,8 +58,6 @@ suite('scenario quick fixes', function () {
     assert.deepEqual(fixes.map((f) => f.title).sort(), [...ADD_TITLES, DISABLE_TITLE].sort());
     for (const f of fixes) {
       assert.equal(f.kind?.value, vscode.CodeActionKind.QuickFix.value);
-      assert.equal(f.diagnostics?.length, 1);
-      assert.equal(codeOf(f.diagnostics[0]), 'missing-error-handler');
     }
     assert.deepEqual(fixes.filter((f) => f.isPreferred).map((f) => f.title), [ADD_TITLES[0]]);
   });

@@ -3,7 +3,7 @@ import { ERROR_TYPES, lookupErrorType } from '../../core/catalogue';
 import { classify, effectiveProfile } from '../../core/classifier';
 import { lintScenario } from '../../core/lint';
 import { findModule, STRUCTURAL_CODES, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../core/model';
-import { isScenarioDocument } from './documentSelector';
+import { isScenarioDocument, scenarioFileName } from './documentSelector';
 import { displayPath, errorText, showErrorWithLog } from './messages';
 import { moduleLabel } from './modules';
 import { outcomeLabel, profileLine } from './presentation';
@@ -25,7 +25,7 @@ export async function classifyFailureCommand(
     const doc = await resolveDocument(target);
     if (!doc) return undefined;
     const profileSetting = defaultProfile(doc.uri);
-    const linted = lintScenario(doc.fileName, doc.getText(), { profile: profileSetting });
+    const linted = lintScenario(scenarioFileName(doc), doc.getText(), { profile: profileSetting });
     const where = displayPath(doc.uri);
     const structural = linted.findings.find((f) => STRUCTURAL_CODES.has(f.code));
     if (structural || !linted.scenario) {

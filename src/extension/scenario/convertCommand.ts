@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { blueprintToYaml, yamlToBlueprint } from '../../core/convert';
 import { isBlueprint } from '../../core/lint';
+import { scenarioFileName } from './documentSelector';
 import { displayPath, errorText, showErrorWithLog } from './messages';
 
 /**
@@ -25,14 +26,14 @@ export async function convertScenarioCommand(log: vscode.LogOutputChannel, targe
   }
   const text = source.getText();
   const where = displayPath(source.uri);
-  const toYaml = isBlueprint(source.fileName, text);
+  const toYaml = isBlueprint(scenarioFileName(source), text);
   if (!toYaml && !/\.ya?ml$/i.test(source.uri.path) && source.languageId !== 'yaml') {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} is neither a scenario YAML nor a blueprint JSON file.', where));
     return undefined;
   }
   let converted: string;
   try {
-    converted = toYaml ? blueprintToYaml(text, source.fileName) : yamlToBlueprint(text, source.fileName);
+    converted = toYaml ? blueprintToYaml(text, scenarioFileName(source)) : yamlToBlueprint(text, scenarioFileName(source));
   } catch (err) {
     showErrorWithLog(log, vscode.l10n.t('Cannot convert {0}: {1}', where, errorText(err)), err);
     return undefined;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { lintScenario } from '../../core/lint';
 import type { Finding, LintCode, Severity } from '../../core/model';
-import { isScenarioDocument, matchesScenarioGlobs } from './documentSelector';
+import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';
 import { defaultProfile, lintOnSave, lintOnType, scenarioGlobs, severityOverrides, SETTINGS_SECTION } from './settings';
 
@@ -80,7 +80,7 @@ export class ScenarioDiagnostics implements vscode.Disposable {
       return;
     }
     this.bump(key);
-    this.collection.set(doc.uri, this.lintText(doc.uri, doc.fileName, doc.getText()));
+    this.collection.set(doc.uri, this.lintText(doc.uri, scenarioFileName(doc), doc.getText()));
   }
 
   /** Re-lints every open scenario document and every file found on disk. */

@@ -24,6 +24,18 @@ export function isScenarioFileName(path: string): boolean {
   return YAML_NAME.test(path) || BLUEPRINT_NAME.test(path);
 }
 
+/**
+ * The file name to give the core for a document: its own, or for a document without a telling
+ * extension (an untitled editor, a custom glob) one that matches its language, since the core
+ * dispatches YAML / JSON on the name.
+ */
+export function scenarioFileName(doc: vscode.TextDocument): string {
+  const name = doc.fileName;
+  if ((doc.languageId === 'json' || doc.languageId === 'jsonc') && !/\.json$/i.test(name)) return `${name}.json`;
+  if (doc.languageId === 'yaml' && !/\.ya?ml$/i.test(name)) return `${name}.yaml`;
+  return name;
+}
+
 export function isScenarioDocument(doc: vscode.TextDocument): boolean {
   if (IGNORED_SCHEMES.has(doc.uri.scheme)) return false;
   const path = doc.uri.path;
@@ -35,7 +47,7 @@ export function isScenarioDocument(doc: vscode.TextDocument): boolean {
   if (doc.languageId === 'json' || doc.languageId === 'jsonc') {
     // A quick textual pre-check keeps the full parse off ordinary JSON files.
     const text = doc.getText();
-    if (text.includes('"flow"') && text.includes('"metadata"')) return isBlueprint(doc.fileName, text);
+    if (text.includes('"flow"') && text.includes('"metadata"')) return isBlueprint(scenarioFileName(doc), text);
   }
   return false;
 }

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { parseScenario, type ParsedScenario } from '../../core/lint';
+import { scenarioFileName } from './documentSelector';
 
 /**
  * One parse per document version, shared by hovers, CodeLens and quick fixes (they all ask about the
@@ -12,7 +13,7 @@ export function parsedDocument(doc: vscode.TextDocument): ParsedScenario {
   const key = doc.uri.toString();
   const hit = cache.get(key);
   if (hit && hit.version === doc.version) return hit.parsed;
-  const parsed = parseScenario(doc.fileName, doc.getText());
+  const parsed = parseScenario(scenarioFileName(doc), doc.getText());
   cache.delete(key);
   cache.set(key, { version: doc.version, parsed });
   if (cache.size > MAX_ENTRIES) {
