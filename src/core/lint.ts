@@ -277,7 +277,9 @@ function partialHandlerMessage(scenario: Scenario, m: ScenarioModule, routes: re
     if (!types || o === other) continue;
     parts.push(`${listTypes(types)} ${outcomePhrase(o, types.length > 1)}`);
   }
-  if (byOutcome.has(other)) parts.push(`${parts.length ? 'any other uncaught error' : 'every uncaught error'} ${outcomePhrase(other, false)}`);
+  const rest = byOutcome.get(other);
+  if (rest && rest.length <= 5) parts.push(`${listTypes(rest)} ${outcomePhrase(other, rest.length > 1)} (so do error types the catalogue does not know)`);
+  else if (rest) parts.push(`${parts.length ? 'any other uncaught error' : 'every uncaught error'} ${outcomePhrase(other, false)}`);
   const many = m.onError.length > 1 || (m.onError.length === 0 && routes.length > 1);
   const via = m.onError.length > 0 ? `its error-handler route${many ? 's' : ''}` : `the enclosing router's error-handler route${many ? 's' : ''}`;
   const caughtText = caught.length ? `${many ? 'catch' : 'catches'} only ${listTypes(caught)}` : `${many ? 'catch' : 'catches'} no error type`;

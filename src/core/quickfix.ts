@@ -11,7 +11,7 @@ import type { TextEdit } from './edits';
 import { applyEdits } from './edits';
 import type { ParsedScenario } from './lint';
 import { DISABLE_NEXT_LINE } from './lint';
-import { findModule } from './model';
+import { findModule, walkModules } from './model';
 import type { Directive, LintCode } from './model';
 import { LineIndex } from './text';
 import { parseYamlScenario } from './yamlScenario';
@@ -110,7 +110,9 @@ function keyName(pair: Pair): string | undefined {
 /**
  * The edit that attaches an error-handler route with `directive` to module `moduleId` (YAML or
  * blueprint). Keeps indentation and comments. Null when the module is unknown, already has an
- * `onError`, or sits where an insertion cannot be made safely (a module inside a flow-style list).
+ * `onError`, its id is used twice, the directive is break while storing of incomplete executions
+ * is off, or it sits where an insertion cannot be made safely (a module
+ * inside a flow-style list).
  * A flow-style module in a block list (`- {id: 2, app: x}`) is rewritten to block style.
  */
 export function errorHandlerEdit(parsed: ParsedScenario, moduleId: number, directive: Directive): TextEdit | null {
@@ -120,6 +122,10 @@ export function errorHandlerEdit(parsed: ParsedScenario, moduleId: number, direc
     if (!scenario) return null;
     const module = findModule(scenario, moduleId);
     if (!module || module.onError.length > 0) return null;
+    // Break cannot store anything while storing of incomplete executions is off (lint would flag it).
+    if (directive === 'break' && !scenario.settings.storeIncompleteExecutions) return null;
+    // A duplicated id is ambiguous: fix the duplicate-module-id error first.
+    if ([...walkModules(scenario.modules)].filter((m) => m.id === moduleId).length > 1) return null;
     const text = parsed.lineIndex.text;
     const doc = parseDocument(text, { keepSourceTokens: true });
     if (doc.errors.length > 0) return null;
