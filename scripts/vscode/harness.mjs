@@ -59,6 +59,10 @@ const groups = new Set();
 /** @type {Array<() => Promise<void>>} */
 const asyncCleanups = [];
 let signalled = false;
+/** True once a signal asked us to stop (callers then don't report the resulting exits as errors). */
+export function stopping() {
+  return signalled;
+}
 
 /** @param {number} pgid */
 function groupAlive(pgid) {
@@ -127,19 +131,37 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
 // ---------------------------------------------------------------------------------------------------
 // Run folder + isolated environment
 
+/** @param {number} pid */
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Creates (fresh) the run folder for one kind of run. Default <repo>/.vscode-test/<name>;
- * FUSION_TEST_DIR=<dir> puts it at <dir>/<name> instead (two runs in one checkout must use different dirs).
+ * FUSION_TEST_DIR=<dir> puts it at <dir>/<name> instead. When another live run owns that folder
+ * (two runs in one checkout), this run uses <name>-<pid> instead (gitignored like the rest).
  * @param {string} name
  * @param {{ keep?: string[] }} [opts] entries to keep from a previous run (e.g. installed extensions)
  */
 export function prepareRunDir(name, opts = {}) {
   const base = process.env.FUSION_TEST_DIR ? path.resolve(process.env.FUSION_TEST_DIR) : path.join(REPO, '.vscode-test');
-  const root = path.join(base, name);
+  let root = path.join(base, name);
+  const ownerOf = (/** @type {string} */ dir) => Number(fs.existsSync(path.join(dir, '.owner')) ? fs.readFileSync(path.join(dir, '.owner'), 'utf8') : 0);
+  const owner = ownerOf(root);
+  if (owner && owner !== process.pid && pidAlive(owner)) {
+    root = path.join(base, `${name}-${process.pid}`);
+    log(`${path.relative(REPO, path.join(base, name))} is in use by process ${owner}; this run uses ${path.relative(REPO, root)}`);
+  }
   fs.mkdirSync(root, { recursive: true });
   for (const entry of fs.readdirSync(root)) {
     if (!(opts.keep ?? []).includes(entry)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
   }
+  fs.writeFileSync(path.join(root, '.owner'), String(process.pid));
   const dirs = {
     root,
     home: path.join(root, 'home'),

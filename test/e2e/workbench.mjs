@@ -1,0 +1,178 @@
+// @ts-check
+// Page helpers for driving VS Code's web workbench (code-server 4.100.3 = VS Code 1.100.3) the way a
+// person does: keyboard, command palette, activity bar, tree rows, Problems panel, hovers, menus.
+// Every wait is bounded; the selectors are VS Code's own DOM classes.
+
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').Locator} Locator */
+
+const SHORT = 10000;
+const LONG = 20000;
+
+/** Escapes text for a RegExp. @param {string} s */
+export function reEscape(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Closes quick inputs, menus, hovers and widgets. @param {Page} page */
+export async function dismiss(page) {
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+}
+
+/** Waits until the workbench has opened `folderName` (the explorer shows it). @param {Page} page @param {string} firstEntry a top-level entry of the folder */
+export async function waitForWorkbench(page, firstEntry) {
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  await page.waitForSelector(`.explorer-folders-view .monaco-list-row:has-text("${firstEntry}")`, { timeout: 60000 });
+}
+
+/** Opens the command palette with `>` and types `text`. @param {Page} page @param {string} text */
+async function palette(page, text) {
+  await dismiss(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: SHORT });
+  await input.fill(text);
+}
+
+/**
+ * Runs a palette command by its full label (e.g. "Fusion: Refresh"); fails if it is not listed.
+ * @param {Page} page @param {string} label
+ */
+export async function runCommand(page, label) {
+  await palette(page, `>${label}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout: SHORT });
+  const shown = (await row.getAttribute('aria-label')) ?? (await row.textContent()) ?? '';
+  if (!shown.includes(label)) throw new Error(`palette shows "${shown}" instead of "${label}"`);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through quick open (path relative to the folder). @param {Page} page @param {string} relPath */
+export async function openFile(page, relPath) {
+  await palette(page, relPath);
+  const base = relPath.split('/').pop() ?? relPath;
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ state: 'visible', timeout: SHORT });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active:has-text("${base}")`).waitFor({ timeout: LONG });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: LONG });
+}
+
+/** Moves the cursor to a 1-based line (Go to Line) and focuses the editor. @param {Page} page @param {number} line @param {number} [column] */
+export async function goToLine(page, line, column) {
+  await palette(page, `:${line}${column ? `:${column}` : ''}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: SHORT });
+}
+
+/** The activity bar item of a view container. @param {Page} page @param {string} title */
+export function activityItem(page, title) {
+  return page.locator(`.activitybar .action-item:has(a[aria-label^="${title}"]), .activitybar .action-item[aria-label^="${title}"]`).first();
+}
+
+/** Opens a view container from the activity bar; returns the side bar. @param {Page} page @param {string} title */
+export async function openContainer(page, title) {
+  const item = activityItem(page, title);
+  await item.waitFor({ state: 'visible', timeout: LONG });
+  const checked = await item.getAttribute('aria-selected').catch(() => null);
+  if (checked !== 'true') await item.click({ timeout: SHORT });
+  const sidebar = page.locator('.part.sidebar');
+  await sidebar.waitFor({ state: 'visible', timeout: SHORT });
+  return sidebar;
+}
+
+/** A row of the side bar's tree whose label contains `label`. @param {Page} page @param {string} label */
+export function treeRow(page, label) {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
+}
+
+/** Expands a collapsed tree row (keyboard, so no row command runs). @param {Page} page @param {string} label */
+export async function expandRow(page, label) {
+  const row = treeRow(page, label);
+  await row.waitFor({ state: 'visible', timeout: LONG });
+  if ((await row.getAttribute('aria-expanded')) === 'false') {
+    await row.locator('.monaco-tl-twistie').click({ timeout: SHORT });
+  }
+  await page.waitForFunction(
+    (el) => el?.getAttribute('aria-expanded') !== 'false',
+    await row.elementHandle(),
+    { timeout: SHORT },
+  );
+}
+
+/** Texts of the visible rows of the side bar's tree. @param {Page} page */
+export async function treeRows(page) {
+  return page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+}
+
+/** Right-clicks a tree row and chooses a context-menu entry. @param {Page} page @param {string} label @param {string} action */
+export async function contextMenu(page, label, action) {
+  const row = treeRow(page, label);
+  await row.waitFor({ state: 'visible', timeout: LONG });
+  await row.click({ button: 'right', timeout: SHORT });
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: new RegExp(`^\\s*${reEscape(action)}`) }).first();
+  await item.waitFor({ state: 'visible', timeout: SHORT });
+  await item.click({ timeout: SHORT });
+}
+
+/** Opens the Problems panel and returns the rows' texts once `expected` appears. @param {Page} page @param {RegExp} expected */
+export async function problems(page, expected) {
+  await dismiss(page);
+  await page.keyboard.press('Control+Shift+M');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible', timeout: SHORT });
+  await page.locator('.markers-panel .monaco-list-row', { hasText: expected }).first().waitFor({ timeout: LONG });
+  return panel.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+}
+
+/** Rows of the Problems panel right now (no waiting). @param {Page} page */
+export async function problemRows(page) {
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+}
+
+/** Hovers the first visible editor token whose text is `token`; returns the hover's text. @param {Page} page @param {string} token @param {RegExp} expected */
+export async function hoverToken(page, token, expected) {
+  const span = page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: new RegExp(`^${reEscape(token)}$`) }).first();
+  await span.waitFor({ state: 'visible', timeout: SHORT });
+  await page.mouse.move(0, 0);
+  await span.hover({ timeout: SHORT });
+  const hover = page.locator('.monaco-hover:visible', { hasText: expected }).first();
+  await hover.waitFor({ state: 'visible', timeout: LONG });
+  return (await hover.innerText()).trim();
+}
+
+/** Opens the quick-fix menu (Ctrl+.) at the cursor and applies the action titled `title`. @param {Page} page @param {string} title */
+export async function applyQuickFix(page, title) {
+  await page.keyboard.press('Control+.');
+  const widget = page.locator('.action-widget');
+  await widget.waitFor({ state: 'visible', timeout: LONG });
+  const row = widget.locator('.monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: SHORT }).catch(async () => {
+    const offered = await widget.locator('.monaco-list-row').allTextContents();
+    throw new Error(`quick fix "${title}" not offered; offered: ${JSON.stringify(offered)}`);
+  });
+  await row.click({ timeout: SHORT });
+  await widget.waitFor({ state: 'hidden', timeout: SHORT });
+}
+
+/** Text of the active editor's model (through the DOM of the visible lines). @param {Page} page */
+export async function visibleEditorText(page) {
+  return page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((el) =>
+    [...el.querySelectorAll('.view-line')]
+      .map((l) => ({ top: parseFloat(/** @type {HTMLElement} */ (l).style.top || '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text)
+      .join('\n'),
+  );
+}
+
+/** Waits for a notification toast matching `text`; returns its text. @param {Page} page @param {RegExp} text @param {number} [timeout] */
+export async function notification(page, text, timeout = LONG) {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return (await toast.innerText()).trim();
+}
+
+/** Texts of the visible error notifications. @param {Page} page */
+export async function errorToasts(page) {
+  return page.locator('.notification-toast:has(.codicon-error)').allInnerTexts();
+}
