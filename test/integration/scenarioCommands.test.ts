@@ -107,22 +107,29 @@ suite('scenario CodeLens and commands', function () {
     assert.ok(yamlDoc.getText().includes('gmail:sendEmail'));
     assert.ok(yamlUri.path.endsWith('calendar-agent.scenario.yaml'));
 
-    const jsonUri = await vscode.commands.executeCommand<vscode.Uri | undefined>('fusionExecutions.convertScenario', invoices());
+    const jsonUri = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'fusionExecutions.convertScenario',
+      fixtureUri('convertible.scenario.yaml'),
+    );
     assert.ok(jsonUri);
     const jsonDoc = await vscode.workspace.openTextDocument(jsonUri);
     assert.equal(jsonDoc.languageId, 'json');
     const bp: unknown = JSON.parse(jsonDoc.getText());
     assert.ok(typeof bp === 'object' && bp !== null && 'flow' in bp && 'metadata' in bp);
+    assert.ok(jsonUri.path.endsWith('convertible.blueprint.json'));
+    assert.ok(jsonDoc.getText().includes('builtin:Break'));
     for (const doc of [yamlDoc, jsonDoc]) {
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
   });
 
-  test('Convert reports a broken blueprint as an error and opens nothing', async () => {
-    const before = vscode.workspace.textDocuments.length;
-    const got = await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('instagram-dm.broken.blueprint.json'));
-    assert.equal(got, undefined);
-    assert.ok(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled').length <= before);
+  test('Convert refuses a broken blueprint and a YAML the blueprint format cannot express, opening nothing', async () => {
+    const untitled = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && !d.isClosed).length;
+    const before = untitled();
+    assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('instagram-dm.broken.blueprint.json')), undefined);
+    // module 3's route has an `errors:` filter; a blueprint's onerror route catches everything
+    assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', invoices()), undefined);
+    assert.equal(untitled(), before);
   });
 });

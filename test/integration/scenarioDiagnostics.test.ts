@@ -40,6 +40,7 @@ suite('scenario diagnostics', function () {
 
   suiteTeardown(async () => {
     await setSetting('lint.severity', undefined);
+    await setSetting('lint.onType', undefined);
     await scratch?.dispose();
   });
 
@@ -114,6 +115,22 @@ suite('scenario diagnostics', function () {
       'module 3 unhandled, module 2 handled',
     );
     assert.equal(diags.length, 1);
+  });
+
+  test('with lint.onType off, saving lints', async () => {
+    const uri = await scratch.copy('rules/missing-error-handler.scenario.yaml', 'onsave.scenario.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await waitForDiagnostics(uri, hasCode('missing-error-handler'), 'before');
+    await setSetting('lint.onType', false);
+    try {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(doc.lineCount, 0), '    onError: {directive: ignore}\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save());
+      await waitForDiagnostics(uri, lacksCode('missing-error-handler'), 'after save');
+    } finally {
+      await setSetting('lint.onType', undefined);
+    }
   });
 
   test('the severity setting changes severities and "off" drops the rule', async () => {

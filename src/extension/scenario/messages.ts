@@ -8,8 +8,8 @@ export function errorText(err: unknown): string {
 
 /** An error message with a "Show Log" action; the full text goes to the log. Does not wait for the user. */
 export function showErrorWithLog(log: vscode.LogOutputChannel, message: string, err?: unknown): void {
-  if (err !== undefined) log.error(`${message}: ${errorText(err)}`);
-  else log.error(message);
+  log.error(message);
+  if (err instanceof Error && err.stack) log.debug(err.stack);
   const showLog = vscode.l10n.t('Show Log');
   void vscode.window.showErrorMessage(message, showLog).then((choice) => {
     if (choice === showLog) void vscode.commands.executeCommand(SHOW_LOG_COMMAND);
