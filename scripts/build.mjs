@@ -1,6 +1,7 @@
 // Bundles the extension (vscode external) and the CLI with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
+import { chmodSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -31,4 +32,5 @@ if (watch) {
   console.log('[build] watching for changes');
 } else {
   await Promise.all(targets.map((t) => esbuild.build(t)));
+  chmodSync('dist/cli.js', 0o755); // runnable as ./dist/cli.js in a checkout, as npm makes it when installed
 }
