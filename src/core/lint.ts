@@ -133,13 +133,13 @@ function semanticFindings(scenario: Scenario, lineIndex: LineIndex, fallbackProf
     const applicable = applicableRoutes(m, byId);
     if (applicable.length === 0) {
       if (!isFirst && m.handlerOf === undefined) {
-        add('missing-error-handler', m.anchor, missingHandlerMessage(scenario, m, profile), m.id);
+        add('missing-error-handler', m.anchor, missingHandlerMessage(classifierView(scenario, m, byId), m, profile), m.id);
       }
       continue;
     }
     // Partial filters: the trigger's routes never apply in fusion (rule 1 comes first).
     if (isFirst && profile === 'fusion') continue;
-    const message = partialHandlerMessage(scenario, m, applicable, profile);
+    const message = partialHandlerMessage(classifierView(scenario, m, byId), m, applicable, profile);
     if (message) add('partial-error-handler', m.anchor, message, m.id);
   }
 
@@ -219,6 +219,23 @@ export function applicableRoutes(m: ScenarioModule, byId: ReadonlyMap<number, Sc
     if (router) out.push(...router.onError);
   }
   return out;
+}
+
+/**
+ * The part of the scenario the classifier needs for one module: the trigger (rule 1), the module
+ * and its enclosing routers (handler lookup), without the routers' branches. Keeps lint linear in
+ * the number of modules (the classifier looks modules up by walking the whole tree).
+ */
+function classifierView(scenario: Scenario, m: ScenarioModule, byId: ReadonlyMap<number, ScenarioModule>): Scenario {
+  const shallow = (x: ScenarioModule): ScenarioModule => ({ ...x, routes: [] });
+  const first = scenario.modules[0];
+  const modules: ScenarioModule[] = first ? [shallow(first)] : [];
+  if (!first || first.id !== m.id) modules.push(shallow(m));
+  for (const id of m.routerPath) {
+    const router = byId.get(id);
+    if (router && router.id !== m.id && (!first || router.id !== first.id)) modules.push(shallow(router));
+  }
+  return { ...scenario, modules };
 }
 
 function moduleTitle(m: ScenarioModule): string {
