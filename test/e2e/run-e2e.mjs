@@ -74,6 +74,8 @@ function steps(ws) {
     if (!r) throw new Error(`sample ${EXECUTIONS} has no execution of "${name}"`);
     return /** @type {{ id: string, status: string, attempts: number }} */ (r);
   };
+  /** A Problems row of the missing-error-handler warning on module 5 of the invoice scenario. @param {string} r */
+  const isModule5Warning = (r) => r.includes('missing-error-handler') && r.includes('Ask finance to chase') && r.includes(`[Ln ${module5Line}, Col`);
   const retried = recordOf('Fetch invoice PDF');
   const resolved = recordOf('Ask finance to chase');
 
@@ -104,7 +106,7 @@ function steps(ws) {
         await openFile(page, INVOICE);
         const rows = await problems(page, /missing-error-handler/);
         log('  problems:', JSON.stringify(rows));
-        const hit = rows.find((r) => r.includes('missing-error-handler') && new RegExp(`\\b${module5Line}\\b`).test(r));
+        const hit = rows.find((r) => isModule5Warning(r));
         assert.ok(hit, `a missing-error-handler problem on line ${module5Line} (module 5)`);
         assert.match(hit, /warning/i, 'it is a warning');
       },
@@ -156,7 +158,8 @@ function steps(ws) {
       name: 'flow 3 quick fix adds an error handler (Ctrl+.)',
       run: async (page) => {
         await openFile(page, INVOICE);
-        await goToLine(page, module5Line, 9);
+        const idColumn = fs.readFileSync(path.join(ws, INVOICE), 'utf8').split('\n')[module5Line - 1].indexOf('id:') + 1;
+        await goToLine(page, module5Line, idColumn);
         await applyQuickFix(page, 'Add error handler (Break with auto-retry)');
         await page.keyboard.press('Control+S');
         await eventually(() => {
@@ -168,7 +171,7 @@ function steps(ws) {
         assert.match(editor, /directive: break/);
         await eventually(async () => {
           const rows = await problemRows(page);
-          assert.ok(!rows.some((r) => r.includes('missing-error-handler') && new RegExp(`\\b${module5Line}\\b`).test(r)), 'the warning on module 5 is gone');
+          assert.ok(!rows.some((r) => isModule5Warning(r)), 'the warning on module 5 is gone');
         }, 'Problems panel after the fix');
       },
     },
@@ -178,6 +181,7 @@ function steps(ws) {
         await openContainer(page, 'Fusion');
         await expandRow(page, 'Invoice export');
         const before = execution(ws, retried.id);
+        const rowBefore = (await treeRow(page, 'Fetch invoice PDF').textContent()) ?? '';
         await contextMenu(page, 'Fetch invoice PDF', 'Retry');
         const after = await eventually(() => {
           const rec = execution(ws, retried.id);
@@ -185,6 +189,10 @@ function steps(ws) {
           return rec;
         }, 'executions file after retry');
         log(`  ${retried.id}: ${before.status}/${before.attempts} -> ${after.status}/${after.attempts}`);
+        await eventually(async () => {
+          const rowAfter = (await treeRow(page, 'Fetch invoice PDF').textContent()) ?? '';
+          assert.notEqual(rowAfter, rowBefore, 'the tree row shows the new state');
+        }, 'tree row after retry');
       },
     },
     {
@@ -193,15 +201,18 @@ function steps(ws) {
         await runCommand(page, 'Fusion: Resolve…');
         const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Ask finance to chase' }).first();
         await pick.waitFor({ state: 'visible', timeout: 15000 });
+        const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ });
+        const multi = await ok.isVisible(); // a multi-select pick shows OK from the start
         await pick.click();
-        // a note may be asked for: leave it empty
-        const widget = page.locator('.quick-input-widget');
-        if (await widget.isVisible()) {
-          const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ });
-          if (await ok.isVisible()) await ok.click();
-          else await page.keyboard.press('Enter');
-        }
+        if (multi) await ok.click({ timeout: 10000 });
+        // then the optional note
+        const note = page.locator('.quick-input-widget:visible', { hasText: /note/i });
+        await note.waitFor({ state: 'visible', timeout: 10000 });
+        await page.keyboard.type('Chased by hand (e2e)');
+        await page.keyboard.press('Enter');
         await eventually(() => assert.equal(execution(ws, resolved.id).status, 'resolved'), 'resolved execution');
+        await openContainer(page, 'Fusion');
+        await treeRow(page, 'Ask finance to chase').filter({ hasText: /resolved/i }).waitFor({ state: 'visible', timeout: 20000 });
       },
     },
   ];

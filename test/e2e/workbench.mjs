@@ -109,9 +109,14 @@ export async function contextMenu(page, label, action) {
   const row = treeRow(page, label);
   await row.waitFor({ state: 'visible', timeout: LONG });
   await row.click({ button: 'right', timeout: SHORT });
-  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: new RegExp(`^\\s*${reEscape(action)}`) }).first();
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item', { hasText: new RegExp(`^\\s*${reEscape(action)}`) }).first();
   await item.waitFor({ state: 'visible', timeout: SHORT });
-  await item.click({ timeout: SHORT });
+  // hovering focuses the entry; Enter runs it (as a keyboard user would) and closes the menu
+  await item.hover({ timeout: SHORT });
+  await page.waitForFunction((el) => el?.classList.contains('focused') ?? false, await item.elementHandle(), { timeout: SHORT });
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: SHORT });
 }
 
 /** Opens the Problems panel and returns the rows' texts once `expected` appears. @param {Page} page @param {RegExp} expected */
@@ -121,12 +126,15 @@ export async function problems(page, expected) {
   const panel = page.locator('.markers-panel');
   await panel.waitFor({ state: 'visible', timeout: SHORT });
   await page.locator('.markers-panel .monaco-list-row', { hasText: expected }).first().waitFor({ timeout: LONG });
-  return panel.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+  return problemRows(page);
 }
 
 /** Rows of the Problems panel right now (no waiting). @param {Page} page */
 export async function problemRows(page) {
-  return page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+  // the visible text has the rule code and `[Ln, Col]`; the aria-label has the severity and message
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
+    els.map((e) => `${e.getAttribute('aria-label') ?? ''} | ${e.textContent ?? ''}`.trim()),
+  );
 }
 
 /** Hovers the first visible editor token whose text is `token`; returns the hover's text. @param {Page} page @param {string} token @param {RegExp} expected */
@@ -150,7 +158,16 @@ export async function applyQuickFix(page, title) {
     const offered = await widget.locator('.monaco-list-row').allTextContents();
     throw new Error(`quick fix "${title}" not offered; offered: ${JSON.stringify(offered)}`);
   });
-  await row.click({ timeout: SHORT });
+  // keyboard, as with Ctrl+.: move the focus to the entry, then Enter (pointer events on the list are
+  // unreliable while it animates in)
+  const count = await widget.locator('.monaco-list-row').count();
+  for (let i = 0; i <= count; i++) {
+    const focused = await widget.locator('.monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null);
+    if (focused?.includes(title)) break;
+    if (i === count) throw new Error(`could not move the focus to "${title}"`);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: SHORT });
 }
 
