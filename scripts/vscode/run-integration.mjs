@@ -23,6 +23,9 @@ import {
 
 const log = logger('integration');
 const RESULT_MARKER = 'FUSION_INTEGRATION_RESULT ';
+// workbench chatter relayed with the host's console that says nothing about the suite (offline
+// marketplace lookups, connection setup); FUSION_TEST_VERBOSE=1 shows it
+const NOISE = /open-vsx\.org|^\s+at .*workbench\.js|Resolv(ing|ed) connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions/;
 
 async function main() {
   const testsIndex = path.join(REPO, 'out/test/integration/index.js');
@@ -68,6 +71,7 @@ async function main() {
         continue;
       }
       if (/^integration: \d+ passed, \d+ failed$/.test(line)) continue; // printed once, last, by us
+      if (!process.env.FUSION_TEST_VERBOSE && NOISE.test(line)) continue;
       console.log(type === 'error' || type === 'warn' ? `  [ext-host ${type}] ${line}` : `  ${line}`);
     }
   });
