@@ -374,7 +374,7 @@ export function contentHash(data: string | Uint8Array): string {
 
 export interface LoadedExecutions {
   readonly doc: ExecutionsFile;
-  /** Content hash of the text that was read (for change detection). */
+  /** Content hash (sha256, hex) of the bytes that were read, for change detection; computed on first access. */
   readonly version: string;
 }
 
@@ -394,17 +394,26 @@ async function readBytes(file: string): Promise<Buffer | undefined> {
   }
 }
 
-function parseBytes(bytes: Buffer, file: string): LoadedExecutions {
-  const result = parseExecutionsText(bytes.toString('utf8'), file);
+function parseDecoded(text: string, file: string): ExecutionsFile {
+  const result = parseExecutionsText(text, file);
   if (!result.ok) throw result.error;
-  return { doc: result.doc, version: contentHash(bytes) };
+  return result.doc;
 }
 
 /** Reads and validates. A missing file throws ExecutionsFileError (code 'ENOENT', "... not found"). */
 export async function loadExecutions(file: string): Promise<LoadedExecutions> {
   const bytes = await readBytes(file);
   if (bytes === undefined) throw ExecutionsFileError.at('executions file not found', file, 'ENOENT');
-  return parseBytes(bytes, file);
+  const doc = parseDecoded(bytes.toString('utf8'), file);
+  // The hash is computed on first use: readers that never save (list, tree) do not pay for it.
+  let version: string | undefined;
+  return {
+    doc,
+    get version(): string {
+      version ??= contentHash(bytes);
+      return version;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -602,17 +611,19 @@ export async function updateExecutions<T>(
   return withFileLock(path.resolve(file), opts, async (isCompromised) => {
     const bytes = await readBytes(file);
     let current: ExecutionsFile;
+    let currentText: string | undefined;
     if (bytes === undefined) {
       if (!opts.create) throw ExecutionsFileError.at('executions file not found', file, 'ENOENT');
       current = emptyExecutionsFile();
     } else {
-      current = parseBytes(bytes, file).doc;
+      currentText = bytes.toString('utf8');
+      current = parseDecoded(currentText, file);
     }
     const { doc, result } = mutate(current);
     const invalid = validateExecutionsDoc(doc, file);
     if (invalid) throw invalid;
     const text = serializeExecutions(doc);
-    if (bytes === undefined || bytes.toString('utf8') !== text) await writeDoc(file, text, isCompromised);
+    if (currentText !== text) await writeDoc(file, text, isCompromised);
     return result;
   });
 }

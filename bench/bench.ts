@@ -1,0 +1,227 @@
+// `npm run bench`: each figure is a ratio of our operation against a floor measured in the same run
+// on the same input (median of several runs each, floor and subject interleaved so machine noise
+// hits both). Prints a table and exits 0 whatever the figures. Not part of the tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, promises as fsp, readFileSync, readdirSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { lintScenario, parseScenario } from '../src/core/lint';
+import type { ExecutionsFile, Scenario } from '../src/core/model';
+import { resolveExecutions, retryExecutions } from '../src/core/operations';
+import { loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../src/core/store';
+import { generateExecutions, generateScenarioYaml } from './generate';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Row {
+  readonly name: string;
+  readonly subject: string;
+  readonly floor: string;
+  readonly subjectMs?: number;
+  readonly floorMs?: number;
+  readonly target: number;
+  readonly note?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function time(fn: () => unknown): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+/**
+ * Runs floor and subject alternately `runs` times after one warm-up each; returns medians. A
+ * subject whose warm-up takes longer than `budgetMs` is not run again: that single run is its figure
+ * (far off target anyway, and the bench must finish).
+ */
+async function compare(runs: number, floor: () => unknown, subject: () => unknown, budgetMs = 10_000): Promise<{ floorMs: number; subjectMs: number; runs: number }> {
+  await floor();
+  const warm = await time(subject);
+  if (warm > budgetMs) return { floorMs: await time(floor), subjectMs: warm, runs: 1 };
+  const f: number[] = [];
+  const s: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    f.push(await time(floor));
+    s.push(await time(subject));
+  }
+  return { floorMs: median(f), subjectMs: median(s), runs };
+}
+
+function failed(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0];
+}
+
+async function benchLint(): Promise<Row> {
+  const base = { name: 'lint 10,000-module scenario', subject: 'lintScenario', floor: 'yaml.parseDocument', target: 1.5 };
+  const text = generateScenarioYaml(10_000);
+  try {
+    const r = await compare(5, () => parseDocument(text), () => lintScenario('generated.scenario.yaml', text));
+    return { ...base, ...r, note: `${(text.length / 1e6).toFixed(1)} MB${r.runs === 1 ? '; slow: 1 run only' : ''}` };
+  } catch (e) {
+    return { ...base, note: `not measured: ${failed(e)}` };
+  }
+}
+
+async function benchBlueprint(): Promise<Row> {
+  const base = { name: 'lint largest blueprint fixture', subject: 'lintScenario', floor: 'JSON.parse', target: 1.5 };
+  const dir = path.join(ROOT, 'test', 'fixtures', 'blueprints');
+  const candidates = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.endsWith('.blueprint.json'))
+        .map((n) => path.join(dir, n))
+        .filter((f) => {
+          try {
+            JSON.parse(readFileSync(f, 'utf8').replace(/^\uFEFF/, ''));
+            return true;
+          } catch {
+            return false;
+          }
+        })
+        .sort((a, b) => statSync(b).size - statSync(a).size)
+    : [];
+  if (candidates.length === 0) return { ...base, note: 'not measured: no valid blueprint in test/fixtures/blueprints/' };
+  const file = candidates[0];
+  const text = readFileSync(file, 'utf8');
+  const json = text.replace(/^\uFEFF/, '');
+  try {
+    // A small input: many repetitions per sample so the timer resolution does not matter.
+    const reps = 200;
+    const r = await compare(
+      7,
+      () => {
+        for (let i = 0; i < reps; i++) JSON.parse(json);
+      },
+      () => {
+        for (let i = 0; i < reps; i++) lintScenario(path.basename(file), text);
+      },
+    );
+    return { ...base, ...r, note: `${path.basename(file)}, ${(text.length / 1024).toFixed(0)} KB` };
+  } catch (e) {
+    return { ...base, note: `not measured: ${failed(e)}` };
+  }
+}
+
+async function benchStore(dir: string): Promise<Row[]> {
+  const file = path.join(dir, 'incomplete-executions.json');
+  const doc = generateExecutions(100_000);
+  const text = serializeExecutions(doc);
+  await fsp.writeFile(file, text);
+  const mb = `${(Buffer.byteLength(text) / 1e6).toFixed(0)} MB`;
+  const rows: Row[] = [];
+
+  const parseOnly = await compare(5, () => JSON.parse(text), () => parseExecutionsText(text, file));
+  rows.push({ name: 'parse 100,000 records', subject: 'parseExecutionsText', floor: 'JSON.parse', target: 1.5, ...parseOnly, note: `${mb} string in memory on both sides` });
+  const readParse = await compare(5, async () => JSON.parse(await fsp.readFile(file, 'utf8')), async () => (await loadExecutions(file)).version);
+  rows.push({ name: 'load 100,000 records', subject: 'loadExecutions + version', floor: 'readFile + JSON.parse', target: 1.5, ...readParse, note: 'from disk on both sides; incl. sha256' });
+
+  // One retry written to that file.
+  const scenarioFile = path.join(ROOT, 'samples', 'scenarios', 'invoice-export.scenario.yaml');
+  let scenario: Scenario | null = null;
+  try {
+    scenario = parseScenario(scenarioFile, readFileSync(scenarioFile, 'utf8')).scenario;
+  } catch {
+    scenario = null;
+  }
+  const clock = (): Date => new Date('2026-11-20T12:00:00.000Z');
+  // Every run retries a different pending record of module 2, so every run really writes.
+  let run = 0;
+  const ops = new Set<string>();
+  const mutate = (d: ExecutionsFile): { doc: ExecutionsFile; result: undefined } => {
+    const target = d.executions[4 * run++].id;
+    if (scenario) {
+      const s = scenario;
+      try {
+        const out = retryExecutions(d, [target], () => s, { clock });
+        if (out.results[0]?.result === 'resolved' || out.results[0]?.result === 'failed') {
+          ops.add('retryExecutions');
+          return { doc: out.doc, result: undefined };
+        }
+      } catch {
+        // fall through to resolve
+      }
+    }
+    ops.add('resolveExecutions');
+    return { doc: resolveExecutions(d, [target], 'bench', clock).doc, result: undefined };
+  };
+  const floorFile = path.join(dir, 'floor.json');
+  try {
+    const r = await compare(
+      5,
+      async () => fsp.writeFile(floorFile, JSON.stringify(doc, null, 2)),
+      () => updateExecutions(file, mutate),
+    );
+    rows.push({ name: 'one retry written to that file', subject: `updateExecutions + ${[...ops].join('/')}`, floor: 'JSON.stringify + writeFile', target: 2.0, ...r, note: 'incl. lock, re-read, validate, fsync, rename' });
+  } catch (e) {
+    rows.push({ name: 'one retry written to that file', subject: 'updateExecutions', floor: 'JSON.stringify + writeFile', target: 2.0, note: `not measured: ${failed(e)}` });
+  }
+  return rows;
+}
+
+async function benchCli(): Promise<Row> {
+  const base = { name: 'CLI start', subject: 'node dist/cli.js --version', floor: 'node -e 0', target: 2.0 };
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  if (!existsSync(cli)) return { ...base, note: 'not measured: dist/cli.js missing (npm run build)' };
+  const probe = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { ...base, note: `not measured: --version exited ${probe.status}: ${(probe.stderr || '').split('\n')[0]}` };
+  const r = await compare(
+    9,
+    () => spawnSync(process.execPath, ['-e', '0']),
+    () => spawnSync(process.execPath, [cli, '--version']),
+  );
+  return { ...base, ...r, note: `prints ${probe.stdout.trim()}` };
+}
+
+function printTable(rows: readonly Row[]): void {
+  const lines: string[][] = [['figure', 'ours', 'floor', 'ours ms', 'floor ms', 'ratio', 'target', 'result', 'note']];
+  for (const r of rows) {
+    const measured = r.subjectMs !== undefined && r.floorMs !== undefined && r.floorMs > 0;
+    const ratio = measured ? (r.subjectMs as number) / (r.floorMs as number) : undefined;
+    lines.push([
+      r.name,
+      r.subject,
+      r.floor,
+      measured ? (r.subjectMs as number).toFixed(1) : '-',
+      measured ? (r.floorMs as number).toFixed(1) : '-',
+      ratio !== undefined ? ratio.toFixed(2) : '-',
+      `≤ ${r.target.toFixed(1)}`,
+      ratio === undefined ? 'N/A' : ratio <= r.target ? 'PASS' : 'OVER',
+      r.note ?? '',
+    ]);
+  }
+  const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  for (const [i, l] of lines.entries()) {
+    console.log(l.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ''}; medians, floor and subject interleaved\n`);
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-bench-'));
+  const rows: Row[] = [];
+  try {
+    rows.push(await benchLint());
+    rows.push(...(await benchStore(dir)));
+    rows.push(await benchCli());
+    rows.push(await benchBlueprint());
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+  printTable(rows);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`bench failed: ${failed(e)}`);
+    process.exit(0);
+  },
+);
