@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { Profile } from '../core/model';
 import { PROFILES } from '../core/model';
+import { closest } from '../core/spelling';
 import { UsageError } from './errors';
 
 export const TOOL = 'fusion-executions';
@@ -76,31 +77,9 @@ export const EXECUTIONS_OPTIONS: OptionDefs = {
   },
 };
 
-/** Edit distance with adjacent transpositions (optimal string alignment), for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** The closest candidate within a small edit distance, or undefined. */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  return closest(word, candidates, Math.max(1, Math.floor(word.length / 3)));
 }
 
 /** Parses a subcommand's arguments strictly; every parser complaint becomes a one-line UsageError. */

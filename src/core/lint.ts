@@ -13,7 +13,8 @@ import { classify, outcomesByErrorType, routeCatches, unknownTypeOutcome } from 
 import { DEFAULT_SEVERITIES, LINT_CODES, walkModules } from './model';
 import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from './model';
 import { LineIndex } from './text';
-import { nearest, parseYamlScenario, routeFieldSpans } from './yamlScenario';
+import { nearest } from './spelling';
+import { parseYamlScenario, routeFieldSpans } from './yamlScenario';
 
 export interface LintOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */

@@ -25,6 +25,7 @@ import type {
   SimulationConfig,
   Span,
 } from './model';
+import { nearest } from './spelling';
 import type { LineIndex } from './text';
 
 /** App names that make a module a router (YAML spelling first, the blueprint's accepted too). */
@@ -64,37 +65,6 @@ const SETTING_KEYS: readonly (keyof ScenarioSettings)[] = [
 const ROUTE_KEYS: readonly RouteField[] = ['errors', 'modules', 'directive', 'autoComplete', 'attempts', 'intervalMinutes', 'output'];
 const FAULT_KEYS: readonly string[] = ['module', 'error', 'message', 'bundles', 'recoverAfter'];
 const SIMULATION_KEYS: readonly string[] = ['bundles', 'faults'];
-
-/** The nearest of `candidates` to `name` (case-insensitive edit distance ≤ 2), for "did you mean" hints. */
-export function nearest(name: string, candidates: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  const limit = name.length <= 4 ? 1 : name.length < 12 ? 2 : 3;
-  return bestDistance <= limit ? best : undefined;
-}
-
-/** Optimal-string-alignment distance (a swap of two neighbours counts as one edit). */
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
 
 function didYouMean(name: string, candidates: readonly string[]): string {
   const n = nearest(name, candidates);
