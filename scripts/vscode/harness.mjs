@@ -162,10 +162,23 @@ export function prepareRunDir(name, opts = {}) {
     if (!(opts.keep ?? []).includes(entry)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
   }
   fs.writeFileSync(path.join(root, '.owner'), String(process.pid));
+  // Unix socket paths may not exceed 107 bytes: VS Code puts `vscode-ipc-<uuid>.sock` (48) in
+  // XDG_RUNTIME_DIR, chromium `org.chromium.Chromium.XXXXXX/SingletonSocket` (38) in TMPDIR. In a deep
+  // checkout both go to a short private folder in /tmp (linked from the run folder), removed at exit.
+  let tmp = path.join(root, 'tmp');
+  if (tmp.length > 50) {
+    const short = fs.mkdtempSync('/tmp/fusion-');
+    fs.symlinkSync(short, tmp);
+    tmp = short;
+    onCleanup(async () => fs.rmSync(short, { recursive: true, force: true }));
+    process.on('exit', () => fs.rmSync(short, { recursive: true, force: true }));
+  }
+  const runtime = path.join(tmp, 'runtime');
   const dirs = {
     root,
+    runtime,
     home: path.join(root, 'home'),
-    tmp: path.join(root, 'tmp'),
+    tmp,
     userData: path.join(root, 'user-data'),
     extensions: path.join(root, 'extensions'),
     logs: path.join(root, 'logs'),
@@ -187,7 +200,7 @@ export function isolatedEnv(dirs, extra = {}) {
     XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
     XDG_DATA_HOME: path.join(dirs.home, '.local/share'),
     XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
-    XDG_RUNTIME_DIR: path.join(dirs.tmp, 'runtime'),
+    XDG_RUNTIME_DIR: dirs.runtime,
     TMPDIR: dirs.tmp,
     ...extra,
   };
@@ -217,7 +230,7 @@ export function writeUserSettings(dirs, extra = {}) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
   fs.mkdirSync(path.join(dirs.home, '.config'), { recursive: true });
-  fs.mkdirSync(path.join(dirs.tmp, 'runtime'), { recursive: true, mode: 0o700 });
+  fs.mkdirSync(dirs.runtime, { recursive: true, mode: 0o700 });
 }
 
 /** Copies a folder (e.g. samples/ or the fixture workspace) so a run never modifies the repo. @param {string} from @param {string} to */
@@ -370,21 +383,22 @@ export async function launchBrowser(dirs, viewport = {}) {
   const { chromium } = await import('playwright-core');
   const profile = path.join(dirs.root, 'chromium-profile');
   fs.mkdirSync(profile, { recursive: true });
-  const context = await within(
-    chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      ],
-      env: /** @type {Record<string, string>} */ (isolatedEnv(dirs)),
-      viewport: { width: viewport.width ?? 1400, height: viewport.height ?? 900 },
-      timeout: 60000,
-    }),
-    90000,
-    'launching chromium',
-  );
+  const launching = chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    ],
+    env: /** @type {Record<string, string>} */ (isolatedEnv(dirs)),
+    viewport: { width: viewport.width ?? 1400, height: viewport.height ?? 900 },
+    timeout: 60000,
+  }).catch((/** @type {unknown} */ err) => {
+    const text = err instanceof Error ? err.message : String(err);
+    const fatal = text.split('\n').find((l) => /FATAL|error while loading|cannot open/i.test(l));
+    throw new HarnessError(`chromium did not start${fatal ? `: ${fatal.replace(/^.*?\]\s*/, '').trim()}` : ` (${text.split('\n')[0]})`}`);
+  });
+  const context = await within(launching, 90000, 'launching chromium');
   onCleanup(() => context.close());
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
