@@ -16,10 +16,10 @@
  */
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node, ParseError } from 'jsonc-parser';
-import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES } from './model';
-import type { Directive, ErrorHandlerRoute, Finding, LintCode, RouterRoute, Scenario, ScenarioModule, ScenarioSettings, Span } from './model';
+import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from './model';
+import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
+import type { Location, MutableSettings, RouteField, SettingSpans } from './modelBuilder';
 import type { LineIndex } from './text';
-import type { RouteField } from './yamlScenario';
 
 /** The blueprint's router module. */
 export const BLUEPRINT_ROUTER = 'builtin:BasicRouter';
@@ -134,34 +134,7 @@ const SYNTAX_HINTS: Readonly<Record<string, string>> = {
 /** At most this many syntax errors are reported: later ones are mostly the first one's echo. */
 const MAX_SYNTAX_FINDINGS = 20;
 
-interface Location {
-  readonly routerPath: readonly number[];
-  readonly handlerOf?: number;
-}
-
-class BlueprintParser {
-  readonly findings: Finding[] = [];
-  private readonly ids: { id: number; span: Span }[] = [];
-
-  constructor(
-    private readonly text: string,
-    private readonly lineIndex: LineIndex,
-  ) {}
-
-  report(code: LintCode, span: Span, message: string, moduleId?: number): void {
-    const start = Math.max(0, Math.min(span.start, this.text.length));
-    const end = Math.max(start, Math.min(span.end, this.text.length));
-    const s = { start, end };
-    this.findings.push({
-      code,
-      severity: DEFAULT_SEVERITIES[code],
-      message,
-      span: s,
-      range: this.lineIndex.rangeOf(s),
-      ...(moduleId !== undefined ? { moduleId } : {}),
-    });
-  }
-
+class BlueprintParser extends ScenarioParserBase {
   syntax(errors: readonly ParseError[]): void {
     const seen = new Set<number>();
     for (const e of errors) {
@@ -177,10 +150,6 @@ class BlueprintParser {
     }
   }
 
-  private line(span: Span): number {
-    return this.lineIndex.positionAt(span.start).line + 1;
-  }
-
   private describe(node: Node | undefined): string {
     if (!node) return 'nothing';
     switch (node.type) {
@@ -190,10 +159,8 @@ class BlueprintParser {
         return 'an array';
       case 'null':
         return 'null';
-      case 'string': {
-        const v = String(node.value);
-        return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
-      }
+      case 'string':
+        return quoteShort(String(node.value));
       default:
         return String(node.value);
     }
@@ -233,26 +200,18 @@ class BlueprintParser {
         this.report('invalid-scenario', spanOf(flow), 'The `flow` array is empty: a scenario needs at least its trigger module.');
       }
     }
-    this.duplicates();
+    this.reportDuplicateIds('blueprint');
 
-    return {
-      format: 'blueprint',
-      name,
-      ...(nameSpan ? { nameSpan } : {}),
-      settings,
-      settingSpans,
-      modules,
-      simulation: null,
-    };
+    return buildScenario('blueprint', { name, nameSpan, settings, settingSpans, modules, simulation: null });
   }
 
-  private settings(metadata: Node | undefined): { settings: ScenarioSettings; settingSpans: Partial<Record<keyof ScenarioSettings, Span>> } {
-    const out: { -readonly [K in keyof ScenarioSettings]: ScenarioSettings[K] } = { ...DEFAULT_SETTINGS };
-    const spans: Partial<Record<keyof ScenarioSettings, Span>> = {};
-    if (!metadata) return { settings: out, settingSpans: spans };
+  private settings(metadata: Node | undefined): { settings: MutableSettings; settingSpans: SettingSpans } {
+    const result = defaultSettings();
+    const { settings: out, settingSpans: spans } = result;
+    if (!metadata) return result;
     if (metadata.type !== 'object') {
       this.report('invalid-scenario', spanOf(metadata), `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${this.describe(metadata)}.`);
-      return { settings: out, settingSpans: spans };
+      return result;
     }
     const flag = (parent: Node, key: string, setting: 'storeIncompleteExecutions' | 'sequentialProcessing' | 'dataLoss' | 'instant', where: string): void => {
       const p = propertyNode(parent, key);
@@ -282,7 +241,7 @@ class BlueprintParser {
         else this.report('invalid-scenario', spanOf(v), `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${this.describe(v)}.`);
       }
     }
-    return { settings: out, settingSpans: spans };
+    return result;
   }
 
   // ---- modules ---------------------------------------------------------------------------------
@@ -315,7 +274,7 @@ class BlueprintParser {
       this.report('invalid-scenario', anchor, 'This module has no `id` (a positive whole number, unique in the blueprint).');
     } else if (idNode.type === 'number' && typeof idNode.value === 'number' && Number.isSafeInteger(idNode.value) && idNode.value > 0) {
       id = idNode.value;
-      this.ids.push({ id, span: idSpan });
+      this.registerId(id, idSpan);
     } else {
       this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${this.describe(idNode)}.`);
     }
@@ -323,7 +282,7 @@ class BlueprintParser {
     let app = '';
     const appSpan = appNode ? spanOf(appNode) : anchor;
     if (!appNode) {
-      this.report('invalid-scenario', anchor, `${id !== undefined ? `Module ${id}` : 'This module'} has no \`module\` ("<app>:<action>", e.g. http:ActionSendData).`, id);
+      this.report('invalid-scenario', anchor, `${moduleRef(id, true)} has no \`module\` ("<app>:<action>", e.g. http:ActionSendData).`, id);
     } else if (appNode.type === 'string' && String(appNode.value).trim() !== '') {
       app = String(appNode.value);
       if (!/^[^:\s]+:[^:\s]+$/.test(app.trim())) {
@@ -351,50 +310,21 @@ class BlueprintParser {
     const isRouter = app.trim() === BLUEPRINT_ROUTER;
     const onErrorNode = prop(obj, 'onerror');
     let onError: ErrorHandlerRoute[] = [];
-    if (onErrorNode) {
-      const handlerLoc: Location = {
-        routerPath: loc.routerPath,
-        ...(loc.handlerOf !== undefined ? { handlerOf: loc.handlerOf } : id !== undefined ? { handlerOf: id } : {}),
-      };
-      onError = this.handlerRoute(onErrorNode, handlerLoc, id);
-    }
+    if (onErrorNode) onError = this.handlerRoute(onErrorNode, handlerLocation(loc, id), id);
 
     let routes: RouterRoute[] = [];
     const routesNode = prop(obj, 'routes');
     if (routesNode) {
-      const childLoc: Location = {
-        routerPath: id !== undefined && isRouter ? [...loc.routerPath, id] : loc.routerPath,
-        ...(loc.handlerOf !== undefined ? { handlerOf: loc.handlerOf } : {}),
-      };
-      const parsed = this.routerRoutes(routesNode, childLoc);
+      const parsed = this.routerRoutes(routesNode, routeLocation(loc, id, isRouter));
       if (isRouter) routes = parsed;
       else {
         const key = propertyNode(obj, 'routes')?.children?.[0];
-        this.report(
-          'invalid-scenario',
-          key ? spanOf(key) : spanOf(routesNode),
-          `Only a router (${BLUEPRINT_ROUTER}) has \`routes\`; ${id !== undefined ? `module ${id}` : 'this module'} is ${app ? `"${app}"` : 'not a router'}.`,
-          id,
-        );
+        this.report('invalid-scenario', key ? spanOf(key) : spanOf(routesNode), routesOnNonRouterMessage(BLUEPRINT_ROUTER, id, app), id);
       }
     }
 
     if (id === undefined) return null;
-    return {
-      id,
-      app,
-      ...(name !== undefined ? { name } : {}),
-      isRouter,
-      onError,
-      routes,
-      routerPath: loc.routerPath,
-      ...(loc.handlerOf !== undefined ? { handlerOf: loc.handlerOf } : {}),
-      span,
-      anchor,
-      idSpan,
-      appSpan,
-      ...(nameSpan ? { nameSpan } : {}),
-    };
+    return buildModule({ id, app, name, isRouter, onError, routes, span, anchor, idSpan, appSpan, nameSpan }, loc);
   }
 
   private routerRoutes(node: Node, loc: Location): RouterRoute[] {
@@ -465,11 +395,9 @@ class BlueprintParser {
       if (m) modules.push(m);
     }
 
-    let directive: Directive = 'ignore';
+    let directive = ROUTE_DEFAULTS.directive;
     let directiveSpan: Span | undefined;
-    let autoComplete = false;
-    let attempts = 3;
-    let intervalMinutes = 15;
+    let { autoComplete, attempts, intervalMinutes } = ROUTE_DEFAULTS;
     let output: unknown;
     let hasOutput = false;
     const fieldSpans: Partial<Record<RouteField, Span>> = {};
@@ -512,34 +440,23 @@ class BlueprintParser {
       }
     }
 
-    const route: ErrorHandlerRoute & { readonly fieldSpans: Partial<Record<RouteField, Span>> } = {
-      errors: null,
-      errorSpans: [],
-      modules,
-      directive,
-      directiveExplicit: lastDirective !== undefined,
-      autoComplete,
-      attempts,
-      intervalMinutes,
-      ...(hasOutput ? { output } : {}),
-      span: spanOf(node),
-      ...(directiveSpan ? { directiveSpan } : {}),
-      fieldSpans,
-    };
-    return [route];
-  }
-
-  private duplicates(): void {
-    const sorted = [...this.ids].sort((a, b) => a.span.start - b.span.start);
-    const seen = new Map<number, Span>();
-    for (const { id, span } of sorted) {
-      const first = seen.get(id);
-      if (first) {
-        this.report('duplicate-module-id', span, `Module id ${id} is already used on line ${this.line(first)}; ids must be unique in the whole blueprint (handler and route modules included).`, id);
-      } else {
-        seen.set(id, span);
-      }
-    }
+    return [
+      buildHandlerRoute({
+        errors: null,
+        errorSpans: [],
+        modules,
+        directive,
+        directiveExplicit: lastDirective !== undefined,
+        autoComplete,
+        attempts,
+        intervalMinutes,
+        hasOutput,
+        output,
+        span: spanOf(node),
+        directiveSpan,
+        fieldSpans,
+      }),
+    ];
   }
 }
 

@@ -10,48 +10,21 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Pair, YAMLMap, YAMLSeq } from 'yaml';
-import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES, DIRECTIVES, PROFILES } from './model';
-import type {
-  Directive,
-  ErrorHandlerRoute,
-  Fault,
-  Finding,
-  LintCode,
-  Profile,
-  RouterRoute,
-  Scenario,
-  ScenarioModule,
-  ScenarioSettings,
-  SimulationConfig,
-  Span,
-} from './model';
+import { DIRECTIVES, PROFILES } from './model';
+import type { Directive, ErrorHandlerRoute, Fault, Finding, Profile, RouterRoute, Scenario, ScenarioModule, ScenarioSettings, SimulationConfig, Span } from './model';
+import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
+import type { Location, MutableSettings, RouteField, SettingSpans, SourcedErrorHandlerRoute } from './modelBuilder';
 import { nearest } from './spelling';
 import type { LineIndex } from './text';
+
+export { routeFieldSpans } from './modelBuilder';
+export type { RouteField, SourcedErrorHandlerRoute } from './modelBuilder';
 
 /** App names that make a module a router (YAML spelling first, the blueprint's accepted too). */
 export const ROUTER_APPS: readonly string[] = ['builtin:router', 'builtin:BasicRouter'];
 
 export function isRouterApp(app: string): boolean {
   return ROUTER_APPS.includes(app);
-}
-
-/** Fields of an error-handler route whose source position lint needs (retry settings on the wrong directive, ...). */
-export type RouteField = 'errors' | 'modules' | 'directive' | 'autoComplete' | 'attempts' | 'intervalMinutes' | 'output';
-
-/**
- * An error-handler route as the YAML parser builds it: the shared model plus the spans of the
- * fields written in the source (absent key = field not written). Other parsers may add the same
- * optional property; lint reads it through `routeFieldSpans`.
- */
-export interface SourcedErrorHandlerRoute extends ErrorHandlerRoute {
-  readonly fieldSpans: Readonly<Partial<Record<RouteField, Span>>>;
-}
-
-/** The spans of the fields written in the source for this route (empty when the parser did not record them). */
-export function routeFieldSpans(route: ErrorHandlerRoute): Readonly<Partial<Record<RouteField, Span>>> {
-  const candidate: unknown = (route as unknown as Record<string, unknown>).fieldSpans;
-  if (typeof candidate === 'object' && candidate !== null) return candidate as Partial<Record<RouteField, Span>>;
-  return {};
 }
 
 const SETTING_KEYS: readonly (keyof ScenarioSettings)[] = [
@@ -71,45 +44,13 @@ function didYouMean(name: string, candidates: readonly string[]): string {
   return n ? ` Did you mean "${n}"?` : '';
 }
 
-interface Location {
-  /** Enclosing router ids, outermost first. */
-  readonly routerPath: readonly number[];
-  /** The module whose handler route contains this one. */
-  readonly handlerOf?: number;
-}
-
-class Parser {
-  readonly findings: Finding[] = [];
-  private readonly ids: { id: number; span: Span }[] = [];
-
+class Parser extends ScenarioParserBase {
   constructor(
-    private readonly text: string,
-    private readonly lineIndex: LineIndex,
+    text: string,
+    lineIndex: LineIndex,
     private readonly doc: Document.Parsed,
-  ) {}
-
-  // ---- reporting -------------------------------------------------------------------------------
-
-  report(code: LintCode, span: Span, message: string, moduleId?: number): void {
-    const s = this.clamp(span);
-    this.findings.push({
-      code,
-      severity: DEFAULT_SEVERITIES[code],
-      message,
-      span: s,
-      range: this.lineIndex.rangeOf(s),
-      ...(moduleId !== undefined ? { moduleId } : {}),
-    });
-  }
-
-  private clamp(span: Span): Span {
-    const start = Math.max(0, Math.min(span.start, this.text.length));
-    const end = Math.max(start, Math.min(span.end, this.text.length));
-    return { start, end };
-  }
-
-  line(span: Span): number {
-    return this.lineIndex.positionAt(span.start).line + 1;
+  ) {
+    super(text, lineIndex);
   }
 
   // ---- spans -----------------------------------------------------------------------------------
@@ -177,7 +118,7 @@ class Parser {
     if (kind === 'alias') return 'an alias';
     if (kind === 'empty') return 'nothing';
     const v = this.scalar(node);
-    if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+    if (typeof v === 'string') return quoteShort(v);
     return String(v);
   }
 
@@ -235,28 +176,20 @@ class Parser {
     }
 
     const simulation = this.simulation(this.get(root, 'simulation'), rootSpan);
-    this.duplicates();
+    this.reportDuplicateIds('file');
 
-    return {
-      format: 'yaml',
-      name,
-      ...(nameSpan ? { nameSpan } : {}),
-      settings,
-      settingSpans,
-      modules,
-      simulation,
-    };
+    return buildScenario('yaml', { name, nameSpan, settings, settingSpans, modules, simulation });
   }
 
-  private settings(pair: Pair | undefined, parent: Span): { settings: ScenarioSettings; settingSpans: Partial<Record<keyof ScenarioSettings, Span>> } {
-    const out: { -readonly [K in keyof ScenarioSettings]: ScenarioSettings[K] } = { ...DEFAULT_SETTINGS };
-    const spans: Partial<Record<keyof ScenarioSettings, Span>> = {};
-    if (!pair) return { settings: out, settingSpans: spans };
+  private settings(pair: Pair | undefined, parent: Span): { settings: MutableSettings; settingSpans: SettingSpans } {
+    const result = defaultSettings();
+    const { settings: out, settingSpans: spans } = result;
+    if (!pair) return result;
     const kind = this.collection(pair.value);
-    if (kind === 'empty') return { settings: out, settingSpans: spans };
+    if (kind === 'empty') return result;
     if (kind !== 'map') {
       this.report('invalid-scenario', this.valueSpan(pair, parent), `\`settings\` must be a mapping; found ${this.describe(pair.value)}.`);
-      return { settings: out, settingSpans: spans };
+      return result;
     }
     for (const { key, pair: p } of this.pairs(pair.value as YAMLMap)) {
       const keySpan = this.spanOf(p.key, parent);
@@ -290,7 +223,7 @@ class Parser {
           break;
       }
     }
-    return { settings: out, settingSpans: spans };
+    return result;
   }
 
   // ---- modules ---------------------------------------------------------------------------------
@@ -337,7 +270,7 @@ class Parser {
       const v = this.scalar(idPair.value);
       if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) {
         id = v;
-        this.ids.push({ id, span: idSpan });
+        this.registerId(id, idSpan);
       } else {
         this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${this.describe(idPair.value)}.`);
       }
@@ -347,7 +280,7 @@ class Parser {
     let appSpan = anchor;
     const appPair = this.get(map, 'app');
     if (!appPair) {
-      this.report('invalid-scenario', anchor, `${id !== undefined ? `Module ${id}` : 'This module'} has no \`app\` ("<app>:<action>", e.g. http:makeRequest).`, id);
+      this.report('invalid-scenario', anchor, `${moduleRef(id, true)} has no \`app\` ("<app>:<action>", e.g. http:makeRequest).`, id);
     } else {
       appSpan = this.valueSpan(appPair, span);
       const v = this.scalar(appPair.value);
@@ -381,38 +314,13 @@ class Parser {
     const routesPair = this.get(map, 'routes');
     let routes: RouterRoute[] = [];
     if (routesPair) {
-      const childLoc: Location = {
-        routerPath: id !== undefined && isRouter ? [...loc.routerPath, id] : loc.routerPath,
-        ...(loc.handlerOf !== undefined ? { handlerOf: loc.handlerOf } : {}),
-      };
-      const parsedRoutes = this.routerRoutes(routesPair, span, childLoc);
+      const parsedRoutes = this.routerRoutes(routesPair, span, routeLocation(loc, id, isRouter));
       if (isRouter) routes = parsedRoutes;
-      else {
-        this.report(
-          'invalid-scenario',
-          this.spanOf(routesPair.key, span),
-          `Only a router (app: builtin:router) has \`routes\`; ${id !== undefined ? `module ${id}` : 'this module'} is ${app ? `"${app}"` : 'not a router'}.`,
-          id,
-        );
-      }
+      else this.report('invalid-scenario', this.spanOf(routesPair.key, span), routesOnNonRouterMessage('app: builtin:router', id, app), id);
     }
 
     if (id === undefined) return null;
-    return {
-      id,
-      app,
-      ...(name !== undefined ? { name } : {}),
-      isRouter,
-      onError,
-      routes,
-      routerPath: loc.routerPath,
-      ...(loc.handlerOf !== undefined ? { handlerOf: loc.handlerOf } : {}),
-      span,
-      anchor,
-      idSpan,
-      appSpan,
-      ...(nameSpan ? { nameSpan } : {}),
-    };
+    return buildModule({ id, app, name, isRouter, onError, routes, span, anchor, idSpan, appSpan, nameSpan }, loc);
   }
 
   private routerRoutes(pair: Pair, parent: Span, loc: Location): RouterRoute[] {
@@ -447,10 +355,7 @@ class Parser {
 
   private handlerRoutes(pair: Pair, parent: Span, ownerId: number | undefined, loc: Location): ErrorHandlerRoute[] {
     const kind = this.collection(pair.value);
-    const handlerLoc: Location = {
-      routerPath: loc.routerPath,
-      ...(loc.handlerOf !== undefined ? { handlerOf: loc.handlerOf } : ownerId !== undefined ? { handlerOf: ownerId } : {}),
-    };
+    const handlerLoc = handlerLocation(loc, ownerId);
     if (kind === 'map') return [this.handlerRoute(pair.value as YAMLMap, parent, handlerLoc, ownerId)];
     if (kind === 'seq') {
       const out: ErrorHandlerRoute[] = [];
@@ -478,12 +383,10 @@ class Parser {
     let errors: string[] | null = null;
     const errorSpans: Span[] = [];
     let modules: ScenarioModule[] = [];
-    let directive: Directive = 'ignore';
+    let directive = ROUTE_DEFAULTS.directive;
     let directiveExplicit = false;
     let directiveSpan: Span | undefined;
-    let autoComplete = false;
-    let attempts = 3;
-    let intervalMinutes = 15;
+    let { autoComplete, attempts, intervalMinutes } = ROUTE_DEFAULTS;
     let output: unknown;
     let hasOutput = false;
 
@@ -567,7 +470,7 @@ class Parser {
       }
     }
 
-    return {
+    return buildHandlerRoute({
       errors,
       errorSpans,
       modules,
@@ -576,11 +479,12 @@ class Parser {
       autoComplete,
       attempts,
       intervalMinutes,
-      ...(hasOutput ? { output } : {}),
+      hasOutput,
+      output,
       span,
-      ...(directiveSpan ? { directiveSpan } : {}),
+      directiveSpan,
       fieldSpans,
-    };
+    });
   }
 
   private toJS(node: unknown): unknown {
@@ -725,21 +629,6 @@ class Parser {
       ...(moduleSpan ? { moduleSpan } : {}),
       ...(errorSpan ? { errorSpan } : {}),
     };
-  }
-
-  // ---- whole file ------------------------------------------------------------------------------
-
-  private duplicates(): void {
-    const sorted = [...this.ids].sort((a, b) => a.span.start - b.span.start);
-    const seen = new Map<number, Span>();
-    for (const { id, span } of sorted) {
-      const first = seen.get(id);
-      if (first) {
-        this.report('duplicate-module-id', span, `Module id ${id} is already used on line ${this.line(first)}; ids must be unique in the whole file (handler and route modules included).`, id);
-      } else {
-        seen.set(id, span);
-      }
-    }
   }
 }
 
