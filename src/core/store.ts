@@ -227,7 +227,27 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
+const isDigit = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/** Fast path for `Date#toISOString()` output ("2026-11-20T10:00:00.000Z"); Date.parse otherwise. */
 function isIsoDate(s: string): boolean {
+  if (
+    (s.length === 24 || s.length === 20) &&
+    s.charCodeAt(s.length - 1) === 90 /* Z */ &&
+    isDigit(s, 0) && isDigit(s, 1) && isDigit(s, 2) && isDigit(s, 3) && s.charCodeAt(4) === 45 &&
+    isDigit(s, 5) && isDigit(s, 6) && s.charCodeAt(7) === 45 && isDigit(s, 8) && isDigit(s, 9) &&
+    s.charCodeAt(10) === 84 /* T */ && isDigit(s, 11) && isDigit(s, 12) && s.charCodeAt(13) === 58 &&
+    isDigit(s, 14) && isDigit(s, 15) && s.charCodeAt(16) === 58 && isDigit(s, 17) && isDigit(s, 18) &&
+    (s.length === 20 || (s.charCodeAt(19) === 46 && isDigit(s, 20) && isDigit(s, 21) && isDigit(s, 22)))
+  ) {
+    const month = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
+    const day = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
+    const hour = (s.charCodeAt(11) - 48) * 10 + (s.charCodeAt(12) - 48);
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && s.charCodeAt(14) <= 53 && s.charCodeAt(17) <= 53;
+  }
   return s.length >= 10 && !Number.isNaN(Date.parse(s));
 }
 
@@ -299,7 +319,11 @@ function checkRecord(r: unknown, i: number, fillDefaults: boolean): Problem | un
   return undefined;
 }
 
-function checkDoc(value: unknown, fillDefaults: boolean): Problem | undefined {
+/**
+ * `trusted`: the validated executions the caller started from; a record object found at the same
+ * index (or anywhere in it) was checked already and is not checked again.
+ */
+function checkDoc(value: unknown, fillDefaults: boolean, trusted?: readonly unknown[]): Problem | undefined {
   if (!isRecord(value)) {
     return {
       path: [],
@@ -318,9 +342,21 @@ function checkDoc(value: unknown, fillDefaults: boolean): Problem | undefined {
       : { path: [], detail: '"executions" is required (an array of incomplete executions)' };
   }
   const seen = new Map<string, number>();
+  let trustedSet: Set<unknown> | undefined;
   for (let i = 0; i < list.length; i++) {
-    const problem = checkRecord(list[i], i, fillDefaults);
-    if (problem) return problem;
+    const rec: unknown = list[i];
+    let known = false;
+    if (trusted) {
+      if (trusted[i] === rec) known = true;
+      else {
+        trustedSet ??= new Set(trusted);
+        known = trustedSet.has(rec);
+      }
+    }
+    if (!known) {
+      const problem = checkRecord(rec, i, fillDefaults);
+      if (problem) return problem;
+    }
     const id = (list[i] as { id: string }).id;
     const first = seen.get(id);
     if (first !== undefined) {
@@ -347,8 +383,8 @@ export function parseExecutionsText(text: string, file: string): ParseExecutions
 }
 
 /** Checks a document before it is written (a bug in a caller must not corrupt the file). */
-export function validateExecutionsDoc(doc: unknown, file: string): ExecutionsFileError | undefined {
-  const problem = checkDoc(doc, false);
+export function validateExecutionsDoc(doc: unknown, file: string, trusted?: ExecutionsFile): ExecutionsFileError | undefined {
+  const problem = checkDoc(doc, false, trusted?.executions);
   if (!problem) return undefined;
   return ExecutionsFileError.at(`refusing to write an invalid document: ${formatPath(problem.path)}: ${problem.detail}`, file, 'SHAPE');
 }
@@ -620,7 +656,7 @@ export async function updateExecutions<T>(
       current = parseDecoded(currentText, file);
     }
     const { doc, result } = mutate(current);
-    const invalid = validateExecutionsDoc(doc, file);
+    const invalid = validateExecutionsDoc(doc, file, current);
     if (invalid) throw invalid;
     const text = serializeExecutions(doc);
     if (currentText !== text) await writeDoc(file, text, isCompromised);

@@ -312,6 +312,10 @@ describe('load, update, save', () => {
       updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, doc.executions[0]] }, result: 0 })),
       (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SHAPE' && /refusing to write/.test(e.message) && /duplicate id "a"/.test(e.message),
     );
+    await assert.rejects(
+      updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, { ...doc.executions[0], id: 'z', moduleId: 'two' } as unknown as IncompleteExecution] }, result: 0 })),
+      (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SHAPE' && /"moduleId" must be a non-negative integer/.test(e.message),
+    );
     assert.equal(await fsp.readFile(file, 'utf8'), original);
     // and the lock was released each time
     assert.equal(await updateExecutions(file, (doc) => ({ doc, result: 'free' })), 'free');
