@@ -1,5 +1,6 @@
 import { classify } from '../../core/classifier';
 import { findModule, walkModules } from '../../core/model';
+import type { Classification } from '../../core/model';
 import {
   HELP_OPTIONS,
   JSON_OPTION,
@@ -22,6 +23,19 @@ export function moduleIdOpt(ctx: CommandContext): number {
     throw new UsageError(`option '--module' must be a module id, a positive whole number (got '${raw}')`, ctx.command);
   }
   return Number(t);
+}
+
+/** A classification without the source-span details of its handler route. */
+export function classificationJson(c: Classification): Record<string, unknown> {
+  return {
+    moduleId: c.moduleId,
+    errorType: c.errorType,
+    outcome: c.outcome,
+    storesIncompleteExecution: c.storesIncompleteExecution,
+    autoRetry: c.autoRetry,
+    handler: c.handler,
+    reason: c.reason,
+  };
 }
 
 function yesNo(b: boolean): string {
@@ -60,16 +74,7 @@ export const classifyCommand: Command = {
     }
     const c = classify(scenario, moduleId, errorType, profile);
     if (boolOpt(ctx.values, 'json')) {
-      const json = {
-        moduleId: c.moduleId,
-        errorType: c.errorType,
-        outcome: c.outcome,
-        storesIncompleteExecution: c.storesIncompleteExecution,
-        autoRetry: c.autoRetry,
-        handler: c.handler,
-        reason: c.reason,
-      };
-      ctx.out(JSON.stringify(json, null, 2) + '\n');
+      ctx.out(JSON.stringify(classificationJson(c), null, 2) + '\n');
     } else {
       const label = [mod.name ? `"${mod.name}"` : undefined, `(${mod.app})`].filter(Boolean).join(' ');
       ctx.out(

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import type { Classification } from '../../core/model';
 import { appendExecutions } from '../../core/operations';
 import { simulate, type SimulationReport } from '../../core/simulator';
 import { updateExecutions } from '../../core/store';
@@ -15,20 +14,8 @@ import {
   type Command,
 } from '../args';
 import { EXIT_OK } from '../errors';
+import { classificationJson } from './classify';
 import { executionsTarget, loadUsableScenario, storeError } from '../files';
-
-/** A classification without the source-span details of its handler route. */
-export function classificationJson(c: Classification): Record<string, unknown> {
-  return {
-    moduleId: c.moduleId,
-    errorType: c.errorType,
-    outcome: c.outcome,
-    storesIncompleteExecution: c.storesIncompleteExecution,
-    autoRetry: c.autoRetry,
-    handler: c.handler,
-    reason: c.reason,
-  };
-}
 
 function reportJson(report: SimulationReport): Record<string, unknown> {
   return {
