@@ -37,6 +37,10 @@ const EXIT_CODES_NOTE = [
   '            is missing, unreadable or invalid (it is left untouched).',
 ].join('\n');
 
+function noPositionals(ctx: CommandContext): void {
+  if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, ctx.command);
+}
+
 function idsFrom(ctx: CommandContext, what: string): string[] {
   const ids: string[] = [];
   for (const p of ctx.positionals) {
@@ -61,6 +65,32 @@ async function update<T>(
   } catch (e) {
     return storeError(e, target, ctx.cwd);
   }
+}
+
+/** Applies an operation to the executions file under its lock; returns what it did to each id. */
+function apply(ctx: CommandContext, target: ExecutionsTarget, op: (doc: ExecutionsFile) => OperationOutput): Promise<readonly OperationResult[]> {
+  return update(ctx, target, (doc) => {
+    const out = op(doc);
+    return { doc: out.doc, result: out.results };
+  });
+}
+
+/** `apply` for operations that replay executions: prints the results, then why a scenario could not be used. */
+async function applyRetries(
+  ctx: CommandContext,
+  target: ExecutionsTarget,
+  resolver: WorkspaceScenarioResolver & { readonly root: string },
+  op: (doc: ExecutionsFile) => OperationOutput,
+  empty: string,
+): Promise<number> {
+  let before: ExecutionsFile | undefined;
+  const results = await apply(ctx, target, (doc) => {
+    before = doc;
+    return op(doc);
+  });
+  const code = printResults(ctx, target, results, empty);
+  explainUnusable(ctx, resolver, before, results);
+  return code;
 }
 
 const RESULT_LABEL: Record<OperationResult['result'], string> = {
@@ -150,7 +180,7 @@ export const listCommand: Command = {
     ...HELP_OPTIONS,
   },
   async run(ctx) {
-    if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, ctx.command);
+    noPositionals(ctx);
     const status = choiceOpt<ExecutionStatus>(ctx, 'status', EXECUTION_STATUSES);
     const scenario = nonEmptyOpt(ctx, 'scenario');
     const target = executionsTarget(ctx);
@@ -230,19 +260,14 @@ export const retryCommand: Command = {
     const profile = profileOpt(ctx);
     const target = executionsTarget(ctx);
     const resolver = createFsScenarioResolver(target.workspace);
-    let before: ExecutionsFile | undefined;
-    const results = await update(ctx, target, (doc) => {
-      before = doc;
+    const retry = (doc: ExecutionsFile): OperationOutput => {
       const chosen = all
         ? doc.executions.filter((x) => x.status !== 'resolved' && (scenario === undefined || x.scenario === scenario)).map((x) => x.id)
         : ids;
-      if (chosen.length === 0) return { doc, result: [] as readonly OperationResult[] };
-      const out: OperationOutput = retryExecutions(doc, chosen, resolver.resolve, profile ? { profile } : {});
-      return { doc: out.doc, result: out.results };
-    });
-    const code = printResults(ctx, target, results, all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '');
-    explainUnusable(ctx, resolver, before, results);
-    return code;
+      if (chosen.length === 0) return { doc, results: [] };
+      return retryExecutions(doc, chosen, resolver.resolve, profile ? { profile } : {});
+    };
+    return applyRetries(ctx, target, resolver, retry, all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '');
   },
 };
 
@@ -261,10 +286,7 @@ export const resolveCommand: Command = {
     const ids = idsFrom(ctx, 'the ids of the executions to resolve');
     const note = stringOpt(ctx.values, 'note');
     const target = executionsTarget(ctx);
-    const results = await update(ctx, target, (doc) => {
-      const out = resolveExecutions(doc, ids, note !== undefined && note.trim() !== '' ? note : undefined);
-      return { doc: out.doc, result: out.results };
-    });
+    const results = await apply(ctx, target, (doc) => resolveExecutions(doc, ids, note !== undefined && note.trim() !== '' ? note : undefined));
     return printResults(ctx, target, results, '');
   },
 };
@@ -278,10 +300,7 @@ export const deleteCommand: Command = {
   async run(ctx) {
     const ids = idsFrom(ctx, 'the ids of the executions to delete');
     const target = executionsTarget(ctx);
-    const results = await update(ctx, target, (doc) => {
-      const out = deleteExecutions(doc, ids);
-      return { doc: out.doc, result: out.results };
-    });
+    const results = await apply(ctx, target, (doc) => deleteExecutions(doc, ids));
     return printResults(ctx, target, results, '');
   },
 };
@@ -311,20 +330,12 @@ export const runDueCommand: Command = {
     ...HELP_OPTIONS,
   },
   async run(ctx) {
-    if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, ctx.command);
+    noPositionals(ctx);
     const now = nowOpt(ctx);
     const profile = profileOpt(ctx);
     const target = executionsTarget(ctx);
     const resolver = createFsScenarioResolver(target.workspace);
-    let before: ExecutionsFile | undefined;
-    const results = await update(ctx, target, (doc) => {
-      before = doc;
-      const out = runDueRetries(doc, resolver.resolve, now, profile);
-      return { doc: out.doc, result: out.results };
-    });
-    const code = printResults(ctx, target, results, `No retries due at ${now.toISOString()}.`);
-    explainUnusable(ctx, resolver, before, results);
-    return code;
+    return applyRetries(ctx, target, resolver, (doc) => runDueRetries(doc, resolver.resolve, now, profile), `No retries due at ${now.toISOString()}.`);
   },
 };
 
