@@ -163,21 +163,29 @@ function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date
   };
 }
 
+/**
+ * The index in `executions` of the unresolved record `id`, or -1 after adding to `results` why it
+ * cannot be changed (no such id, already resolved).
+ */
+function unresolvedIndex(executions: readonly IncompleteExecution[], id: string, results: OperationResult[]): number {
+  const i = executions.findIndex((e) => e.id === id);
+  if (i < 0) {
+    results.push({ id, result: 'not-found', message: `No incomplete execution with id ${id}.` });
+  } else if (executions[i].status === 'resolved') {
+    results.push({ id, result: 'skipped', message: `${id} is already resolved.` });
+    return -1;
+  }
+  return i;
+}
+
 export function retryExecutions(doc: ExecutionsFile, ids: readonly string[], resolve: ScenarioResolver, options: RetryOptions = {}): OperationOutput {
   const now = (options.clock ?? systemClock)();
   const executions = [...doc.executions];
   const results: OperationResult[] = [];
   for (const id of unique(ids)) {
-    const i = executions.findIndex((e) => e.id === id);
-    if (i < 0) {
-      results.push({ id, result: 'not-found', message: `No incomplete execution with id ${id}.` });
-      continue;
-    }
+    const i = unresolvedIndex(executions, id, results);
+    if (i < 0) continue;
     const rec = executions[i];
-    if (rec.status === 'resolved') {
-      results.push({ id, result: 'skipped', message: `${id} is already resolved.` });
-      continue;
-    }
     if (rec.status === 'in-progress') {
       results.push({ id, result: 'skipped', message: `${id} is in progress.` });
       continue;
@@ -195,16 +203,9 @@ export function resolveExecutions(doc: ExecutionsFile, ids: readonly string[], n
   const results: OperationResult[] = [];
   const trimmed = note?.trim();
   for (const id of unique(ids)) {
-    const i = executions.findIndex((e) => e.id === id);
-    if (i < 0) {
-      results.push({ id, result: 'not-found', message: `No incomplete execution with id ${id}.` });
-      continue;
-    }
+    const i = unresolvedIndex(executions, id, results);
+    if (i < 0) continue;
     const rec = executions[i];
-    if (rec.status === 'resolved') {
-      results.push({ id, result: 'skipped', message: `${id} is already resolved.` });
-      continue;
-    }
     executions[i] = withHistory(rec, { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) }, { status: 'resolved', nextRetryAt: null });
     results.push({ id, result: 'resolved', message: `${id} marked resolved${trimmed ? ` (${trimmed})` : ''}.` });
   }
