@@ -166,14 +166,14 @@ export function prepareRunDir(name, opts = {}) {
   // XDG_RUNTIME_DIR, chromium `org.chromium.Chromium.XXXXXX/SingletonSocket` (38) in TMPDIR. In a deep
   // checkout both go to a short private folder in /tmp (linked from the run folder), removed at exit.
   let tmp = path.join(root, 'tmp');
-  if (tmp.length > 50) {
+  if (tmp.length > 40) {
     const short = fs.mkdtempSync('/tmp/fusion-');
     fs.symlinkSync(short, tmp);
     tmp = short;
     onCleanup(async () => fs.rmSync(short, { recursive: true, force: true }));
     process.on('exit', () => fs.rmSync(short, { recursive: true, force: true }));
   }
-  const runtime = path.join(tmp, 'runtime');
+  const runtime = path.join(tmp, 'rt');
   const dirs = {
     root,
     runtime,
