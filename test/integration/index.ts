@@ -68,7 +68,16 @@ export function run(): Promise<void> {
           console.log('integration: failing tests:');
           for (const f of failures) console.log(`  ✗ ${f.title}\n      ${firstLines(f.message, 6).replace(/\n/g, '\n      ')}`);
         }
-        console.log(RESULT_MARKER + JSON.stringify({ passed, failed, failures: failures.map((f) => f.title) }));
+        const summary = { passed, failed, failures: failures.map((f) => f.title) };
+        console.log(RESULT_MARKER + JSON.stringify(summary));
+        // the runner also reads this file when the console relay is lost (e.g. the page crashed)
+        if (process.env.FUSION_TEST_RESULTS) {
+          try {
+            fs.writeFileSync(process.env.FUSION_TEST_RESULTS, JSON.stringify(summary) + '\n');
+          } catch (err) {
+            console.error(`integration: could not write ${process.env.FUSION_TEST_RESULTS}: ${String(err)}`);
+          }
+        }
         console.log(`integration: ${passed} passed, ${failed} failed`);
         if (failed > 0) reject(new Error(`${failed} integration test(s) failed`));
         else if (passed === 0) reject(new Error('no integration test ran (check FUSION_TEST_GREP)'));
