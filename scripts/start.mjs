@@ -36,7 +36,7 @@ function parseArgs(argv = process.argv.slice(2)) {
 
 async function main() {
   const opts = parseArgs();
-  ensureCodeServer();
+  ensureCodeServer({ browser: false });
   log('building');
   npmRun('build');
   const dirs = prepareRunDir('start');

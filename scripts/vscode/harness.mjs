@@ -244,8 +244,14 @@ export function copyWorkspace(from, to) {
 // ---------------------------------------------------------------------------------------------------
 // code-server
 
-/** Installs code-server into the cache unless it is there and works (scripts/vscode/install-code-server.sh). */
-export function ensureCodeServer() {
+/**
+ * Makes sure the Debian packages are there (scripts/system-deps.sh: installs them as root, else names
+ * the apt command), then installs code-server into the cache unless it is there and works
+ * (scripts/vscode/install-code-server.sh). @param {{browser?: boolean}} [opts] browser: false for npm start
+ */
+export function ensureCodeServer(opts = {}) {
+  const deps = spawnSync('bash', [path.join(REPO, 'scripts/system-deps.sh'), ...(opts.browser === false ? ['--no-browser'] : [])], { stdio: 'inherit' });
+  if (deps.status !== 0) throw new HarnessError('system packages are missing (see the messages above)');
   const r = spawnSync('bash', [path.join(REPO, 'scripts/vscode/install-code-server.sh')], { stdio: 'inherit' });
   if (r.status !== 0) throw new HarnessError('code-server is not available (see the messages above)');
 }
