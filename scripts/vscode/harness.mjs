@@ -380,7 +380,7 @@ export function remoteUri(port, p) {
 // Chromium (Debian's, via playwright-core: no browser download)
 
 /**
- * Launches headless chromium with a fresh profile in the run folder; closing is registered for cleanup.
+ * Launches chromium (headless unless FUSION_E2E_HEADED is set) with a fresh profile in the run folder; closing is registered for cleanup.
  * @param {RunDirs} dirs
  * @param {{ width?: number, height?: number }} [viewport]
  */
@@ -391,7 +391,8 @@ export async function launchBrowser(dirs, viewport = {}) {
   fs.mkdirSync(profile, { recursive: true });
   const launching = chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    headless: true,
+    // FUSION_E2E_HEADED=1 shows the browser (needs a display: a desktop, or xvfb-run), to watch a run.
+    headless: !process.env.FUSION_E2E_HEADED,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
