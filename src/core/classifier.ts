@@ -55,115 +55,163 @@ export function routeCatches(route: ErrorHandlerRoute, errorType: string): boole
   return route.errors === null || route.errors.includes(errorType);
 }
 
+/** Resolves an enclosing router's id to its module (the handler lookup's view of the scenario). */
+export type RouterLookup = (id: number) => ScenarioModule | undefined;
+
 /** Handler lookup of spec 2: own routes first, then enclosing routers innermost first. */
 export function findHandler(scenario: Scenario, module: ScenarioModule, errorType: string): HandlerMatch | undefined {
+  return findHandlerVia(module, errorType, (id) => findModule(scenario, id));
+}
+
+function findHandlerVia(module: ScenarioModule, errorType: string, router: RouterLookup): HandlerMatch | undefined {
   const own = module.onError.find((r) => routeCatches(r, errorType));
   if (own) return { route: own, owner: module };
   for (let i = module.routerPath.length - 1; i >= 0; i--) {
-    const router = findModule(scenario, module.routerPath[i]);
-    if (!router) continue;
-    const route = router.onError.find((r) => routeCatches(r, errorType));
-    if (route) return { route, owner: router };
+    const owner = router(module.routerPath[i]);
+    if (!owner) continue;
+    const route = owner.onError.find((r) => routeCatches(r, errorType));
+    if (route) return { route, owner };
   }
   return undefined;
 }
 
-/** Spec 1. Throws only for an unknown module id (callers check first). */
-export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile): Classification {
+/**
+ * The module a classification is about, resolved once: `isFirst` is rule 1's test (the module's id
+ * is the trigger's), `router` resolves enclosing routers. Lets callers that classify many types or
+ * many modules skip the tree walks of `classify`.
+ */
+export interface ModuleContext {
+  readonly module: ScenarioModule;
+  readonly isFirst: boolean;
+  readonly router: RouterLookup;
+}
+
+/** The context `classify` uses: the first module with the id, routers looked up in the whole tree. */
+export function moduleContext(scenario: Scenario, moduleId: number): ModuleContext | undefined {
   const module = findModule(scenario, moduleId);
-  if (!module) {
-    throw new Error(`Module ${moduleId} does not exist in scenario "${scenario.name}".`);
-  }
-  const p = effectiveProfile(scenario, profile);
+  if (!module) return undefined;
   const isFirst = scenario.modules.length > 0 && scenario.modules[0].id === moduleId;
-  const match = findHandler(scenario, module, errorType);
-  const where = `module ${moduleId}${module.name ? ` (${module.name})` : ''}`;
-  const raised = `${errorType} raised in ${where}`;
-  const base = { moduleId, errorType, profile: p };
+  return { module, isFirst, router: (id) => findModule(scenario, id) };
+}
 
-  const make = (
-    rule: number,
-    outcome: Outcome,
-    handler: Directive | null,
-    sentence: string,
-    route?: ErrorHandlerRoute,
-  ): Classification => {
-    const stores = outcome === 'incomplete-with-retry' || outcome === 'incomplete-without-retry';
-    if (stores && !scenario.settings.storeIncompleteExecutions) {
-      return {
-        ...base,
-        outcome: 'failed',
-        storesIncompleteExecution: false,
-        autoRetry: false,
-        handler,
-        reason: `Profile ${p}, rule ${rule}: ${sentence.replace(/\.$/, '')} — but storing of incomplete executions is off for this scenario, so the run fails and is rolled back instead.`,
-        ...(route ? { route } : {}),
-      };
-    }
-    return {
-      ...base,
-      outcome,
-      storesIncompleteExecution: stores,
-      autoRetry: outcome === 'incomplete-with-retry',
-      handler,
-      reason: `Profile ${p}, rule ${rule}: ${sentence}`,
-      ...(route ? { route } : {}),
-    };
-  };
+/** The rule that decides, before the storage setting is applied; `sentence` builds its reason on demand. */
+interface Decision {
+  readonly rule: number;
+  readonly outcome: Outcome;
+  readonly handler: Directive | null;
+  readonly route?: ErrorHandlerRoute;
+  readonly sentence: () => string;
+}
 
-  const byHandler = (rule: number, m: HandlerMatch): Classification => {
-    const d = m.route.directive;
-    const via =
+function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
+  const { module, isFirst } = ctx;
+  const moduleId = module.id;
+  const match = findHandlerVia(module, errorType, ctx.router);
+  const raised = (): string => `${errorType} raised in module ${moduleId}${module.name ? ` (${module.name})` : ''}`;
+  const d = (rule: number, outcome: Outcome, handler: Directive | null, sentence: () => string, route?: ErrorHandlerRoute): Decision =>
+    route ? { rule, outcome, handler, sentence, route } : { rule, outcome, handler, sentence };
+
+  const byHandler = (rule: number, m: HandlerMatch): Decision => {
+    const dir = m.route.directive;
+    const via = (): string =>
       m.owner.id === moduleId
         ? `its error-handler route${m.route.errors ? ` (filter ${m.route.errors.join(', ')})` : ''}`
         : `the error-handler route of enclosing router ${m.owner.id}${m.route.errors ? ` (filter ${m.route.errors.join(', ')})` : ''}`;
-    switch (d) {
+    switch (dir) {
       case 'break':
         return m.route.autoComplete
-          ? make(rule, 'incomplete-with-retry', d, `${raised} is caught by ${via}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`, m.route)
-          : make(rule, 'incomplete-without-retry', d, `${raised} is caught by ${via}, whose Break directive stores an incomplete execution without automatic completion.`, m.route);
+          ? d(rule, 'incomplete-with-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`, m.route)
+          : d(rule, 'incomplete-without-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`, m.route);
       case 'resume':
-        return make(rule, 'succeeded', d, `${raised} is caught by ${via}, whose Resume directive substitutes the module's output and the run continues.`, m.route);
+        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`, m.route);
       case 'ignore':
-        return make(rule, 'succeeded', d, `${raised} is caught by ${via}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`, m.route);
+        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`, m.route);
       case 'commit':
-        return make(rule, 'succeeded', d, `${raised} is caught by ${via}, whose Commit directive stops the run at once and marks it successful.`, m.route);
+        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`, m.route);
       case 'rollback':
-        return make(rule, 'failed', d, `${raised} is caught by ${via}, whose Rollback directive stops the run, rolls it back and marks it as an error.`, m.route);
+        return d(rule, 'failed', dir, () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`, m.route);
     }
   };
 
   if (p === 'fusion') {
     if (isFirst) {
-      return make(1, 'stopped', null, `${raised}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`);
+      return d(1, 'stopped', null, () => `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`);
     }
     if (match) return byHandler(2, match);
     if (FUSION_AUTO_RETRY_TYPES.includes(errorType)) {
-      return make(3, 'incomplete-with-retry', null, `${raised} with no error-handler route stores an incomplete execution with automatic retry.`);
+      return d(3, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
     }
     if (FUSION_STORED_TYPES.includes(errorType)) {
-      return make(4, 'incomplete-without-retry', null, `${raised} with no error-handler route stores an incomplete execution without automatic retry.`);
+      return d(4, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`);
     }
-    const known = lookupErrorType(errorType) !== undefined;
-    return make(5, 'failed', null, `${raised} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`);
+    return d(5, 'failed', null, () => {
+      const known = lookupErrorType(errorType) !== undefined;
+      return `${raised()} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`;
+    });
   }
 
   // make profile
   const info = lookupErrorType(errorType);
   if (info?.uncatchableInMake) {
-    return make(1, 'failed', null, `${raised} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`);
+    return d(1, 'failed', null, () => `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`);
   }
   if (match) return byHandler(2, match);
   if (isFirst) {
-    return make(3, 'stopped', null, `${raised}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`);
+    return d(3, 'stopped', null, () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`);
   }
   if (MAKE_AUTO_RETRY_TYPES.includes(errorType)) {
-    return make(4, 'incomplete-with-retry', null, `${raised} with no error-handler route stores an incomplete execution with automatic retry.`);
+    return d(4, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
   }
   if (MAKE_NOT_STORED_TYPES.includes(errorType)) {
-    return make(5, 'failed', null, `${raised} is a platform limit or interruption that creates no incomplete execution, so the run fails.`);
+    return d(5, 'failed', null, () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`);
   }
-  return make(6, 'incomplete-without-retry', null, `${raised} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`);
+  return d(6, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`);
+}
+
+function stores(outcome: Outcome): boolean {
+  return outcome === 'incomplete-with-retry' || outcome === 'incomplete-without-retry';
+}
+
+/** The outcome alone (what `classify(...).outcome` returns), without building the reason text. */
+export function classifyOutcome(scenario: Scenario, ctx: ModuleContext, errorType: string, profile?: Profile): Outcome {
+  const outcome = decide(ctx, errorType, effectiveProfile(scenario, profile)).outcome;
+  return stores(outcome) && !scenario.settings.storeIncompleteExecutions ? 'failed' : outcome;
+}
+
+/** Spec 1. Throws only for an unknown module id (callers check first). */
+export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile): Classification {
+  const ctx = moduleContext(scenario, moduleId);
+  if (!ctx) {
+    throw new Error(`Module ${moduleId} does not exist in scenario "${scenario.name}".`);
+  }
+  return classifyIn(scenario, ctx, errorType, profile);
+}
+
+/** `classify` for a module already resolved (see `ModuleContext`). */
+export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: string, profile?: Profile): Classification {
+  const p = effectiveProfile(scenario, profile);
+  const { rule, outcome, handler, route, sentence } = decide(ctx, errorType, p);
+  const base = { moduleId: ctx.module.id, errorType, profile: p };
+  if (stores(outcome) && !scenario.settings.storeIncompleteExecutions) {
+    return {
+      ...base,
+      outcome: 'failed',
+      storesIncompleteExecution: false,
+      autoRetry: false,
+      handler,
+      reason: `Profile ${p}, rule ${rule}: ${sentence().replace(/\.$/, '')} — but storing of incomplete executions is off for this scenario, so the run fails and is rolled back instead.`,
+      ...(route ? { route } : {}),
+    };
+  }
+  return {
+    ...base,
+    outcome,
+    storesIncompleteExecution: stores(outcome),
+    autoRetry: outcome === 'incomplete-with-retry',
+    handler,
+    reason: `Profile ${p}, rule ${rule}: ${sentence()}`,
+    ...(route ? { route } : {}),
+  };
 }
 
 /** The effective profile: scenario setting, else the given default, else 'fusion'. */
@@ -186,19 +234,33 @@ const GROUP_ORDER: readonly Outcome[] = ['stopped', 'incomplete-with-retry', 'in
  * Throws for an unknown module id (like `classify`).
  */
 export function outcomesByErrorType(scenario: Scenario, moduleId: number, profile?: Profile): OutcomeGroup[] {
+  const ctx = moduleContext(scenario, moduleId);
+  if (!ctx) throw new Error(`Module ${moduleId} does not exist in scenario "${scenario.name}".`);
+  return outcomesByErrorTypeIn(scenario, ctx, profile);
+}
+
+/** `outcomesByErrorType` for a module already resolved (see `ModuleContext`). */
+export function outcomesByErrorTypeIn(scenario: Scenario, ctx: ModuleContext, profile?: Profile): OutcomeGroup[] {
   const byOutcome = new Map<Outcome, string[]>();
   for (const info of ERROR_TYPES) {
-    const c = classify(scenario, moduleId, info.name, profile);
-    const list = byOutcome.get(c.outcome) ?? [];
+    const outcome = classifyOutcome(scenario, ctx, info.name, profile);
+    const list = byOutcome.get(outcome) ?? [];
     list.push(info.name);
-    byOutcome.set(c.outcome, list);
+    byOutcome.set(outcome, list);
   }
   return GROUP_ORDER.filter((o) => byOutcome.has(o)).map((o) => ({ outcome: o, errorTypes: byOutcome.get(o) ?? [] }));
 }
 
 /** What an error type the catalogue does not know (a custom app's) would do at the module. */
 export function unknownTypeOutcome(scenario: Scenario, moduleId: number, profile?: Profile): Outcome {
-  return classify(scenario, moduleId, UNKNOWN_TYPE_PROBE, profile).outcome;
+  const ctx = moduleContext(scenario, moduleId);
+  if (!ctx) throw new Error(`Module ${moduleId} does not exist in scenario "${scenario.name}".`);
+  return classifyOutcome(scenario, ctx, UNKNOWN_TYPE_PROBE, profile);
+}
+
+/** `unknownTypeOutcome` for a module already resolved (see `ModuleContext`). */
+export function unknownTypeOutcomeIn(scenario: Scenario, ctx: ModuleContext, profile?: Profile): Outcome {
+  return classifyOutcome(scenario, ctx, UNKNOWN_TYPE_PROBE, profile);
 }
 /** A name no catalogue or app uses; only for probing the "any other type" rule. */
 const UNKNOWN_TYPE_PROBE = '\u0000UnknownErrorType';

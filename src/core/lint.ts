@@ -9,7 +9,8 @@
 import { parseTree } from 'jsonc-parser';
 import { parseBlueprintScenario } from './blueprint';
 import { ERROR_TYPE_NAMES, isKnownErrorType, lookupErrorType } from './catalogue';
-import { classify, outcomesByErrorType, routeCatches, unknownTypeOutcome } from './classifier';
+import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeCatches, unknownTypeOutcomeIn } from './classifier';
+import type { ModuleContext } from './classifier';
 import { DEFAULT_SEVERITIES, LINT_CODES, walkModules } from './model';
 import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from './model';
 import { LineIndex } from './text';
@@ -264,9 +265,17 @@ function outcomePhrase(o: Outcome, plural: boolean): string {
   }
 }
 
+/** The classifier's context for `m` in its view (see `classifierView`). */
+function contextIn(view: Scenario, m: ScenarioModule): ModuleContext {
+  const ctx = moduleContext(view, m.id);
+  if (!ctx) throw new Error(`Module ${m.id} does not exist in scenario "${view.name}".`);
+  return ctx;
+}
+
 function missingHandlerMessage(scenario: Scenario, m: ScenarioModule, profile: Profile): string {
-  const groups = outcomesByErrorType(scenario, m.id, profile);
-  const other = unknownTypeOutcome(scenario, m.id, profile);
+  const ctx = contextIn(scenario, m);
+  const groups = outcomesByErrorTypeIn(scenario, ctx, profile);
+  const other = unknownTypeOutcomeIn(scenario, ctx, profile);
   const parts: string[] = [];
   for (const g of groups) {
     if (g.outcome === other || g.errorTypes.length === 0) continue;
@@ -284,11 +293,12 @@ function partialHandlerMessage(scenario: Scenario, m: ScenarioModule, routes: re
   if (uncaught.length === 0) return undefined;
   const caught = [...new Set(routes.flatMap((r) => r.errors ?? []))];
   const byOutcome = new Map<Outcome, string[]>();
+  const ctx = contextIn(scenario, m);
   for (const t of uncaught) {
-    const o = classify(scenario, m.id, t, profile).outcome;
+    const o = classifyOutcome(scenario, ctx, t, profile);
     byOutcome.set(o, [...(byOutcome.get(o) ?? []), t]);
   }
-  const other = unknownTypeOutcome(scenario, m.id, profile);
+  const other = unknownTypeOutcomeIn(scenario, ctx, profile);
   const parts: string[] = [];
   for (const o of ['incomplete-with-retry', 'incomplete-without-retry', 'stopped', 'succeeded', 'failed'] as const) {
     const types = byOutcome.get(o);
