@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fsp, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseTree } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
 import { lintScenario, parseScenario } from '../src/core/lint';
 import type { ExecutionsFile, Scenario } from '../src/core/model';
@@ -70,7 +71,7 @@ async function benchLint(): Promise<Row> {
   }
 }
 
-async function benchBlueprint(): Promise<Row> {
+async function benchBlueprint(): Promise<Row[]> {
   const base = { name: 'lint largest blueprint fixture', subject: 'lintScenario', floor: 'JSON.parse', target: 1.5 };
   const dir = path.join(ROOT, 'test', 'fixtures', 'blueprints');
   const candidates = existsSync(dir)
@@ -87,26 +88,36 @@ async function benchBlueprint(): Promise<Row> {
         })
         .sort((a, b) => statSync(b).size - statSync(a).size)
     : [];
-  if (candidates.length === 0) return { ...base, note: 'not measured: no valid blueprint in test/fixtures/blueprints/' };
+  if (candidates.length === 0) return [{ ...base, note: 'not measured: no valid blueprint in test/fixtures/blueprints/' }];
   const file = candidates[0];
   const text = readFileSync(file, 'utf8');
   const json = text.replace(/^\uFEFF/, '');
+  const note = `${path.basename(file)}, ${(text.length / 1024).toFixed(0)} KB`;
+  // A small input: many repetitions per sample so the timer resolution does not matter.
+  const reps = 200;
+  const lint = (): void => {
+    for (let i = 0; i < reps; i++) lintScenario(path.basename(file), text);
+  };
+  const rows: Row[] = [];
   try {
-    // A small input: many repetitions per sample so the timer resolution does not matter.
-    const reps = 200;
-    const r = await compare(
-      7,
-      () => {
-        for (let i = 0; i < reps; i++) JSON.parse(json);
-      },
-      () => {
-        for (let i = 0; i < reps; i++) lintScenario(path.basename(file), text);
-      },
-    );
-    return { ...base, ...r, note: `${path.basename(file)}, ${(text.length / 1024).toFixed(0)} KB` };
+    const r = await compare(7, () => {
+      for (let i = 0; i < reps; i++) JSON.parse(json);
+    }, lint);
+    rows.push({ ...base, ...r, note });
   } catch (e) {
-    return { ...base, note: `not measured: ${failed(e)}` };
+    rows.push({ ...base, note: `not measured: ${failed(e)}` });
   }
+  // Informative: the same lint against a positions-keeping parse (what a linter needs at least).
+  const tree = { ...base, floor: 'jsonc parseTree', target: 1.5 };
+  try {
+    const r = await compare(7, () => {
+      for (let i = 0; i < reps; i++) parseTree(json, [], { allowTrailingComma: true });
+    }, lint);
+    rows.push({ ...tree, ...r, note });
+  } catch (e) {
+    rows.push({ ...tree, note: `not measured: ${failed(e)}` });
+  }
+  return rows;
 }
 
 async function benchStore(dir: string): Promise<Row[]> {
@@ -209,11 +220,15 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ''}; medians, floor and subject interleaved\n`);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-bench-'));
   const rows: Row[] = [];
+  // BENCH_ONLY=lint: just the lint rows (10,000-module YAML and the largest blueprint).
+  const only = process.env.BENCH_ONLY;
   try {
     rows.push(await benchLint());
-    rows.push(...(await benchStore(dir)));
-    rows.push(await benchCli());
-    rows.push(await benchBlueprint());
+    if (only !== 'lint') {
+      rows.push(...(await benchStore(dir)));
+      rows.push(await benchCli());
+    }
+    rows.push(...(await benchBlueprint()));
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
