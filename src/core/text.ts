@@ -6,12 +6,23 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) starts.push(i + 1);
-      else if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    // indexOf runs natively; most texts have no \r, so scan for \n alone unless one is there.
+    let cr = text.indexOf('\r');
+    if (cr < 0) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      let lf = text.indexOf('\n');
+      while (lf >= 0 || cr >= 0) {
+        if (cr >= 0 && (lf < 0 || cr < lf)) {
+          // \r\n is one break; a lone \r is one too.
+          const end = text.charCodeAt(cr + 1) === 10 /* \n */ ? cr + 2 : cr + 1;
+          starts.push(end);
+          if (end === cr + 2) lf = text.indexOf('\n', end);
+          cr = text.indexOf('\r', end);
+        } else {
+          starts.push(lf + 1);
+          lf = text.indexOf('\n', lf + 1);
+        }
       }
     }
     this.starts = starts;
