@@ -19,8 +19,8 @@ import {
   packExtension, prepareRunDir, startCodeServer, workbenchUrl, writeUserSettings,
 } from '../../scripts/vscode/harness.mjs';
 import {
-  applyQuickFix, contextMenu, dismiss, expandRow, goToLine, hoverToken, openContainer, openFile, problemRows,
-  problems, runCommand, treeRow, treeRows, visibleEditorText, waitForWorkbench,
+  applyQuickFix, contextMenu, dismiss, expandRow, filterProblems, goToLine, hoverOnLine, hoverToken, openContainer, openFile,
+  problemCountOf, problemRows, problems, quickFixTitles, runCommand, treeRow, treeRows, visibleEditorText, waitForWorkbench,
 } from './workbench.mjs';
 
 const log = logger('e2e');
@@ -29,6 +29,8 @@ const GREP = process.env.FUSION_E2E_GREP ? new RegExp(process.env.FUSION_E2E_GRE
 
 const INVOICE = 'scenarios/invoice-export.scenario.yaml';
 const EXECUTIONS = '.fusion/incomplete-executions.json';
+const BLUEPRINT = 'blueprints/calendar-agent.blueprint.json';
+const BLUEPRINT_NAME = 'calendar-agent.blueprint.json';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {{ name: string, run: (page: Page) => Promise<void> }} Step */
@@ -50,6 +52,28 @@ function execution(ws, id) {
   return rec;
 }
 
+/**
+ * 1-based line and column of the first occurrence of `needle` in a workspace file.
+ * @param {string} ws @param {string} rel @param {string} needle
+ */
+function positionOf(ws, rel, needle) {
+  const lines = fs.readFileSync(path.join(ws, rel), 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`${rel}: no line contains ${JSON.stringify(needle)}`);
+  return { line: i + 1, column: lines[i].indexOf(needle) + 1 };
+}
+
+/** Blueprint modules (flow, router routes, onerror routes) with their ids. @param {unknown} flow @returns {Array<{ id?: number, module?: string, onerror?: unknown }>} */
+function blueprintModules(flow) {
+  /** @type {Array<{ id?: number, module?: string, onerror?: unknown, routes?: Array<{ flow?: unknown }> }>} */
+  const list = Array.isArray(flow) ? flow : [];
+  return list.flatMap((m) => [
+    m,
+    ...(m.routes ?? []).flatMap((r) => blueprintModules(r.flow)),
+    ...blueprintModules(m.onerror),
+  ]);
+}
+
 /** Polls `fn` until it stops throwing (bounded). @template T @param {() => T | Promise<T>} fn @param {string} what @param {number} [ms] @returns {Promise<T>} */
 async function eventually(fn, what, ms = 20000) {
   const until = Date.now() + ms;
@@ -63,7 +87,7 @@ async function eventually(fn, what, ms = 20000) {
   }
 }
 
-/** The steps, in order: first what the sample workspace shows, then the person's flow of issue 4. @param {string} ws @returns {Step[]} */
+/** The steps, in order: what the sample workspace shows, the person's flow of issue 4, then the samples' blueprint (issue 5). @param {string} ws @returns {Step[]} */
 function steps(ws) {
   const module5Line = lineOf(ws, INVOICE, /^\s*- id: 5\s*$/);
   const faultLine = lineOf(ws, INVOICE, /error: ConnectionError/);
@@ -76,6 +100,12 @@ function steps(ws) {
   };
   /** A Problems row of the missing-error-handler warning on module 5 of the invoice scenario. @param {string} r */
   const isModule5Warning = (r) => r.includes('missing-error-handler') && r.includes('Ask finance to chase') && r.includes(`[Ln ${module5Line}, Col`);
+  /** Problems rows of the blueprint's missing-error-handler warnings (storage is off there, so every error fails the run). @param {string[]} rows */
+  const blueprintWarnings = (rows) => rows.filter((r) => r.includes('missing-error-handler') && /storing of incomplete executions is off\): every error fails the run/.test(r));
+  // a blueprint module's diagnostic sits on its "module" value
+  const module3 = positionOf(ws, BLUEPRINT, '"http:ActionSendData"');
+  const module4 = positionOf(ws, BLUEPRINT, '{"id":4,"module":"gmail:sendEmail"');
+  const module4Value = { line: module4.line, column: module4.column + '{"id":4,"module":'.length };
   const retried = recordOf('Fetch invoice PDF');
   const resolved = recordOf('Ask finance to chase');
 
@@ -213,6 +243,96 @@ function steps(ws) {
         await eventually(() => assert.equal(execution(ws, resolved.id).status, 'resolved'), 'resolved execution');
         await openContainer(page, 'Fusion');
         await treeRow(page, 'Ask finance to chase').filter({ hasText: /resolved/i }).waitFor({ state: 'visible', timeout: 20000 });
+      },
+    },
+    // ---- the samples' blueprint gets the same kinds of features as a scenario YAML (issue 5) --------
+    {
+      name: 'blueprint 1 Problems panel shows missing-error-handler for its modules',
+      run: async (page) => {
+        await openFile(page, BLUEPRINT);
+        const rows = blueprintWarnings(await filterProblems(page, BLUEPRINT_NAME, /storing of incomplete executions is off/));
+        log(`  problems of ${BLUEPRINT_NAME}: ${rows.length} rows; first: ${JSON.stringify(rows[0]?.split(' | ')[0] ?? null)}`);
+        // modules 3..10 sit in the router's branches; the trigger (1) and the router (2) get none
+        for (let id = 3; id <= 10; id++) assert.ok(rows.some((r) => r.includes(`Module ${id} (`)), `a warning on module ${id}`);
+        assert.ok(!rows.some((r) => /Module [12] \(/.test(r)), 'none on the trigger or the router');
+        assert.ok(rows.every((r) => /warning/i.test(r)), 'they are warnings');
+        assert.ok(rows.some((r) => r.includes(`[Ln ${module3.line}, Col ${module3.column}]`)), `module 3's is at line ${module3.line}, column ${module3.column}`);
+        assert.equal(await problemCountOf(page, BLUEPRINT_NAME), rows.length, "the file's count badge");
+      },
+    },
+    {
+      name: 'blueprint 2 CodeLens On failure above the modules',
+      run: async (page) => {
+        await openFile(page, BLUEPRINT);
+        await goToLine(page, module3.line, module3.column);
+        const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: /On failure: every error fails the run/ }).first();
+        await lens.waitFor({ state: 'visible', timeout: 20000 });
+        const text = (await lens.innerText()).trim();
+        log('  lens:', JSON.stringify(text));
+        // one lens per module of the line (modules 3 and 4 share it in this minified export)
+        assert.equal(text.split('|').filter((t) => /On failure:/.test(t)).length, 2, 'two modules on the line, two lenses');
+      },
+    },
+    {
+      name: 'blueprint 3 hover on a module id explains the module',
+      run: async (page) => {
+        await openFile(page, BLUEPRINT);
+        // the lines are long: put the cursor a little past the module so it is scrolled into view
+        await goToLine(page, module4Value.line, module4Value.column + 40);
+        // its "module" value shows the problem (the diagnostic sits there) ...
+        const problem = await hoverOnLine(page, module4Value.line, '"gmail:sendEmail"', /has no error-handler route/);
+        assert.match(problem, /Module 4 \(gmail:sendEmail\) has no error-handler route/);
+        // ... and its id explains the module, as `- id:` does in a scenario YAML
+        await page.mouse.move(0, 0);
+        await page.locator('.monaco-hover:visible').first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+        const text = await hoverOnLine(page, module4.line, '4', /Module 4\s*—/);
+        log('  hover:', JSON.stringify(text.slice(0, 300)));
+        assert.match(text, /Module 4\s*—\s*gmail:sendEmail/, 'names the module and its app');
+        assert.match(text, /the run fails/, 'says what a failure there does (storage is off: the run fails)');
+      },
+    },
+    {
+      name: 'blueprint 4 quick-fix menu offers Resume, Ignore, Rollback (no Break)',
+      run: async (page) => {
+        await openFile(page, BLUEPRINT);
+        await goToLine(page, module3.line, module3.column);
+        const titles = await quickFixTitles(page, /Add error handler/);
+        log('  offered:', JSON.stringify(titles));
+        for (const d of ['Resume', 'Ignore', 'Rollback']) {
+          assert.ok(titles.some((t) => t.includes(`Add error handler (${d})`)), `"Add error handler (${d})" is offered`);
+        }
+        assert.ok(!titles.some((t) => /Break/.test(t)), 'Break is not offered (storage of incomplete executions is off)');
+        // the screenshot shows the open menu; the next step closes it
+      },
+    },
+    {
+      name: 'blueprint 5 apply Ignore, save: one problem fewer, still valid JSON',
+      run: async (page) => {
+        await openFile(page, BLUEPRINT);
+        const before = blueprintWarnings(await filterProblems(page, BLUEPRINT_NAME, /storing of incomplete executions is off/));
+        const countBefore = await problemCountOf(page, BLUEPRINT_NAME);
+        assert.ok(before.some((r) => r.includes('Module 3 (')), 'module 3 has its warning before the fix');
+        await openFile(page, BLUEPRINT);
+        await goToLine(page, module3.line, module3.column);
+        await applyQuickFix(page, 'Add error handler (Ignore)');
+        await page.keyboard.press('Control+S');
+        const saved = await eventually(() => {
+          /** @type {{ flow?: unknown }} */
+          const doc = JSON.parse(fs.readFileSync(path.join(ws, BLUEPRINT), 'utf8')); // throws until valid JSON is on disk
+          const m3 = blueprintModules(doc.flow).find((m) => m.id === 3);
+          const handler = blueprintModules(m3?.onerror);
+          assert.ok(handler.some((m) => m.module === 'builtin:Ignore'), 'module 3 has an onerror route ending in builtin:Ignore on disk');
+          return doc;
+        }, 'saved blueprint');
+        assert.equal(blueprintModules(saved.flow).filter((m) => m.onerror !== undefined).length, 1, 'only module 3 got a handler');
+        await eventually(async () => {
+          const rows = blueprintWarnings(await filterProblems(page, BLUEPRINT_NAME));
+          assert.equal(rows.length, before.length - 1, 'one warning fewer');
+          assert.ok(!rows.some((r) => r.includes('Module 3 (')), "module 3's warning is gone");
+          assert.equal(await problemCountOf(page, BLUEPRINT_NAME), countBefore - 1, "the file's count badge dropped by one");
+        }, 'Problems panel after the fix');
+        log(`  ${BLUEPRINT_NAME}: ${countBefore} -> ${countBefore - 1} problems; file parses as JSON`);
+        assert.ok(!(await problemRows(page)).some((r) => r.includes('json-syntax')), 'no json-syntax problem');
       },
     },
   ];

@@ -125,6 +125,9 @@ export async function problems(page, expected) {
   await page.keyboard.press('Control+Shift+M');
   const panel = page.locator('.markers-panel');
   await panel.waitFor({ state: 'visible', timeout: SHORT });
+  // a filter left by an earlier step (filterProblems) would hide rows
+  const filter = page.locator('.part.panel .viewpane-filter input').first();
+  if ((await filter.count()) > 0 && (await filter.inputValue()) !== '') await filter.fill('');
   await page.locator('.markers-panel .monaco-list-row', { hasText: expected }).first().waitFor({ timeout: LONG });
   return problemRows(page);
 }
@@ -192,4 +195,84 @@ export async function notification(page, text, timeout = LONG) {
 /** Texts of the visible error notifications. @param {Page} page */
 export async function errorToasts(page) {
   return page.locator('.notification-toast:has(.codicon-error)').allInnerTexts();
+}
+
+/**
+ * Screen rectangle of the first token `token` on the 1-based editor line `line` of the active
+ * editor, found through the line-number gutter (a view line and its number share their `top`).
+ * Null when that line or token is not rendered, or the token lies outside the editor's viewport.
+ * @param {Page} page @param {number} line @param {string} token
+ */
+async function tokenRect(page, line, token) {
+  return page.locator('.editor-instance .monaco-editor').first().evaluate((ed, [n, tok]) => {
+    const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
+    if (!num) return null;
+    const top = /** @type {HTMLElement} */ (num.parentElement ?? num).style.top || /** @type {HTMLElement} */ (num).style.top;
+    const viewLine = [...ed.querySelectorAll('.view-lines .view-line')].find((l) => /** @type {HTMLElement} */ (l).style.top === top);
+    if (!viewLine) return null;
+    const span = [...viewLine.querySelectorAll('span span')].find((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ') === tok);
+    if (!span) return null;
+    const r = span.getBoundingClientRect();
+    const box = ed.querySelector('.overflow-guard')?.getBoundingClientRect() ?? ed.getBoundingClientRect();
+    if (r.width === 0 || r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) return null;
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }, [String(line), token]);
+}
+
+/**
+ * Hovers the token `token` on 1-based line `line` of the active editor (move the cursor there
+ * first so the line and column are scrolled into view); returns the text of the hover matching
+ * `expected`.
+ * @param {Page} page @param {number} line @param {string} token @param {RegExp} expected
+ */
+export async function hoverOnLine(page, line, token, expected) {
+  /** @type {{ x: number, y: number } | null} */
+  let at = null;
+  const until = Date.now() + SHORT;
+  while (!(at = await tokenRect(page, line, token))) {
+    if (Date.now() > until) throw new Error(`token ${JSON.stringify(token)} is not visible on line ${line}`);
+    await page.waitForTimeout(100);
+  }
+  await page.mouse.move(0, 0);
+  await page.mouse.move(at.x, at.y, { steps: 2 });
+  const hover = page.locator('.monaco-hover:visible', { hasText: expected }).first();
+  await hover.waitFor({ state: 'visible', timeout: LONG });
+  return (await hover.innerText()).trim();
+}
+
+/** Opens the quick-fix menu (Ctrl+.) at the cursor and returns the offered titles, leaving it open. @param {Page} page @param {RegExp} expected a title that must be among them */
+export async function quickFixTitles(page, expected) {
+  await page.keyboard.press('Control+.');
+  const widget = page.locator('.action-widget');
+  await widget.waitFor({ state: 'visible', timeout: LONG });
+  await widget.locator('.monaco-list-row', { hasText: expected }).first().waitFor({ state: 'visible', timeout: SHORT });
+  return widget.locator('.monaco-list-row').evaluateAll((els) =>
+    els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()).filter((t) => t !== ''),
+  );
+}
+
+/**
+ * Filters the Problems panel to one file (its name in the panel's filter box) and returns the rows
+ * once one matches `expected`; `filterProblems(page, '')` clears the filter.
+ * @param {Page} page @param {string} fileName @param {RegExp} [expected]
+ */
+export async function filterProblems(page, fileName, expected) {
+  await dismiss(page);
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: SHORT });
+  const input = page.locator('.part.panel .viewpane-filter input').first();
+  await input.waitFor({ state: 'visible', timeout: SHORT });
+  await input.fill(fileName);
+  if (expected) await page.locator('.markers-panel .monaco-list-row', { hasText: expected }).first().waitFor({ timeout: LONG });
+  return problemRows(page);
+}
+
+/** The count badge of a file's row in the Problems panel (its number of problems shown). @param {Page} page @param {string} fileName */
+export async function problemCountOf(page, fileName) {
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: fileName }).first();
+  await row.waitFor({ state: 'visible', timeout: SHORT });
+  const badge = (await row.locator('.monaco-count-badge').first().textContent({ timeout: SHORT })) ?? '';
+  const n = Number(badge.trim());
+  if (!Number.isInteger(n)) throw new Error(`Problems row of ${fileName} has badge ${JSON.stringify(badge)}`);
+  return n;
 }
