@@ -21,7 +21,8 @@ interface Row {
   readonly floor: string;
   readonly subjectMs?: number;
   readonly floorMs?: number;
-  readonly target: number;
+  /** Absent: a figure to report, with no target (the issue asks for it, sets none). */
+  readonly target?: number;
   readonly note?: string;
 }
 
@@ -72,7 +73,7 @@ async function benchLint(): Promise<Row> {
 }
 
 async function benchBlueprint(): Promise<Row[]> {
-  const base = { name: 'lint largest blueprint fixture', subject: 'lintScenario', floor: 'JSON.parse', target: 1.5 };
+  const base = { name: 'lint largest blueprint fixture', subject: 'lintScenario', floor: 'JSON.parse' };
   const dir = path.join(ROOT, 'test', 'fixtures', 'blueprints');
   const candidates = existsSync(dir)
     ? readdirSync(dir)
@@ -133,7 +134,7 @@ async function benchStore(dir: string): Promise<Row[]> {
   const readParse = await compare(5, async () => JSON.parse(await fsp.readFile(file, 'utf8')), () => loadExecutions(file));
   rows.push({ name: 'load 100,000 records', subject: 'loadExecutions', floor: 'readFile + JSON.parse', target: 1.5, ...readParse, note: 'from disk on both sides (sha256 version: lazy)' });
   const withHash = await compare(5, async () => JSON.parse(await fsp.readFile(file, 'utf8')), async () => (await loadExecutions(file)).version);
-  rows.push({ name: 'load 100,000 records', subject: 'loadExecutions + version', floor: 'readFile + JSON.parse', target: 1.5, ...withHash, note: 'as above, sha256 forced (what a later save needs)' });
+  rows.push({ name: 'load 100,000 records', subject: 'loadExecutions + version', floor: 'readFile + JSON.parse', ...withHash, note: 'figure: as above plus the sha256 version, which only saveIfUnchanged needs' });
 
   // One retry written to that file.
   const scenarioFile = path.join(ROOT, 'samples', 'scenarios', 'invoice-export.scenario.yaml');
@@ -171,7 +172,7 @@ async function benchStore(dir: string): Promise<Row[]> {
       async () => fsp.writeFile(floorFile, JSON.stringify(doc, null, 2)),
       () => updateExecutions(file, mutate),
     );
-    rows.push({ name: 'one retry written to that file', subject: `updateExecutions + ${[...ops].join('/')}`, floor: 'JSON.stringify + writeFile', target: 2.0, ...r, note: 'incl. lock, re-read, validate, fsync, rename' });
+    rows.push({ name: 'one retry written to that file', subject: `updateExecutions + ${[...ops].join('/')}`, floor: 'JSON.stringify + writeFile', target: 2.0, ...r, note: 'lock, fsync, rename; the re-read is skipped while the file is as this process left it (a new process reads once)' });
   } catch (e) {
     rows.push({ name: 'one retry written to that file', subject: 'updateExecutions', floor: 'JSON.stringify + writeFile', target: 2.0, note: `not measured: ${failed(e)}` });
   }
@@ -204,8 +205,8 @@ function printTable(rows: readonly Row[]): void {
       measured ? (r.subjectMs as number).toFixed(1) : '-',
       measured ? (r.floorMs as number).toFixed(1) : '-',
       ratio !== undefined ? ratio.toFixed(2) : '-',
-      `≤ ${r.target.toFixed(1)}`,
-      ratio === undefined ? 'N/A' : ratio <= r.target ? 'PASS' : 'OVER',
+      r.target === undefined ? '-' : `≤ ${r.target.toFixed(1)}`,
+      ratio === undefined ? 'N/A' : r.target === undefined ? 'figure' : ratio <= r.target ? 'PASS' : 'OVER',
       r.note ?? '',
     ]);
   }

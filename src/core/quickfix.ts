@@ -117,15 +117,15 @@ function keyName(pair: Pair): string | undefined {
  */
 export function errorHandlerEdit(parsed: ParsedScenario, moduleId: number, directive: Directive): TextEdit | null {
   try {
-    if (parsed.format === 'blueprint') return blueprintErrorHandlerEdit(parsed, moduleId, directive);
     const scenario = parsed.scenario;
     if (!scenario) return null;
     const module = findModule(scenario, moduleId);
     if (!module || module.onError.length > 0) return null;
-    // Break cannot store anything while storing of incomplete executions is off (lint would flag it).
+    // Both formats: Break cannot store anything while storing of incomplete executions is off
+    // (lint would flag the fix itself), and a duplicated id is ambiguous (fix that error first).
     if (directive === 'break' && !scenario.settings.storeIncompleteExecutions) return null;
-    // A duplicated id is ambiguous: fix the duplicate-module-id error first.
     if ([...walkModules(scenario.modules)].filter((m) => m.id === moduleId).length > 1) return null;
+    if (parsed.format === 'blueprint') return blueprintErrorHandlerEdit(parsed, moduleId, directive);
     const text = parsed.lineIndex.text;
     const doc = parseDocument(text, { keepSourceTokens: true });
     if (doc.errors.length > 0) return null;

@@ -644,24 +644,52 @@ export async function updateExecutions<T>(
   options?: UpdateOptions,
 ): Promise<T> {
   const opts = options ?? {};
-  return withFileLock(path.resolve(file), opts, async (isCompromised) => {
-    const bytes = await readBytes(file);
+  const key = path.resolve(file);
+  return withFileLock(key, opts, async (isCompromised) => {
     let current: ExecutionsFile;
     let currentText: string | undefined;
-    if (bytes === undefined) {
-      if (!opts.create) throw ExecutionsFileError.at('executions file not found', file, 'ENOENT');
-      current = emptyExecutionsFile();
+    // Under the lock, a file whose identity (inode, size, mtime, ctime in ns) is the one this process
+    // last read or wrote is the same content: reuse that parse instead of reading and validating
+    // the whole file again. Any other writer's save changes the identity (atomic rename = new inode).
+    const identity = await fileIdentity(file);
+    const cached = snapshots.get(key);
+    if (identity !== undefined && cached?.identity === identity) {
+      current = cached.doc;
+      currentText = cached.text;
     } else {
-      currentText = bytes.toString('utf8');
-      current = parseDecoded(currentText, file);
+      const bytes = await readBytes(file);
+      if (bytes === undefined) {
+        if (!opts.create) throw ExecutionsFileError.at('executions file not found', file, 'ENOENT');
+        current = emptyExecutionsFile();
+      } else {
+        currentText = bytes.toString('utf8');
+        current = parseDecoded(currentText, file);
+      }
     }
     const { doc, result } = mutate(current);
     const invalid = validateExecutionsDoc(doc, file, current);
     if (invalid) throw invalid;
     const text = serializeExecutions(doc);
     if (currentText !== text) await writeDoc(file, text, isCompromised);
+    const after = await fileIdentity(file);
+    if (after !== undefined) snapshots.set(key, { identity: after, doc, text });
+    else snapshots.delete(key);
     return result;
   });
+}
+
+/** The last document this process read or wrote per file, keyed by the file's identity then. */
+const snapshots = new Map<string, { readonly identity: string; readonly doc: ExecutionsFile; readonly text: string }>();
+
+/** inode, size, mtime and ctime in nanoseconds; undefined when the file does not exist. */
+async function fileIdentity(file: string): Promise<string | undefined> {
+  try {
+    const st = await fsp.stat(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw ioError(e, file, 'read');
+  }
 }
 
 /**

@@ -111,10 +111,25 @@ describe('errorHandlerEdit (YAML, flow style)', () => {
 });
 
 describe('errorHandlerEdit (blueprint)', () => {
-  test('delegates to the blueprint editor (no YAML edit on JSON)', () => {
-    const parsed = parseScenario('x.blueprint.json', '{"name":"x","flow":[{"id":1,"module":"a:b"},{"id":2,"module":"a:b"}],"metadata":{}}');
-    const edit = errorHandlerEdit(parsed, 2, 'break');
-    if (edit) assert.ok(!edit.newText.includes('onError:'), 'a blueprint never gets YAML');
+  const blueprint = (dlq: boolean): string =>
+    `{"name":"x","flow":[{"id":1,"module":"a:b"},{"id":2,"module":"a:b"}],"metadata":{"scenario":{"dlq":${dlq}}}}`;
+
+  test('delegates to the blueprint editor: a JSON onerror route, never YAML', () => {
+    const edit = errorHandlerEdit(parseScenario('x.blueprint.json', blueprint(true)), 2, 'break');
+    assert.ok(edit, 'a Break fix is offered while storage is on');
+    assert.ok(edit.newText.includes('"onerror"') && edit.newText.includes('builtin:Break'));
+    assert.ok(!edit.newText.includes('onError:'), 'a blueprint never gets YAML');
+  });
+
+  test('no Break fix while storing of incomplete executions is off (dlq false); the other directives are offered', () => {
+    const parsed = parseScenario('x.blueprint.json', blueprint(false));
+    assert.equal(errorHandlerEdit(parsed, 2, 'break'), null);
+    for (const d of ['resume', 'ignore', 'rollback'] as const) {
+      const edit = errorHandlerEdit(parsed, 2, d);
+      assert.ok(edit, d);
+      const after = applyEdits(parsed.lineIndex.text, [edit]);
+      assert.deepEqual(lintScenario('x.blueprint.json', after).findings.filter((f) => f.moduleId === 2), [], `${d}: module 2 is handled`);
+    }
   });
 });
 

@@ -218,6 +218,26 @@ describe('parseExecutionsText: shape', () => {
 });
 
 describe('load, update, save', () => {
+  test('a change made by someone else between two updates of this process is seen, even with the same size', async () => {
+    const dir = await tmpDir();
+    const file = path.join(dir, 'x.json');
+    await fsp.writeFile(file, text([record('a')]));
+    // First update: this process now remembers the file as it wrote it.
+    await updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, record('b') as unknown as IncompleteExecution] }, result: undefined }));
+    // Someone else rewrites it in place: same length (a -> c, b -> d), same inode.
+    const written = await fsp.readFile(file, 'utf8');
+    const edited = written.replace('"id": "a"', '"id": "c"').replace('"id": "b"', '"id": "d"');
+    assert.equal(edited.length, written.length);
+    await fsp.writeFile(file, edited);
+    const ids = await updateExecutions(file, (doc) => ({ doc, result: doc.executions.map((e) => e.id) }));
+    assert.deepEqual(ids, ['c', 'd'], 'the second update works on the other writer\'s content');
+    // And through an atomic replace (new inode), too.
+    await fsp.writeFile(`${file}.tmp`, text([record('e')]));
+    await fsp.rename(`${file}.tmp`, file);
+    assert.deepEqual(await updateExecutions(file, (doc) => ({ doc, result: doc.executions.map((e) => e.id) })), ['e']);
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
   test('missing file: ENOENT "not found"', async () => {
     const dir = await tmpDir();
     const file = path.join(dir, 'nope.json');
