@@ -18,7 +18,7 @@ function contains(span: Span | undefined, offset: number): span is Span {
 
 /**
  * What sits at `offset` (for hovers): an error type name (in `errors:` or a fault), a directive, a
- * setting key, a module id (its own `id`, or a fault's `module`). The span ends are inclusive so a
+ * setting key, a module (its `id` or `app` value, or a fault's `module`). The span ends are inclusive so a
  * cursor just after a word still finds it; when spans touch, the innermost (shortest) one wins.
  */
 export function symbolAt(parsed: ParsedScenario, offset: number): ScenarioSymbol | undefined {
@@ -34,6 +34,8 @@ export function symbolAt(parsed: ParsedScenario, offset: number): ScenarioSymbol
   for (const module of walkModules(scenario.modules)) {
     if (!byId.has(module.id)) byId.set(module.id, module);
     if (contains(module.idSpan, offset)) candidates.push({ kind: 'module', module, span: module.idSpan });
+    // The app value too: in a minified blueprint the id is a one-character target.
+    else if (contains(module.appSpan, offset)) candidates.push({ kind: 'module', module, span: module.appSpan });
     for (const route of module.onError) {
       if (contains(route.directiveSpan, offset)) {
         candidates.push({ kind: 'directive', directive: route.directive, route, module, span: route.directiveSpan });

@@ -64,10 +64,16 @@ describe('symbolAt', () => {
     assert.equal(fault?.kind === 'module' && fault.module.name, 'Ping the sales channel');
   });
 
+  test('the app value is the module too (a minified blueprint\'s id is a one-character target)', () => {
+    const app = at('app: acme-crm', 6);
+    assert.equal(app?.kind, 'module');
+    assert.ok(spanText(app).startsWith('acme-crm:'), spanText(app));
+  });
+
   test('nothing at keys, comments, names; nothing without a model', () => {
     assert.equal(at('name: Lead sync', 2), undefined);
     assert.equal(at('# Lead sync', 3), undefined);
-    assert.equal(at('app: acme-crm', 6), undefined);
+    assert.equal(at('app: acme-crm', 1), undefined, 'the key is not the module');
     assert.equal(symbolAt(parseScenario('x.scenario.yaml', 'a: ['), 1), undefined);
   });
 });
