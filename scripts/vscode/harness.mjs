@@ -365,9 +365,14 @@ export function tail(file, n) {
   }
 }
 
-/** URL that opens `folder` in the workbench, optionally with a `payload` (extension development/tests). @param {string} base @param {string} folder @param {Array<[string, string]>} [payload] */
+/**
+ * URL that opens `folder` in the workbench, optionally with a `payload` (extension development/tests).
+ * A `.code-workspace` file opens as a (multi-root) workspace: the web workbench reads `?workspace=`
+ * for that, as it reads `?folder=` for a folder.
+ * @param {string} base @param {string} folder @param {Array<[string, string]>} [payload]
+ */
 export function workbenchUrl(base, folder, payload) {
-  const q = `folder=${encodeURIComponent(folder)}`;
+  const q = `${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}`;
   return `${base}/?${q}${payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
 }
 
