@@ -1,5 +1,5 @@
 // @ts-check
-// Runs the integration suite (out/test/integration/index.js, mocha) inside the REAL VS Code extension
+// Runs the integration suites (out/test/integration/index.js, mocha) inside the REAL VS Code extension
 // host: code-server 4.100.3 + the web workbench in headless chromium, with the extension loaded from
 // this repo as "extension under development" through the workbench's `payload` URL parameter.
 //
@@ -7,13 +7,20 @@
 //
 // Environment:
 //   FUSION_TEST_PORT=<port>        code-server port (default: a free one)
-//   FUSION_TEST_DIR=<dir>          run folder base (default: <repo>/.vscode-test); this run uses <dir>/integration
-//   FUSION_TEST_GREP=<regexp>      only tests whose full title matches
-//   FUSION_TEST_TIMEOUT=<seconds>  the whole suite must report within this (default 600)
+//   FUSION_TEST_DIR=<dir>          run folder base (default: <repo>/.vscode-test); the suites use
+//                                  <dir>/integration and <dir>/integration-multiroot
+//   FUSION_TEST_SUITE=<name>       run only this suite (single-folder, multi-root)
+//   FUSION_TEST_GREP=<regexp>      only tests whose full title matches (a suite with no match is skipped)
+//   FUSION_TEST_TIMEOUT=<seconds>  each suite must report within this (default 600)
 //   FUSION_TEST_VERBOSE=1          also relay the workbench's own console errors
 //
-// Exit code: the suite's (codeAutomationExit), 124 on timeout, 2 on a harness error.
-// Prints `integration: N passed, M failed` alone on the last line.
+// Suites (SUITES below), in sequence, one fixture workspace each: the single-folder suite on
+// test/fixtures/workspace/, then the multi-root suite (test/integration/multiroot/) on
+// test/fixtures/multiroot/multiroot.code-workspace (two folders).
+//
+// Exit code: the first failing suite's (codeAutomationExit), 124 on timeout, 2 on a harness error.
+// Prints `integration [<suite>]: N passed, M failed` per suite, then `integration: N passed, M failed`
+// (the sums) alone on the last line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -27,33 +34,50 @@ const RESULT_MARKER = 'FUSION_INTEGRATION_RESULT ';
 // marketplace lookups, connection setup); FUSION_TEST_VERBOSE=1 shows it
 const NOISE = /open-vsx\.org|^\s+at .*workbench\.js|Resolv(ing|ed) connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions/;
 
-async function main() {
-  const testsIndex = path.join(REPO, 'out/test/integration/index.js');
-  for (const f of [path.join(REPO, 'dist/extension.js'), testsIndex]) {
-    if (!fs.existsSync(f)) throw new HarnessError(`${path.relative(REPO, f)} is missing: run \`npm run build && npm run compile-tests\` (npm run test:integration does)`);
-  }
-  ensureCodeServer();
+/**
+ * One fixture workspace per suite: each suite gets its own run folder (fresh profile), its own copy
+ * of its fixture, its own code-server + chromium, and its own result line. `open` is the folder or
+ * `.code-workspace` file (relative to the copy) the workbench opens; `testsSuite` is the subfolder of
+ * out/test/integration whose tests run (unset: every test outside those subfolders; see
+ * test/integration/index.ts SEPARATE_SUITES).
+ * @type {ReadonlyArray<{ name: string, runDir: string, fixture: string, open: string, testsSuite?: string }>}
+ */
+const SUITES = [
+  { name: 'single-folder', runDir: 'integration', fixture: 'test/fixtures/workspace', open: '.' },
+  { name: 'multi-root', runDir: 'integration-multiroot', fixture: 'test/fixtures/multiroot', open: 'multiroot.code-workspace', testsSuite: 'multiroot' },
+];
 
-  const dirs = prepareRunDir('integration');
+/** @typedef {{ passed: number, failed: number, failures: string[] }} SuiteResult */
+
+/**
+ * Runs one suite in a fresh code-server + chromium; everything it started is stopped before it returns.
+ * @param {typeof SUITES[number]} suite @param {string} testsIndex
+ * @returns {Promise<{ code: number, result: SuiteResult | undefined }>}
+ */
+async function runSuite(suite, testsIndex) {
+  const dirs = prepareRunDir(suite.runDir);
   writeUserSettings(dirs);
-  const workspace = copyWorkspace(path.join(REPO, 'test/fixtures/workspace'), path.join(dirs.root, 'workspace'));
+  const copy = copyWorkspace(path.join(REPO, suite.fixture), path.join(dirs.root, 'workspace'));
+  const workspace = suite.open === '.' ? copy : path.join(copy, suite.open);
+  if (!fs.existsSync(workspace)) throw new HarnessError(`${path.join(suite.fixture, suite.open)} is missing`);
   const port = await choosePort();
   const resultsFile = path.join(dirs.root, 'results.json');
   const timeoutMs = envInt('FUSION_TEST_TIMEOUT', 600) * 1000;
 
-  log(`code-server on 127.0.0.1:${port}, run folder ${path.relative(REPO, dirs.root)}`);
+  log(`${suite.name}: code-server on 127.0.0.1:${port}, run folder ${path.relative(REPO, dirs.root)}`);
   const server = await startCodeServer({
     dirs,
     port,
     env: {
       FUSION_TEST_RESULTS: resultsFile,
+      ...(suite.testsSuite ? { FUSION_TEST_SUITE: suite.testsSuite } : {}),
       ...(process.env.FUSION_TEST_GREP ? { FUSION_TEST_GREP: process.env.FUSION_TEST_GREP } : {}),
     },
   });
-  log('code-server ready; opening the workbench in chromium');
+  log(`${suite.name}: code-server ready; opening ${path.relative(dirs.root, workspace)} in chromium`);
 
   const { page } = await launchBrowser(dirs);
-  /** @type {{ passed: number, failed: number, failures: string[] } | undefined} */
+  /** @type {SuiteResult | undefined} */
   let result;
   /** @type {(code: number) => void} */
   let finish = () => {};
@@ -70,7 +94,7 @@ async function main() {
         }
         continue;
       }
-      if (/^integration: \d+ passed, \d+ failed$/.test(line)) continue; // printed once, last, by us
+      if (/^integration: \d+ passed, \d+ failed$/.test(line)) continue; // printed by us, per suite and in total
       if (!process.env.FUSION_TEST_VERBOSE && NOISE.test(line)) continue;
       console.log(type === 'error' || type === 'warn' ? `  [ext-host ${type}] ${line}` : `  ${line}`);
     }
@@ -98,27 +122,63 @@ async function main() {
     server.exited.then((code) => ({ kind: 'server-died', code: Number(code) })),
   ]);
   clearTimeout(timer);
-  await page.screenshot({ path: path.join(dirs.logs, 'integration-end.png') }).catch(() => {});
+  const shot = path.join(dirs.logs, 'integration-end.png');
+  await page.screenshot({ path: shot }).catch(() => {});
 
   if (!result && fs.existsSync(resultsFile)) result = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   let code;
   if (outcome.kind === 'timeout') {
-    log(`TIMEOUT: the suite did not report within ${timeoutMs / 1000}s (FUSION_TEST_TIMEOUT). Workbench screenshot: ${path.relative(REPO, path.join(dirs.logs, 'integration-end.png'))}; code-server log tail:\n${tail(server.logFile, 15)}`);
+    log(`${suite.name}: TIMEOUT: the suite did not report within ${timeoutMs / 1000}s (FUSION_TEST_TIMEOUT). Workbench screenshot: ${path.relative(REPO, shot)}; code-server log tail:\n${tail(server.logFile, 15)}`);
     code = 124;
   } else if (outcome.kind === 'server-died') {
-    log(`code-server exited (code ${outcome.code}) during the run; log tail:\n${tail(server.logFile, 20)}`);
+    log(`${suite.name}: code-server exited (code ${outcome.code}) during the run; log tail:\n${tail(server.logFile, 20)}`);
     code = 2;
   } else {
     code = outcome.code;
-    if (code !== 0 && !result) log(`the extension host reported exit code ${code} before any test result (did the extension or the suite fail to load? see the lines above)`);
+    if (code !== 0 && !result) log(`${suite.name}: the extension host reported exit code ${code} before any test result (did the extension or the suite fail to load? see the lines above)`);
   }
   await cleanup();
-  if (result) {
-    for (const title of result.failures) console.log(`integration: FAILED ${title}`);
-    if (code === 0 && result.failed > 0) code = 1;
+  return { code, result };
+}
+
+async function main() {
+  const testsIndex = path.join(REPO, 'out/test/integration/index.js');
+  for (const f of [path.join(REPO, 'dist/extension.js'), testsIndex]) {
+    if (!fs.existsSync(f)) throw new HarnessError(`${path.relative(REPO, f)} is missing: run \`npm run build && npm run compile-tests\` (npm run test:integration does)`);
   }
-  console.log(`integration: ${result?.passed ?? 0} passed, ${result?.failed ?? 0} failed${result ? '' : ' (no result reported)'}`);
-  return code === 0 && result ? 0 : code || 1;
+  const only = process.env.FUSION_TEST_SUITE;
+  const suites = only ? SUITES.filter((s) => s.name === only) : SUITES;
+  if (suites.length === 0) throw new HarnessError(`FUSION_TEST_SUITE=${only} is not a suite (${SUITES.map((s) => s.name).join(', ')})`);
+  ensureCodeServer();
+
+  const grep = process.env.FUSION_TEST_GREP;
+  let passed = 0;
+  let failed = 0;
+  let matched = 0;
+  let exitCode = 0;
+  /** @type {string[]} */
+  const failures = [];
+  for (const suite of suites) {
+    const { code, result } = await runSuite(suite, testsIndex);
+    // with FUSION_TEST_GREP a suite may hold no matching test: that suite is not a failure
+    const noneMatched = Boolean(grep) && result !== undefined && result.passed === 0 && result.failed === 0;
+    if (result) {
+      passed += result.passed;
+      failed += result.failed;
+      for (const title of result.failures) failures.push(`[${suite.name}] ${title}`);
+    }
+    if (!noneMatched) matched++;
+    const ok = !noneMatched && code === 0 && result !== undefined && result.failed === 0;
+    if (!ok && !noneMatched && exitCode === 0) exitCode = code || 1;
+    console.log(`integration [${suite.name}]: ${result?.passed ?? 0} passed, ${result?.failed ?? 0} failed${result ? (noneMatched ? ` (no test matches ${JSON.stringify(grep)})` : '') : ' (no result reported)'}`);
+  }
+  if (matched === 0 && exitCode === 0) {
+    log(`no test of any suite matches FUSION_TEST_GREP=${JSON.stringify(grep)}`);
+    exitCode = 1;
+  }
+  for (const title of failures) console.log(`integration: FAILED ${title}`);
+  console.log(`integration: ${passed} passed, ${failed} failed`);
+  return exitCode;
 }
 
 main().then(

@@ -2,7 +2,8 @@
 // the standard `run()` shape, used the same way by code-server (scripts/vscode/run-integration.mjs)
 // and by @vscode/test-electron (test/integration/runElectron.ts).
 //
-// Discovers out/test/integration/**/*.test.js, honours FUSION_TEST_GREP (mocha --grep), and reports
+// Discovers out/test/integration/**/*.test.js (FUSION_TEST_SUITE: one suite folder, see
+// SEPARATE_SUITES), honours FUSION_TEST_GREP (mocha --grep), and reports
 // through console.log — which the extension host relays to the runner — one line per test, the
 // failures with their messages, a machine-readable result line and the closing count line.
 import * as fs from 'node:fs';
@@ -18,9 +19,18 @@ interface Failure {
   readonly message: string;
 }
 
-function testFiles(dir: string): string[] {
+/**
+ * Subfolders that are suites of their own, each run on its own fixture workspace (one workspace per
+ * suite): `FUSION_TEST_SUITE=<folder>` runs only that folder's tests; without it, every test outside
+ * these folders runs (the single-folder suite).
+ */
+export const SEPARATE_SUITES: readonly string[] = ['multiroot'];
+
+function testFiles(dir: string, suite: string | undefined): string[] {
+  const top = (rel: string): string => rel.split(/[\\/]/)[0];
   return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
     .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => (suite ? top(f) === suite : !SEPARATE_SUITES.includes(top(f))))
     .map((f) => path.join(dir, f))
     .sort();
 }
@@ -53,9 +63,10 @@ export function run(): Promise<void> {
     bdd.afterEach ??= tdd.teardown;
   });
 
-  const files = testFiles(__dirname);
+  const suite = process.env.FUSION_TEST_SUITE || undefined;
+  const files = testFiles(__dirname, suite);
   for (const f of files) mocha.addFile(f);
-  console.log(`integration: ${files.length} test file(s)${grep ? `, grep ${JSON.stringify(grep)}` : ''}`);
+  console.log(`integration: ${files.length} test file(s)${suite ? ` of suite ${suite}` : ''}${grep ? `, grep ${JSON.stringify(grep)}` : ''}`);
 
   return new Promise((resolve, reject) => {
     let passed = 0;
