@@ -64,6 +64,8 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   private readonly groupNodes = new Map<string, GroupNode>();
   private readonly executionNodes = new Map<string, ExecutionNode>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Folder keys of the root the view was last given (see `invalidate`). */
+  private rootKeys = '';
 
   constructor(private readonly model: ExecutionsModel) {
     this.disposables.push(model.onDidChange((c) => this.onModelChange(c)));
@@ -123,6 +125,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   getChildren(node?: ExecutionsTreeNode): ExecutionsTreeNode[] {
     if (!node) {
       const folders = this.model.folders();
+      this.rootKeys = rootKeysOf(folders);
       if (folders.length > 1) return folders.map((f) => this.folderNode(f.key));
       return folders.length === 1 ? this.groupsOf(folders[0].key) : [];
     }
@@ -254,8 +257,14 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
 
   private invalidate(folderKey: string): void {
     this.indexes.delete(folderKey);
-    this.emitter.fire(this.rootOf(folderKey));
+    // A folder the view's root does not list yet (just added to the workspace) cannot be refreshed
+    // by itself: the view would ignore an element it never got. Refresh the root then.
+    this.emitter.fire(rootKeysOf(this.model.folders()) === this.rootKeys ? this.rootOf(folderKey) : undefined);
   }
+}
+
+function rootKeysOf(folders: readonly FolderExecutions[]): string {
+  return folders.map((f) => f.key).join('\n');
 }
 
 function buildIndex(f: FolderExecutions, groupBy: GroupBy, showResolved: boolean): FolderIndex {

@@ -210,6 +210,57 @@ suite('multi-root: executions view', () => {
     assert.equal(api.model.aggregateState(), 'ok');
   });
 
+  test('a folder added to the workspace gets its root node (the root is refreshed) and counts in the badge; removed, it goes', async () => {
+    // a third folder next to alpha and beta in the copy of the fixture
+    const gammaPath = path.join(path.dirname(workspaceFolder('alpha').uri.fsPath), 'gamma');
+    fs.rmSync(gammaPath, { recursive: true, force: true });
+    fs.mkdirSync(path.join(gammaPath, '.fusion'), { recursive: true });
+    const gammaDoc = JSON.parse(snapshot.text(FILES.alpha())) as { version: number; executions: { id: string; status: string }[] };
+    fs.writeFileSync(
+      path.join(gammaPath, '.fusion', 'incomplete-executions.json'),
+      JSON.stringify({ ...gammaDoc, executions: gammaDoc.executions.map((e) => ({ ...e, id: `g-${e.id}`, status: 'unresolved' })) }, null, 2),
+    );
+    const gammaUri = vscode.Uri.file(gammaPath);
+    const fired: (ExecutionsTreeNode | ExecutionsTreeNode[] | undefined | null | void)[] = [];
+    const sub = api.provider.onDidChangeTreeData((e) => fired.push(e));
+    const folderEvent = (): Promise<void> => new Promise((resolve) => {
+      const s = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        s.dispose();
+        resolve();
+      });
+    });
+    try {
+      labels(roots()); // the view has asked for the root once (two folder nodes)
+      let changed = folderEvent();
+      assert.ok(vscode.workspace.updateWorkspaceFolders(2, 0, { uri: gammaUri, name: 'gamma' }), 'updateWorkspaceFolders accepted the new folder');
+      await changed;
+      await waitForModel(api, () => api.model.folders().find((f) => f.folder.name === 'gamma')?.state === 'ok', 'gamma loaded');
+      assert.ok(
+        fired.some((e) => e === undefined || e === null),
+        `the root is refreshed so the view asks for the new folder node (events: ${fired.map((e) => (Array.isArray(e) ? `[${e.map((n) => n.kind).join(',')}]` : e ? e.kind : String(e))).join(' ')})`,
+      );
+      assert.deepEqual(labels(roots()), ['alpha', 'beta', 'gamma']);
+      assert.deepEqual(labels(api.provider.getChildren(roots()[2])), ['Order sync', 'Refund export']);
+      await waitForBadge(api, 6, 'badge: alpha 2 + beta 1 + gamma 3');
+
+      fired.length = 0;
+      changed = folderEvent();
+      assert.ok(vscode.workspace.updateWorkspaceFolders(2, 1), 'updateWorkspaceFolders accepted the removal');
+      await changed;
+      await waitForBadge(api, 3, 'badge back to alpha 2 + beta 1');
+      assert.deepEqual(labels(roots()), ['alpha', 'beta']);
+      assert.ok(fired.some((e) => e === undefined || e === null), 'the root is refreshed when a folder goes');
+    } finally {
+      sub.dispose();
+      if (vscode.workspace.workspaceFolders?.some((f) => f.name === 'gamma')) {
+        const changed = folderEvent();
+        vscode.workspace.updateWorkspaceFolders(2, 1);
+        await changed;
+      }
+      fs.rmSync(gammaPath, { recursive: true, force: true });
+    }
+  });
+
   const revealCases: { folder: FolderName; file: string; moduleName: string }[] = [
     { folder: 'beta', file: 'flows/orders.scenario.yaml', moduleName: 'Post order to CRM' },
     { folder: 'alpha', file: 'scenarios/orders.scenario.yaml', moduleName: 'Post order to ERP' },
