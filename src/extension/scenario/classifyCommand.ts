@@ -3,6 +3,7 @@ import { ERROR_TYPES, lookupErrorType } from '../../core/catalogue';
 import { classify, effectiveProfile } from '../../core/classifier';
 import { lintScenario } from '../../core/lint';
 import { findModule, STRUCTURAL_CODES, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../core/model';
+import type { DetailsDocuments } from './detailsDocument';
 import { isScenarioDocument, scenarioFileName } from './documentSelector';
 import { displayPath, errorText, showErrorWithLog } from './messages';
 import { moduleLabel } from './modules';
@@ -17,6 +18,7 @@ import { defaultProfile, scenarioGlobs } from './settings';
  */
 export async function classifyFailureCommand(
   log: vscode.LogOutputChannel,
+  details: DetailsDocuments,
   target?: unknown,
   moduleArg?: unknown,
   errorArg?: unknown,
@@ -48,14 +50,14 @@ export async function classifyFailureCommand(
     const profile = effectiveProfile(scenario, profileSetting);
     const result = classify(scenario, module.id, errorType, profile);
     log.info(`Classify ${where} module ${module.id} ${errorType} (${profile}): ${result.outcome} — ${result.reason}`);
-    const details = vscode.l10n.t('Show Details');
+    const showDetailsLabel = vscode.l10n.t('Show Details');
     void vscode.window
       .showInformationMessage(
         vscode.l10n.t('Module {0} failing with {1}: {2}. {3}', module.id, errorType, outcomeLabel(result.outcome), result.reason),
-        details,
+        showDetailsLabel,
       )
       .then((choice) => {
-        if (choice === details) void showDetails(where, module, result, scenario.settings.profile !== undefined);
+        if (choice === showDetailsLabel) void showDetails(details, where, module, result, scenario.settings.profile !== undefined);
       });
     return result;
   } catch (err) {
@@ -135,7 +137,7 @@ async function resolveErrorType(errorArg: unknown): Promise<string | undefined> 
   return name?.trim() || undefined;
 }
 
-async function showDetails(where: string, module: ScenarioModule, c: Classification, fromFile: boolean): Promise<void> {
+async function showDetails(details: DetailsDocuments, where: string, module: ScenarioModule, c: Classification, fromFile: boolean): Promise<void> {
   const info = lookupErrorType(c.errorType);
   const yes = vscode.l10n.t('yes');
   const no = vscode.l10n.t('no');
@@ -156,10 +158,11 @@ async function showDetails(where: string, module: ScenarioModule, c: Classificat
     `_${profileLine(c.profile, fromFile)}_`,
   ];
   if (info) lines.push('', `${info.meaning}`, '', `**${vscode.l10n.t('What to do')}**: ${info.action}`, '', `[${vscode.l10n.t('Fusion documentation')}](${info.docsUrl})`);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
+  // a read-only document (not an untitled one, which would be left dirty) named after the question
+  const uri = details.create(vscode.l10n.t('Module {0} failing with {1}', module.id, c.errorType), lines.join('\n') + '\n');
   try {
-    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
   } catch {
-    await vscode.window.showTextDocument(doc, { preview: true });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
   }
 }

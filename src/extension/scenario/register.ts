@@ -3,6 +3,7 @@ import { classifyFailureCommand } from './classifyCommand';
 import { ScenarioCodeActionProvider } from './codeActions';
 import { ScenarioCodeLensProvider } from './codeLens';
 import { convertScenarioCommand } from './convertCommand';
+import { DETAILS_SCHEME, DetailsDocuments } from './detailsDocument';
 import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
 import { ScenarioHoverProvider } from './hoverProvider';
@@ -13,9 +14,12 @@ import { ScenarioHoverProvider } from './hoverProvider';
  */
 export function registerScenarioFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
   const codeLens = new ScenarioCodeLensProvider();
+  const details = new DetailsDocuments();
   context.subscriptions.push(
+    details,
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown) =>
-      classifyFailureCommand(log, uri, moduleId, errorType),
+      classifyFailureCommand(log, details, uri, moduleId, errorType),
     ),
     vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(log, uri)),
     vscode.languages.registerHoverProvider(SCENARIO_LANGUAGE_SELECTOR, new ScenarioHoverProvider()),
