@@ -19,8 +19,9 @@ import {
   packExtension, prepareRunDir, startCodeServer, workbenchUrl, writeUserSettings,
 } from '../../scripts/vscode/harness.mjs';
 import {
-  applyQuickFix, contextMenu, dismiss, expandRow, filterProblems, goToLine, hoverOnLine, hoverToken, openContainer, openFile,
-  problemCountOf, problemRows, problems, quickFixTitles, runCommand, treeRow, treeRows, visibleEditorText, waitForWorkbench,
+  activityBadge, applyQuickFix, clickCodeLensAbove, contextMenu, dismiss, expandRow, filterProblems, goToLine, hoverOnLine, hoverToken,
+  notification, openContainer, openFile, pickQuickItem, problemCountOf, problemRows, problems, quickFixTitles, quickInput, quickPickRows,
+  runCommand, treeRow, treeRows, visibleEditorText, waitForWorkbench, webviewText,
 } from './workbench.mjs';
 
 const log = logger('e2e');
@@ -72,6 +73,26 @@ function blueprintModules(flow) {
     ...(m.routes ?? []).flatMap((r) => blueprintModules(r.flow)),
     ...blueprintModules(m.onerror),
   ]);
+}
+
+/** Records in the workspace's executions file. @param {string} ws @returns {Array<{ id: string, scenario: string, moduleName?: string, status: string }>} */
+function executions(ws) {
+  return JSON.parse(fs.readFileSync(path.join(ws, EXECUTIONS), 'utf8')).executions;
+}
+
+/** Labels of the tree rows under the group row `group` (one level deeper, in order). @param {Page} page @param {string} group */
+async function rowsUnder(page, group) {
+  const rows = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) =>
+    els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '0'), text: (e.textContent ?? '').trim() })),
+  );
+  const at = rows.findIndex((r) => r.text.startsWith(group));
+  if (at < 0) throw new Error(`no tree row "${group}"`);
+  const under = [];
+  for (const r of rows.slice(at + 1)) {
+    if (r.level <= rows[at].level) break;
+    if (r.level === rows[at].level + 1) under.push(r.text);
+  }
+  return under;
 }
 
 /** Polls `fn` until it stops throwing (bounded). @template T @param {() => T | Promise<T>} fn @param {string} what @param {number} [ms] @returns {Promise<T>} */
@@ -162,6 +183,85 @@ function steps(ws) {
         await treeRow(page, 'Fetch invoice PDF').waitFor({ state: 'visible', timeout: 20000 });
         const errors = await page.locator('.notification-toast', { hasText: /not found|failed|error/i }).allInnerTexts();
         assert.deepEqual(errors, [], 'no error notification');
+      },
+    },
+    // ---- Classify Failure, as a person runs it from the palette and from the CodeLens -------------
+    // (before the flow below: its quick fix gives module 5 a handler, which changes module 5's outcomes)
+    {
+      name: 'classify 1 Classify Failure from the palette',
+      run: async (page) => {
+        await openFile(page, INVOICE);
+        await runCommand(page, 'Fusion: Classify Failure…');
+        await quickInput(page, /module that fails/i);
+        const modules = await quickPickRows(page);
+        log('  module pick:', JSON.stringify(modules));
+        for (const [id, app, name] of [[1, 'workfront:watchEvents', 'Watch approved invoices'], [2, 'http:makeRequest', 'Fetch invoice PDF'], [4, 'google-drive:uploadFile', 'Archive the PDF'], [5, 'slack:createMessage', 'Ask finance to chase']]) {
+          assert.ok(modules.some((r) => r.startsWith(`${id},`) && r.includes(String(app)) && r.includes(String(name))), `module ${id} is listed with its app and name`);
+        }
+        assert.ok(!modules.some((r) => r.includes('builtin:router')), 'the router (no action of its own) is not listed');
+        await pickQuickItem(page, 'Fetch invoice PDF', /^2,.*Fetch invoice PDF/);
+        await quickInput(page, /error type the module fails with/i);
+        const types = await quickPickRows(page);
+        log(`  error-type pick: ${types.length} rows shown; first: ${JSON.stringify(types.slice(0, 3))}`);
+        assert.ok(types.some((r) => /^ConnectionError, connection,/.test(r)), 'ConnectionError is listed with its family');
+        assert.ok(types.filter((r) => /^[A-Z]\w+Error, [a-z-]+,/.test(r)).length >= 3, 'the catalogue types are listed, each with its family');
+        await pickQuickItem(page, 'ConnectionError', /^ConnectionError, connection/);
+        const text = await notification(page, /Module 2 failing with ConnectionError/);
+        log('  notification:', JSON.stringify(text));
+        assert.match(text, /stored as an incomplete execution and retried automatically/, 'the outcome: incomplete execution with automatic retry');
+        assert.match(text, /Profile fusion, rule 3/, 'the reason names the profile and the rule');
+        // the details open as a Markdown preview
+        await page.locator('.notification-toast', { hasText: /Module 2 failing with ConnectionError/ }).locator('.monaco-button', { hasText: 'Show Details' }).click({ timeout: 10000 });
+        const details = await webviewText(page, /Classification:[\s\S]*Fetch invoice PDF/);
+        log('  details:', JSON.stringify(details.replace(/\s+/g, ' ').slice(0, 300)));
+        assert.match(details, /incomplete-with-retry/, 'the details give the outcome');
+        assert.match(details, /ConnectionError \(connection\)/, 'the details give the error type and its family');
+        assert.match(details, /Profile fusion, rule 3/, 'the details give the reason');
+        // a read-only preview named after the question; no unsaved "Untitled" document is left behind
+        await page.locator('.tabs-container .tab.active', { hasText: 'Preview Module 2 failing with ConnectionError' }).waitFor({ timeout: 10000 });
+        const tabs = await page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => ({ title: (e.textContent ?? '').trim(), dirty: e.classList.contains('dirty') })));
+        log('  tabs:', JSON.stringify(tabs));
+        assert.deepEqual(tabs.filter((t) => t.dirty || /Untitled/.test(t.title)), [], 'no unsaved or untitled editor');
+      },
+    },
+    {
+      name: 'classify 2 Classify Failure from the CodeLens of module 5',
+      run: async (page) => {
+        await openFile(page, INVOICE);
+        await goToLine(page, module5Line);
+        const lens = await clickCodeLensAbove(page, module5Line, /On failure:/);
+        log('  lens:', JSON.stringify(lens));
+        // the module is known: the first question is the error type
+        await quickInput(page, /error type the module fails with/i);
+        await pickQuickItem(page, 'DataError', /^DataError, data/);
+        const text = await notification(page, /Module 5 failing with DataError/);
+        log('  notification:', JSON.stringify(text));
+        assert.match(text, /stored as an incomplete execution, waiting for you/, 'the outcome: stored, no automatic retry');
+        assert.match(text, /without automatic retry/);
+        assert.match(text, /Profile fusion, rule 4/);
+      },
+    },
+    {
+      name: 'classify 3 a custom error type',
+      run: async (page) => {
+        await openFile(page, INVOICE);
+        const module2Line = lineOf(ws, INVOICE, /^\s*- id: 2\s*$/);
+        await goToLine(page, module2Line);
+        await clickCodeLensAbove(page, module2Line, /On failure:/);
+        await quickInput(page, /error type the module fails with/i);
+        await pickQuickItem(page, 'Custom error type', /Custom error type/);
+        const box = await quickInput(page, /BundleValidationError|error type name/i);
+        // one name: a space is refused with a message
+        await box.fill('Acme Quota');
+        await page.locator('.quick-input-widget:visible', { hasText: /one name without spaces/i }).waitFor({ timeout: 10000 });
+        await box.fill('AcmeQuotaExceeded');
+        await page.locator('.quick-input-widget:visible', { hasText: /one name without spaces/i }).waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+        await page.keyboard.press('Enter');
+        const text = await notification(page, /Module 2 failing with AcmeQuotaExceeded/);
+        log('  notification:', JSON.stringify(text));
+        assert.match(text, /the run fails/, 'the outcome: failed');
+        assert.match(text, /Profile fusion, rule 5/, 'under the fusion profile (rule 5: a type the catalogue does not know)');
+        assert.match(text, /catalogue does not know/);
       },
     },
     // ---- the person's flow (issue 4) -----------------------------------------------------------
@@ -333,6 +433,57 @@ function steps(ws) {
         }, 'Problems panel after the fix');
         log(`  ${BLUEPRINT_NAME}: ${countBefore} -> ${countBefore - 1} problems; file parses as JSON`);
         assert.ok(!(await problemRows(page)).some((r) => r.includes('json-syntax')), 'no json-syntax problem');
+      },
+    },
+    // ---- Run Simulation (last: it adds executions the steps above do not expect) -------------------
+    {
+      name: 'simulation Run Simulation from the editor title stores executions',
+      run: async (page) => {
+        const before = executions(ws);
+        await openContainer(page, 'Fusion');
+        await expandRow(page, 'Invoice export');
+        await treeRow(page, 'Fetch invoice PDF').waitFor({ state: 'visible', timeout: 20000 });
+        const rowsBefore = await rowsUnder(page, 'Invoice export');
+        const badgeBefore = await activityBadge(page, 'Fusion');
+        await openFile(page, INVOICE);
+        await page.locator('.editor-group-container.active .editor-actions .action-label[aria-label*="Run Simulation"]').first().click({ timeout: 10000 });
+        const text = await notification(page, /Simulation of Invoice export/);
+        log('  notification:', JSON.stringify(text));
+        const stored = Number(/(\d+) incomplete executions stored/.exec(text)?.[1] ?? NaN);
+        assert.ok(stored > 0, 'the notification says how many executions were stored');
+        const after = await eventually(() => {
+          const now = executions(ws);
+          assert.equal(now.length, before.length + stored, 'the executions file on disk has the new records');
+          return now;
+        }, 'executions file after the simulation');
+        const added = after.filter((e) => !before.some((b) => b.id === e.id));
+        assert.ok(added.every((e) => e.scenario === 'Invoice export'), 'the new records are of "Invoice export"');
+        // the report (the pointer leaves whatever it hovered in earlier steps, so no tooltip covers it)
+        await page.mouse.move(0, 0);
+        await page.locator('.notification-toast', { hasText: /Simulation of Invoice export/ }).locator('.monaco-button', { hasText: 'Show Report' }).click({ timeout: 10000 });
+        await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'Simulation of Invoice export' }).first().waitFor({ timeout: 20000 });
+        const report = await visibleEditorText(page);
+        assert.match(report, /Run result: /, 'the report gives the run result');
+        assert.match(report, /Bundle/, 'the report lists the bundles');
+        // the tree and the badge
+        await openContainer(page, 'Fusion');
+        await expandRow(page, 'Invoice export');
+        const rowsAfter = await eventually(async () => {
+          const rows = await rowsUnder(page, 'Invoice export');
+          assert.equal(rows.length, rowsBefore.length + stored, 'the new rows appear under "Invoice export"');
+          return rows;
+        }, 'tree after the simulation');
+        for (const e of added) assert.ok(rowsAfter.filter((r) => r.includes(e.moduleName ?? '?')).length > rowsBefore.filter((r) => r.includes(e.moduleName ?? '?')).length, `a new row for "${e.moduleName}"`);
+        // the badge counts executions with status `unresolved` (waiting for a person, spec §UI); the
+        // simulation's are `pending` when retried automatically, `unresolved` otherwise
+        const newUnresolved = added.filter((e) => e.status === 'unresolved').length;
+        const badgeAfter = await eventually(async () => {
+          const n = await activityBadge(page, 'Fusion');
+          assert.equal(n, badgeBefore + newUnresolved, `the badge adds the ${newUnresolved} new unresolved executions`);
+          assert.equal(n, after.filter((e) => e.status === 'unresolved').length, 'the badge is the count of unresolved executions on disk');
+          return n;
+        }, 'activity-bar badge');
+        log(`  records ${before.length} -> ${after.length} (new: ${added.map((e) => `${e.moduleName} ${e.status}`).join(', ')}); rows under Invoice export ${rowsBefore.length} -> ${rowsAfter.length}; badge ${badgeBefore} -> ${badgeAfter}`);
       },
     },
   ];

@@ -189,6 +189,8 @@ export async function visibleEditorText(page) {
 export async function notification(page, text, timeout = LONG) {
   const toast = page.locator('.notification-toast', { hasText: text }).first();
   await toast.waitFor({ state: 'visible', timeout });
+  // the toast slides in; wait for the end of that so a screenshot shows it whole
+  await page.locator('.notification-toast.notification-fade-in-done', { hasText: text }).first().waitFor({ state: 'visible', timeout: SHORT });
   return (await toast.innerText()).trim();
 }
 
@@ -275,4 +277,121 @@ export async function problemCountOf(page, fileName) {
   const n = Number(badge.trim());
   if (!Number.isInteger(n)) throw new Error(`Problems row of ${fileName} has badge ${JSON.stringify(badge)}`);
   return n;
+}
+
+/**
+ * Waits for the open quick input whose placeholder matches `placeholder` (a pick or an input box);
+ * returns its input.
+ * @param {Page} page @param {RegExp} placeholder
+ */
+export async function quickInput(page, placeholder) {
+  const input = page.locator('.quick-input-widget:visible input');
+  await input.first().waitFor({ state: 'visible', timeout: SHORT });
+  await page.waitForFunction(
+    ([source, flags]) => {
+      const el = /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'));
+      return !!el && new RegExp(source, flags).test(el.placeholder || el.getAttribute('aria-label') || '');
+    },
+    [placeholder.source, placeholder.flags],
+    { timeout: SHORT },
+  ).catch(async () => {
+    const shown = await input.first().getAttribute('placeholder').catch(() => null);
+    throw new Error(`the quick input shows placeholder ${JSON.stringify(shown)}, not ${placeholder}`);
+  });
+  return input.first();
+}
+
+/** Rows of the open quick pick (aria-labels: label, description, detail). @param {Page} page */
+export async function quickPickRows(page) {
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: SHORT });
+  return page.locator('.quick-input-list .monaco-list-row').evaluateAll((els) =>
+    els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').replace(/\s+/g, ' ').trim()),
+  );
+}
+
+/**
+ * Types `filter` into the open quick pick, waits until the focused row matches `row` and accepts it
+ * with Enter (as a keyboard user does).
+ * @param {Page} page @param {string} filter @param {RegExp} row
+ */
+export async function pickQuickItem(page, filter, row) {
+  const input = page.locator('.quick-input-widget:visible input').first();
+  await input.fill(filter);
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused').first();
+  await page.waitForFunction(
+    ([source, flags]) => {
+      const el = document.querySelector('.quick-input-list .monaco-list-row.focused');
+      return !!el && new RegExp(source, flags).test(el.getAttribute('aria-label') || el.textContent || '');
+    },
+    [row.source, row.flags],
+    { timeout: SHORT },
+  ).catch(async () => {
+    const shown = await focused.getAttribute('aria-label').catch(() => null);
+    throw new Error(`after typing ${JSON.stringify(filter)} the focused row is ${JSON.stringify(shown)}, not ${row}`);
+  });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Clicks the CodeLens entry matching `text` shown above the 1-based line `line` of the active
+ * editor (the lens whose bottom is closest above the line's number in the gutter). Move the
+ * cursor near the line first so it is rendered. Returns the lens's text.
+ * @param {Page} page @param {number} line @param {RegExp} text
+ */
+export async function clickCodeLensAbove(page, line, text) {
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  /** @type {{ x: number, y: number, text: string } | null} */
+  let at = null;
+  const until = Date.now() + LONG;
+  while (!(at = await editor.evaluate((ed, [n, source, flags]) => {
+    const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
+    if (!num) return null;
+    const lineTop = num.getBoundingClientRect().top;
+    const re = new RegExp(source, flags);
+    let best = null;
+    let bestBottom = -Infinity;
+    for (const lens of ed.querySelectorAll('.codelens-decoration')) {
+      const r = lens.getBoundingClientRect();
+      if (r.height === 0 || r.bottom > lineTop + 2 || r.bottom < lineTop - 2 * r.height) continue;
+      if (r.bottom > bestBottom) {
+        best = lens;
+        bestBottom = r.bottom;
+      }
+    }
+    const link = best ? [...best.querySelectorAll('a')].find((a) => re.test(a.textContent ?? '')) : undefined;
+    if (!best || !link) return null;
+    const r = link.getBoundingClientRect();
+    return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: (link.textContent ?? '').trim() };
+  }, [String(line), text.source, text.flags]))) {
+    if (Date.now() > until) throw new Error(`no CodeLens matching ${text} above line ${line}`);
+    await page.waitForTimeout(100);
+  }
+  await page.mouse.click(at.x, at.y);
+  return at.text;
+}
+
+/**
+ * The text of a rendered webview (e.g. a Markdown preview) containing `expected`: webviews live in
+ * nested iframes, so every frame of the page is searched (bounded).
+ * @param {Page} page @param {RegExp} expected
+ */
+export async function webviewText(page, expected) {
+  const until = Date.now() + LONG;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (expected.test(text)) return text;
+    }
+    if (Date.now() > until) throw new Error(`no webview shows ${expected}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The number on a view container's activity-bar badge (0 when it shows none). @param {Page} page @param {string} title */
+export async function activityBadge(page, title) {
+  const badge = activityItem(page, title).locator('.badge .badge-content');
+  if ((await badge.count()) === 0 || !(await badge.first().isVisible())) return 0;
+  const n = Number(((await badge.first().textContent()) ?? '').trim());
+  return Number.isFinite(n) ? n : 0;
 }
