@@ -261,6 +261,15 @@ suite('multi-root: executions view', () => {
     }
   });
 
+  test('Open Executions File on a folder node opens that folder\'s file (beta: the configured ops/executions.json)', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('fusionExecutions.openExecutionsFile', folderNode('beta'));
+    assert.equal(uri?.fsPath, FILES.beta());
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, FILES.beta());
+    const alphaUri = await vscode.commands.executeCommand<vscode.Uri>('fusionExecutions.openExecutionsFile', { folder: 'alpha' });
+    assert.equal(alphaUri?.fsPath, FILES.alpha());
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, FILES.alpha());
+  });
+
   const revealCases: { folder: FolderName; file: string; moduleName: string }[] = [
     { folder: 'beta', file: 'flows/orders.scenario.yaml', moduleName: 'Post order to CRM' },
     { folder: 'alpha', file: 'scenarios/orders.scenario.yaml', moduleName: 'Post order to ERP' },
