@@ -229,7 +229,7 @@ function steps(ws) {
       run: async (page) => {
         await openFile(page, INVOICE);
         await goToLine(page, module5Line);
-        const lens = await clickCodeLensAbove(page, module5Line, /On failure:/);
+        const lens = await clickCodeLensAbove(page, module5Line, /On failure:/, page.locator('.quick-input-widget'));
         log('  lens:', JSON.stringify(lens));
         // the module is known: the first question is the error type
         await quickInput(page, /error type the module fails with/i);
@@ -247,7 +247,7 @@ function steps(ws) {
         await openFile(page, INVOICE);
         const module2Line = lineOf(ws, INVOICE, /^\s*- id: 2\s*$/);
         await goToLine(page, module2Line);
-        await clickCodeLensAbove(page, module2Line, /On failure:/);
+        await clickCodeLensAbove(page, module2Line, /On failure:/, page.locator('.quick-input-widget'));
         await quickInput(page, /error type the module fails with/i);
         await pickQuickItem(page, 'Custom error type', /Custom error type/);
         const box = await quickInput(page, /BundleValidationError|error type name/i);
@@ -456,6 +456,10 @@ function steps(ws) {
           assert.equal(now.length, before.length + stored, 'the executions file on disk has the new records');
           return now;
         }, 'executions file after the simulation');
+        // the progress notification of the store ends (VS Code shows one for at least 800 ms)
+        const progressFrom = Date.now();
+        await page.locator('.notification-toast', { hasText: 'Storing the simulated incomplete executions' }).waitFor({ state: 'hidden', timeout: 10000 });
+        log(`  the store's progress notification closed ${Date.now() - progressFrom} ms after the file had the records`);
         const added = after.filter((e) => !before.some((b) => b.id === e.id));
         assert.ok(added.every((e) => e.scenario === 'Invoice export'), 'the new records are of "Invoice export"');
         // the report (the pointer leaves whatever it hovered in earlier steps, so no tooltip covers it)

@@ -151,11 +151,32 @@ export async function hoverToken(page, token, expected) {
   return (await hover.innerText()).trim();
 }
 
+/**
+ * Presses Ctrl+. at the cursor and waits for the quick-fix menu. On a loaded machine VS Code can
+ * answer "No code actions available" when the file's markers are republished while the request
+ * runs (seen once in 4 full runs with another suite running beside); a person presses Ctrl+. again,
+ * and so does this, at most 3 times in all (logged, so a product that never offers a fix still fails).
+ * @param {Page} page
+ */
+async function openQuickFixMenu(page) {
+  const widget = page.locator('.action-widget');
+  const none = page.locator('.monaco-editor-overlaymessage', { hasText: /No code actions available/ });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    const shown = await Promise.race([
+      widget.waitFor({ state: 'visible', timeout: LONG }).then(() => 'menu'),
+      none.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'none'),
+    ]);
+    if (shown === 'menu') return widget;
+    if (attempt === 3) throw new Error('Ctrl+. answered "No code actions available" 3 times');
+    console.log(`[e2e] Ctrl+. answered "No code actions available" (attempt ${attempt}); pressing it again`);
+    await none.first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
+  }
+}
+
 /** Opens the quick-fix menu (Ctrl+.) at the cursor and applies the action titled `title`. @param {Page} page @param {string} title */
 export async function applyQuickFix(page, title) {
-  await page.keyboard.press('Control+.');
-  const widget = page.locator('.action-widget');
-  await widget.waitFor({ state: 'visible', timeout: LONG });
+  const widget = await openQuickFixMenu(page);
   const row = widget.locator('.monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: SHORT }).catch(async () => {
     const offered = await widget.locator('.monaco-list-row').allTextContents();
@@ -244,9 +265,7 @@ export async function hoverOnLine(page, line, token, expected) {
 
 /** Opens the quick-fix menu (Ctrl+.) at the cursor and returns the offered titles, leaving it open. @param {Page} page @param {RegExp} expected a title that must be among them */
 export async function quickFixTitles(page, expected) {
-  await page.keyboard.press('Control+.');
-  const widget = page.locator('.action-widget');
-  await widget.waitFor({ state: 'visible', timeout: LONG });
+  const widget = await openQuickFixMenu(page);
   await widget.locator('.monaco-list-row', { hasText: expected }).first().waitFor({ state: 'visible', timeout: SHORT });
   return widget.locator('.monaco-list-row').evaluateAll((els) =>
     els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()).filter((t) => t !== ''),
@@ -334,11 +353,35 @@ export async function pickQuickItem(page, filter, row) {
 
 /**
  * Clicks the CodeLens entry matching `text` shown above the 1-based line `line` of the active
- * editor (the lens whose bottom is closest above the line's number in the gutter). Move the
- * cursor near the line first so it is rendered. Returns the lens's text.
- * @param {Page} page @param {number} line @param {RegExp} text
+ * editor (the lens whose bottom is closest above the line's number in the gutter) and waits for
+ * `opened` (what the lens's command shows). Move the cursor near the line first so it is rendered.
+ * Returns the lens's text.
+ *
+ * VS Code shows an editor's cached lenses while it asks the extension for fresh ones; a lens
+ * command with arguments is a reference into the extension host that is released with the old
+ * list, so a click in that window ends in "Actual command not found, wanted to execute …" (seen
+ * once in 5 full runs, right after switching back to the editor). A person clicks again, and so
+ * does this (logged; at most 3 clicks).
+ * @param {Page} page @param {number} line @param {RegExp} text @param {Locator} opened
  */
-export async function clickCodeLensAbove(page, line, text) {
+export async function clickCodeLensAbove(page, line, text, opened) {
+  const stale = page.locator('.notification-toast', { hasText: /Actual command not found/ });
+  for (let attempt = 1; ; attempt++) {
+    const lensText = await clickLensOnce(page, line, text);
+    const shown = await Promise.race([
+      opened.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'opened'),
+      stale.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'stale'),
+    ]);
+    if (shown === 'opened') return lensText;
+    if (attempt === 3) throw new Error(`the CodeLens above line ${line} answered "Actual command not found" 3 times`);
+    console.log(`[e2e] the CodeLens above line ${line} was stale ("Actual command not found", attempt ${attempt}); clicking it again`);
+    await stale.first().locator('.codicon-notifications-clear').click({ timeout: SHORT }).catch(() => {});
+    await stale.first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
+  }
+}
+
+/** One click on the lens (see clickCodeLensAbove). @param {Page} page @param {number} line @param {RegExp} text */
+async function clickLensOnce(page, line, text) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
   /** @type {{ x: number, y: number, text: string } | null} */
   let at = null;
