@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerExecutionFeatures } from './executions/register';
+import { DETAILS_SCHEME, DetailsDocuments } from './readOnlyDocuments';
 import { registerScenarioFeatures } from './scenario/register';
 
 /**
@@ -8,9 +9,10 @@ import { registerScenarioFeatures } from './scenario/register';
  */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Fusion Incomplete Executions', { log: true });
-  context.subscriptions.push(log);
-  registerExecutionFeatures(context, log);
-  registerScenarioFeatures(context, log);
+  const details = new DetailsDocuments();
+  context.subscriptions.push(log, details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
+  registerExecutionFeatures(context, log, details);
+  registerScenarioFeatures(context, log, details);
   log.info('Fusion Incomplete Executions activated');
 }
 

@@ -20,6 +20,7 @@ import { BUNDLE_SCHEME, BundleContentProvider, showBundleCommand } from './comma
 import { ExecutionsModel } from './executionsModel';
 import { ExecutionsTreeProvider } from './treeProvider';
 import type { ExecutionsTreeNode } from './treeNodes';
+import type { DetailsDocuments } from '../readOnlyDocuments';
 
 /** What the integration tests reach through the hidden `fusionExecutions._testApi` command. */
 export interface ExecutionsTestApi {
@@ -39,12 +40,12 @@ export function executionsTestApi(): ExecutionsTestApi | undefined {
 }
 
 /** Tree view, executions-file watcher and every command that reads or writes the executions file. */
-export function registerExecutionFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+export function registerExecutionFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, details: DetailsDocuments): void {
   const model = new ExecutionsModel(log);
   const provider = new ExecutionsTreeProvider(model);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
   const bundles = new BundleContentProvider(model);
-  const ctx: CommandContext = { model, provider, log };
+  const ctx: CommandContext = { model, provider, log, details };
   current = { model, provider, treeView };
 
   const cmd = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, fn);

@@ -3,7 +3,7 @@ import { ERROR_TYPES, lookupErrorType } from '../../core/catalogue';
 import { classify, effectiveProfile } from '../../core/classifier';
 import { lintScenario } from '../../core/lint';
 import { findModule, STRUCTURAL_CODES, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../core/model';
-import type { DetailsDocuments } from './detailsDocument';
+import type { DetailsDocuments } from '../readOnlyDocuments';
 import { isScenarioDocument, scenarioFileName } from './documentSelector';
 import { displayPath, errorText, showErrorWithLog } from './messages';
 import { moduleLabel } from './modules';

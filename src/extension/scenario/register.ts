@@ -3,7 +3,7 @@ import { classifyFailureCommand } from './classifyCommand';
 import { ScenarioCodeActionProvider } from './codeActions';
 import { ScenarioCodeLensProvider } from './codeLens';
 import { convertScenarioCommand } from './convertCommand';
-import { DETAILS_SCHEME, DetailsDocuments } from './detailsDocument';
+import type { DetailsDocuments } from '../readOnlyDocuments';
 import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
 import { ScenarioHoverProvider } from './hoverProvider';
@@ -12,12 +12,9 @@ import { ScenarioHoverProvider } from './hoverProvider';
  * Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files.
  * Everything is registered synchronously; the workspace lint runs in the background.
  */
-export function registerScenarioFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+export function registerScenarioFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, details: DetailsDocuments): void {
   const codeLens = new ScenarioCodeLensProvider();
-  const details = new DetailsDocuments();
   context.subscriptions.push(
-    details,
-    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown) =>
       classifyFailureCommand(log, details, uri, moduleId, errorType),
     ),

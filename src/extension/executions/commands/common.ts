@@ -5,6 +5,7 @@ import type { OperationResult } from '../../../core/operations';
 import type { ExecutionsModel, FolderExecutions } from '../executionsModel';
 import { ReadOnlyExecutionsError } from '../executionsModel';
 import type { ExecutionsTreeProvider } from '../treeProvider';
+import type { DetailsDocuments } from '../../readOnlyDocuments';
 import { ExecutionNode, FolderNode, GroupNode } from '../treeNodes';
 import { moduleLabel, executionDescription } from '../treeItems';
 
@@ -14,6 +15,8 @@ export interface CommandContext {
   readonly model: ExecutionsModel;
   readonly provider: ExecutionsTreeProvider;
   readonly log: vscode.LogOutputChannel;
+  /** Read-only documents for reports (never left as unsaved untitled tabs). */
+  readonly details: DetailsDocuments;
 }
 
 /**

@@ -101,8 +101,9 @@ export async function runSimulationCommand(ctx: CommandContext, arg?: unknown): 
     }
     const markdown = reportMarkdown(report, rel, storedText);
     const openReport = async (): Promise<void> => {
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-      await vscode.window.showTextDocument(doc, { preview: true });
+      // a read-only document (an untitled one would stay as an unsaved tab asking to be saved)
+      const uri = ctx.details.create(vscode.l10n.t('Simulation of {0}', report.scenario), markdown);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
     };
     const wantsReport = typeof arg === 'object' && arg !== null && 'showReport' in arg ? (arg as RunSimulationArgs).showReport : undefined;
     if (wantsReport === true) await openReport();

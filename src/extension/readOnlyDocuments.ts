@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 
 /**
- * Read-only Markdown documents for "Show Details" (scheme `fusion-details`). An untitled document
+ * Read-only Markdown documents (scheme `fusion-details`): Classify Failure's "Show Details" and
+ * Run Simulation's report. An untitled document
  * opened with content is dirty: it stays in the editor as "Untitled-N ●", counts as an unsaved file
  * and asks to be saved when the window closes, though the user wrote nothing. A content provider's
  * document is never dirty and carries a readable name into the preview's tab title.
