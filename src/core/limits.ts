@@ -230,11 +230,11 @@ export function sequentialByScenarioFrom(
   return out;
 }
 
-/** "8.6 MB" (binary megabytes, one decimal), "412 B", "3.2 KB". */
+/** "8.6 MB", "10 MB" (binary units, one decimal, a trailing ".0" dropped), "412 B", "3.2 KB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const [n, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / (1024 * 1024), 'MB'];
+  return `${n.toFixed(1).replace(/\.0$/, '')} ${unit}`;
 }
 
 /** A fraction as a whole percentage, floored so 79.9 % is not shown as the 80 % that warns. */

@@ -669,3 +669,81 @@ describe('cli: import and convert', () => {
     assert.match(missing.stderr, /nope\.blueprint\.json: no such file/);
   });
 });
+
+describe('cli: list surfaces Fusion storage limits', () => {
+  const MB = 1024 * 1024;
+  const DAY = 24 * 60 * 60 * 1000;
+
+  function limitsWorkspace(): { dir: string; executions: Record<string, unknown>[] } {
+    const dir = workspace();
+    fs.writeFileSync(path.join(dir, 'leads.scenario.yaml'), 'name: Lead sync\nsettings:\n  sequentialProcessing: true\nmodules:\n  - id: 1\n    app: salesforce:watchLeads\n');
+    fs.writeFileSync(path.join(dir, 'quiet.scenario.yaml'), 'name: Quiet sync\nsettings:\n  sequentialProcessing: false\nmodules:\n  - id: 1\n    app: salesforce:watchLeads\n');
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const rec = (id: string, scenario: string, status: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      scenario,
+      moduleId: 2,
+      error: { type: 'ConnectionError', message: 'reset' },
+      status,
+      autoRetry: false,
+      attempts: 0,
+      maxAttempts: 0,
+      nextRetryAt: null,
+      created: ago(40 * DAY),
+      updated: ago(40 * DAY),
+      size: 100,
+      history: [],
+      ...extra,
+    });
+    const executions = [
+      rec('ie-inv-1', 'Invoice export', 'unresolved', { size: 6 * MB }),
+      rec('ie-inv-2', 'Invoice export', 'pending', { size: Math.round(2.6 * MB) }),
+      rec('ie-inv-3', 'Invoice export', 'resolved', { size: 50 * MB, updated: ago(34 * DAY + 3_600_000) }),
+      rec('ie-full-1', 'Archive', 'unresolved', { size: 10 * MB }),
+      rec('ie-lead-1', 'Lead sync', 'unresolved'),
+      rec('ie-lead-2', 'Lead sync', 'pending', { scenarioFile: 'leads.scenario.yaml' }),
+      rec('ie-quiet-1', 'Quiet sync', 'unresolved'),
+      rec('ie-quiet-2', 'Quiet sync', 'resolved', { updated: ago(29 * DAY) }),
+    ];
+    fs.mkdirSync(path.join(dir, '.fusion'));
+    fs.writeFileSync(path.join(dir, '.fusion', 'incomplete-executions.json'), JSON.stringify({ version: 1, executions }, null, 2));
+    return { dir, executions };
+  }
+
+  test('after the table: warning/full scenarios, runs waiting under sequential processing, resolved records Fusion has deleted', () => {
+    const { dir } = limitsWorkspace();
+    const r = cli(dir, 'list');
+    assert.equal(r.code, 0, r.stderr);
+    const notes = r.stdout.split('\n').filter((l) => l.startsWith('! '));
+    assert.deepEqual(notes, [
+      '! Archive: 10 MB of 10 MB of unresolved incomplete executions (100%): the limit is reached, Fusion stores no more for this scenario',
+      '! Invoice export: 8.6 MB of 10 MB of unresolved incomplete executions (86%)',
+      '! Lead sync: sequential processing is on and 2 executions are not resolved: new runs wait until they are resolved',
+      '! ie-inv-3 (Invoice export): resolved 34 days ago: Fusion has deleted it',
+    ]);
+    assert.ok(r.stdout.indexOf('! ') > r.stdout.indexOf('8 executions ('), 'the notes come after the table and its summary');
+  });
+
+  test('a filter limits the notes to what is listed; a scenario under 80 % without sequential processing has none', () => {
+    const { dir } = limitsWorkspace();
+    const lead = cli(dir, 'list', '--scenario', 'Lead sync');
+    assert.deepEqual(lead.stdout.split('\n').filter((l) => l.startsWith('! ')), [
+      '! Lead sync: sequential processing is on and 2 executions are not resolved: new runs wait until they are resolved',
+    ]);
+    const quiet = cli(dir, 'list', '--scenario', 'Quiet sync');
+    assert.equal(quiet.code, 0);
+    assert.doesNotMatch(quiet.stdout, /^! /m);
+    // The storage of a scenario counts every not-resolved record, even when --status hides some.
+    const pendingOnly = cli(dir, 'list', '--scenario', 'Invoice export', '--status', 'pending');
+    assert.match(pendingOnly.stdout, /^! Invoice export: 8\.6 MB of 10 MB .* \(86%\)$/m);
+    assert.doesNotMatch(pendingOnly.stdout, /ie-inv-3 \(Invoice export\): resolved/, 'the hidden resolved record is not noted');
+  });
+
+  test('--json keeps its shape: the records as stored, nothing added', () => {
+    const { dir, executions } = limitsWorkspace();
+    const r = cli(dir, 'list', '--json');
+    assert.equal(r.code, 0);
+    assert.deepEqual(json<unknown[]>(r), executions);
+    assert.equal(r.stderr, '');
+  });
+});

@@ -232,7 +232,9 @@ describe('limits: sequential processing', () => {
 describe('limits: formatting', () => {
   test('bytes and percentages', () => {
     assert.equal(formatBytes(412), '412 B');
-    assert.equal(formatBytes(2048), '2.0 KB');
+    assert.equal(formatBytes(2048), '2 KB');
+    assert.equal(formatBytes(SCENARIO_STORAGE_LIMIT_BYTES), '10 MB');
+    assert.equal(formatBytes(TEAM_STORAGE_LIMIT_BYTES), '500 MB');
     assert.equal(formatBytes(Math.round(8.6 * MB)), '8.6 MB');
     assert.equal(formatPercent(0.86), '86%');
     assert.equal(formatPercent(0.7999), '79%', 'floored: never shows 80 % below the warning line');

@@ -1,10 +1,19 @@
 /** The commands over the incomplete executions file: list, retry, resolve, delete, run-due, import. */
-import type { ExecutionStatus, ExecutionsFile, IncompleteExecution } from '../../core/model';
+import type { ExecutionStatus, ExecutionsFile, IncompleteExecution, Scenario } from '../../core/model';
 import { EXECUTION_STATUSES } from '../../core/model';
 import { deleteExecutions, resolveExecutions, retryExecutions, runDueRetries, type OperationOutput, type OperationResult } from '../../core/operations';
 import { loadExecutions, updateExecutions } from '../../core/store';
 import { importMakeResponses, type ImportSummary } from '../../core/importMake';
 import { createFsScenarioResolver, type WorkspaceScenarioResolver } from '../../core/workspace';
+import {
+  SCENARIO_STORAGE_LIMIT_BYTES,
+  TEAM_STORAGE_LIMIT_BYTES,
+  formatBytes,
+  formatPercent,
+  needsAttention,
+  sequentialByScenarioFrom,
+  storageReport,
+} from '../../core/limits';
 import {
   EXECUTIONS_OPTIONS,
   HELP_OPTIONS,
@@ -164,6 +173,47 @@ export function renderTable(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
 }
 
+/**
+ * Fusion's storage limits as `! …` lines for the scenarios listed: at 80 % of the 10 MB or more,
+ * runs waiting under sequential processing, resolved records Fusion has deleted (30 days), and the
+ * team's 500 MB. Counts cover the whole file (a filter does not shrink a scenario's storage).
+ */
+export function limitNotes(
+  all: readonly IncompleteExecution[],
+  shown: readonly IncompleteExecution[],
+  resolve: (execution: IncompleteExecution) => Scenario | undefined,
+  now: Date,
+): string[] {
+  const listed = new Set(shown.map((x) => x.scenario));
+  const notResolvedListed = all.filter((x) => x.status !== 'resolved' && listed.has(x.scenario));
+  const report = storageReport({ executions: all }, { now, sequentialByScenario: sequentialByScenarioFrom(notResolvedListed, resolve) });
+  const notes: string[] = [];
+  for (const s of report.scenarios) {
+    if (!listed.has(s.scenario) || !needsAttention(s)) continue;
+    if (s.level !== 'ok') {
+      const estimate = s.estimated > 0 ? ` (${s.estimated} without a size, counted by their JSON length)` : '';
+      const full = s.level === 'full' ? ': the limit is reached, Fusion stores no more for this scenario' : '';
+      notes.push(
+        `! ${s.scenario}: ${formatBytes(s.bytes)} of ${formatBytes(SCENARIO_STORAGE_LIMIT_BYTES)} of unresolved incomplete executions (${formatPercent(s.fraction)})${estimate}${full}`,
+      );
+    }
+    if (s.blocked) {
+      const n = s.notResolved === 1 ? '1 execution is' : `${s.notResolved} executions are`;
+      notes.push(`! ${s.scenario}: sequential processing is on and ${n} not resolved: new runs wait until they are resolved`);
+    }
+  }
+  const shownIds = new Set(shown.map((x) => x.id));
+  for (const r of report.resolved) {
+    if (r.purged && shownIds.has(r.id)) notes.push(`! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: Fusion has deleted it`);
+  }
+  if (report.team.level !== 'ok') {
+    notes.push(
+      `! Team: ${formatBytes(report.team.bytes)} of ${formatBytes(TEAM_STORAGE_LIMIT_BYTES)} of unresolved incomplete executions (${formatPercent(report.team.fraction)})`,
+    );
+  }
+  return notes;
+}
+
 export const listCommand: Command = {
   name: 'list',
   summary: 'List the incomplete executions in the executions file.',
@@ -224,6 +274,8 @@ export const listCommand: Command = {
     ctx.out(
       `${renderTable(rows)}\n\n${total} execution${all.length === 1 ? '' : 's'} (${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}) in ${target.shown}.\n`,
     );
+    const notes = limitNotes(all, shown, createFsScenarioResolver(target.workspace).resolve, new Date());
+    if (notes.length > 0) ctx.out(`\n${notes.join('\n')}\n`);
     return EXIT_OK;
   },
 };
