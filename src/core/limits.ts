@@ -139,7 +139,8 @@ export interface StorageReportOptions {
   readonly sequentialByScenario?: ReadonlyMap<string, boolean>;
 }
 
-interface Acc {
+/** What a scenario's records add up to (mutable, so a caller can keep it up to date by deltas). */
+export interface ScenarioUsage {
   records: number;
   notResolved: number;
   unresolved: number;
@@ -147,56 +148,79 @@ interface Acc {
   estimated: number;
 }
 
-export function storageReport(doc: Pick<ExecutionsFile, 'executions'>, options: StorageReportOptions): StorageReport {
-  const now = options.now.getTime();
-  const acc = new Map<string, Acc>();
-  const resolved: ResolvedRetention[] = [];
-  let teamBytes = 0;
-  for (const r of doc.executions) {
+export function emptyUsage(): ScenarioUsage {
+  return { records: 0, notResolved: 0, unresolved: 0, bytes: 0, estimated: 0 };
+}
+
+/** Adds (`sign` 1) or removes (`sign` -1) one record's share of its scenario's usage. */
+export function addToUsage(u: ScenarioUsage, r: IncompleteExecution, sign: 1 | -1 = 1): void {
+  u.records += sign;
+  if (r.status === 'resolved') return;
+  u.notResolved += sign;
+  if (r.status === 'unresolved') u.unresolved += sign;
+  if (!hasRecordedSize(r)) u.estimated += sign;
+  u.bytes += sign * recordBytes(r);
+}
+
+/** Scenario name → usage, one pass over the records. */
+export function usageByScenario(executions: Iterable<IncompleteExecution>): Map<string, ScenarioUsage> {
+  const acc = new Map<string, ScenarioUsage>();
+  for (const r of executions) {
     let a = acc.get(r.scenario);
     if (!a) {
-      a = { records: 0, notResolved: 0, unresolved: 0, bytes: 0, estimated: 0 };
+      a = emptyUsage();
       acc.set(r.scenario, a);
     }
-    a.records++;
-    if (r.status === 'resolved') {
-      const at = resolvedAt(r);
-      if (at !== undefined) {
-        const t = Date.parse(at);
-        const purge = t + RESOLVED_RETENTION_DAYS * DAY_MS;
-        resolved.push({
-          id: r.id,
-          scenario: r.scenario,
-          resolvedAt: new Date(t).toISOString(),
-          purgeAt: new Date(purge).toISOString(),
-          daysSinceResolved: Math.max(0, Math.floor((now - t) / DAY_MS)),
-          purged: now >= purge,
-        });
-      }
-      continue;
-    }
-    a.notResolved++;
-    if (r.status === 'unresolved') a.unresolved++;
-    if (!hasRecordedSize(r)) a.estimated++;
-    const bytes = recordBytes(r);
-    a.bytes += bytes;
-    teamBytes += bytes;
+    addToUsage(a, r);
   }
-  const scenarios: ScenarioStorage[] = [...acc.keys()]
+  return acc;
+}
+
+/** A scenario's storage against the 10 MB, and whether sequential processing makes runs wait. */
+export function scenarioStorage(scenario: string, u: Readonly<ScenarioUsage>, sequentialProcessing: boolean | undefined): ScenarioStorage {
+  const fraction = u.bytes / SCENARIO_STORAGE_LIMIT_BYTES;
+  return {
+    scenario,
+    records: u.records,
+    notResolved: u.notResolved,
+    unresolved: u.unresolved,
+    bytes: u.bytes,
+    estimated: u.estimated,
+    fraction,
+    level: storageLevel(fraction),
+    sequentialProcessing,
+    blocked: sequentialProcessing === true && u.notResolved > 0,
+  };
+}
+
+/** When a resolved record is deleted by Fusion, seen from `now`; undefined when not resolved or no date. */
+export function retentionOf(r: IncompleteExecution, now: Date): ResolvedRetention | undefined {
+  const at = resolvedAt(r);
+  if (at === undefined) return undefined;
+  const t = Date.parse(at);
+  const purge = t + RESOLVED_RETENTION_DAYS * DAY_MS;
+  return {
+    id: r.id,
+    scenario: r.scenario,
+    resolvedAt: new Date(t).toISOString(),
+    purgeAt: new Date(purge).toISOString(),
+    daysSinceResolved: Math.max(0, Math.floor((now.getTime() - t) / DAY_MS)),
+    purged: now.getTime() >= purge,
+  };
+}
+
+export function storageReport(doc: Pick<ExecutionsFile, 'executions'>, options: StorageReportOptions): StorageReport {
+  const usage = usageByScenario(doc.executions);
+  const resolved: ResolvedRetention[] = [];
+  for (const r of doc.executions) {
+    const ret = r.status === 'resolved' ? retentionOf(r, options.now) : undefined;
+    if (ret) resolved.push(ret);
+  }
+  let teamBytes = 0;
+  for (const u of usage.values()) teamBytes += u.bytes;
+  const scenarios = [...usage.keys()]
     .sort((x, y) => x.localeCompare(y))
-    .map((scenario) => {
-      const a = acc.get(scenario) as Acc;
-      const fraction = a.bytes / SCENARIO_STORAGE_LIMIT_BYTES;
-      const sequentialProcessing = options.sequentialByScenario?.get(scenario);
-      return {
-        scenario,
-        ...a,
-        fraction,
-        level: storageLevel(fraction),
-        sequentialProcessing,
-        blocked: sequentialProcessing === true && a.notResolved > 0,
-      };
-    });
+    .map((name) => scenarioStorage(name, usage.get(name) as ScenarioUsage, options.sequentialByScenario?.get(name)));
   const teamFraction = teamBytes / TEAM_STORAGE_LIMIT_BYTES;
   return {
     scenarios,

@@ -11,7 +11,10 @@ import {
   purgeAt,
   recordBytes,
   resolvedAt,
+  addToUsage,
+  scenarioStorage,
   sequentialByScenarioFrom,
+  usageByScenario,
   storageLevel,
   storageReport,
   utf8Length,
@@ -226,6 +229,24 @@ describe('limits: sequential processing', () => {
       ['Lead sync', true],
       ['Order sync', false],
     ]);
+  });
+});
+
+describe('limits: usage kept up to date by deltas', () => {
+  test('removing a record\'s old share and adding its new one equals a fresh count', () => {
+    const before = rec('A', 'pending', { size: 9 * MB });
+    const other = rec('A', 'unresolved', { size: MB });
+    const u = usageByScenario([before, other]).get('A');
+    assert.ok(u);
+    assert.equal(scenarioStorage('A', u, true).level, 'full');
+    const after = { ...before, status: 'resolved' as const };
+    addToUsage(u, before, -1);
+    addToUsage(u, after, 1);
+    assert.deepEqual(u, usageByScenario([after, other]).get('A'));
+    const s = scenarioStorage('A', u, true);
+    assert.equal(s.level, 'ok');
+    assert.equal(s.bytes, MB);
+    assert.equal(s.blocked, true);
   });
 });
 
