@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/treeNodes';
 import type { ExecutionsFile } from '../../src/core/model';
-import { executionsApi, executionsPath, FixtureFile, readExecutions, setViewSettings, waitForModel, writeExternally } from './executionsSupport';
+import { executionsApi, executionsPath, FixtureFile, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -141,5 +141,108 @@ suite('executions: tree', () => {
     };
     assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
     for (const [key, prop] of Object.entries(schema.definitions.execution.properties)) assert.ok(prop.description, `${key} has a description`);
+  });
+});
+
+suite('executions: tree shows Fusion limits', () => {
+  let api: ExecutionsTestApi;
+  let fixture: FixtureFile;
+  const DAY = 24 * 60 * 60 * 1000;
+
+  suiteSetup(async () => {
+    fixture = new FixtureFile();
+    api = await executionsApi();
+  });
+
+  teardown(async () => {
+    await fixture.restore(api);
+  });
+
+  const plain = (md: unknown): string => {
+    assert.ok(md instanceof vscode.MarkdownString, 'a Markdown tooltip');
+    return md.value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+  };
+  const groupNamed = (name: string): ExecutionsTreeNode => {
+    const g = api.provider.getChildren(undefined).find((n) => labelOf(api.provider.getTreeItem(n)) === name);
+    assert.ok(g, `no group ${name}`);
+    return g;
+  };
+  const item = (node: ExecutionsTreeNode): vscode.TreeItem => api.provider.getTreeItem(node);
+
+  /** Resolves once `predicate()` holds: checked now, then after each tree change event; fails after a guard. */
+  function waitForTree(predicate: () => boolean, what: string): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`timed out waiting for: ${what}`));
+      }, 15000);
+      const sub = api.provider.onDidChangeTreeData(() => {
+        if (predicate()) {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** Loads the limits fixture (a copy of executions-scenarios/limits-executions.json), `edit` applied. */
+  async function loadLimitsFixture(edit: (doc: ExecutionsFile) => ExecutionsFile = (d) => d): Promise<ExecutionsFile> {
+    const doc = edit(JSON.parse(fs.readFileSync(workspacePath('executions-scenarios/limits-executions.json'), 'utf8')) as ExecutionsFile);
+    writeExternally(doc);
+    await waitForModel(api, () => api.model.folders()[0]?.records.has('ie-arch-1') === true && api.model.folders()[0]?.records.size === doc.executions.length, 'the limits fixture');
+    return doc;
+  }
+
+  test('a scenario past 80 % of 10 MB warns on its group: icon, description, Storage line in the tooltip', async () => {
+    await loadLimitsFixture();
+    const archive = groupNamed('Invoice archive');
+    const it = item(archive);
+    assert.match(String(it.description), /^2 executions · 1 unresolved · 86% of 10 MB$/);
+    assert.ok(it.iconPath instanceof vscode.ThemeIcon);
+    assert.equal(it.iconPath.id, 'warning');
+    assert.equal(it.iconPath.color?.id, 'list.warningForeground');
+    const tip = plain((api.provider.resolveTreeItem(it, archive) as vscode.TreeItem).tooltip);
+    assert.match(tip, /Storage: 8\.6 MB of 10 MB \(86%\) of unresolved incomplete executions/);
+    assert.doesNotMatch(tip, /Sequential processing/);
+
+    const orders = item(groupNamed('Order sync'));
+    assert.equal((orders.iconPath as vscode.ThemeIcon).id, 'type-hierarchy-sub', 'a small, non-sequential scenario has no warning');
+    assert.doesNotMatch(String(orders.description), /of 10 MB|runs wait/);
+  });
+
+  test('sequential processing on + an unresolved record: the group says runs wait, and stops when it is resolved', async () => {
+    const doc = await loadLimitsFixture();
+    const lead = groupNamed('Lead sync');
+    await waitForTree(() => /runs wait \(sequential\)/.test(String(item(lead).description)), 'the Lead sync group to say runs wait');
+    const it = item(lead);
+    assert.equal(it.description, '2 executions · 1 unresolved · runs wait (sequential)');
+    assert.equal((it.iconPath as vscode.ThemeIcon).id, 'warning');
+    const tip = plain((api.provider.resolveTreeItem(it, lead) as vscode.TreeItem).tooltip);
+    assert.match(tip, /Sequential processing is on and 1 execution is not resolved: new runs wait until they are resolved/);
+    assert.match(tip, /Storage: 200 B of 10 MB \(0%\)/);
+
+    // resolved on disk: the group's warning goes (one-record change, counted by delta)
+    writeExternally({ ...doc, executions: doc.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null } : e)) });
+    await waitForTree(() => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync warning to go');
+    assert.equal((item(groupNamed('Lead sync')).iconPath as vscode.ThemeIcon).id, 'type-hierarchy-sub');
+  });
+
+  test('a resolved execution\'s tooltip says when Fusion deletes it (30 days after it was resolved)', async () => {
+    const recent = new Date(Date.now() - DAY).toISOString();
+    await loadLimitsFixture((d) => ({
+      ...d,
+      executions: d.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null, updated: recent, history: [] } : e)),
+    }));
+    const lead = groupNamed('Lead sync');
+    const [old, fresh] = ['ie-lead-0', 'ie-lead-1'].map((id) => {
+      const n = api.provider.getChildren(lead).find((c) => c.kind === 'execution' && c.id === id);
+      assert.ok(n, id);
+      return plain((api.provider.resolveTreeItem(item(n), n) as vscode.TreeItem).tooltip);
+    });
+    assert.match(old, /Resolved \d+ days ago: Fusion has deleted it \(resolved executions are kept 30 days\)\./);
+    const purge = new Date(Date.parse(recent) + 30 * DAY).toLocaleString();
+    assert.ok(fresh.includes(`Fusion deletes it on ${purge} (30 days after it was resolved).`), fresh);
   });
 });

@@ -1,6 +1,7 @@
 /** Builds the TreeItems of the Incomplete Executions view (labels, icons, tooltips, context values). */
 import * as vscode from 'vscode';
 import { lookupErrorType } from '../../core/catalogue';
+import { RESOLVED_RETENTION_DAYS, SCENARIO_STORAGE_LIMIT_BYTES, formatBytes, formatPercent, retentionOf, type ScenarioStorage } from '../../core/limits';
 import type { ExecutionStatus, IncompleteExecution } from '../../core/model';
 import { executionContextValue } from './capabilities';
 import type { GroupBy } from './config';
@@ -97,6 +98,15 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
     md.appendText(vscode.l10n.t('Created: {0}', created));
     md.appendMarkdown('  \n');
   }
+  const retention = r.status === 'resolved' ? retentionOf(r, new Date()) : undefined;
+  if (retention) {
+    md.appendText(
+      retention.purged
+        ? vscode.l10n.t('Resolved {0} days ago: Fusion has deleted it (resolved executions are kept {1} days).', retention.daysSinceResolved, RESOLVED_RETENTION_DAYS)
+        : vscode.l10n.t('Fusion deletes it on {0} ({1} days after it was resolved).', formatDate(retention.purgeAt) ?? retention.purgeAt, RESOLVED_RETENTION_DAYS),
+    );
+    md.appendMarkdown('  \n');
+  }
   if (r.bundle !== undefined) {
     let preview = JSON.stringify(r.bundle) ?? 'null';
     if (preview.length > BUNDLE_PREVIEW_CHARS) preview = `${preview.slice(0, BUNDLE_PREVIEW_CHARS)}…`;
@@ -134,15 +144,58 @@ export function groupLabel(groupBy: GroupBy, key: string): string {
   return key === '' ? vscode.l10n.t('(unnamed)') : key;
 }
 
-export function groupTreeItem(node: GroupNode, summary: GroupSummary): vscode.TreeItem {
+/** The parts of a scenario group's description that warn about Fusion's limits (empty = none). */
+export function storageWarnings(storage: ScenarioStorage | undefined): string[] {
+  if (!storage) return [];
+  const parts: string[] = [];
+  if (storage.level !== 'ok') parts.push(vscode.l10n.t('{0} of {1}', formatPercent(storage.fraction), formatBytes(SCENARIO_STORAGE_LIMIT_BYTES)));
+  if (storage.blocked) parts.push(vscode.l10n.t('runs wait (sequential)'));
+  return parts;
+}
+
+/** The scenario group's tooltip: storage against Fusion's 10 MB, and runs waiting under sequential processing. */
+export function scenarioGroupTooltip(storage: ScenarioStorage): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown('**');
+  md.appendText(storage.scenario === '' ? vscode.l10n.t('(unnamed)') : storage.scenario);
+  md.appendMarkdown('**\n\n');
+  if (storage.level !== 'ok') md.appendMarkdown('$(warning) ');
+  md.appendText(
+    vscode.l10n.t(
+      'Storage: {0} of {1} ({2}) of unresolved incomplete executions',
+      formatBytes(storage.bytes),
+      formatBytes(SCENARIO_STORAGE_LIMIT_BYTES),
+      formatPercent(storage.fraction),
+    ),
+  );
+  md.appendMarkdown('  \n');
+  if (storage.level === 'full') {
+    md.appendText(vscode.l10n.t('The limit is reached: Fusion stores no more incomplete executions for this scenario.'));
+    md.appendMarkdown('  \n');
+  }
+  if (storage.estimated > 0) {
+    md.appendText(vscode.l10n.t('{0} without a size, counted by the length of their JSON.', storage.estimated));
+    md.appendMarkdown('  \n');
+  }
+  if (storage.blocked) {
+    md.appendMarkdown('$(warning) ');
+    md.appendText(vscode.l10n.t('Sequential processing is on and {0} not resolved: new runs wait until they are resolved.', storage.notResolved === 1 ? vscode.l10n.t('1 execution is') : vscode.l10n.t('{0} executions are', storage.notResolved)));
+    md.appendMarkdown('  \n');
+  }
+  return md;
+}
+
+export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: ScenarioStorage): vscode.TreeItem {
   const item = new vscode.TreeItem(groupLabel(node.groupBy, node.key), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${node.folderKey}|${node.groupBy}|g|${node.key}`;
   const parts = [summary.count === 1 ? vscode.l10n.t('1 execution') : vscode.l10n.t('{0} executions', summary.count)];
   if (summary.unresolved > 0 && node.groupBy !== 'status') parts.push(vscode.l10n.t('{0} unresolved', summary.unresolved));
-  item.description = parts.join(' · ');
+  const warnings = node.groupBy === 'scenario' ? storageWarnings(storage) : [];
+  item.description = [...parts, ...warnings].join(' · ');
   switch (node.groupBy) {
     case 'scenario':
-      item.iconPath = new vscode.ThemeIcon('type-hierarchy-sub');
+      item.iconPath =
+        warnings.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('type-hierarchy-sub');
       break;
     case 'errorType':
       item.iconPath = new vscode.ThemeIcon('symbol-class');

@@ -7,12 +7,15 @@
  * - tooltips are filled in `resolveTreeItem`, on hover only.
  */
 import * as vscode from 'vscode';
+import { addToUsage, emptyUsage, scenarioStorage, sequentialByScenarioFrom, usageByScenario, type ScenarioStorage, type ScenarioUsage } from '../../core/limits';
 import { EXECUTION_STATUSES, type IncompleteExecution } from '../../core/model';
+import { isScenarioPath } from '../../core/workspace';
 import { isRetryable } from './capabilities';
-import { groupBySetting, showResolvedSetting, type GroupBy } from './config';
+import { groupBySetting, scenarioGlobs, showResolvedSetting, type GroupBy } from './config';
+import { buildScenarioResolver, relativePath } from './scenarios';
 import type { ExecutionsModel, FolderExecutions, ModelChange } from './executionsModel';
 import { ExecutionNode, FolderNode, GroupNode, type ExecutionsTreeNode } from './treeNodes';
-import { executionTreeItem, folderTreeItem, groupTreeItem, resolveExecutionTooltip, type GroupSummary } from './treeItems';
+import { executionTreeItem, folderTreeItem, groupTreeItem, resolveExecutionTooltip, scenarioGroupTooltip, storageWarnings, type GroupSummary } from './treeItems';
 
 interface MutableSummary {
   count: number;
@@ -27,6 +30,22 @@ interface FolderIndex {
   readonly groups: Map<string, string[]>;
   readonly idToKey: Map<string, string>;
   readonly summaries: Map<string, MutableSummary>;
+}
+
+/**
+ * Fusion's limits per folder (core/limits.ts): storage per scenario, counted in one pass on first
+ * need and then kept up to date by deltas; `sequentialProcessing` per scenario, read from the
+ * scenario files in the background (never on a render) and again only when a scenario file changes
+ * or Refresh runs.
+ */
+interface FolderLimits {
+  usage?: Map<string, ScenarioUsage>;
+  sequential: Map<string, boolean>;
+  /** Scenarios whose setting was looked up (found or not). */
+  readonly tried: Set<string>;
+  loading?: Promise<void>;
+  /** Bumped when a scenario file changes: a load started before is stale. */
+  generation: number;
 }
 
 export type TreeChange = ExecutionsTreeNode | ExecutionsTreeNode[] | undefined;
@@ -66,9 +85,13 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   private readonly disposables: vscode.Disposable[] = [];
   /** Folder keys of the root the view was last given (see `invalidate`). */
   private rootKeys = '';
+  private readonly limits = new Map<string, FolderLimits>();
 
   constructor(private readonly model: ExecutionsModel) {
     this.disposables.push(model.onDidChange((c) => this.onModelChange(c)));
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}');
+    const onScenarioFile = (uri: vscode.Uri): void => this.onScenarioFileChange(uri);
+    this.disposables.push(watcher, watcher.onDidChange(onScenarioFile), watcher.onDidCreate(onScenarioFile), watcher.onDidDelete(onScenarioFile));
   }
 
   get currentGroupBy(): GroupBy {
@@ -95,7 +118,28 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   /** Full refresh (the Refresh command). */
   refreshAll(): void {
     this.indexes.clear();
+    this.limits.clear();
     this.emitter.fire(undefined);
+  }
+
+  /**
+   * A scenario's storage against Fusion's limits (undefined when the folder has no such records).
+   * Sequential processing is `undefined` until the scenario files were read; asking starts that.
+   */
+  scenarioStorage(folderKey: string, scenario: string): ScenarioStorage | undefined {
+    const f = this.model.folder(folderKey);
+    if (!f) return undefined;
+    const l = this.limitsOf(folderKey);
+    l.usage ??= usageByScenario(f.records.values());
+    const u = l.usage.get(scenario);
+    if (!u) return undefined;
+    if (u.notResolved > 0 && !l.tried.has(scenario)) this.loadSequential(folderKey);
+    return scenarioStorage(scenario, u, l.sequential.get(scenario));
+  }
+
+  /** Settles when no read of the folder's scenario files is under way (for tests). */
+  async whenLimitsSettled(folderKey: string): Promise<void> {
+    for (let l = this.limits.get(folderKey); l?.loading; l = this.limits.get(folderKey)) await l.loading;
   }
 
   getTreeItem(node: ExecutionsTreeNode): vscode.TreeItem {
@@ -104,7 +148,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         return folderTreeItem(node, this.model.folder(node.folderKey));
       case 'group': {
         const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0 };
-        return groupTreeItem(node, summary);
+        return groupTreeItem(node, summary, node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key) : undefined);
       }
       case 'execution': {
         const r = this.record(node);
@@ -118,6 +162,9 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
     if (node.kind === 'execution') {
       const r = this.record(node);
       if (r) resolveExecutionTooltip(item, r);
+    } else if (node.kind === 'group' && node.groupBy === 'scenario') {
+      const storage = this.scenarioStorage(node.folderKey, node.key);
+      if (storage) item.tooltip = scenarioGroupTooltip(storage);
     }
     return item;
   }
@@ -224,6 +271,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   private onModelChange(c: ModelChange): void {
     if (!this.model.folder(c.folderKey)) {
       this.indexes.delete(c.folderKey);
+      this.limits.delete(c.folderKey);
       this.emitter.fire(undefined);
       return;
     }
@@ -232,7 +280,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       this.invalidate(c.folderKey);
       return;
     }
-    const fire: ExecutionsTreeNode[] = [];
+    const fire: ExecutionsTreeNode[] = this.applyUsageDeltas(c.folderKey, index, c.changed);
     for (const { id, before, after } of c.changed) {
       const oldKey = index.idToKey.get(id);
       const newKey = index.showResolved || after.status !== 'resolved' ? groupKeyOf(after, index.groupBy) : undefined;
@@ -247,7 +295,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         const dr = (isRetryable(after) ? 1 : 0) - (isRetryable(before) ? 1 : 0);
         summary.unresolved += du;
         summary.retryable += dr;
-        if (du !== 0 || dr !== 0) fire.push(this.groupNode(c.folderKey, oldKey));
+        if ((du !== 0 || dr !== 0) && !fire.includes(this.groupNode(c.folderKey, oldKey))) fire.push(this.groupNode(c.folderKey, oldKey));
       }
       const node = this.executionNodes.get(`${c.folderKey}|${index.groupBy}|${id}`);
       if (node) fire.push(node);
@@ -255,8 +303,95 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
     if (fire.length > 0) this.emitter.fire(fire);
   }
 
+  private limitsOf(folderKey: string): FolderLimits {
+    let l = this.limits.get(folderKey);
+    if (!l) {
+      l = { sequential: new Map(), tried: new Set(), generation: 0 };
+      this.limits.set(folderKey, l);
+    }
+    return l;
+  }
+
+  /** What a scenario group shows about the limits (a change of it refreshes the group). */
+  private limitsLook(folderKey: string, scenario: string): string {
+    const l = this.limits.get(folderKey);
+    const u = l?.usage?.get(scenario);
+    return u && l ? storageWarnings(scenarioStorage(scenario, u, l.sequential.get(scenario))).join('|') : '';
+  }
+
+  /** Keeps the storage counts up to date for changed records; returns the scenario groups whose warning changed. */
+  private applyUsageDeltas(
+    folderKey: string,
+    index: FolderIndex,
+    changed: readonly { readonly before: IncompleteExecution; readonly after: IncompleteExecution }[],
+  ): ExecutionsTreeNode[] {
+    const usage = this.limits.get(folderKey)?.usage;
+    if (!usage) return [];
+    const looks = new Map<string, string>();
+    for (const { before, after } of changed) {
+      for (const name of [before.scenario, after.scenario]) if (!looks.has(name)) looks.set(name, this.limitsLook(folderKey, name));
+      const ub = usage.get(before.scenario);
+      if (ub) addToUsage(ub, before, -1);
+      let ua = usage.get(after.scenario);
+      if (!ua) {
+        ua = emptyUsage();
+        usage.set(after.scenario, ua);
+      }
+      addToUsage(ua, after, 1);
+      if (after.status !== 'resolved' && !this.limitsOf(folderKey).tried.has(after.scenario)) this.loadSequential(folderKey);
+    }
+    if (index.groupBy !== 'scenario') return [];
+    const out: ExecutionsTreeNode[] = [];
+    for (const [name, look] of looks) {
+      if (look !== this.limitsLook(folderKey, name) && index.groups.has(name)) out.push(this.groupNode(folderKey, name));
+    }
+    return out;
+  }
+
+  /** Reads the folder's scenario files (once) for `sequentialProcessing`; refreshes the groups whose warning changed. */
+  private loadSequential(folderKey: string): void {
+    const l = this.limitsOf(folderKey);
+    if (l.loading) return;
+    const generation = l.generation;
+    const run = async (): Promise<void> => {
+      const f = this.model.folder(folderKey);
+      if (!f) return;
+      const records = [...f.records.values()];
+      const resolver = await buildScenarioResolver(f.folder, records);
+      if (this.limits.get(folderKey) !== l || l.generation !== generation) return;
+      const sequential = sequentialByScenarioFrom(records, resolver.resolve);
+      const names = new Set([...l.sequential.keys(), ...sequential.keys()]);
+      const looks = new Map([...names].map((n) => [n, this.limitsLook(folderKey, n)]));
+      l.sequential = sequential;
+      for (const r of records) if (r.status !== 'resolved') l.tried.add(r.scenario);
+      const index = this.indexes.get(folderKey);
+      if (!index || index.groupBy !== 'scenario') return;
+      const fire = [...looks].filter(([n, look]) => look !== this.limitsLook(folderKey, n) && index.groups.has(n)).map(([n]) => this.groupNode(folderKey, n));
+      if (fire.length > 0) this.emitter.fire(fire);
+    };
+    l.loading = run()
+      .catch(() => undefined)
+      .finally(() => {
+        l.loading = undefined;
+        if (l.generation !== generation && this.limits.get(folderKey) === l) this.loadSequential(folderKey);
+      });
+  }
+
+  private onScenarioFileChange(uri: vscode.Uri): void {
+    const wf = vscode.workspace.getWorkspaceFolder(uri);
+    if (!wf || !isScenarioPath(relativePath(wf, uri), scenarioGlobs(wf.uri))) return;
+    const f = this.model.folders().find((x) => x.folder.uri.toString() === wf.uri.toString());
+    const l = f ? this.limits.get(f.key) : undefined;
+    if (!f || !l || (l.tried.size === 0 && !l.loading)) return;
+    l.generation++;
+    l.tried.clear();
+    this.loadSequential(f.key);
+  }
+
   private invalidate(folderKey: string): void {
     this.indexes.delete(folderKey);
+    const l = this.limits.get(folderKey);
+    if (l) l.usage = undefined;
     // A folder the view's root does not list yet (just added to the workspace) cannot be refreshed
     // by itself: the view would ignore an element it never got. Refresh the root then.
     this.emitter.fire(rootKeysOf(this.model.folders()) === this.rootKeys ? this.rootOf(folderKey) : undefined);
