@@ -198,6 +198,8 @@ suite('executions: tree shows Fusion limits', () => {
   test('a scenario past 80 % of 10 MB warns on its group: icon, description, Storage line in the tooltip', async () => {
     await loadLimitsFixture();
     const archive = groupNamed('Invoice archive');
+    // the storage is counted after the first render, then the group is refreshed
+    await waitForTree(() => /of 10 MB/.test(String(item(archive).description)), 'the Invoice archive group to warn');
     const it = item(archive);
     assert.match(String(it.description), /^2 executions · 1 unresolved · 86% of 10 MB$/);
     assert.ok(it.iconPath instanceof vscode.ThemeIcon);

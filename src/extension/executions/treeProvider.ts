@@ -40,6 +40,8 @@ interface FolderIndex {
  */
 interface FolderLimits {
   usage?: Map<string, ScenarioUsage>;
+  /** A count of `usage` is scheduled (it runs after the render that asked for it). */
+  usageScheduled?: boolean;
   sequential: Map<string, boolean>;
   /** Scenarios whose setting was looked up (found or not). */
   readonly tried: Set<string>;
@@ -123,14 +125,19 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   }
 
   /**
-   * A scenario's storage against Fusion's limits (undefined when the folder has no such records).
+   * A scenario's storage against Fusion's limits (undefined when the folder has no such records,
+   * or, unless `now`, while the first count is still scheduled: a render never waits for it).
    * Sequential processing is `undefined` until the scenario files were read; asking starts that.
    */
-  scenarioStorage(folderKey: string, scenario: string): ScenarioStorage | undefined {
+  scenarioStorage(folderKey: string, scenario: string, now = true): ScenarioStorage | undefined {
     const f = this.model.folder(folderKey);
     if (!f) return undefined;
     const l = this.limitsOf(folderKey);
-    l.usage ??= usageByScenario(f.records.values());
+    if (!l.usage && now) l.usage = usageByScenario(f.records.values());
+    if (!l.usage) {
+      this.scheduleUsage(folderKey, l);
+      return undefined;
+    }
     const u = l.usage.get(scenario);
     if (!u) return undefined;
     if (u.notResolved > 0 && !l.tried.has(scenario)) this.loadSequential(folderKey);
@@ -148,7 +155,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         return folderTreeItem(node, this.model.folder(node.folderKey));
       case 'group': {
         const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0 };
-        return groupTreeItem(node, summary, node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key) : undefined);
+        return groupTreeItem(node, summary, node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key, false) : undefined);
       }
       case 'execution': {
         const r = this.record(node);
@@ -310,6 +317,23 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       this.limits.set(folderKey, l);
     }
     return l;
+  }
+
+  /** Counts the folder's storage after the current render; then refreshes the scenario groups that warn. */
+  private scheduleUsage(folderKey: string, l: FolderLimits): void {
+    if (l.usageScheduled) return;
+    l.usageScheduled = true;
+    setTimeout(() => {
+      l.usageScheduled = false;
+      const f = this.model.folder(folderKey);
+      if (this.limits.get(folderKey) !== l || l.usage || !f) return;
+      l.usage = usageByScenario(f.records.values());
+      for (const [name, u] of l.usage) if (u.notResolved > 0 && !l.tried.has(name)) this.loadSequential(folderKey);
+      const index = this.indexes.get(folderKey);
+      if (!index || index.groupBy !== 'scenario') return;
+      const fire = [...index.groups.keys()].filter((n) => this.limitsLook(folderKey, n) !== '').map((n) => this.groupNode(folderKey, n));
+      if (fire.length > 0) this.emitter.fire(fire);
+    }, 0);
   }
 
   /** What a scenario group shows about the limits (a change of it refreshes the group). */
