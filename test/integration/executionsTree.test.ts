@@ -222,7 +222,7 @@ suite('executions: tree shows Fusion limits', () => {
     assert.equal(it.description, '2 executions · 1 unresolved · runs wait (sequential)');
     assert.equal((it.iconPath as vscode.ThemeIcon).id, 'warning');
     const tip = plain((api.provider.resolveTreeItem(it, lead) as vscode.TreeItem).tooltip);
-    assert.match(tip, /Sequential processing is on and 1 execution is not resolved: new runs wait until they are resolved/);
+    assert.match(tip, /Sequential processing is on and 1 execution is not resolved: new runs wait until it is resolved/);
     assert.match(tip, /Storage: 200 B of 10 MB \(0%\)/);
 
     // resolved on disk: the group's warning goes (one-record change, counted by delta)

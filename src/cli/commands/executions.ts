@@ -198,8 +198,8 @@ export function limitNotes(
       );
     }
     if (s.blocked) {
-      const n = s.notResolved === 1 ? '1 execution is' : `${s.notResolved} executions are`;
-      notes.push(`! ${s.scenario}: sequential processing is on and ${n} not resolved: new runs wait until they are resolved`);
+      const n = s.notResolved === 1 ? '1 execution is not resolved: new runs wait until it is resolved' : `${s.notResolved} executions are not resolved: new runs wait until they are resolved`;
+      notes.push(`! ${s.scenario}: sequential processing is on and ${n}`);
     }
   }
   const shownIds = new Set(shown.map((x) => x.id));

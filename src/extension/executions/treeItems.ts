@@ -148,7 +148,13 @@ export function groupLabel(groupBy: GroupBy, key: string): string {
 export function storageWarnings(storage: ScenarioStorage | undefined): string[] {
   if (!storage) return [];
   const parts: string[] = [];
-  if (storage.level !== 'ok') parts.push(vscode.l10n.t('{0} of {1}', formatPercent(storage.fraction), formatBytes(SCENARIO_STORAGE_LIMIT_BYTES)));
+  if (storage.level !== 'ok') parts.push(
+      vscode.l10n.t({
+        message: '{0} of {1}',
+        args: [formatPercent(storage.fraction), formatBytes(SCENARIO_STORAGE_LIMIT_BYTES)],
+        comment: ['Scenario group description: {0} is a percentage (86%), {1} the per-scenario storage limit (10 MB)'],
+      }),
+    );
   if (storage.blocked) parts.push(vscode.l10n.t('runs wait (sequential)'));
   return parts;
 }
@@ -179,7 +185,11 @@ export function scenarioGroupTooltip(storage: ScenarioStorage): vscode.MarkdownS
   }
   if (storage.blocked) {
     md.appendMarkdown('$(warning) ');
-    md.appendText(vscode.l10n.t('Sequential processing is on and {0} not resolved: new runs wait until they are resolved.', storage.notResolved === 1 ? vscode.l10n.t('1 execution is') : vscode.l10n.t('{0} executions are', storage.notResolved)));
+    md.appendText(
+      storage.notResolved === 1
+        ? vscode.l10n.t('Sequential processing is on and 1 execution is not resolved: new runs wait until it is resolved.')
+        : vscode.l10n.t('Sequential processing is on and {0} executions are not resolved: new runs wait until they are resolved.', storage.notResolved),
+    );
     md.appendMarkdown('  \n');
   }
   return md;
