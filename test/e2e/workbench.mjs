@@ -14,9 +14,25 @@ export function reEscape(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Closes quick inputs, menus, hovers and widgets. @param {Page} page */
+/**
+ * Closes quick inputs, menus, hovers and widgets. A quick-fix menu still open afterwards would take
+ * the next Enter (its first entry applied by a later step's palette), so that one is checked.
+ * @param {Page} page
+ */
 export async function dismiss(page) {
   for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+  await closeActionWidget(page);
+}
+
+/** Closes the quick-fix / action menu if it is open, and waits until it is gone. @param {Page} page */
+export async function closeActionWidget(page) {
+  const open = page.locator('.action-widget:visible');
+  for (let attempt = 1; (await open.count()) > 0; attempt++) {
+    if (attempt > 3) throw new Error('the quick-fix menu stays open after Escape');
+    await page.mouse.move(0, 0); // a pointer over the menu keeps an entry focused
+    await page.keyboard.press('Escape');
+    await open.first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+  }
 }
 
 /** Waits until the workbench has opened `folderName` (the explorer shows it). @param {Page} page @param {string} firstEntry a top-level entry of the folder */
@@ -59,9 +75,63 @@ export async function openFile(page, relPath) {
 
 /** Moves the cursor to a 1-based line (Go to Line) and focuses the editor. @param {Page} page @param {number} line @param {number} [column] */
 export async function goToLine(page, line, column) {
-  await palette(page, `:${line}${column ? `:${column}` : ''}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: SHORT });
+  // a person checks the status bar: "Ln 6, Col 33". Under load the Enter can land before Go to Line
+  // has read the input, leaving the cursor where it was; then this goes there again (at most 3 times).
+  const wanted = `Ln ${line}, Col ${column ?? 1}`;
+  for (let attempt = 1; ; attempt++) {
+    await palette(page, `:${line}${column ? `:${column}` : ''}`);
+    await page.locator('.quick-input-widget', { hasText: /Go to line|Line \d+/i }).first().waitFor({ state: 'visible', timeout: SHORT }).catch(() => {});
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: SHORT });
+    const at = await eventuallyValue(() => cursorPosition(page), (p) => p === wanted, SHORT / 2);
+    if (at === wanted) return;
+    if (attempt === 3) throw new Error(`Go to Line ${line}:${column ?? 1} left the cursor at "${at}"`);
+    console.log(`[e2e] Go to Line left the cursor at "${at}", not "${wanted}" (attempt ${attempt}); again`);
+  }
+}
+
+/** The cursor position the status bar shows ("Ln 6, Col 33"), or "" when it shows none. @param {Page} page */
+export async function cursorPosition(page) {
+  const item = page.locator('#status\\.editor\\.selection').first();
+  if ((await item.count()) === 0) return '';
+  return ((await item.textContent().catch(() => '')) ?? '').trim();
+}
+
+/**
+ * Polls `read` every 100 ms until `ok` holds for its value or `timeout` ms pass; returns the last
+ * value either way (the caller decides what a miss means).
+ * @template T @param {() => Promise<T>} read @param {(v: T) => boolean} ok @param {number} timeout
+ */
+async function eventuallyValue(read, ok, timeout) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Text of the first visible hover whose text matches `expected`, read in one step inside the page
+ * (a hover can hide between a wait and a separate read, which then waits for a hover that is gone).
+ * @param {Page} page @param {RegExp} expected
+ */
+async function hoverText(page, expected) {
+  const text = await eventuallyValue(
+    () =>
+      page.locator('.monaco-hover').evaluateAll(
+        (els, src) => {
+          const re = new RegExp(src[0], src[1]);
+          const shown = els.find((e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText));
+          return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
+        },
+        [expected.source, expected.flags],
+      ),
+    (t) => t !== undefined,
+    LONG,
+  );
+  if (text === undefined) throw new Error(`no hover matching ${expected} within ${LONG} ms`);
+  return text;
 }
 
 /** The activity bar item of a view container. @param {Page} page @param {string} title */
@@ -146,9 +216,7 @@ export async function hoverToken(page, token, expected) {
   await span.waitFor({ state: 'visible', timeout: SHORT });
   await page.mouse.move(0, 0);
   await span.hover({ timeout: SHORT });
-  const hover = page.locator('.monaco-hover:visible', { hasText: expected }).first();
-  await hover.waitFor({ state: 'visible', timeout: LONG });
-  return (await hover.innerText()).trim();
+  return hoverText(page, expected);
 }
 
 /**
@@ -161,6 +229,7 @@ export async function hoverToken(page, token, expected) {
 async function openQuickFixMenu(page) {
   const widget = page.locator('.action-widget');
   const none = page.locator('.monaco-editor-overlaymessage', { hasText: /No code actions available/ });
+  await page.mouse.move(0, 0); // the menu opens by the cursor; a pointer left there would focus an entry
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Control+.');
     const shown = await Promise.race([
@@ -169,7 +238,7 @@ async function openQuickFixMenu(page) {
     ]);
     if (shown === 'menu') return widget;
     if (attempt === 3) throw new Error('Ctrl+. answered "No code actions available" 3 times');
-    console.log(`[e2e] Ctrl+. answered "No code actions available" (attempt ${attempt}); pressing it again`);
+    console.log(`[e2e] Ctrl+. answered "No code actions available" at "${await cursorPosition(page)}" (attempt ${attempt}); pressing it again`);
     await none.first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
   }
 }
@@ -258,9 +327,7 @@ export async function hoverOnLine(page, line, token, expected) {
   }
   await page.mouse.move(0, 0);
   await page.mouse.move(at.x, at.y, { steps: 2 });
-  const hover = page.locator('.monaco-hover:visible', { hasText: expected }).first();
-  await hover.waitFor({ state: 'visible', timeout: LONG });
-  return (await hover.innerText()).trim();
+  return hoverText(page, expected);
 }
 
 /** Opens the quick-fix menu (Ctrl+.) at the cursor and returns the offered titles, leaving it open. @param {Page} page @param {RegExp} expected a title that must be among them */
