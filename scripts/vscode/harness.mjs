@@ -310,7 +310,9 @@ function portFree(port) {
 /**
  * Starts code-server as its own process group (setsid) on 127.0.0.1:port with the isolated profile,
  * waits for /healthz (bounded), and registers the group for cleanup.
- * @param {{ dirs: RunDirs, port: number, workspace?: string, env?: Record<string, string>, timeoutMs?: number }} o
+ * `workspaceTrust: true` keeps VS Code's workspace trust on (every other run turns it off); pair it
+ * with the user settings that enable it (see run-integration.mjs, suite "untrusted").
+ * @param {{ dirs: RunDirs, port: number, workspace?: string, env?: Record<string, string>, timeoutMs?: number, workspaceTrust?: boolean }} o
  */
 export async function startCodeServer(o) {
   if (!fs.existsSync(CODE_SERVER_BIN)) throw new HarnessError(`code-server not installed at ${CODE_SERVER_BIN}; run scripts/vscode/install-code-server.sh`);
@@ -322,7 +324,7 @@ export async function startCodeServer(o) {
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--disable-proxy',
     ...(o.workspace ? [o.workspace] : []),

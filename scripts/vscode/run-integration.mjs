@@ -8,15 +8,18 @@
 // Environment:
 //   FUSION_TEST_PORT=<port>        code-server port (default: a free one)
 //   FUSION_TEST_DIR=<dir>          run folder base (default: <repo>/.vscode-test); the suites use
-//                                  <dir>/integration and <dir>/integration-multiroot
-//   FUSION_TEST_SUITE=<name>       run only this suite (single-folder, multi-root)
+//                                  <dir>/integration, <dir>/integration-multiroot and
+//                                  <dir>/integration-untrusted
+//   FUSION_TEST_SUITE=<name>       run only this suite (single-folder, multi-root, untrusted)
 //   FUSION_TEST_GREP=<regexp>      only tests whose full title matches (a suite with no match is skipped)
 //   FUSION_TEST_TIMEOUT=<seconds>  each suite must report within this (default 600)
 //   FUSION_TEST_VERBOSE=1          also relay the workbench's own console errors
 //
 // Suites (SUITES below), in sequence, one fixture workspace each: the single-folder suite on
 // test/fixtures/workspace/, then the multi-root suite (test/integration/multiroot/) on
-// test/fixtures/multiroot/multiroot.code-workspace (two folders).
+// test/fixtures/multiroot/multiroot.code-workspace (two folders), then the untrusted suite
+// (test/integration/untrusted/) on test/fixtures/untrusted/ with workspace trust ON and the
+// startup prompt off, so the folder opens in Restricted Mode.
 //
 // Exit code: the first failing suite's (codeAutomationExit), 124 on timeout, 2 on a harness error.
 // Prints `integration [<suite>]: N passed, M failed` per suite, then `integration: N passed, M failed`
@@ -39,13 +42,23 @@ const NOISE = /open-vsx\.org|^\s+at .*workbench\.js|Resolv(ing|ed) connection to
  * of its fixture, its own code-server + chromium, and its own result line. `open` is the folder or
  * `.code-workspace` file (relative to the copy) the workbench opens; `testsSuite` is the subfolder of
  * out/test/integration whose tests run (unset: every test outside those subfolders; see
- * test/integration/index.ts SEPARATE_SUITES).
- * @type {ReadonlyArray<{ name: string, runDir: string, fixture: string, open: string, testsSuite?: string }>}
+ * test/integration/index.ts SEPARATE_SUITES). `untrusted` keeps workspace trust on and never trusts
+ * the folder (every other suite runs with trust off, i.e. trusted).
+ * @type {ReadonlyArray<{ name: string, runDir: string, fixture: string, open: string, testsSuite?: string, untrusted?: boolean }>}
  */
 const SUITES = [
   { name: 'single-folder', runDir: 'integration', fixture: 'test/fixtures/workspace', open: '.' },
   { name: 'multi-root', runDir: 'integration-multiroot', fixture: 'test/fixtures/multiroot', open: 'multiroot.code-workspace', testsSuite: 'multiroot' },
+  { name: 'untrusted', runDir: 'integration-untrusted', fixture: 'test/fixtures/untrusted', open: '.', testsSuite: 'untrusted', untrusted: true },
 ];
+
+/** User settings that leave a folder untrusted: trust on, no prompt asking to trust it. */
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
 
 /** @typedef {{ passed: number, failed: number, failures: string[] }} SuiteResult */
 
@@ -56,7 +69,7 @@ const SUITES = [
  */
 async function runSuite(suite, testsIndex) {
   const dirs = prepareRunDir(suite.runDir);
-  writeUserSettings(dirs);
+  writeUserSettings(dirs, suite.untrusted ? UNTRUSTED_SETTINGS : {});
   const copy = copyWorkspace(path.join(REPO, suite.fixture), path.join(dirs.root, 'workspace'));
   const workspace = suite.open === '.' ? copy : path.join(copy, suite.open);
   if (!fs.existsSync(workspace)) throw new HarnessError(`${path.join(suite.fixture, suite.open)} is missing`);
@@ -68,6 +81,7 @@ async function runSuite(suite, testsIndex) {
   const server = await startCodeServer({
     dirs,
     port,
+    workspaceTrust: suite.untrusted === true,
     env: {
       FUSION_TEST_RESULTS: resultsFile,
       ...(suite.testsSuite ? { FUSION_TEST_SUITE: suite.testsSuite } : {}),

@@ -24,7 +24,7 @@ interface Failure {
  * suite): `FUSION_TEST_SUITE=<folder>` runs only that folder's tests; without it, every test outside
  * these folders runs (the single-folder suite).
  */
-export const SEPARATE_SUITES: readonly string[] = ['multiroot'];
+export const SEPARATE_SUITES: readonly string[] = ['multiroot', 'untrusted'];
 
 function testFiles(dir: string, suite: string | undefined): string[] {
   const top = (rel: string): string => rel.split(/[\\/]/)[0];

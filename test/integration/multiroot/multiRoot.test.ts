@@ -4,9 +4,8 @@
 // beta's folder-level setting points fusionExecutions.executionsFile at ops/executions.json (its
 // .fusion/incomplete-executions.json is a decoy). Every write is checked on disk, in both folders.
 //
-// Not covered here: the untrusted-workspace behaviour. code-server is started with
-// --disable-workspace-trust (and the runner turns trust off in the user settings), and a workspace
-// cannot be made untrusted from inside the extension host, so it cannot be simulated in this suite.
+// The untrusted-workspace behaviour has its own suite (test/integration/untrusted/): a workspace
+// cannot be made untrusted from inside the extension host, so the runner opens that one untrusted.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
