@@ -1,9 +1,9 @@
 /** Reading user files with clear one-line errors, loading scenarios for classify/simulate/convert. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lintScenario, type ParsedScenario } from '../core/lint';
+import { lintScenario, structuralFindings, type ParsedScenario } from '../core/lint';
 import type { Finding, Profile, Scenario } from '../core/model';
-import { DEFAULT_EXECUTIONS_PATH, STRUCTURAL_CODES } from '../core/model';
+import { DEFAULT_EXECUTIONS_PATH } from '../core/model';
 import { ExecutionsFileError } from '../core/store';
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
@@ -95,10 +95,6 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\r?\n\s*/g, ' ').trim();
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
-  return a.span.start - b.span.start || a.span.end - b.span.end;
-}
-
 export interface UsableScenario {
   readonly scenario: Scenario;
   readonly parsed: ParsedScenario;
@@ -115,7 +111,7 @@ export function loadUsableScenario(file: string, cwd: string, profile?: Profile)
   const shown = displayPath(file, cwd);
   const text = readTextFile(file, cwd);
   const parsed = lintScenario(path.resolve(cwd, file), text, profile ? { profile } : {});
-  const structural = parsed.findings.filter((f) => STRUCTURAL_CODES.has(f.code)).sort(compareFindings);
+  const structural = structuralFindings(parsed.findings);
   if (structural.length > 0) {
     const more = structural.length > 1 ? ` [+${structural.length - 1} more; run 'fusion-executions lint ${shown}']` : '';
     throw new CliError(`${formatFinding(shown, structural[0])}${more}`);

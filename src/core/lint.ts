@@ -11,7 +11,7 @@ import { parseBlueprintScenario } from './blueprint';
 import { ERROR_TYPE_NAMES, isKnownErrorType, lookupErrorType } from './catalogue';
 import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeCatches, unknownTypeOutcomeIn } from './classifier';
 import type { ModuleContext } from './classifier';
-import { DEFAULT_SEVERITIES, LINT_CODES, walkModules } from './model';
+import { DEFAULT_SEVERITIES, LINT_CODES, STRUCTURAL_CODES, walkModules } from './model';
 import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from './model';
 import { LineIndex } from './text';
 import { nearest } from './spelling';
@@ -57,6 +57,19 @@ export function isBlueprint(fileName: string, text: string): boolean {
   }
 }
 
+/** Order of findings: by position, then by rule code (what `lintScenario` returns). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code);
+}
+
+/**
+ * The findings that make a scenario unusable for classify / simulate / convert (spec 5), first in
+ * the file first: the one to name when refusing.
+ */
+export function structuralFindings(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => STRUCTURAL_CODES.has(f.code)).sort(compareFindings);
+}
+
 /** Parses a scenario file of either format (dispatch on file name / content). Never throws. */
 export function parseScenario(fileName: string, text: string): ParsedScenario {
   const lineIndex = new LineIndex(text);
@@ -96,7 +109,7 @@ export function lintScenario(fileName: string, text: string, options?: LintOptio
       const severity: Severity = configured ?? DEFAULT_SEVERITIES[f.code] ?? f.severity;
       findings.push({ ...f, span, range, severity });
     }
-    findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
+    findings.sort(compareFindings);
   } catch (e) {
     findings = [internalFinding(e, text, lineIndex)];
   }

@@ -8,9 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
-import { lintScenario } from './lint';
+import { lintScenario, structuralFindings } from './lint';
 import type { IncompleteExecution, Scenario } from './model';
-import { STRUCTURAL_CODES } from './model';
 import type { ScenarioResolver } from './operations';
 
 /** The default of the `fusionExecutions.scenarioGlobs` setting. */
@@ -132,7 +131,7 @@ export function createScenarioResolver(
       if (text === undefined) e.parsed = { scenario: null };
       else {
         const parsed = lintScenario(e.path, text);
-        const broken = parsed.findings.some((f) => STRUCTURAL_CODES.has(f.code));
+        const broken = structuralFindings(parsed.findings).length > 0;
         e.parsed = { scenario: broken ? null : parsed.scenario };
       }
     }

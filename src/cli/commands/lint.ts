@@ -13,7 +13,7 @@ import {
   type CommandContext,
 } from '../args';
 import { CliErrors, EXIT_OK, EXIT_PROBLEMS, UsageError } from '../errors';
-import { compareFindings, describeFsError, displayPath, oneLine, readTextFile } from '../files';
+import { describeFsError, displayPath, oneLine, readTextFile } from '../files';
 
 /** One finding as printed by `lint --format json` (1-based positions). */
 export interface JsonFinding {
@@ -146,7 +146,7 @@ export const lintCommand: Command = {
     const results: JsonFinding[] = [];
     for (const { target, text } of texts) {
       const linted = lintScenario(target.abs, text, profile ? { profile } : {});
-      for (const f of [...linted.findings].sort(compareFindings)) results.push(toJson(target.shown, f));
+      for (const f of linted.findings) results.push(toJson(target.shown, f)); // lintScenario returns them in file order
     }
 
     const count = (s: Severity): number => results.filter((r) => r.severity === s).length;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { ERROR_TYPES, lookupErrorType } from '../../core/catalogue';
 import { classify, effectiveProfile } from '../../core/classifier';
-import { lintScenario } from '../../core/lint';
-import { findModule, STRUCTURAL_CODES, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../core/model';
+import { lintScenario, structuralFindings } from '../../core/lint';
+import { findModule, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../core/model';
 import type { DetailsDocuments } from '../readOnlyDocuments';
 import { isScenarioDocument, scenarioFileName } from './documentSelector';
 import { displayPath, errorText, showErrorWithLog } from './messages';
@@ -29,7 +29,7 @@ export async function classifyFailureCommand(
     const profileSetting = defaultProfile(doc.uri);
     const linted = lintScenario(scenarioFileName(doc), doc.getText(), { profile: profileSetting });
     const where = displayPath(doc.uri);
-    const structural = linted.findings.find((f) => STRUCTURAL_CODES.has(f.code));
+    const structural = structuralFindings(linted.findings)[0];
     if (structural || !linted.scenario) {
       const line = structural ? structural.range.start.line + 1 : 1;
       const message = structural

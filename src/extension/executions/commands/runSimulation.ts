@@ -1,7 +1,6 @@
 /** Run Simulation: simulate the scenario, store what it stores, show a report. */
 import * as vscode from 'vscode';
-import { parseScenario } from '../../../core/lint';
-import { STRUCTURAL_CODES } from '../../../core/model';
+import { parseScenario, structuralFindings } from '../../../core/lint';
 import { appendExecutions } from '../../../core/operations';
 import { simulate, type SimulationReport } from '../../../core/simulator';
 import { defaultProfile } from '../config';
@@ -76,7 +75,7 @@ export async function runSimulationCommand(ctx: CommandContext, arg?: unknown): 
     const document = await vscode.workspace.openTextDocument(uri);
     const rel = wf ? relativePath(wf, uri) : uri.path;
     const parsed = parseScenario(document.fileName, document.getText());
-    const structural = parsed.findings.find((f) => STRUCTURAL_CODES.has(f.code));
+    const structural = structuralFindings(parsed.findings)[0];
     if (!parsed.scenario || structural) {
       const where = structural ? `${rel}:${structural.range.start.line + 1}:${structural.range.start.character + 1}` : rel;
       throw new Error(`${where}: ${structural?.message ?? vscode.l10n.t('the scenario cannot be read')}`);
