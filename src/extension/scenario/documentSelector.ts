@@ -2,6 +2,7 @@ import { minimatch } from 'minimatch';
 import * as vscode from 'vscode';
 import { isBlueprint } from '../../core/lint';
 import { scenarioGlobs } from './settings';
+import { VersionCache } from './versionCache';
 
 /**
  * Which documents are scenario files. Providers are registered for YAML and JSON documents and
@@ -45,11 +46,20 @@ export function isScenarioDocument(doc: vscode.TextDocument): boolean {
     if (vscode.languages.match({ pattern }, doc) > 0) return true;
   }
   if (doc.languageId === 'json' || doc.languageId === 'jsonc') {
-    // A quick textual pre-check keeps the full parse off ordinary JSON files.
-    const text = doc.getText();
-    if (text.includes('"flow"') && text.includes('"metadata"')) return isBlueprint(scenarioFileName(doc), text);
+    // Asked on every provider call (code actions: every cursor move), so the verdict is kept per
+    // version; a quick textual pre-check keeps the parse off ordinary JSON files.
+    return blueprintVerdicts.get(doc, () => {
+      const text = doc.getText();
+      return text.includes('"flow"') && text.includes('"metadata"') && isBlueprint(scenarioFileName(doc), text);
+    });
   }
   return false;
+}
+
+const blueprintVerdicts = new VersionCache<boolean>();
+
+export function forgetBlueprintVerdict(uri: vscode.Uri): void {
+  blueprintVerdicts.forget(uri);
 }
 
 /** Whether a file is one the workspace scan covers: inside a workspace folder and matching the globs. */
