@@ -7,13 +7,12 @@ import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
 import type { ExecutionsFile, IncompleteExecution } from '../../src/core/model';
 
-export const EXTENSION_ID = 'fusion-tools.fusion-incomplete-executions';
+import { activateExtension } from './scenarioSupport';
+
 const GUARD_MS = 15000;
 
 export async function executionsApi(): Promise<ExecutionsTestApi> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the test host`);
-  await ext.activate();
+  await activateExtension();
   const api = await vscode.commands.executeCommand<ExecutionsTestApi | undefined>('fusionExecutions._testApi');
   assert.ok(api, 'fusionExecutions._testApi returned nothing');
   await api.model.whenIdle();
@@ -44,17 +43,29 @@ export function record(doc: ExecutionsFile, id: string): IncompleteExecution {
   return r;
 }
 
+/** The label of a tree item as the view shows it. */
+export function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+/** Each folder's state, for timeout messages. */
+function describeModel(api: ExecutionsTestApi): string {
+  return api.model
+    .folders()
+    .map((f) => `${f.folder.name}: ${f.state}, ${f.records.size} records${f.problem ? ` (${f.problem.message})` : ''}`)
+    .join('; ');
+}
+
 /**
  * Resolves once `predicate(api)` holds: checked now, then after every model change; fails after a
- * guard timeout saying what it waited for (no fixed sleeps).
+ * guard timeout saying what it waited for and each folder's state (no fixed sleeps).
  */
 export function waitForModel(api: ExecutionsTestApi, predicate: () => boolean, what: string): Promise<void> {
   if (predicate()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      const f = api.model.folders()[0];
-      reject(new Error(`timed out waiting for: ${what} (state ${f?.state}, ${f?.records.size} records, ${f?.problem?.message ?? 'no problem'})`));
+      reject(new Error(`timed out waiting for: ${what} (${describeModel(api)})`));
     }, GUARD_MS);
     const sub = api.model.onDidChange(() => {
       if (predicate()) {

@@ -6,11 +6,7 @@ import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/treeNodes';
 import type { ExecutionsFile } from '../../src/core/model';
-import { executionsApi, executionsPath, FixtureFile, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
+import { executionsApi, executionsPath, FixtureFile, labelOf, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
 
 suite('executions: tree', () => {
   let api: ExecutionsTestApi;

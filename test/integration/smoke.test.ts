@@ -2,8 +2,7 @@
 // activates, and registers every command its manifest contributes.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'fusion-tools.fusion-incomplete-executions';
+import { EXTENSION_ID } from './scenarioSupport';
 
 interface Manifest {
   contributes?: { commands?: Array<{ command: string }>; views?: Record<string, Array<{ id: string }>> };

@@ -14,12 +14,8 @@ import type { ExecutionsTestApi } from '../../../src/extension/executions/regist
 import type { ExecutionsTreeNode, ExecutionNode, GroupNode } from '../../../src/extension/executions/treeNodes';
 import type { OperationResult } from '../../../src/core/operations';
 import type { RevealResult } from '../../../src/extension/executions/commands/revealModule';
-import { executionsApi } from '../executionsSupport';
-import { FILES, inFolder, modelFolder, readDoc, Snapshot, waitForBadge, waitForModel, workspaceFolder, type FolderName } from './multirootSupport';
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
+import { executionsApi, labelOf, waitForModel } from '../executionsSupport';
+import { FILES, inFolder, modelFolder, readDoc, Snapshot, waitForBadge, workspaceFolder, type FolderName } from './multirootSupport';
 
 suite('multi-root: executions view', () => {
   let api: ExecutionsTestApi;

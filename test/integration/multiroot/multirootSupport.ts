@@ -7,8 +7,7 @@ import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../../src/extension/executions/register';
 import type { FolderExecutions } from '../../../src/extension/executions/executionsModel';
 import type { ExecutionsFile } from '../../../src/core/model';
-
-const GUARD_MS = 15000;
+import { waitForModel } from '../executionsSupport';
 
 export type FolderName = 'alpha' | 'beta';
 
@@ -37,31 +36,6 @@ export function modelFolder(api: ExecutionsTestApi, name: FolderName): FolderExe
   const f = api.model.folderOf(workspaceFolder(name));
   assert.ok(f, `the model has no entry for folder ${name}`);
   return f;
-}
-
-function describeModel(api: ExecutionsTestApi): string {
-  return api.model
-    .folders()
-    .map((f) => `${f.folder.name}: ${f.state} ${f.records.size} records${f.problem ? ` (${f.problem.message})` : ''}`)
-    .join('; ');
-}
-
-/** Resolves once `predicate()` holds: checked now, then after every model change; fails after a guard timeout. */
-export function waitForModel(api: ExecutionsTestApi, predicate: () => boolean, what: string): Promise<void> {
-  if (predicate()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`timed out waiting for: ${what} (${describeModel(api)})`));
-    }, GUARD_MS);
-    const sub = api.model.onDidChange(() => {
-      if (predicate()) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
 }
 
 /** Resolves once the tree view's badge satisfies `predicate` (the badge is set on model changes). */

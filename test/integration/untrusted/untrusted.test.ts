@@ -11,14 +11,10 @@ import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../../src/extension/executions/register';
 import type { ExecutionNode, ExecutionsTreeNode, GroupNode } from '../../../src/extension/executions/treeNodes';
 import type { RunSimulationResult } from '../../../src/extension/executions/commands/runSimulation';
-import { executionsApi, executionsPath, folder } from '../executionsSupport';
+import { executionsApi, executionsPath, folder, labelOf } from '../executionsSupport';
 import { hasCode, hoverText, positionOf, waitForDiagnostics } from '../scenarioSupport';
 
 const SCENARIO = 'scenarios/orders.scenario.yaml';
-
-function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
 
 suite('untrusted workspace: reads work, nothing writes', function () {
   this.timeout(30000);
