@@ -19,7 +19,7 @@ import {
   packExtension, prepareRunDir, startCodeServer, workbenchUrl, writeUserSettings,
 } from '../../scripts/vscode/harness.mjs';
 import {
-  activityBadge, applyQuickFix, clickCodeLensAbove, closeActionWidget, contextMenu, dismiss, expandRow, filterProblems, goToLine, hoverOnLine, hoverToken,
+  activityBadge, applyQuickFix, clickCodeLensAbove, closeActionWidget, contextMenu, dismiss, eventually, expandRow, filterProblems, goToLine, hoverOnLine, hoverToken,
   notification, openContainer, openFile, pickQuickItem, problemCountOf, problemRows, problems, quickFixTitles, quickInput, quickPickRows,
   runCommand, treeRow, treeRows, visibleEditorText, waitForWorkbench, webviewText,
 } from './workbench.mjs';
@@ -97,19 +97,6 @@ async function rowsUnder(page, group) {
     if (r.level === rows[at].level + 1) under.push(r.text);
   }
   return under;
-}
-
-/** Polls `fn` until it stops throwing (bounded). @template T @param {() => T | Promise<T>} fn @param {string} what @param {number} [ms] @returns {Promise<T>} */
-async function eventually(fn, what, ms = 20000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > until) throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The steps, in order: what the sample workspace shows, the person's flow of issue 4, then the samples' blueprint (issue 5). @param {string} ws @returns {Step[]} */

@@ -83,8 +83,11 @@ export async function goToLine(page, line, column) {
     await page.locator('.quick-input-widget', { hasText: /Go to line|Line \d+/i }).first().waitFor({ state: 'visible', timeout: SHORT }).catch(() => {});
     await page.keyboard.press('Enter');
     await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: SHORT });
-    const at = await eventuallyValue(() => cursorPosition(page), (p) => p === wanted, SHORT / 2);
-    if (at === wanted) return;
+    const check = async () => {
+      if ((await cursorPosition(page)) !== wanted) throw new Error('not there yet');
+    };
+    if (await eventually(check, 'Go to Line', SHORT / 2, 100).then(() => true, () => false)) return;
+    const at = await cursorPosition(page);
     if (attempt === 3) throw new Error(`Go to Line ${line}:${column ?? 1} left the cursor at "${at}"`);
     console.log(`[e2e] Go to Line left the cursor at "${at}", not "${wanted}" (attempt ${attempt}); again`);
   }
@@ -98,17 +101,27 @@ export async function cursorPosition(page) {
 }
 
 /**
- * Polls `read` every 100 ms until `ok` holds for its value or `timeout` ms pass; returns the last
- * value either way (the caller decides what a miss means).
- * @template T @param {() => Promise<T>} read @param {(v: T) => boolean} ok @param {number} timeout
+ * Polls `fn` until it stops throwing, every `every` ms for at most `ms`; returns its value, or
+ * throws "<what>: <its last error>". The one bounded wait-until of the UI suite.
+ * @template T @param {() => T | Promise<T>} fn @param {string} what @param {number} [ms] @param {number} [every]
+ * @returns {Promise<T>}
  */
-async function eventuallyValue(read, ok, timeout) {
-  const until = Date.now() + timeout;
+export async function eventually(fn, what, ms = LONG, every = 250) {
+  const until = Date.now() + ms;
   for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 100));
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > until) throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/** `value`, or an Error with `message` when it is null or undefined (for `eventually`). @template T @param {T | null | undefined} value @param {string} message @returns {T} */
+function present(value, message) {
+  if (value === null || value === undefined) throw new Error(message);
+  return value;
 }
 
 /**
@@ -117,21 +130,16 @@ async function eventuallyValue(read, ok, timeout) {
  * @param {Page} page @param {RegExp} expected
  */
 async function hoverText(page, expected) {
-  const text = await eventuallyValue(
-    () =>
-      page.locator('.monaco-hover').evaluateAll(
-        (els, src) => {
-          const re = new RegExp(src[0], src[1]);
-          const shown = els.find((e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText));
-          return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
-        },
-        [expected.source, expected.flags],
-      ),
-    (t) => t !== undefined,
-    LONG,
-  );
-  if (text === undefined) throw new Error(`no hover matching ${expected} within ${LONG} ms`);
-  return text;
+  const read = () =>
+    page.locator('.monaco-hover').evaluateAll(
+      (els, src) => {
+        const re = new RegExp(src[0], src[1]);
+        const shown = els.find((e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText));
+        return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
+      },
+      [expected.source, expected.flags],
+    );
+  return eventually(async () => present(await read(), `no hover matching ${expected}`), 'hover', LONG, 100);
 }
 
 /** The activity bar item of a view container. @param {Page} page @param {string} title */
@@ -329,13 +337,7 @@ async function tokenRect(page, line, token) {
  * @param {Page} page @param {number} line @param {string} token @param {RegExp} expected
  */
 export async function hoverOnLine(page, line, token, expected) {
-  /** @type {{ x: number, y: number } | null} */
-  let at = null;
-  const until = Date.now() + SHORT;
-  while (!(at = await tokenRect(page, line, token))) {
-    if (Date.now() > until) throw new Error(`token ${JSON.stringify(token)} is not visible on line ${line}`);
-    await page.waitForTimeout(100);
-  }
+  const at = await eventually(async () => present(await tokenRect(page, line, token), `token ${JSON.stringify(token)} is not visible on line ${line}`), 'hover target', SHORT, 100);
   await page.mouse.move(0, 0);
   await page.mouse.move(at.x, at.y, { steps: 2 });
   return hoverText(page, expected);
@@ -461,10 +463,7 @@ export async function clickCodeLensAbove(page, line, text, opened) {
 /** One click on the lens (see clickCodeLensAbove). @param {Page} page @param {number} line @param {RegExp} text */
 async function clickLensOnce(page, line, text) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  /** @type {{ x: number, y: number, text: string } | null} */
-  let at = null;
-  const until = Date.now() + LONG;
-  while (!(at = await editor.evaluate((ed, [n, source, flags]) => {
+  const find = () => editor.evaluate((ed, [n, source, flags]) => {
     const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
     if (!num) return null;
     const lineTop = num.getBoundingClientRect().top;
@@ -483,10 +482,8 @@ async function clickLensOnce(page, line, text) {
     if (!best || !link) return null;
     const r = link.getBoundingClientRect();
     return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: (link.textContent ?? '').trim() };
-  }, [String(line), text.source, text.flags]))) {
-    if (Date.now() > until) throw new Error(`no CodeLens matching ${text} above line ${line}`);
-    await page.waitForTimeout(100);
-  }
+  }, [String(line), text.source, text.flags]);
+  const at = await eventually(async () => present(await find(), `no CodeLens matching ${text} above line ${line}`), 'CodeLens', LONG, 100);
   await page.mouse.click(at.x, at.y);
   return at.text;
 }
