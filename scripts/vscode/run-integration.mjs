@@ -84,7 +84,9 @@ async function runSuite(suite, testsIndex) {
     workspaceTrust: suite.untrusted === true,
     env: {
       FUSION_TEST_RESULTS: resultsFile,
-      ...(suite.testsSuite ? { FUSION_TEST_SUITE: suite.testsSuite } : {}),
+      // always set: the runner's own FUSION_TEST_SUITE (a suite NAME, e.g. single-folder) is inherited
+      // otherwise and would be read as a test folder, running nothing
+      FUSION_TEST_SUITE: suite.testsSuite ?? '',
       ...(process.env.FUSION_TEST_GREP ? { FUSION_TEST_GREP: process.env.FUSION_TEST_GREP } : {}),
     },
   });
