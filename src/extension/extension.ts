@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerExecutionFeatures } from './executions/register';
 import { DETAILS_SCHEME, DetailsDocuments } from './readOnlyDocuments';
 import { registerScenarioFeatures } from './scenario/register';
+import { ScenarioFiles } from './scenarioFiles';
 
 /**
  * Wires the adapters. Every command is registered synchronously, before any await; nothing here
@@ -10,9 +11,11 @@ import { registerScenarioFeatures } from './scenario/register';
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Fusion Incomplete Executions', { log: true });
   const details = new DetailsDocuments();
-  context.subscriptions.push(log, details, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
-  registerExecutionFeatures(context, log, details);
-  registerScenarioFeatures(context, log, details);
+  // one watch on scenario files, shared by the diagnostics and the tree's storage limits
+  const scenarioFiles = new ScenarioFiles();
+  context.subscriptions.push(log, details, scenarioFiles, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
+  registerExecutionFeatures(context, log, details, scenarioFiles);
+  registerScenarioFeatures(context, log, details, scenarioFiles);
   log.info('Fusion Incomplete Executions activated');
 }
 

@@ -227,6 +227,22 @@ suite('executions: tree shows Fusion limits', () => {
     assert.equal((item(groupNamed('Lead sync')).iconPath as vscode.ThemeIcon).id, 'type-hierarchy-sub');
   });
 
+  test('turning sequential processing off in the scenario file on disk clears "runs wait" (shared scenario-file watch)', async () => {
+    await loadLimitsFixture();
+    await waitForTree(() => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync group to say runs wait');
+    const file = workspacePath('executions-scenarios/leads.scenario.yaml');
+    const original = fs.readFileSync(file, 'utf8');
+    assert.match(original, /sequentialProcessing: true/);
+    try {
+      fs.writeFileSync(file, original.replace('sequentialProcessing: true', 'sequentialProcessing: false'));
+      await waitForTree(() => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync warning to go after the file edit');
+      assert.equal(item(groupNamed('Lead sync')).description, '2 executions · 1 unresolved');
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    await waitForTree(() => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)), 'the warning to come back with the original file');
+  });
+
   test('a resolved execution\'s tooltip says when Fusion deletes it (30 days after it was resolved)', async () => {
     const recent = new Date(Date.now() - DAY).toISOString();
     await loadLimitsFixture((d) => ({

@@ -8,6 +8,7 @@
  * system cannot give).
  */
 import * as vscode from 'vscode';
+import type { ScenarioFiles } from '../scenarioFiles';
 import { guarded, VIEW_ID, type CommandContext } from './commands/common';
 import { groupByCommand, showResolvedCommand } from './commands/grouping';
 import { importMakeCommand } from './commands/importMake';
@@ -40,9 +41,14 @@ export function executionsTestApi(): ExecutionsTestApi | undefined {
 }
 
 /** Tree view, executions-file watcher and every command that reads or writes the executions file. */
-export function registerExecutionFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, details: DetailsDocuments): void {
+export function registerExecutionFeatures(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  details: DetailsDocuments,
+  scenarioFiles: ScenarioFiles,
+): void {
   const model = new ExecutionsModel(log);
-  const provider = new ExecutionsTreeProvider(model);
+  const provider = new ExecutionsTreeProvider(model, scenarioFiles.onDidChange);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
   const bundles = new BundleContentProvider(model);
   const ctx: CommandContext = { model, provider, log, details };

@@ -89,11 +89,15 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   private rootKeys = '';
   private readonly limits = new Map<string, FolderLimits>();
 
-  constructor(private readonly model: ExecutionsModel) {
-    this.disposables.push(model.onDidChange((c) => this.onModelChange(c)));
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}');
-    const onScenarioFile = (uri: vscode.Uri): void => this.onScenarioFileChange(uri);
-    this.disposables.push(watcher, watcher.onDidChange(onScenarioFile), watcher.onDidCreate(onScenarioFile), watcher.onDidDelete(onScenarioFile));
+  /** `scenarioFileChanges`: the shared watch on scenario files (they say whether runs wait, for the limits). */
+  constructor(
+    private readonly model: ExecutionsModel,
+    scenarioFileChanges: vscode.Event<{ readonly uri: vscode.Uri }>,
+  ) {
+    this.disposables.push(
+      model.onDidChange((c) => this.onModelChange(c)),
+      scenarioFileChanges((e) => this.onScenarioFileChange(e.uri)),
+    );
   }
 
   get currentGroupBy(): GroupBy {

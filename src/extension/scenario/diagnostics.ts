@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { lintScenario } from '../../core/lint';
+import type { ScenarioFiles } from '../scenarioFiles';
 import type { Finding, LintCode, Severity } from '../../core/model';
 import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';
@@ -30,12 +31,12 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   /** Files on disk the scan or the watchers found (uri strings). */
   private readonly diskFiles = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
-  private watchers: vscode.Disposable[] = [];
   private scanRun = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly files: ScenarioFiles,
   ) {}
 
   /** Hooks the events and starts the workspace scan in the background. Returns at once. */
@@ -53,12 +54,9 @@ export class ScenarioDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((doc) => this.onClosed(doc)),
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.onDeleted(uri))),
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.createWatchers();
-        this.startScan();
-      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.startScan()),
+      this.files.onDidChange((e) => (e.kind === 'deleted' ? this.onDeleted(e.uri) : this.onDiskChange(e.uri))),
     );
-    this.createWatchers();
     for (const doc of vscode.workspace.textDocuments) this.lintDocument(doc);
     this.startScan();
   }
@@ -66,8 +64,7 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
-    this.watchers = [];
+    for (const d of this.disposables) d.dispose();
   }
 
   /** Lints an open document now (cancelling a pending debounced run). */
@@ -186,20 +183,6 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     void this.lintFromDisk(uri);
   }
 
-  private createWatchers(): void {
-    for (const w of this.watchers) w.dispose();
-    this.watchers = [];
-    for (const glob of new Set(scenarioGlobs())) {
-      const w = vscode.workspace.createFileSystemWatcher(glob);
-      this.watchers.push(
-        w,
-        w.onDidCreate((uri) => this.onDiskChange(uri)),
-        w.onDidChange((uri) => this.onDiskChange(uri)),
-        w.onDidDelete((uri) => this.onDeleted(uri)),
-      );
-    }
-  }
-
   private onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
     if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
     if (e.affectsConfiguration(`${SETTINGS_SECTION}.scenarioGlobs`)) {
@@ -210,7 +193,6 @@ export class ScenarioDiagnostics implements vscode.Disposable {
           if (!this.openDocument(uri)) this.collection.delete(uri);
         }
       }
-      this.createWatchers();
       this.startScan();
     }
     if (

@@ -4,6 +4,7 @@ import { ScenarioCodeActionProvider } from './codeActions';
 import { ScenarioCodeLensProvider } from './codeLens';
 import { convertScenarioCommand } from './convertCommand';
 import type { DetailsDocuments } from '../readOnlyDocuments';
+import type { ScenarioFiles } from '../scenarioFiles';
 import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
 import { ScenarioHoverProvider } from './hoverProvider';
@@ -12,7 +13,12 @@ import { ScenarioHoverProvider } from './hoverProvider';
  * Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files.
  * Everything is registered synchronously; the workspace lint runs in the background.
  */
-export function registerScenarioFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, details: DetailsDocuments): void {
+export function registerScenarioFeatures(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  details: DetailsDocuments,
+  scenarioFiles: ScenarioFiles,
+): void {
   const codeLens = new ScenarioCodeLensProvider();
   context.subscriptions.push(
     vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown) =>
@@ -28,7 +34,7 @@ export function registerScenarioFeatures(context: vscode.ExtensionContext, log: 
     codeLens,
     vscode.languages.registerCodeLensProvider(SCENARIO_LANGUAGE_SELECTOR, codeLens),
   );
-  const diagnostics = new ScenarioDiagnostics(context.extensionUri, log);
+  const diagnostics = new ScenarioDiagnostics(context.extensionUri, log, scenarioFiles);
   context.subscriptions.push(diagnostics);
   diagnostics.start();
 }
