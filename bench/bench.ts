@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTree } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
-import { lintScenario, parseScenario } from '../src/core/lint';
+import { lintScenario, parseScenario } from '../src/core/lint/lint';
 import type { ExecutionsFile, Scenario } from '../src/core/model';
-import { resolveExecutions, retryExecutions } from '../src/core/operations';
-import { loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../src/core/store';
+import { resolveExecutions, retryExecutions } from '../src/core/executions/operations';
+import { loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../src/core/executions/store';
 import { generateExecutions, generateScenarioYaml } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { Profile } from '../core/model';
 import { PROFILES } from '../core/model';
-import { closest } from '../core/spelling';
+import { closest } from '../core/text/spelling';
 import { UsageError } from './errors';
 
 export const TOOL = 'fusion-executions';

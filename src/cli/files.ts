@@ -1,10 +1,10 @@
 /** Reading user files with clear one-line errors, loading scenarios for classify/simulate/convert. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lintScenario, structuralFindings, type ParsedScenario } from '../core/lint';
+import { lintScenario, structuralFindings, type ParsedScenario } from '../core/lint/lint';
 import type { Finding, Profile, Scenario } from '../core/model';
 import { DEFAULT_EXECUTIONS_PATH } from '../core/model';
-import { ExecutionsFileError } from '../core/store';
+import { ExecutionsFileError } from '../core/executions/store';
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
 

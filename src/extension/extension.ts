@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { registerExecutionFeatures } from './executions/register';
-import { DETAILS_SCHEME, DetailsDocuments } from './readOnlyDocuments';
+import { DETAILS_SCHEME, DetailsDocuments } from './shared/readOnlyDocuments';
 import { registerScenarioFeatures } from './scenario/register';
-import { ScenarioFiles } from './scenarioFiles';
+import { ScenarioFiles } from './shared/scenarioFiles';
 
 /**
  * Wires the adapters. Every command is registered synchronously, before any await; nothing here

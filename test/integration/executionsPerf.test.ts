@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
-import type { ExecutionsTreeNode } from '../../src/extension/executions/treeNodes';
+import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
 import type { ExecutionStatus, IncompleteExecution } from '../../src/core/model';
 import { executionsApi, executionsPath, FixtureFile, waitForModel } from './executionsSupport';
 

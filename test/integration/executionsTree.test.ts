@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
-import type { ExecutionsTreeNode } from '../../src/extension/executions/treeNodes';
+import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
 import type { ExecutionsFile } from '../../src/core/model';
 import { executionsApi, executionsPath, FixtureFile, labelOf, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
 

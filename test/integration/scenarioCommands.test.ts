@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { classify } from '../../src/core/classifier';
-import { parseScenario } from '../../src/core/lint';
+import { classify } from '../../src/core/classify/classifier';
+import { parseScenario } from '../../src/core/lint/lint';
 import type { Classification } from '../../src/core/model';
 import { activateExtension, fixtureUri, positionOf, setSetting } from './scenarioSupport';
 

@@ -1,7 +1,7 @@
 // Hovers on scenario files: error types, directives, setting keys, module ids (YAML and blueprints).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { lookupErrorType } from '../../src/core/catalogue';
+import { lookupErrorType } from '../../src/core/catalogue/catalogue';
 import { activateExtension, fixtureUri, hoverText, positionOf } from './scenarioSupport';
 
 async function hoverAt(uri: vscode.Uri, needle: string, nth = 0, delta = 1): Promise<string> {

@@ -1,7 +1,7 @@
 // The contributed scenario schema stays in step with the catalogue and the model.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ERROR_TYPES } from '../../src/core/catalogue';
+import { ERROR_TYPES } from '../../src/core/catalogue/catalogue';
 import { DIRECTIVES, PROFILES } from '../../src/core/model';
 import { EXTENSION_ID } from './scenarioSupport';
 

@@ -7,12 +7,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseBlueprintScenario } from '../../src/core/blueprint';
-import { lintScenario, parseScenario } from '../../src/core/lint';
+import { parseBlueprintScenario } from '../../src/core/scenario/blueprint';
+import { lintScenario, parseScenario } from '../../src/core/lint/lint';
 import { findModule, walkModules } from '../../src/core/model';
 import type { ErrorHandlerRoute, Finding, Scenario, ScenarioModule, Span } from '../../src/core/model';
-import { LineIndex } from '../../src/core/text';
-import { routeFieldSpans } from '../../src/core/yamlScenario';
+import { LineIndex } from '../../src/core/text/lineIndex';
+import { routeFieldSpans } from '../../src/core/scenario/yaml';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/blueprints');
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOCS, ERROR_TYPES, describeUnhandled, isKnownErrorType, lookupErrorType } from '../../src/core/catalogue';
+import { DOCS, ERROR_TYPES, describeUnhandled, isKnownErrorType, lookupErrorType } from '../../src/core/catalogue/catalogue';
 
 const REQUIRED = [
   'ConnectionError', 'RateLimitError', 'OutOfSpaceError', 'ModuleTimeoutError', 'DataError', 'InvalidConfigurationError',

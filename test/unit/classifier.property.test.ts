@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { classify, effectiveProfile } from '../../src/core/classifier';
-import { ERROR_TYPE_NAMES } from '../../src/core/catalogue';
+import { classify, effectiveProfile } from '../../src/core/classify/classifier';
+import { ERROR_TYPE_NAMES } from '../../src/core/catalogue/catalogue';
 import { DIRECTIVES, PROFILES, walkModules } from '../../src/core/model';
 import type { Directive, Profile, Scenario } from '../../src/core/model';
-import { simulate } from '../../src/core/simulator';
+import { simulate } from '../../src/core/simulate/simulator';
 import type { ModSpec, RouteSpec } from './helpers/scenarioBuilder';
 import { buildScenario } from './helpers/scenarioBuilder';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, effectiveProfile, findHandler, outcomesByErrorType, summarizeOutcomes, unknownTypeOutcome } from '../../src/core/classifier';
-import { ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES } from '../../src/core/catalogue';
+import { classify, effectiveProfile, findHandler, outcomesByErrorType, summarizeOutcomes, unknownTypeOutcome } from '../../src/core/classify/classifier';
+import { ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES } from '../../src/core/catalogue/catalogue';
 import type { Profile } from '../../src/core/model';
 import { findModule } from '../../src/core/model';
 import { buildScenario, linear, mod } from './helpers/scenarioBuilder';

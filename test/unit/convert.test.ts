@@ -6,8 +6,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { blueprintToYaml, yamlToBlueprint } from '../../src/core/convert';
-import { isBlueprint, lintScenario, parseScenario } from '../../src/core/lint';
+import { blueprintToYaml, yamlToBlueprint } from '../../src/core/scenario/convert';
+import { isBlueprint, lintScenario, parseScenario } from '../../src/core/lint/lint';
 import { findModule } from '../../src/core/model';
 import type { Scenario } from '../../src/core/model';
 

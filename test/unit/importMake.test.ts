@@ -4,8 +4,8 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecutionsFile, IncompleteExecution } from '../../src/core/model';
-import { errorFromReason, importMakeResponses } from '../../src/core/importMake';
-import { ExecutionsFileError, loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../../src/core/store';
+import { errorFromReason, importMakeResponses } from '../../src/core/make/importExport';
+import { ExecutionsFileError, loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../../src/core/executions/store';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'make-api');
 const NOW = new Date('2026-11-22T12:00:00.000Z');

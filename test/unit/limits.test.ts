@@ -18,7 +18,7 @@ import {
   storageLevel,
   storageReport,
   utf8Length,
-} from '../../src/core/limits';
+} from '../../src/core/executions/limits';
 import { buildScenario, mod } from './helpers/scenarioBuilder';
 
 const MB = 1024 * 1024;

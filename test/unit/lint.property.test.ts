@@ -4,11 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { Document, isMap, isSeq, stringify } from 'yaml';
-import { lintScenario } from '../../src/core/lint';
-import type { ParsedScenario } from '../../src/core/lint';
-import { symbolAt } from '../../src/core/symbols';
-import { errorHandlerEdit } from '../../src/core/quickfix';
-import { applyEdits } from '../../src/core/edits';
+import { lintScenario } from '../../src/core/lint/lint';
+import type { ParsedScenario } from '../../src/core/lint/lint';
+import { symbolAt } from '../../src/core/scenario/symbols';
+import { errorHandlerEdit } from '../../src/core/fixes/quickfix';
+import { applyEdits } from '../../src/core/text/edits';
 import { LINT_CODES, walkModules } from '../../src/core/model';
 import type { Span } from '../../src/core/model';
 

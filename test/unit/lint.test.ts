@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isBlueprint, lintScenario, parseScenario, suppressions } from '../../src/core/lint';
+import { isBlueprint, lintScenario, parseScenario, suppressions } from '../../src/core/lint/lint';
 import type { Finding, LintCode } from '../../src/core/model';
-import { LineIndex } from '../../src/core/text';
+import { LineIndex } from '../../src/core/text/lineIndex';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/scenarios');
 const F = 'test.scenario.yaml';

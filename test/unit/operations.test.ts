@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExecutionsFile, IncompleteExecution, Scenario } from '../../src/core/model';
-import { appendExecutions, bundleNumberOf, deleteExecutions, dueExecutions, resolveExecutions, retryExecutions, runDueRetries } from '../../src/core/operations';
-import type { ScenarioResolver } from '../../src/core/operations';
-import { AUTO_RETRY_DELAYS_MINUTES, DEFAULT_RETRY, breakPolicy, maxAttempts, nextRetryAt, scheduleFrom } from '../../src/core/schedule';
-import { simulate } from '../../src/core/simulator';
+import { appendExecutions, bundleNumberOf, deleteExecutions, dueExecutions, resolveExecutions, retryExecutions, runDueRetries } from '../../src/core/executions/operations';
+import type { ScenarioResolver } from '../../src/core/executions/operations';
+import { AUTO_RETRY_DELAYS_MINUTES, DEFAULT_RETRY, breakPolicy, maxAttempts, nextRetryAt, scheduleFrom } from '../../src/core/executions/schedule';
+import { simulate } from '../../src/core/simulate/simulator';
 import type { FaultSpec, ModSpec } from './helpers/scenarioBuilder';
 import { buildScenario, mod } from './helpers/scenarioBuilder';
 

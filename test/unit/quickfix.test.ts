@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lintScenario, parseScenario } from '../../src/core/lint';
-import { applyEdits } from '../../src/core/edits';
-import { detectIndentStyle, disableLineEdit, errorHandlerEdit } from '../../src/core/quickfix';
+import { lintScenario, parseScenario } from '../../src/core/lint/lint';
+import { applyEdits } from '../../src/core/text/edits';
+import { detectIndentStyle, disableLineEdit, errorHandlerEdit } from '../../src/core/fixes/quickfix';
 import { DIRECTIVES, findModule } from '../../src/core/model';
 import type { Directive, Finding } from '../../src/core/model';
 

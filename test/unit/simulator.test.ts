@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeFault, randomExecutionId, simulate } from '../../src/core/simulator';
+import { activeFault, randomExecutionId, simulate } from '../../src/core/simulate/simulator';
 import type { FaultSpec, ModSpec } from './helpers/scenarioBuilder';
 import { buildScenario, mod } from './helpers/scenarioBuilder';
 

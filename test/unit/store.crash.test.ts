@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadExecutions, serializeExecutions, updateExecutions } from '../../src/core/store';
+import { loadExecutions, serializeExecutions, updateExecutions } from '../../src/core/executions/store';
 import { crashDoc } from './helpers/storeWorker';
 
 const WORKER_SCRIPT = path.join(__dirname, 'helpers', 'storeWorker.js');

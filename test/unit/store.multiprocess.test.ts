@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadExecutions } from '../../src/core/store';
+import { loadExecutions } from '../../src/core/executions/store';
 import { opNote, recordId } from './helpers/storeWorker';
 
 const WORKERS = 8;

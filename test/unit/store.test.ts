@@ -13,7 +13,7 @@ import {
   saveIfUnchanged,
   serializeExecutions,
   updateExecutions,
-} from '../../src/core/store';
+} from '../../src/core/executions/store';
 
 const F = 'ws/.fusion/incomplete-executions.json';
 

@@ -2,9 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseScenario } from '../../src/core/lint';
-import { symbolAt } from '../../src/core/symbols';
-import type { ScenarioSymbol } from '../../src/core/symbols';
+import { parseScenario } from '../../src/core/lint/lint';
+import { symbolAt } from '../../src/core/scenario/symbols';
+import type { ScenarioSymbol } from '../../src/core/scenario/symbols';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/scenarios');
 const text = fs.readFileSync(path.join(FIXTURES, 'lead-sync.scenario.yaml'), 'utf8');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineIndex } from '../../src/core/text';
+import { LineIndex } from '../../src/core/text/lineIndex';
 
 test('LineIndex maps offsets across \\n, \\r\\n and \\r line breaks', () => {
   const idx = new LineIndex('ab\ncd\r\nef\rg');

@@ -12,7 +12,7 @@ import {
   isScenarioPath,
   toPosixPath,
   toWorkspaceRelative,
-} from '../../src/core/workspace';
+} from '../../src/core/scenario/workspace';
 
 const tempDirs: string[] = [];
 after(() => {

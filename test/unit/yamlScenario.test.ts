@@ -2,10 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseYamlScenario, routeFieldSpans } from '../../src/core/yamlScenario';
+import { parseYamlScenario, routeFieldSpans } from '../../src/core/scenario/yaml';
 import { findModule, walkModules } from '../../src/core/model';
 import type { Finding, Scenario, Span } from '../../src/core/model';
-import { LineIndex } from '../../src/core/text';
+import { LineIndex } from '../../src/core/text/lineIndex';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/scenarios');
 

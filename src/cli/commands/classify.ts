@@ -1,4 +1,4 @@
-import { classify } from '../../core/classifier';
+import { classify } from '../../core/classify/classifier';
 import { findModule, walkModules } from '../../core/model';
 import type { Classification } from '../../core/model';
 import {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { blueprintToYaml, yamlToBlueprint } from '../../core/convert';
-import { isBlueprint } from '../../core/lint';
+import { blueprintToYaml, yamlToBlueprint } from '../../core/scenario/convert';
+import { isBlueprint } from '../../core/lint/lint';
 import { HELP_OPTIONS, choiceOpt, nonEmptyOpt, onePositional, type Command } from '../args';
 import { CliError, EXIT_OK, UsageError, messageOf } from '../errors';
 import { describeFsError, displayPath, loadUsableScenario, oneLine } from '../files';

@@ -1,10 +1,10 @@
 /** The commands over the incomplete executions file: list, retry, resolve, delete, run-due, import. */
 import type { ExecutionStatus, ExecutionsFile, IncompleteExecution, Scenario } from '../../core/model';
 import { EXECUTION_STATUSES } from '../../core/model';
-import { deleteExecutions, resolveExecutions, retryExecutions, runDueRetries, type OperationOutput, type OperationResult } from '../../core/operations';
-import { loadExecutions, updateExecutions } from '../../core/store';
-import { importMakeResponses, type ImportSummary } from '../../core/importMake';
-import { createFsScenarioResolver, type WorkspaceScenarioResolver } from '../../core/workspace';
+import { deleteExecutions, resolveExecutions, retryExecutions, runDueRetries, type OperationOutput, type OperationResult } from '../../core/executions/operations';
+import { loadExecutions, updateExecutions } from '../../core/executions/store';
+import { importMakeResponses, type ImportSummary } from '../../core/make/importExport';
+import { createFsScenarioResolver, type WorkspaceScenarioResolver } from '../../core/scenario/workspace';
 import {
   SCENARIO_STORAGE_LIMIT_BYTES,
   TEAM_STORAGE_LIMIT_BYTES,
@@ -13,7 +13,7 @@ import {
   needsAttention,
   sequentialByScenarioFrom,
   storageReport,
-} from '../../core/limits';
+} from '../../core/executions/limits';
 import {
   EXECUTIONS_OPTIONS,
   HELP_OPTIONS,

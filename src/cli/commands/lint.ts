@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lintScenario } from '../../core/lint';
+import { lintScenario } from '../../core/lint/lint';
 import type { Finding, Severity } from '../../core/model';
-import { DEFAULT_SCENARIO_GLOBS, findScenarioFilesSync } from '../../core/workspace';
+import { DEFAULT_SCENARIO_GLOBS, findScenarioFilesSync } from '../../core/scenario/workspace';
 import {
   HELP_OPTIONS,
   PROFILE_OPTION,

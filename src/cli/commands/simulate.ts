@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { appendExecutions } from '../../core/operations';
-import { simulate, type SimulationReport } from '../../core/simulator';
-import { updateExecutions } from '../../core/store';
-import { toWorkspaceRelative } from '../../core/workspace';
+import { appendExecutions } from '../../core/executions/operations';
+import { simulate, type SimulationReport } from '../../core/simulate/simulator';
+import { updateExecutions } from '../../core/executions/store';
+import { toWorkspaceRelative } from '../../core/scenario/workspace';
 import {
   EXECUTIONS_OPTIONS,
   HELP_OPTIONS,

@@ -13,7 +13,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExecutionsFile, IncompleteExecution } from '../../core/model';
-import { ExecutionsFileError, parseExecutionsText, updateExecutions, type UpdateOptions } from '../../core/store';
+import { ExecutionsFileError, parseExecutionsText, updateExecutions, type UpdateOptions } from '../../core/executions/store';
 import { executionsFileUri } from './config';
 
 export type FileState = 'missing' | 'error' | 'ok';

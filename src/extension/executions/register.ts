@@ -8,7 +8,7 @@
  * system cannot give).
  */
 import * as vscode from 'vscode';
-import type { ScenarioFiles } from '../scenarioFiles';
+import type { ScenarioFiles } from '../shared/scenarioFiles';
 import { guarded, VIEW_ID, type CommandContext } from './commands/common';
 import { groupByCommand, showResolvedCommand } from './commands/grouping';
 import { importMakeCommand } from './commands/importMake';
@@ -19,9 +19,9 @@ import { revealModuleCommand } from './commands/revealModule';
 import { runSimulationCommand } from './commands/runSimulation';
 import { BUNDLE_SCHEME, BundleContentProvider, showBundleCommand } from './commands/showBundle';
 import { ExecutionsModel } from './executionsModel';
-import { ExecutionsTreeProvider } from './treeProvider';
-import type { ExecutionsTreeNode } from './treeNodes';
-import type { DetailsDocuments } from '../readOnlyDocuments';
+import { ExecutionsTreeProvider } from './tree/treeProvider';
+import type { ExecutionsTreeNode } from './tree/treeNodes';
+import type { DetailsDocuments } from '../shared/readOnlyDocuments';
 
 /** What the integration tests reach through the hidden `fusionExecutions._testApi` command. */
 export interface ExecutionsTestApi {

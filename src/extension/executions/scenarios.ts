@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IncompleteExecution } from '../../core/model';
-import { createScenarioResolver, filterScenarioFiles, toPosixPath, type ScenarioFileSource, type WorkspaceScenarioResolver } from '../../core/workspace';
+import { createScenarioResolver, filterScenarioFiles, toPosixPath, type ScenarioFileSource, type WorkspaceScenarioResolver } from '../../core/scenario/workspace';
 import { scenarioGlobs } from './config';
 
 const decoder = new TextDecoder('utf-8');

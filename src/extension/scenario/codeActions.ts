@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { TextEdit } from '../../core/edits';
+import type { TextEdit } from '../../core/text/edits';
 import type { Directive, LintCode } from '../../core/model';
 import { LINT_CODES } from '../../core/model';
-import { disableLineEdit, errorHandlerEdit } from '../../core/quickfix';
+import { disableLineEdit, errorHandlerEdit } from '../../core/fixes/quickfix';
 import { diagnosticCode } from './diagnostics';
 import { isScenarioDocument } from './documentSelector';
 import { moduleAtOffset } from './modules';

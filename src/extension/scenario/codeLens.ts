@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { effectiveProfile, outcomesByErrorType, summarizeOutcomes } from '../../core/classifier';
+import { effectiveProfile, outcomesByErrorType, summarizeOutcomes } from '../../core/classify/classifier';
 import { walkModules } from '../../core/model';
 import { isScenarioDocument } from './documentSelector';
 import { CLASSIFY_COMMAND } from './hoverProvider';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { lintScenario } from '../../core/lint';
-import type { ScenarioFiles } from '../scenarioFiles';
+import { lintScenario } from '../../core/lint/lint';
+import type { ScenarioFiles } from '../shared/scenarioFiles';
 import type { Finding, LintCode, Severity } from '../../core/model';
 import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';

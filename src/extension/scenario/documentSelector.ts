@@ -1,8 +1,8 @@
 import { minimatch } from 'minimatch';
 import * as vscode from 'vscode';
-import { isBlueprint } from '../../core/lint';
+import { isBlueprint } from '../../core/lint/lint';
 import { scenarioGlobs } from './settings';
-import { VersionCache } from './versionCache';
+import { VersionCache } from '../shared/versionCache';
 
 /**
  * Which documents are scenario files. Providers are registered for YAML and JSON documents and

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { lookupErrorType, ERROR_TYPES } from '../../core/catalogue';
-import { classify, effectiveProfile, outcomesByErrorType, type OutcomeGroup } from '../../core/classifier';
+import { lookupErrorType, ERROR_TYPES } from '../../core/catalogue/catalogue';
+import { classify, effectiveProfile, outcomesByErrorType, type OutcomeGroup } from '../../core/classify/classifier';
 import { walkModules, type Classification, type Profile, type Scenario, type ScenarioModule, type Span } from '../../core/model';
-import { symbolAt, type ScenarioSymbol } from '../../core/symbols';
+import { symbolAt, type ScenarioSymbol } from '../../core/scenario/symbols';
 import { isScenarioDocument } from './documentSelector';
 import { parsedDocument } from './parsed';
 import {

@@ -1,4 +1,4 @@
-import type { ParsedScenario } from '../../core/lint';
+import type { ParsedScenario } from '../../core/lint/lint';
 import { walkModules, type ScenarioModule } from '../../core/model';
 
 /** The module a diagnostic (or a position) is about: the one anchored there, else the innermost one around it. */

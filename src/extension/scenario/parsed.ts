@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
-import { parseScenario, type ParsedScenario } from '../../core/lint';
+import { parseScenario, type ParsedScenario } from '../../core/lint/lint';
 import { forgetBlueprintVerdict, scenarioFileName } from './documentSelector';
-import { VersionCache } from './versionCache';
+import { VersionCache } from '../shared/versionCache';
 
 /** One parse per document version, shared by hovers, CodeLens and quick fixes. */
 const parses = new VersionCache<ParsedScenario>();

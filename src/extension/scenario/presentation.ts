@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { DOCS } from '../../core/catalogue';
-import type { OutcomeGroup } from '../../core/classifier';
+import { DOCS } from '../../core/catalogue/catalogue';
+import type { OutcomeGroup } from '../../core/classify/classifier';
 import type { Directive, Outcome, Profile, ScenarioSettings } from '../../core/model';
 
 /** Words shown to the user for core values. Presentation only: every decision comes from src/core. */

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { classifyFailureCommand } from './classifyCommand';
+import { classifyFailureCommand } from './commands/classify';
 import { ScenarioCodeActionProvider } from './codeActions';
 import { ScenarioCodeLensProvider } from './codeLens';
-import { convertScenarioCommand } from './convertCommand';
-import type { DetailsDocuments } from '../readOnlyDocuments';
-import type { ScenarioFiles } from '../scenarioFiles';
+import { convertScenarioCommand } from './commands/convert';
+import type { DetailsDocuments } from '../shared/readOnlyDocuments';
+import type { ScenarioFiles } from '../shared/scenarioFiles';
 import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
 import { ScenarioHoverProvider } from './hoverProvider';

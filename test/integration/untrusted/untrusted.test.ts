@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../../src/extension/executions/register';
-import type { ExecutionNode, ExecutionsTreeNode, GroupNode } from '../../../src/extension/executions/treeNodes';
+import type { ExecutionNode, ExecutionsTreeNode, GroupNode } from '../../../src/extension/executions/tree/treeNodes';
 import type { RunSimulationResult } from '../../../src/extension/executions/commands/runSimulation';
 import { executionsApi, executionsPath, folder, labelOf } from '../executionsSupport';
 import { hasCode, hoverText, positionOf, waitForDiagnostics } from '../scenarioSupport';

@@ -2,7 +2,7 @@
 // store.multiprocess.test.ts and store.crash.test.ts). Does nothing unless forked with an IPC
 // channel, so a test runner that picks it up runs it harmlessly.
 import type { ExecutionsFile, IncompleteExecution } from '../../../src/core/model';
-import { updateExecutions } from '../../../src/core/store';
+import { updateExecutions } from '../../../src/core/executions/store';
 
 /** The record a worker owns for operation `k` (each worker cycles over 5 records). */
 export function recordId(worker: number, k: number): string {

@@ -1,13 +1,13 @@
 /** What every command of the executions view shares: context, argument decoding, errors, trust. */
 import * as vscode from 'vscode';
 import type { IncompleteExecution } from '../../../core/model';
-import type { OperationResult } from '../../../core/operations';
+import type { OperationResult } from '../../../core/executions/operations';
 import type { ExecutionsModel, FolderExecutions } from '../executionsModel';
 import { ReadOnlyExecutionsError } from '../executionsModel';
-import type { ExecutionsTreeProvider } from '../treeProvider';
-import type { DetailsDocuments } from '../../readOnlyDocuments';
-import { ExecutionNode, FolderNode, GroupNode } from '../treeNodes';
-import { moduleLabel, executionDescription } from '../treeItems';
+import type { ExecutionsTreeProvider } from '../tree/treeProvider';
+import type { DetailsDocuments } from '../../shared/readOnlyDocuments';
+import { ExecutionNode, FolderNode, GroupNode } from '../tree/treeNodes';
+import { moduleLabel, executionDescription } from '../tree/treeItems';
 
 export const VIEW_ID = 'fusionExecutions.executions';
 

@@ -1,6 +1,6 @@
 /** Import Make API Export…: merge Make's `/dlqs` responses into the executions file. */
 import * as vscode from 'vscode';
-import { importMakeResponses, type ImportSummary } from '../../../core/importMake';
+import { importMakeResponses, type ImportSummary } from '../../../core/make/importExport';
 import { ensureTrusted, guarded, pickFolder, withNotificationProgress, type CommandContext } from './common';
 
 export interface ImportMakeArgs {

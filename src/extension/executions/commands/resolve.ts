@@ -1,7 +1,7 @@
 /** Resolve (with an optional note) and Delete (with a modal confirmation). */
 import * as vscode from 'vscode';
-import { deleteExecutions, resolveExecutions, type OperationResult } from '../../../core/operations';
-import { isResolvable } from '../capabilities';
+import { deleteExecutions, resolveExecutions, type OperationResult } from '../../../core/executions/operations';
+import { isResolvable } from '../tree/capabilities';
 import { ensureTrusted, guarded, isArgs, pickExecutions, showResults, targetsFromArgs, withViewProgress, type CommandContext } from './common';
 
 export async function resolveCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {

@@ -1,11 +1,11 @@
 /** Retry (one or a selection), Retry All (a scenario) and Run Due Retries. */
 import * as vscode from 'vscode';
 import type { IncompleteExecution } from '../../../core/model';
-import { retryExecutions, runDueRetries, type OperationResult } from '../../../core/operations';
-import { isRetryable } from '../capabilities';
+import { retryExecutions, runDueRetries, type OperationResult } from '../../../core/executions/operations';
+import { isRetryable } from '../tree/capabilities';
 import { defaultProfile } from '../config';
 import { buildScenarioResolver } from '../scenarios';
-import { GroupNode } from '../treeNodes';
+import { GroupNode } from '../tree/treeNodes';
 import type { FolderExecutions } from '../executionsModel';
 import {
   ensureTrusted,

@@ -1,12 +1,12 @@
 /** Reveal Module: open the scenario file at the module that failed. */
 import * as vscode from 'vscode';
-import { parseScenario } from '../../../core/lint';
+import { parseScenario } from '../../../core/lint/lint';
 import { findModule, type IncompleteExecution } from '../../../core/model';
-import { toPosixPath } from '../../../core/workspace';
+import { toPosixPath } from '../../../core/scenario/workspace';
 import type { FolderExecutions } from '../executionsModel';
 import { buildScenarioResolver } from '../scenarios';
 import { guarded, pickExecutions, targetsFromArgs, type CommandContext } from './common';
-import { hasModule } from '../capabilities';
+import { hasModule } from '../tree/capabilities';
 
 export interface RevealResult {
   readonly uri: vscode.Uri;

@@ -1,8 +1,8 @@
 /** Run Simulation: simulate the scenario, store what it stores, show a report. */
 import * as vscode from 'vscode';
-import { parseScenario, structuralFindings } from '../../../core/lint';
-import { appendExecutions } from '../../../core/operations';
-import { simulate, type SimulationReport } from '../../../core/simulator';
+import { parseScenario, structuralFindings } from '../../../core/lint/lint';
+import { appendExecutions } from '../../../core/executions/operations';
+import { simulate, type SimulationReport } from '../../../core/simulate/simulator';
 import { defaultProfile } from '../config';
 import { findScenarioFiles, relativePath } from '../scenarios';
 import { guarded, withNotificationProgress, type CommandContext } from './common';

@@ -1,7 +1,7 @@
 /** Show Bundle: the stored bundle of an execution as a read-only JSON document. */
 import * as vscode from 'vscode';
 import type { ExecutionsModel } from '../executionsModel';
-import { hasBundle } from '../capabilities';
+import { hasBundle } from '../tree/capabilities';
 import { guarded, pickExecutions, targetsFromArgs, type CommandContext } from './common';
 
 export const BUNDLE_SCHEME = 'fusion-executions-bundle';

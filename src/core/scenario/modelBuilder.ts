@@ -5,9 +5,9 @@
  * model objects (optional fields are left out, not set to undefined). Each parser keeps its own
  * source access and its own messages about the source syntax.
  */
-import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES } from './model';
-import type { Directive, ErrorHandlerRoute, Finding, LintCode, Scenario, ScenarioFormat, ScenarioModule, ScenarioSettings, Span } from './model';
-import type { LineIndex } from './text';
+import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES } from '../model';
+import type { Directive, ErrorHandlerRoute, Finding, LintCode, Scenario, ScenarioFormat, ScenarioModule, ScenarioSettings, Span } from '../model';
+import type { LineIndex } from '../text/lineIndex';
 
 /** Fields of an error-handler route whose source position lint needs (retry settings on the wrong directive, ...). */
 export type RouteField = 'errors' | 'modules' | 'directive' | 'autoComplete' | 'attempts' | 'intervalMinutes' | 'output';

@@ -27,10 +27,10 @@
  *   retry number k (k ≥ 1) fails while k < n.
  */
 import { randomBytes } from 'node:crypto';
-import { classify, effectiveProfile } from './classifier';
-import { maxAttempts, nextRetryAt, retryPolicyFor } from './schedule';
-import type { Classification, Clock, Fault, HistoryEntry, IncompleteExecution, Profile, Scenario, ScenarioModule } from './model';
-import { systemClock } from './model';
+import { classify, effectiveProfile } from '../classify/classifier';
+import { maxAttempts, nextRetryAt, retryPolicyFor } from '../executions/schedule';
+import type { Classification, Clock, Fault, HistoryEntry, IncompleteExecution, Profile, Scenario, ScenarioModule } from '../model';
+import { systemClock } from '../model';
 
 export interface ModuleStep {
   readonly moduleId: number;

@@ -8,9 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
-import { lintScenario, structuralFindings } from './lint';
-import type { IncompleteExecution, Scenario } from './model';
-import type { ScenarioResolver } from './operations';
+import { lintScenario, structuralFindings } from '../lint/lint';
+import type { IncompleteExecution, Scenario } from '../model';
+import type { ScenarioResolver } from '../executions/operations';
 
 /** The default of the `fusionExecutions.scenarioGlobs` setting. */
 export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['**/*.scenario.yaml', '**/*.scenario.yml', '**/*.blueprint.json'];

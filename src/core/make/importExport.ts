@@ -24,8 +24,8 @@
 // applied, and re-importing the same data changes nothing (no `updated` bump, no history entry).
 import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
-import type { ExecutionError, ExecutionStatus, ExecutionsFile, HistoryEntry, IncompleteExecution } from './model';
-import { ExecutionsFileError, parseJsonText, shapeError } from './store';
+import type { ExecutionError, ExecutionStatus, ExecutionsFile, HistoryEntry, IncompleteExecution } from '../model';
+import { ExecutionsFileError, parseJsonText, shapeError } from '../executions/store';
 
 export interface ImportSummary {
   readonly added: number;

@@ -12,10 +12,10 @@
  */
 import { Document } from 'yaml';
 import { BLUEPRINT_ROUTER, directiveModuleName, parseBlueprintScenario } from './blueprint';
-import { walkModules } from './model';
-import type { ErrorHandlerRoute, Finding, Scenario, ScenarioModule, Span } from './model';
-import { LineIndex } from './text';
-import { isRouterApp, parseYamlScenario } from './yamlScenario';
+import { walkModules } from '../model';
+import type { ErrorHandlerRoute, Finding, Scenario, ScenarioModule, Span } from '../model';
+import { LineIndex } from '../text/lineIndex';
+import { isRouterApp, parseYamlScenario } from './yaml';
 
 /** The router module in scenario YAML. */
 export const YAML_ROUTER = 'builtin:router';

@@ -10,12 +10,12 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Pair, YAMLMap, YAMLSeq } from 'yaml';
-import { DIRECTIVES, PROFILES } from './model';
-import type { Directive, ErrorHandlerRoute, Fault, Finding, Profile, RouterRoute, Scenario, ScenarioModule, ScenarioSettings, SimulationConfig, Span } from './model';
+import { DIRECTIVES, PROFILES } from '../model';
+import type { Directive, ErrorHandlerRoute, Fault, Finding, Profile, RouterRoute, Scenario, ScenarioModule, ScenarioSettings, SimulationConfig, Span } from '../model';
 import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans, SourcedErrorHandlerRoute } from './modelBuilder';
-import { nearest } from './spelling';
-import type { LineIndex } from './text';
+import { nearest } from '../text/spelling';
+import type { LineIndex } from '../text/lineIndex';
 
 export { routeFieldSpans } from './modelBuilder';
 export type { RouteField, SourcedErrorHandlerRoute } from './modelBuilder';

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import { ERROR_TYPES, lookupErrorType } from '../../core/catalogue';
-import { classify, effectiveProfile } from '../../core/classifier';
-import { lintScenario, structuralFindings } from '../../core/lint';
-import { findModule, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../core/model';
-import type { DetailsDocuments } from '../readOnlyDocuments';
-import { isScenarioDocument, scenarioFileName } from './documentSelector';
-import { displayPath, errorText, showErrorWithLog } from './messages';
-import { moduleLabel } from './modules';
-import { outcomeLabel, profileLine } from './presentation';
-import { defaultProfile, scenarioGlobs } from './settings';
+import { ERROR_TYPES, lookupErrorType } from '../../../core/catalogue/catalogue';
+import { classify, effectiveProfile } from '../../../core/classify/classifier';
+import { lintScenario, structuralFindings } from '../../../core/lint/lint';
+import { findModule, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../../core/model';
+import type { DetailsDocuments } from '../../shared/readOnlyDocuments';
+import { isScenarioDocument, scenarioFileName } from '../documentSelector';
+import { displayPath, errorText, showErrorWithLog } from '../messages';
+import { moduleLabel } from '../modules';
+import { outcomeLabel, profileLine } from '../presentation';
+import { defaultProfile, scenarioGlobs } from '../settings';
 
 /**
  * Classify Failure…: `(uri?, moduleId?, errorType?)`. From a CodeLens or hover it gets the file

@@ -16,10 +16,10 @@
  */
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node, ParseError } from 'jsonc-parser';
-import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from './model';
+import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from '../model';
 import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans } from './modelBuilder';
-import type { LineIndex } from './text';
+import type { LineIndex } from '../text/lineIndex';
 
 /** The blueprint's router module. */
 export const BLUEPRINT_ROUTER = 'builtin:BasicRouter';

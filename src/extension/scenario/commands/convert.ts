@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { blueprintToYaml, yamlToBlueprint } from '../../core/convert';
-import { isBlueprint } from '../../core/lint';
-import { scenarioFileName } from './documentSelector';
-import { displayPath, errorText, showErrorWithLog } from './messages';
+import { blueprintToYaml, yamlToBlueprint } from '../../../core/scenario/convert';
+import { isBlueprint } from '../../../core/lint/lint';
+import { scenarioFileName } from '../documentSelector';
+import { displayPath, errorText, showErrorWithLog } from '../messages';
 
 /**
  * Convert Blueprint ⇄ Scenario YAML: converts the given (or active) file and opens the result in a

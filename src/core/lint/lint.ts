@@ -7,15 +7,15 @@
  * need the model (and the profile) live here so both formats share them.
  */
 import { parseTree } from 'jsonc-parser';
-import { parseBlueprintScenario } from './blueprint';
-import { ERROR_TYPE_NAMES, isKnownErrorType, lookupErrorType } from './catalogue';
-import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeCatches, unknownTypeOutcomeIn } from './classifier';
-import type { ModuleContext } from './classifier';
-import { DEFAULT_SEVERITIES, LINT_CODES, STRUCTURAL_CODES, walkModules } from './model';
-import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from './model';
-import { LineIndex } from './text';
-import { nearest } from './spelling';
-import { parseYamlScenario, routeFieldSpans } from './yamlScenario';
+import { parseBlueprintScenario } from '../scenario/blueprint';
+import { ERROR_TYPE_NAMES, isKnownErrorType, lookupErrorType } from '../catalogue/catalogue';
+import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeCatches, unknownTypeOutcomeIn } from '../classify/classifier';
+import type { ModuleContext } from '../classify/classifier';
+import { DEFAULT_SEVERITIES, LINT_CODES, STRUCTURAL_CODES, walkModules } from '../model';
+import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from '../model';
+import { LineIndex } from '../text/lineIndex';
+import { nearest } from '../text/spelling';
+import { parseYamlScenario, routeFieldSpans } from '../scenario/yaml';
 
 export interface LintOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */

@@ -7,14 +7,14 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
 import { blueprintErrorHandlerEdit } from './blueprintEdit';
-import type { TextEdit } from './edits';
-import { applyEdits } from './edits';
-import type { ParsedScenario } from './lint';
-import { DISABLE_NEXT_LINE } from './lint';
-import { findModule, walkModules } from './model';
-import type { Directive, LintCode } from './model';
-import { LineIndex } from './text';
-import { parseYamlScenario } from './yamlScenario';
+import type { TextEdit } from '../text/edits';
+import { applyEdits } from '../text/edits';
+import type { ParsedScenario } from '../lint/lint';
+import { DISABLE_NEXT_LINE } from '../lint/lint';
+import { findModule, walkModules } from '../model';
+import type { Directive, LintCode } from '../model';
+import { LineIndex } from '../text/lineIndex';
+import { parseYamlScenario } from '../scenario/yaml';
 
 /** The fields of the route the quick fix inserts, per directive (spec 2 defaults for break). */
 export function handlerFields(directive: Directive): string[] {

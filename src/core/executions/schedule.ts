@@ -7,7 +7,7 @@
 // - A Break route with "Automatically complete execution" (`autoComplete`): `attempts` attempts,
 //   every `intervalMinutes` minutes.
 // - Anything else: no automatic attempt (maxAttempts 0, nextRetryAt null).
-import type { Classification, ErrorHandlerRoute } from './model';
+import type { Classification, ErrorHandlerRoute } from '../model';
 
 export const AUTO_RETRY_DELAYS_MINUTES: readonly number[] = [1, 10, 10, 30, 30, 30, 180, 180];
 

@@ -2,7 +2,7 @@
 // means, what usually causes it, what to do, and what happens when a non-first module raises it
 // with no error-handler route attached (storage of incomplete executions on), per profile.
 // Hovers, lint messages and the tree's tooltips read this. Pure data, no I/O.
-import type { Outcome, Profile } from './model';
+import type { Outcome, Profile } from '../model';
 
 /** Outcome with no handler attached on a non-first module, per profile. */
 export type UnhandledOutcome = Extract<Outcome, 'incomplete-with-retry' | 'incomplete-without-retry' | 'failed'>;

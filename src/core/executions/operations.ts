@@ -31,12 +31,12 @@
  *   scenario (keyed by `scenarioFile`, else `scenario`) per call — "3 at once" is read as one batch
  *   per call. The rest stay due and are reported 'skipped' ("deferred"); the next call picks them up.
  */
-import { effectiveProfile } from './classifier';
-import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution, Profile, Scenario } from './model';
-import { findModule, systemClock } from './model';
+import { effectiveProfile } from '../classify/classifier';
+import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution, Profile, Scenario } from '../model';
+import { findModule, systemClock } from '../model';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from './schedule';
-import type { FlowContext, FlowFailure } from './simulator';
-import { locateModule, runList } from './simulator';
+import type { FlowContext, FlowFailure } from '../simulate/simulator';
+import { locateModule, runList } from '../simulate/simulator';
 
 /** Finds the current scenario for an execution (by scenarioFile, else by name); undefined = not found. */
 export type ScenarioResolver = (execution: IncompleteExecution) => Scenario | undefined;

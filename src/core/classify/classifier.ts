@@ -39,9 +39,9 @@
  * contains the type (a null filter catches all); then the routes of each enclosing router
  * (`routerPath`, innermost first). A router's handler covers every module below it.
  */
-import { describeUnhandled, ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES, lookupErrorType, MAKE_AUTO_RETRY_TYPES, MAKE_NOT_STORED_TYPES } from './catalogue';
-import { findModule } from './model';
-import type { Classification, Directive, ErrorHandlerRoute, Outcome, Profile, Scenario, ScenarioModule } from './model';
+import { describeUnhandled, ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES, lookupErrorType, MAKE_AUTO_RETRY_TYPES, MAKE_NOT_STORED_TYPES } from '../catalogue/catalogue';
+import { findModule } from '../model';
+import type { Classification, Directive, ErrorHandlerRoute, Outcome, Profile, Scenario, ScenarioModule } from '../model';
 
 /** A handler route found by the lookup, and the module it is attached to. */
 export interface HandlerMatch {
@@ -220,7 +220,7 @@ export function effectiveProfile(scenario: Scenario, fallback?: Profile): Profil
 }
 
 export interface OutcomeGroup {
-  readonly outcome: import('./model').Outcome;
+  readonly outcome: import('../model').Outcome;
   /** Catalogue error types that lead to this outcome when the module fails. */
   readonly errorTypes: readonly string[];
 }

@@ -2,9 +2,9 @@
  * What sits at an offset of a scenario file, for hovers. Format-agnostic: it reads only the
  * model's spans, which the YAML and the blueprint parsers both fill.
  */
-import { walkModules } from './model';
-import type { Directive, ErrorHandlerRoute, ScenarioModule, ScenarioSettings, Span } from './model';
-import type { ParsedScenario } from './lint';
+import { walkModules } from '../model';
+import type { Directive, ErrorHandlerRoute, ScenarioModule, ScenarioSettings, Span } from '../model';
+import type { ParsedScenario } from '../lint/lint';
 
 export type ScenarioSymbol =
   | { readonly kind: 'errorType'; readonly name: string; readonly span: Span }

@@ -18,8 +18,8 @@ import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode
 import type { JSONPath, Node as JsonNode, ParseError } from 'jsonc-parser';
 import * as lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
-import { EXECUTION_STATUSES } from './model';
-import type { ExecutionsFile, IncompleteExecution } from './model';
+import { EXECUTION_STATUSES } from '../model';
+import type { ExecutionsFile, IncompleteExecution } from '../model';
 
 export type ExecutionsFileErrorCode =
   /** The file does not exist. */

@@ -1,4 +1,4 @@
-import type { Position, Range, Span } from './model';
+import type { Position, Range, Span } from '../model';
 
 /** Maps UTF-16 offsets to 0-based line/character positions (and back) for one text. */
 export class LineIndex {

@@ -1,11 +1,11 @@
 /** Builds the TreeItems of the Incomplete Executions view (labels, icons, tooltips, context values). */
 import * as vscode from 'vscode';
-import { lookupErrorType } from '../../core/catalogue';
-import { RESOLVED_RETENTION_DAYS, SCENARIO_STORAGE_LIMIT_BYTES, formatBytes, formatPercent, retentionOf, type ScenarioStorage } from '../../core/limits';
-import type { ExecutionStatus, IncompleteExecution } from '../../core/model';
+import { lookupErrorType } from '../../../core/catalogue/catalogue';
+import { RESOLVED_RETENTION_DAYS, SCENARIO_STORAGE_LIMIT_BYTES, formatBytes, formatPercent, retentionOf, type ScenarioStorage } from '../../../core/executions/limits';
+import type { ExecutionStatus, IncompleteExecution } from '../../../core/model';
 import { executionContextValue } from './capabilities';
-import type { GroupBy } from './config';
-import type { FolderExecutions } from './executionsModel';
+import type { GroupBy } from '../config';
+import type { FolderExecutions } from '../executionsModel';
 import type { ExecutionNode, FolderNode, GroupNode } from './treeNodes';
 
 const STATUS_ICONS: Readonly<Record<ExecutionStatus, { icon: string; color: string }>> = {

@@ -7,13 +7,13 @@
  * - tooltips are filled in `resolveTreeItem`, on hover only.
  */
 import * as vscode from 'vscode';
-import { addToUsage, emptyUsage, scenarioStorage, sequentialByScenarioFrom, usageByScenario, type ScenarioStorage, type ScenarioUsage } from '../../core/limits';
-import { EXECUTION_STATUSES, type IncompleteExecution } from '../../core/model';
-import { isScenarioPath } from '../../core/workspace';
+import { addToUsage, emptyUsage, scenarioStorage, sequentialByScenarioFrom, usageByScenario, type ScenarioStorage, type ScenarioUsage } from '../../../core/executions/limits';
+import { EXECUTION_STATUSES, type IncompleteExecution } from '../../../core/model';
+import { isScenarioPath } from '../../../core/scenario/workspace';
 import { isRetryable } from './capabilities';
-import { groupBySetting, scenarioGlobs, showResolvedSetting, type GroupBy } from './config';
-import { buildScenarioResolver, relativePath } from './scenarios';
-import type { ExecutionsModel, FolderExecutions, ModelChange } from './executionsModel';
+import { groupBySetting, scenarioGlobs, showResolvedSetting, type GroupBy } from '../config';
+import { buildScenarioResolver, relativePath } from '../scenarios';
+import type { ExecutionsModel, FolderExecutions, ModelChange } from '../executionsModel';
 import { ExecutionNode, FolderNode, GroupNode, type ExecutionsTreeNode } from './treeNodes';
 import { executionTreeItem, folderTreeItem, groupTreeItem, resolveExecutionTooltip, scenarioGroupTooltip, storageWarnings, type GroupSummary } from './treeItems';
 
