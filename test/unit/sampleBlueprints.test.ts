@@ -1,7 +1,8 @@
 /*
  * The blueprints of samples/ (the workspace of `npm start` and of the UI suite), both written by
- * hand. calendar-agent.blueprint.json is the same file as the test fixture of that name, and has
- * what the UI suite looks for in it; Order routing.blueprint.json has the shapes of an if-else
+ * hand. blueprints/calendar-agent.blueprint.json is the same file as the test fixture of that name,
+ * and has what the UI suite looks for in it; scenarios/Order routing.blueprint.json has the shapes
+ * of an if-else
  * (`builtin:BasicIfElse` + `builtin:BasicMerge`) and of error-handler routes filtered by error type,
  * checked here on the JSON itself (what the parser makes of them is another test's business).
  */
@@ -12,8 +13,14 @@ import * as path from 'node:path';
 import { isBlueprint, lintScenario, parseScenario } from '../../src/core/lint/lint';
 import { REPO_ROOT, allIds, load } from './helpers/blueprintFixtures';
 
-const SAMPLES = path.join(REPO_ROOT, 'samples', 'blueprints');
-const sample = (name: string): string => fs.readFileSync(path.join(SAMPLES, name), 'utf8');
+const SAMPLES = path.join(REPO_ROOT, 'samples');
+const BLUEPRINTS = path.join(SAMPLES, 'blueprints');
+/** A sample by its path under samples/. */
+const sample = (rel: string): string => fs.readFileSync(path.join(SAMPLES, ...rel.split('/')), 'utf8');
+const CALENDAR = 'blueprints/calendar-agent.blueprint.json';
+// In scenarios/, after invoice-export.scenario.yaml: the Problems panel sorts files by path and
+// shows only the rows that fit, and the UI suite looks for that file's warnings there.
+const ORDERS = 'scenarios/Order routing.blueprint.json';
 
 interface Json {
   readonly [key: string]: unknown;
@@ -27,13 +34,14 @@ const arr = (v: unknown): unknown[] => {
   return v;
 };
 
-describe('samples/blueprints', () => {
-  test('the folder holds the two hand-written exports', () => {
-    assert.deepEqual(fs.readdirSync(SAMPLES).sort(), ['Order routing.blueprint.json', 'calendar-agent.blueprint.json']);
+describe('sample blueprints', () => {
+  test('the two hand-written exports', () => {
+    assert.deepEqual(fs.readdirSync(BLUEPRINTS), ['calendar-agent.blueprint.json']);
+    assert.deepEqual(fs.readdirSync(path.join(SAMPLES, 'scenarios')).filter((f) => f.endsWith('.json')), ['Order routing.blueprint.json']);
   });
 
   test('calendar-agent: the test fixture of that name, byte for byte, in every place it is used', () => {
-    const text = sample('calendar-agent.blueprint.json');
+    const text = sample(CALENDAR);
     assert.equal(text, load('calendar-agent.blueprint.json'));
     for (const copy of ['test/fixtures/cli', 'test/fixtures/workspace/scenarios']) {
       assert.equal(fs.readFileSync(path.join(REPO_ROOT, copy, 'calendar-agent.blueprint.json'), 'utf8'), text, copy);
@@ -41,7 +49,7 @@ describe('samples/blueprints', () => {
   });
 
   test('calendar-agent: what the UI suite relies on', () => {
-    const text = sample('calendar-agent.blueprint.json');
+    const text = sample(CALENDAR);
     assert.notEqual(text.charCodeAt(0), 0xfeff, 'no BOM: the suite reads it with JSON.parse');
     const lines = text.split('\n');
     // the first "http:ActionSendData" is module 3's, on the line it shares with module 4
@@ -57,7 +65,7 @@ describe('samples/blueprints', () => {
   });
 
   test('Order routing: an export (flow and metadata) that is valid JSON with unique module ids', () => {
-    const text = sample('Order routing.blueprint.json');
+    const text = sample(ORDERS);
     assert.ok(isBlueprint('Order routing.json', text), 'recognised by its content too, not only by the .blueprint.json name');
     const r = parseScenario('Order routing.blueprint.json', text);
     assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
@@ -68,7 +76,7 @@ describe('samples/blueprints', () => {
   });
 
   test('Order routing: builtin:BasicIfElse with two condition branches and an else, then builtin:BasicMerge', () => {
-    const bp = obj(JSON.parse(sample('Order routing.blueprint.json')));
+    const bp = obj(JSON.parse(sample(ORDERS)));
     const flow = arr(bp.flow).map(obj);
     assert.deepEqual(flow.map((m) => m.module), ['gateway:CustomWebHook', 'http:ActionSendData', 'builtin:BasicIfElse', 'builtin:BasicMerge', 'gmail:sendEmail']);
     const ifElse = flow[2];
@@ -91,7 +99,7 @@ describe('samples/blueprints', () => {
   });
 
   test('Order routing: error-handler routes whose first module is filtered by the error type', () => {
-    const bp = obj(JSON.parse(sample('Order routing.blueprint.json')));
+    const bp = obj(JSON.parse(sample(ORDERS)));
     const flow = arr(bp.flow).map(obj);
     // module 2: the route is one Break directive that only takes connection errors
     const route2 = arr(flow[1].onerror).map(obj);
