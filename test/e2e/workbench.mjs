@@ -182,6 +182,21 @@ export async function treeRows(page) {
   return page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
 }
 
+/** Labels of the tree rows under the group row `group` (one level deeper, in order). @param {Page} page @param {string} group */
+export async function rowsUnder(page, group) {
+  const rows = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) =>
+    els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '0'), text: (e.textContent ?? '').trim() })),
+  );
+  const at = rows.findIndex((r) => r.text.startsWith(group));
+  if (at < 0) throw new Error(`no tree row "${group}"`);
+  const under = [];
+  for (const r of rows.slice(at + 1)) {
+    if (r.level <= rows[at].level) break;
+    if (r.level === rows[at].level + 1) under.push(r.text);
+  }
+  return under;
+}
+
 /** Right-clicks a tree row and chooses a context-menu entry. @param {Page} page @param {string} label @param {string} action */
 export async function contextMenu(page, label, action) {
   const row = treeRow(page, label);
