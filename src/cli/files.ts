@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lintScenario, structuralFindings, type ParsedScenario } from '../core/lint/lint';
 import type { Finding, Profile, Scenario } from '../core/model';
-import { DEFAULT_EXECUTIONS_PATH } from '../core/model';
-import { ExecutionsFileError } from '../core/executions/store';
+import { DEFAULT_EXECUTIONS_PATH } from '../core/executions/model';
+import { ExecutionsFileError } from '../core/executions/fileError';
+import type { MakeImportError } from '../core/make/importError';
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
 
@@ -179,11 +180,14 @@ function isExecutionsFileError(e: unknown): e is ExecutionsFileError {
   );
 }
 
+/** A problem the core located in a file: the executions file's, or a Make API response's. */
+export type LocatedFileError = ExecutionsFileError | MakeImportError;
+
 /**
- * `file[:line:col]: detail` for an ExecutionsFileError, with the file shown relative to `cwd`.
- * Uses the error's `detail` (message without its location prefix) when the store provides one.
+ * `file[:line:col]: detail` for a located file error, with the file shown relative to `cwd`.
+ * Uses the error's `detail` (message without its location prefix) when it provides one.
  */
-export function formatFileError(e: ExecutionsFileError, cwd: string, fallbackShown?: string): string {
+export function formatFileError(e: LocatedFileError, cwd: string, fallbackShown?: string): string {
   const shown = e.file ? displayPath(e.file, cwd) : (fallbackShown ?? '');
   const where = e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : '';
   const detailField = (e as { detail?: unknown }).detail;

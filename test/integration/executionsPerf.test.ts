@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
-import type { ExecutionStatus, IncompleteExecution } from '../../src/core/model';
+import type { ExecutionStatus, IncompleteExecution } from '../../src/core/executions/model';
 import { executionsApi, executionsPath, FixtureFile, waitForModel } from './executionsSupport';
 
 const COUNT = 100_000;

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
-import type { ExecutionsFile, IncompleteExecution } from '../../src/core/model';
+import type { ExecutionsFile, IncompleteExecution } from '../../src/core/executions/model';
 
 import { activateExtension } from './scenarioSupport';
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
-import type { ExecutionsFile } from '../../src/core/model';
+import type { ExecutionsFile } from '../../src/core/executions/model';
 import { executionsApi, executionsPath, FixtureFile, labelOf, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
 
 suite('executions: tree', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { IncompleteExecution } from '../../src/core/model';
+import type { IncompleteExecution } from '../../src/core/executions/model';
 import {
   createFsScenarioResolver,
   createScenarioResolver,

@@ -1,9 +1,11 @@
 /** The commands over the incomplete executions file: list, retry, resolve, delete, run-due, import. */
-import type { ExecutionStatus, ExecutionsFile, IncompleteExecution, Scenario } from '../../core/model';
-import { EXECUTION_STATUSES } from '../../core/model';
+import type { Scenario } from '../../core/model';
+import type { ExecutionStatus, ExecutionsFile, IncompleteExecution } from '../../core/executions/model';
+import { EXECUTION_STATUSES } from '../../core/executions/model';
 import { deleteExecutions, resolveExecutions, retryExecutions, runDueRetries, type OperationOutput, type OperationResult } from '../../core/executions/operations';
 import { loadExecutions, updateExecutions } from '../../core/executions/store';
 import { importMakeResponses, type ImportSummary } from '../../core/make/importExport';
+import { MakeImportError } from '../../core/make/importError';
 import { createFsScenarioResolver, type WorkspaceScenarioResolver } from '../../core/scenario/workspace';
 import {
   SCENARIO_STORAGE_LIMIT_BYTES,
@@ -396,7 +398,7 @@ export const runDueCommand: Command = {
 // ---------------------------------------------------------------------------------------------
 
 function importError(e: unknown, cwd: string): never {
-  if (isExecutionsFileError(e)) throw new CliError(formatFileError(e, cwd));
+  if (isExecutionsFileError(e) || e instanceof MakeImportError) throw new CliError(formatFileError(e, cwd));
   if (e instanceof SyntaxError) throw new CliError(oneLine(e.message));
   throw e;
 }

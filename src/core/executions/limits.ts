@@ -18,7 +18,8 @@
  * Pure: no `vscode`, no file system; the caller resolves `sequentialProcessing` from the scenario
  * files (see `sequentialByScenarioFrom`).
  */
-import type { ExecutionsFile, IncompleteExecution, Scenario } from '../model';
+import type { Scenario } from '../model';
+import type { ExecutionsFile, IncompleteExecution } from './model';
 
 /** Fusion keeps at most this many bytes of not-resolved incomplete executions per scenario. */
 export const SCENARIO_STORAGE_LIMIT_BYTES = 10 * 1024 * 1024;

@@ -32,8 +32,10 @@
  *   per call. The rest stay due and are reported 'skipped' ("deferred"); the next call picks them up.
  */
 import { effectiveProfile } from '../classify/classifier';
-import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution, Profile, Scenario } from '../model';
-import { findModule, systemClock } from '../model';
+import type { Profile, Scenario } from '../model';
+import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution } from './model';
+import { findModule } from '../model';
+import { systemClock } from './model';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from './schedule';
 import type { FlowContext, FlowFailure } from '../simulate/simulator';
 import { locateModule, runList } from '../simulate/simulator';

@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import { lintScenario, structuralFindings } from '../lint/lint';
-import type { IncompleteExecution, Scenario } from '../model';
+import type { Scenario } from '../model';
+import type { IncompleteExecution } from '../executions/model';
 import type { ScenarioResolver } from '../executions/operations';
 
 /** The default of the `fusionExecutions.scenarioGlobs` setting. */

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_EXECUTIONS_PATH, PROFILES, type Profile } from '../../core/model';
+import { PROFILES, type Profile } from '../../core/model';
+import { DEFAULT_EXECUTIONS_PATH } from '../../core/executions/model';
 import { DEFAULT_SCENARIO_GLOBS } from '../../core/scenario/workspace';
 
 /** Typed reads (and the few writes) of the `fusionExecutions.*` settings the executions view uses. */

@@ -12,8 +12,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExecutionsFile, IncompleteExecution } from '../../core/model';
-import { ExecutionsFileError, parseExecutionsText, updateExecutions, type UpdateOptions } from '../../core/executions/store';
+import type { ExecutionsFile, IncompleteExecution } from '../../core/executions/model';
+import { ExecutionsFileError } from '../../core/executions/fileError';
+import { updateExecutions, type UpdateOptions } from '../../core/executions/store';
+import { parseExecutionsText } from '../../core/executions/validate';
 import { executionsFileUri } from './config';
 
 export type FileState = 'missing' | 'error' | 'ok';

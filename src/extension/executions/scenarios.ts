@@ -1,7 +1,7 @@
 /** Feeds the core's scenario resolver from the workspace file system (works on virtual folders too). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { IncompleteExecution } from '../../core/model';
+import type { IncompleteExecution } from '../../core/executions/model';
 import { createScenarioResolver, filterScenarioFiles, toPosixPath, type ScenarioFileSource, type WorkspaceScenarioResolver } from '../../core/scenario/workspace';
 import { scenarioGlobs } from './config';
 

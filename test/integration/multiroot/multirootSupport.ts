@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../../src/extension/executions/register';
 import type { FolderExecutions } from '../../../src/extension/executions/executionsModel';
-import type { ExecutionsFile } from '../../../src/core/model';
+import type { ExecutionsFile } from '../../../src/core/executions/model';
 import { waitForModel } from '../executionsSupport';
 
 export type FolderName = 'alpha' | 'beta';

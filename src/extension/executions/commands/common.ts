@@ -1,6 +1,6 @@
 /** What every command of the executions view shares: context, argument decoding, errors, trust. */
 import * as vscode from 'vscode';
-import type { IncompleteExecution } from '../../../core/model';
+import type { IncompleteExecution } from '../../../core/executions/model';
 import type { OperationResult } from '../../../core/executions/operations';
 import type { ExecutionsModel, FolderExecutions } from '../executionsModel';
 import { ReadOnlyExecutionsError } from '../executionsModel';

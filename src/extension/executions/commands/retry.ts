@@ -1,6 +1,6 @@
 /** Retry (one or a selection), Retry All (a scenario) and Run Due Retries. */
 import * as vscode from 'vscode';
-import type { IncompleteExecution } from '../../../core/model';
+import type { IncompleteExecution } from '../../../core/executions/model';
 import { retryExecutions, runDueRetries, type OperationResult } from '../../../core/executions/operations';
 import { isRetryable } from '../tree/capabilities';
 import { defaultProfile } from '../config';

@@ -1,7 +1,8 @@
 /** Reveal Module: open the scenario file at the module that failed. */
 import * as vscode from 'vscode';
 import { parseScenario } from '../../../core/lint/lint';
-import { findModule, type IncompleteExecution } from '../../../core/model';
+import { findModule } from '../../../core/model';
+import { type IncompleteExecution } from '../../../core/executions/model';
 import { toPosixPath } from '../../../core/scenario/workspace';
 import type { FolderExecutions } from '../executionsModel';
 import { buildScenarioResolver } from '../scenarios';

@@ -1,4 +1,4 @@
-import type { IncompleteExecution } from '../../../core/model';
+import type { IncompleteExecution } from '../../../core/executions/model';
 
 /** What can be done with a record; the same rules drive the context-menu tokens and the pickers. */
 export function isRetryable(r: IncompleteExecution): boolean {

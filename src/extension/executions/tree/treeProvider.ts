@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { addToUsage, emptyUsage, scenarioStorage, sequentialByScenarioFrom, usageByScenario, type ScenarioStorage, type ScenarioUsage } from '../../../core/executions/limits';
-import { EXECUTION_STATUSES, type IncompleteExecution } from '../../../core/model';
+import { EXECUTION_STATUSES, type IncompleteExecution } from '../../../core/executions/model';
 import { isScenarioPath } from '../../../core/scenario/workspace';
 import { isRetryable } from './capabilities';
 import { groupBySetting, scenarioGlobs, showResolvedSetting, type GroupBy } from '../config';
