@@ -22,13 +22,13 @@ export const retryCommand: Command = {
   usage: 'retry <id…|--all> [--scenario NAME] [--json] [--executions FILE] [--workspace DIR]',
   details: [
     'The scenario is found by the execution\'s scenarioFile (relative to --workspace), else by name',
-    'among the workspace\'s scenario files. --all retries every execution that is not resolved',
-    '(of one scenario with --scenario).',
+    'among the workspace\'s scenario files. --all retries every execution that waits for a retry',
+    '(unresolved or pending; of one scenario with --scenario).',
     '',
     EXIT_CODES_NOTE,
   ].join('\n'),
   options: {
-    all: { type: 'boolean', short: 'a', description: 'Retry every execution that is not resolved.' },
+    all: { type: 'boolean', short: 'a', description: 'Retry every unresolved or pending execution.' },
     scenario: { type: 'string', valueName: 'NAME', description: 'With --all: only this scenario.' },
     ...JSON_OPTION,
     ...EXECUTIONS_OPTIONS,
