@@ -1,9 +1,9 @@
 /*
- * Pure operations over an ExecutionsFile (spec 4): they return a new document and never touch the
+ * Pure operations over an ExecutionsFile: they return a new document and never touch the
  * disk, never mutate their input, and keep every field of a record they do not know.
  * Every change appends to `history` and sets `updated`.
  *
- * Retry (decisions where the spec is silent are marked •):
+ * Retry (• marks what Fusion's documentation leaves open and this tool decides):
  * - The stored bundle is replayed from the failed module against the *current* scenario (via the
  *   resolver), with the scenario's `simulation.faults` as the fault model. Retry number =
  *   attempts so far + 1; a fault with `recoverAfter: n` fails while the retry number is < n.
