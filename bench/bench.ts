@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import { parseTree } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
 import { lintScenario, parseScenario } from '../src/core/lint/lint';
-import type { ExecutionsFile, Scenario } from '../src/core/model';
+import type { Scenario } from '../src/core/model';
+import type { ExecutionsFile } from '../src/core/executions/model';
 import { resolveExecutions, retryExecutions } from '../src/core/executions/operations';
-import { loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../src/core/executions/store';
+import { loadExecutions, serializeExecutions, updateExecutions } from '../src/core/executions/store';
+import { parseExecutionsText } from '../src/core/executions/validate';
 import { generateExecutions, generateScenarioYaml } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');

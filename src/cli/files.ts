@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lintScenario, structuralFindings, type ParsedScenario } from '../core/lint/lint';
 import type { Finding, Profile, Scenario } from '../core/model';
-import { DEFAULT_EXECUTIONS_PATH } from '../core/model';
-import { ExecutionsFileError } from '../core/executions/store';
+import { DEFAULT_EXECUTIONS_PATH } from '../core/executions/model';
+import { ExecutionsFileError } from '../core/executions/fileError';
+import { MakeImportError } from '../core/make/importError';
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
 
@@ -104,19 +105,23 @@ export interface UsableScenario {
 }
 
 /**
- * Reads and lints a scenario for classify / simulate / convert. A structural finding (spec 5) or a
- * text that gives no scenario at all is a CliError naming the first problem and its line.
+ * The error for a scenario that cannot be used by classify / simulate / convert: its first
+ * structural finding (syntax, invalid structure, ...) with its line, or, when the text gives no
+ * scenario at all, a hint to lint it.
  */
+export function unusableScenarioError(shown: string, structural: readonly Finding[]): CliError {
+  if (structural.length === 0) return new CliError(`${shown}: not a usable scenario (run 'fusion-executions lint ${shown}')`);
+  const more = structural.length > 1 ? ` [+${structural.length - 1} more; run 'fusion-executions lint ${shown}']` : '';
+  return new CliError(`${formatFinding(shown, structural[0])}${more}`);
+}
+
+/** Reads and lints a scenario for classify / convert; an unusable one is a CliError (see `unusableScenarioError`). */
 export function loadUsableScenario(file: string, cwd: string, profile?: Profile): UsableScenario {
   const shown = displayPath(file, cwd);
   const text = readTextFile(file, cwd);
   const parsed = lintScenario(path.resolve(cwd, file), text, profile ? { profile } : {});
   const structural = structuralFindings(parsed.findings);
-  if (structural.length > 0) {
-    const more = structural.length > 1 ? ` [+${structural.length - 1} more; run 'fusion-executions lint ${shown}']` : '';
-    throw new CliError(`${formatFinding(shown, structural[0])}${more}`);
-  }
-  if (!parsed.scenario) throw new CliError(`${shown}: not a usable scenario (run 'fusion-executions lint ${shown}')`);
+  if (structural.length > 0 || !parsed.scenario) throw unusableScenarioError(shown, structural);
   return { scenario: parsed.scenario, parsed, text, shown };
 }
 
@@ -179,11 +184,14 @@ function isExecutionsFileError(e: unknown): e is ExecutionsFileError {
   );
 }
 
+/** A problem the core located in a file: the executions file's, or a Make API response's. */
+export type LocatedFileError = ExecutionsFileError | MakeImportError;
+
 /**
- * `file[:line:col]: detail` for an ExecutionsFileError, with the file shown relative to `cwd`.
- * Uses the error's `detail` (message without its location prefix) when the store provides one.
+ * `file[:line:col]: detail` for a located file error, with the file shown relative to `cwd`.
+ * Uses the error's `detail` (message without its location prefix) when it provides one.
  */
-export function formatFileError(e: ExecutionsFileError, cwd: string, fallbackShown?: string): string {
+export function formatFileError(e: LocatedFileError, cwd: string, fallbackShown?: string): string {
   const shown = e.file ? displayPath(e.file, cwd) : (fallbackShown ?? '');
   const where = e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : '';
   const detailField = (e as { detail?: unknown }).detail;
@@ -193,11 +201,13 @@ export function formatFileError(e: ExecutionsFileError, cwd: string, fallbackSho
   return `${shown}${where}: ${oneLine(detail)}`;
 }
 
-export { isExecutionsFileError };
-
-/** Maps errors from the store (bad file, lock held, fs problem) to a CliError; anything else is rethrown. */
-export function storeError(e: unknown, target: ExecutionsTarget, cwd: string): never {
-  if (isExecutionsFileError(e)) throw new CliError(formatFileError(e, cwd, target.shown));
+/**
+ * Maps the errors of an executions action (an invalid executions file, the lock held elsewhere,
+ * a file-system problem, a Make API response that cannot be imported) to a CliError; anything
+ * else is rethrown.
+ */
+export function actionError(e: unknown, target: ExecutionsTarget, cwd: string): never {
+  if (isExecutionsFileError(e) || e instanceof MakeImportError) throw new CliError(formatFileError(e, cwd, target.shown));
   const code = errnoCode(e);
   if (code && /^E[A-Z]+$/.test(code)) throw new CliError(`${target.shown}: ${describeFsError(e)}`);
   throw e;

@@ -604,6 +604,25 @@ describe('cli: import and convert', () => {
     assert.match(text.stdout, /Imported 1 file into \.fusion[\\/]incomplete-executions\.json: 0 added/);
   });
 
+  test('import: a bundle response named after a record already in the file updates that record', () => {
+    const dir = workspace();
+    assert.equal(cli(dir, 'import', 'make-dlq-detail.json').code, 0);
+    const id = 'ada87173334b44d1907270064edbd7dd';
+    fs.writeFileSync(path.join(dir, `${id}.bundle.json`), JSON.stringify({ response: { '2': { error: { type: 'DataError', message: 'Invalid date' } } } }));
+    const r = cli(dir, 'import', `${id}.bundle.json`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /0 added, 1 updated, 0 unchanged/);
+    const x = json<ExecutionJson[]>(cli(dir, 'list', '--json')).find((e) => e.id === id);
+    assert.deepEqual(x?.error, { type: 'DataError', message: 'Invalid date' });
+    // a bundle that matches no record is refused, and without an executions file none is created
+    const other = workspace();
+    fs.writeFileSync(path.join(other, `${id}.bundle.json`), JSON.stringify({ response: {} }));
+    const refused = cli(other, 'import', `${id}.bundle.json`);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^ada87173334b44d1907270064edbd7dd\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/);
+    assert.equal(fs.existsSync(path.join(other, '.fusion')), false);
+  });
+
   test('import: malformed, missing and binary inputs exit 2 and write nothing', () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"dlqs": [ {"id": "x", } ');
