@@ -364,6 +364,7 @@ function portFree(port) {
 /**
  * Starts code-server as its own process group (setsid) on 127.0.0.1:port with the isolated profile,
  * waits for /healthz (bounded), and registers the group for cleanup.
+ * `workspace`: the folder (or .code-workspace file) that the bare URL opens.
  * `workspaceTrust: true` keeps VS Code's workspace trust on (every other run turns it off); pair it
  * with the user settings that enable it (see run-integration.mjs, suite "untrusted").
  * @param {{ dirs: RunDirs, port: number, workspace?: string, env?: Record<string, string>, timeoutMs?: number, workspaceTrust?: boolean }} o
@@ -381,7 +382,8 @@ export async function startCodeServer(o) {
     ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--disable-proxy',
-    ...(o.workspace ? [o.workspace] : []),
+    // the folder the bare URL (no ?folder=) opens, even after another folder was opened in this profile
+    ...(o.workspace ? ['--ignore-last-opened', o.workspace] : []),
   ];
   const child = spawn(CODE_SERVER_BIN, args, {
     env: assertIsolatedEnv(isolatedEnv(o.dirs, o.env), 'code-server'),
