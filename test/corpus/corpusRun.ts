@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { classify } from '../../src/core/classify/classifier';
+import { applyProjectConfig } from '../../src/core/config';
 import { lintScenario } from '../../src/core/lint/lint';
 import { walkModules } from '../../src/core/model';
 import type { Profile, Scenario } from '../../src/core/model';
@@ -57,6 +58,8 @@ export interface FileResult {
   readonly internal: readonly string[];
   /** Missing-error-handler findings per app of the module they are on. */
   readonly missingByApp: Readonly<Record<string, number>>;
+  /** Missing-error-handler findings left once the default exemptions apply (no configuration file). */
+  readonly missingAfterDefaults: number;
   readonly classified: number;
   readonly classifyErrors: readonly string[];
   readonly convert: ConvertOutcome;
@@ -192,6 +195,7 @@ export function runFile(id: string, abs: string): FileResult {
   const internal: string[] = [];
   const missingByApp: Record<string, number> = {};
   let lintMs = 0;
+  let missingAfterDefaults = 0;
   try {
     const t0 = performance.now();
     const linted = lintScenario(abs, text);
@@ -207,6 +211,7 @@ export function runFile(id: string, abs: string): FileResult {
         missingByApp[app] = (missingByApp[app] ?? 0) + 1;
       }
     }
+    missingAfterDefaults = applyProjectConfig(linted.findings, scenario, id, undefined).filter((f) => f.code === 'missing-error-handler').length;
   } catch (e) {
     return crashed(base, `lintScenario threw: ${messageOf(e)}`, started);
   }
@@ -240,6 +245,7 @@ export function runFile(id: string, abs: string): FileResult {
     findings,
     internal,
     missingByApp,
+    missingAfterDefaults,
     classified,
     classifyErrors,
     convert,
@@ -256,6 +262,7 @@ function crashed(base: Pick<FileResult, 'id' | 'abs' | 'bytes' | 'jsonValid' | '
     findings: {},
     internal: [],
     missingByApp: {},
+    missingAfterDefaults: 0,
     classified: 0,
     classifyErrors: [],
     convert: { kind: 'crash', message: crash },
@@ -305,6 +312,7 @@ export function summaryTable(results: readonly FileResult[]): string {
     ...Object.entries(findings)
       .sort((a, b) => b[1] - a[1])
       .map(([code, n]): [string, string] => [`findings: ${code}`, String(n)]),
+    ['missing-error-handler left after the default exemptions', `${sum((r) => r.missingAfterDefaults)} (${(100 - (100 * sum((r) => r.missingAfterDefaults)) / Math.max(1, findings['missing-error-handler'] ?? 0)).toFixed(1)}% exempt)`],
     ['round trip stable / refused / unstable / crash', `${count('stable')} / ${count('refused')} / ${count('unstable')} / ${count('crash')}`],
     ['lint ms per file: median / max', `${ms(median(lint))} / ${ms(Math.max(0, ...lint))}`],
     ['all checks ms per file: median / max', `${ms(median(total))} / ${ms(Math.max(0, ...total))}`],
