@@ -162,8 +162,10 @@ describe('config: globs and app patterns', () => {
   test('ignore patterns match the file or a folder it is in', () => {
     assert.equal(matchesIgnorePattern('archive/2023/old.json', ['archive']), true);
     assert.equal(matchesIgnorePattern('exports/archive/old.json', ['archive']), true);
-    assert.equal(matchesIgnorePattern('exports/archive/old.json', ['archive/']), false, 'anchored: only the top-level archive folder');
-    assert.equal(matchesIgnorePattern('archive/old.json', ['archive/']), true);
+    assert.equal(matchesIgnorePattern('exports/archive/old.json', ['archive/']), true, 'as in .gitignore: a trailing slash alone does not anchor');
+    assert.equal(matchesIgnorePattern('exports/archive/old.json', ['/archive/']), false, 'a leading slash anchors');
+    assert.equal(matchesIgnorePattern('archive/old.json', ['/archive/']), true);
+    assert.equal(matchesIgnorePattern('exports/archive', ['exports/archive/']), true, 'the folder itself (so a walk does not enter it)');
     assert.equal(matchesIgnorePattern('exports/old.json', ['archive']), false);
     assert.equal(matchesIgnorePattern('exports/mock.api.json', ['*.api.json']), true);
     assert.equal(matchesIgnorePattern('../x/a.json', ['**']), false);

@@ -2,14 +2,14 @@
  * Matching the globs and app patterns of a project configuration.
  *
  * File globs are relative to the configuration file's folder and use forward slashes, as in
- * `.gitignore` / ESLint: a glob without a slash (`*.make.json`, `archive`) matches at any depth; a
- * glob with one (`exports/*.json`, `/legacy/**`) is anchored at the configuration's folder (a
- * leading `/` or `./` is allowed); a trailing `/` means "this folder and everything in it". Dot
- * files match like any other.
+ * `.gitignore`: a glob without a slash (`*.make.json`, `archive`) matches at any depth; a glob with
+ * one at the start or in the middle (`exports/*.json`, `/legacy/**`, `./x.json`) is anchored at the
+ * configuration's folder; a trailing `/` (`archive/`, `exports/old/`) means "this folder and
+ * everything in it" and does not anchor by itself. Dot files match like any other.
  */
 import { minimatch } from 'minimatch';
 
-function normalize(pattern: string): { glob: string; anchored: boolean } {
+function normalize(pattern: string): { glob: string; anchored: boolean; folder: boolean } {
   let p = pattern.trim().replace(/\\/g, '/');
   let anchored = false;
   if (p.startsWith('./')) {
@@ -19,16 +19,20 @@ function normalize(pattern: string): { glob: string; anchored: boolean } {
     p = p.replace(/^\/+/, '');
     anchored = true;
   }
-  if (p.endsWith('/')) p = `${p}**`;
+  const folder = p.endsWith('/');
+  if (folder) p = p.replace(/\/+$/, '');
   if (p.includes('/')) anchored = true;
-  return { glob: p, anchored };
+  return { glob: p, anchored, folder };
 }
 
 /** True when `relPath` (forward slashes, relative to the configuration's folder) matches the glob. */
 export function matchesFileGlob(relPath: string, pattern: string): boolean {
-  const { glob, anchored } = normalize(pattern);
+  const { glob, anchored, folder } = normalize(pattern);
   if (glob === '') return false;
-  return minimatch(relPath, glob, { dot: true, matchBase: !anchored });
+  const options = { dot: true, matchBase: !anchored };
+  // `dir/`: the folder itself and everything in it.
+  if (folder) return minimatch(relPath, glob, options) || minimatch(relPath, `${glob}/**`, { dot: true });
+  return minimatch(relPath, glob, options);
 }
 
 /** True when any of the globs matches the file, or one of the folders it is in. */
