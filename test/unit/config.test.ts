@@ -250,6 +250,7 @@ describe('config: apply', () => {
     const cfg = path.join(path.sep, 'repo', '.fusionlintrc.json');
     assert.equal(configRelativePath(cfg, path.join(path.sep, 'repo', 'exports', 'Orders sync.json')), 'exports/Orders sync.json');
     assert.equal(configRelativePath(cfg, path.join(path.sep, 'other', 'a.json')), '../other/a.json');
+    assert.equal(configRelativePath('/ws/team/.fusionlintrc.json', '/ws/team/exports/a b.json', path.posix), 'exports/a b.json');
   });
 });
 

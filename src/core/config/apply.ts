@@ -41,9 +41,10 @@ export interface ApplyOptions {
 /**
  * The path of `file` relative to the configuration file's folder, with forward slashes (what the
  * configuration's globs are matched against); starts with `../` when the file is outside it.
+ * `p` = the path flavour of both paths (default: the OS's; `path.posix` for URI paths).
  */
-export function configRelativePath(configFile: string, file: string): string {
-  return path.relative(path.dirname(path.resolve(configFile)), path.resolve(file)).split(path.sep).join('/');
+export function configRelativePath(configFile: string, file: string, p: path.PlatformPath = path): string {
+  return p.relative(p.dirname(p.resolve(configFile)), p.resolve(file)).split(p.sep).join('/');
 }
 
 /** The rules and exemptions that apply to the file at `relPath` (see `configRelativePath`). */
