@@ -296,7 +296,7 @@ function unreadableFinding(problem: string, found: boolean): Finding {
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'Check scenario files (YAML or blueprint JSON) for missing error handlers and mistakes.',
-  usage: 'lint <files|dirs…> [--format text|json] [--max-warnings N] [--config FILE] [--rule code=severity]… [--profile fusion|make]',
+  usage: 'lint <files|dirs…> [--format text|json] [--max-warnings N] [--config FILE] [--rule code=severity]… [--verbose] [--profile fusion|make]',
   details: [
     'Directories are searched for *.scenario.yaml, *.scenario.yml and *.blueprint.json, and for any',
     'other *.json whose content is a scenario export (top-level flow and metadata, or the Make API',
