@@ -5,10 +5,11 @@ import { lintScenario, structuralFindings, type ParsedScenario } from '../core/l
 import type { Finding, Profile, Scenario } from '../core/model';
 import { DEFAULT_EXECUTIONS_PATH } from '../core/model';
 import { ExecutionsFileError } from '../core/executions/store';
-import { CONFIG_FILE_NAME } from '../core/config';
-import { IGNORED_DIRS, compareScenarioPaths, sniffScenarioJson } from '../core/scenario/workspace';
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
+
+import { CONFIG_FILE_NAME } from '../core/config';
+import { IGNORED_DIRS, compareScenarioPaths, sniffScenarioJson } from '../core/scenario/workspace';
 
 /** Refuse to read anything bigger: scenario and executions files are small. */
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
