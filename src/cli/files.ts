@@ -342,7 +342,9 @@ function isCandidateName(name: string): 'name' | 'content' | undefined {
 
 /** Printable, one line, at most `max` characters: for names taken from a file that is not ours. */
 export function excerpt(text: string, max = 40): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  // Control characters (C0, DEL, C1) and line/paragraph separators become '?'.
+  const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
+  const clean = Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? '?' : ch)).join('');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 

@@ -190,30 +190,34 @@ export function runFile(id: string, abs: string): FileResult {
   const raw = jsonValid ? countRawModules(unwrapBlueprint(value)) : undefined;
 
   const base = { id, abs, bytes: bytes.length, jsonValid, kind, raw };
-  let scenario: Scenario | null = null;
   const findings: Record<string, number> = {};
   const internal: string[] = [];
   const missingByApp: Record<string, number> = {};
-  let lintMs = 0;
-  let missingAfterDefaults = 0;
+  let linted: ReturnType<typeof lintScenario>;
+  let lintMs: number;
   try {
     const t0 = performance.now();
-    const linted = lintScenario(abs, text);
+    linted = lintScenario(abs, text);
     lintMs = performance.now() - t0;
-    scenario = linted.scenario;
-    const apps = new Map<number, string>();
-    if (scenario) for (const m of walkModules(scenario.modules)) if (!apps.has(m.id)) apps.set(m.id, m.app);
-    for (const f of linted.findings) {
-      findings[f.code] = (findings[f.code] ?? 0) + 1;
-      if (/internal error/i.test(f.message) || /\n\s+at /.test(f.message)) internal.push(`${f.code}: ${f.message}`);
-      if (f.code === 'missing-error-handler' && f.moduleId !== undefined) {
-        const app = apps.get(f.moduleId) ?? '?';
-        missingByApp[app] = (missingByApp[app] ?? 0) + 1;
-      }
-    }
-    missingAfterDefaults = applyProjectConfig(linted.findings, scenario, id, undefined).filter((f) => f.code === 'missing-error-handler').length;
   } catch (e) {
     return crashed(base, `lintScenario threw: ${messageOf(e)}`, started);
+  }
+  const scenario: Scenario | null = linted.scenario;
+  const apps = new Map<number, string>();
+  if (scenario) for (const m of walkModules(scenario.modules)) if (!apps.has(m.id)) apps.set(m.id, m.app);
+  for (const f of linted.findings) {
+    findings[f.code] = (findings[f.code] ?? 0) + 1;
+    if (/internal error/i.test(f.message) || /\n\s+at /.test(f.message)) internal.push(`${f.code}: ${f.message}`);
+    if (f.code === 'missing-error-handler' && f.moduleId !== undefined) {
+      const app = apps.get(f.moduleId) ?? '?';
+      missingByApp[app] = (missingByApp[app] ?? 0) + 1;
+    }
+  }
+  let missingAfterDefaults: number;
+  try {
+    missingAfterDefaults = applyProjectConfig(linted.findings, scenario, id, undefined).filter((f) => f.code === 'missing-error-handler').length;
+  } catch (e) {
+    return crashed(base, `applyProjectConfig threw: ${messageOf(e)}`, started);
   }
 
   const model = modelCount(scenario);
