@@ -147,7 +147,13 @@ function roundTrip(text: string, abs: string): ConvertOutcome {
     yaml1 = blueprintToYaml(text, abs);
   } catch (e) {
     const message = messageOf(e);
-    if (e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError) && POSITIONED.test(message) && !message.includes('\n')) {
+    if (
+      e instanceof Error &&
+      !(e instanceof TypeError) &&
+      !(e instanceof RangeError) &&
+      POSITIONED.test(message) &&
+      !message.includes('\n')
+    ) {
       return { kind: 'refused', message };
     }
     return { kind: 'crash', message: e instanceof Error && e.stack ? e.stack : message };
@@ -215,7 +221,9 @@ export function runFile(id: string, abs: string): FileResult {
   }
   let missingAfterDefaults: number;
   try {
-    missingAfterDefaults = applyProjectConfig(linted.findings, scenario, id, undefined).filter((f) => f.code === 'missing-error-handler').length;
+    missingAfterDefaults = applyProjectConfig(linted.findings, scenario, id, undefined).filter(
+      (f) => f.code === 'missing-error-handler',
+    ).length;
   } catch (e) {
     return crashed(base, `applyProjectConfig threw: ${messageOf(e)}`, started);
   }
@@ -258,7 +266,11 @@ export function runFile(id: string, abs: string): FileResult {
   };
 }
 
-function crashed(base: Pick<FileResult, 'id' | 'abs' | 'bytes' | 'jsonValid' | 'kind' | 'raw'>, crash: string, started: number): FileResult {
+function crashed(
+  base: Pick<FileResult, 'id' | 'abs' | 'bytes' | 'jsonValid' | 'kind' | 'raw'>,
+  crash: string,
+  started: number,
+): FileResult {
   return {
     ...base,
     modelModules: 0,
@@ -306,7 +318,10 @@ export function summaryTable(results: readonly FileResult[]): string {
   const rows: [string, string][] = [
     ['files', String(results.length)],
     ['  valid JSON / not valid JSON', `${results.filter((r) => r.jsonValid).length} / ${results.filter((r) => !r.jsonValid).length}`],
-    ['  blueprint / API response / template / not a scenario', (['blueprint', 'api-response', 'template', undefined] as const).map((k) => results.filter((r) => r.kind === k).length).join(' / ')],
+    [
+      '  blueprint / API response / template / not a scenario',
+      (['blueprint', 'api-response', 'template', undefined] as const).map((k) => results.filter((r) => r.kind === k).length).join(' / '),
+    ],
     ['modules in the raw JSON (flow, routes, branches, onerror)', String(sum((r) => r.raw?.total ?? 0))],
     ['  of which directive modules', String(sum((r) => r.raw?.directives ?? 0))],
     ['  module-like objects elsewhere (tools, orphans, ...)', String(sum((r) => r.raw?.elsewhere ?? 0))],
@@ -316,8 +331,14 @@ export function summaryTable(results: readonly FileResult[]): string {
     ...Object.entries(findings)
       .sort((a, b) => b[1] - a[1])
       .map(([code, n]): [string, string] => [`findings: ${code}`, String(n)]),
-    ['missing-error-handler left after the default exemptions', `${sum((r) => r.missingAfterDefaults)} (${(100 - (100 * sum((r) => r.missingAfterDefaults)) / Math.max(1, findings['missing-error-handler'] ?? 0)).toFixed(1)}% exempt)`],
-    ['round trip stable / refused / unstable / crash', `${count('stable')} / ${count('refused')} / ${count('unstable')} / ${count('crash')}`],
+    [
+      'missing-error-handler left after the default exemptions',
+      `${sum((r) => r.missingAfterDefaults)} (${(100 - (100 * sum((r) => r.missingAfterDefaults)) / Math.max(1, findings['missing-error-handler'] ?? 0)).toFixed(1)}% exempt)`,
+    ],
+    [
+      'round trip stable / refused / unstable / crash',
+      `${count('stable')} / ${count('refused')} / ${count('unstable')} / ${count('crash')}`,
+    ],
     ['lint ms per file: median / max', `${ms(median(lint))} / ${ms(Math.max(0, ...lint))}`],
     ['all checks ms per file: median / max', `${ms(median(total))} / ${ms(Math.max(0, ...total))}`],
   ];
@@ -326,6 +347,7 @@ export function summaryTable(results: readonly FileResult[]): string {
   const apps = Object.entries(missingByApp).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const totalMissing = apps.reduce((s, [, n]) => s + n, 0);
   lines.push('', `  missing-error-handler by app (top 25 of ${apps.length}; ${totalMissing} in all):`);
-  for (const [app, n] of apps.slice(0, 25)) lines.push(`    ${String(n).padStart(4)}  ${((100 * n) / Math.max(1, totalMissing)).toFixed(1).padStart(5)}%  ${app}`);
+  for (const [app, n] of apps.slice(0, 25))
+    lines.push(`    ${String(n).padStart(4)}  ${((100 * n) / Math.max(1, totalMissing)).toFixed(1).padStart(5)}%  ${app}`);
   return lines.join('\n');
 }

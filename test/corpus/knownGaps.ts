@@ -28,5 +28,9 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
   { file: 'corpus/integromat+make-typescript-sdk/test/mocks/blueprints/get.json', check: 'all-modules-known', why: API_RESPONSE },
   { file: 'corpus/integromat+make-typescript-sdk/test/mocks/public-templates/blueprint.json', check: 'no-invalid-scenario', why: TEMPLATE },
   { file: 'corpus/integromat+make-typescript-sdk/test/mocks/public-templates/blueprint.json', check: 'all-modules-known', why: TEMPLATE },
-  { file: 'shapes/If-else orders.json', check: 'all-modules-known', why: 'builtin:BasicIfElse branches[].flow are not read into the model (modules 3, 4, 5)' },
+  {
+    file: 'shapes/If-else orders.json',
+    check: 'all-modules-known',
+    why: 'builtin:BasicIfElse branches[].flow are not read into the model (modules 3, 4, 5)',
+  },
 ];

@@ -41,7 +41,14 @@ function write(dir: string, rel: string, content: string | Buffer): string {
 function exportJson(name: string, apps: readonly string[]): string {
   const flow = [
     { id: 1, module: 'gateway:CustomWebHook', version: 1, parameters: { hook: 1 }, mapper: {}, metadata: { designer: { x: 0, y: 0 } } },
-    ...apps.map((module, i) => ({ id: i + 2, module, version: 1, parameters: {}, mapper: {}, metadata: { designer: { x: 300 * (i + 1), y: 0 } } })),
+    ...apps.map((module, i) => ({
+      id: i + 2,
+      module,
+      version: 1,
+      parameters: {},
+      mapper: {},
+      metadata: { designer: { x: 300 * (i + 1), y: 0 } },
+    })),
   ];
   return `${JSON.stringify({ name, flow, metadata: { instant: true, version: 1, scenario: { dlq: true, maxErrors: 3 } } }, null, 4)}\n`;
 }
@@ -73,7 +80,10 @@ describe('cli lint <dir>: discovery', () => {
     );
     assert.match(r.stdout, /^9 problems \(5 errors, 4 warnings, 0 infos\) in 8 files\.$/m);
     // found by content: names as real exports have them
-    assert.match(r.stdout, /^exports\/Orders sync\.json:\d+:\d+ {2}warning {2}Module 2 "Push to the ERP" \(http:ActionSendData\) has no error-handler route.* {2}missing-error-handler$/m);
+    assert.match(
+      r.stdout,
+      /^exports\/Orders sync\.json:\d+:\d+ {2}warning {2}Module 2 "Push to the ERP" \(http:ActionSendData\) has no error-handler route.* {2}missing-error-handler$/m,
+    );
     assert.match(r.stdout, /^exports\/orders\.blueprint \(1\)\.json:\d+:\d+ {2}warning {2}Module 3 \(slack:CreateMessage\)/m);
     assert.match(r.stdout, /^scenarios\/invoices\.scenario\.yaml:17:5 {2}warning/m);
     assert.doesNotMatch(r.stdout, /node_modules|Vendored|notes\.yaml|invoices-copy/);
@@ -105,11 +115,17 @@ describe('cli lint <dir>: discovery', () => {
     const dir = tempDir();
     const cfg = write(dir, 'no-defaults.json', '{"exempt": {"defaults": false}}');
     const strict = lintJson(runCli(LINT_DIR, ['lint', 'exports/blueprint.json', '--format', 'json', '--config', cfg]));
-    assert.deepEqual(strict.map((f) => `${f.code}:${f.moduleId}`), ['missing-error-handler:2', 'missing-error-handler:4']);
+    assert.deepEqual(
+      strict.map((f) => `${f.code}:${f.moduleId}`),
+      ['missing-error-handler:2', 'missing-error-handler:4'],
+    );
   });
 
   test('a symbolic link to outside the linted folder is not followed and its content is never printed', () => {
-    for (const args of [['lint', '.', '--verbose'], ['lint', '.', '--verbose', '--format', 'json']]) {
+    for (const args of [
+      ['lint', '.', '--verbose'],
+      ['lint', '.', '--verbose', '--format', 'json'],
+    ]) {
       const r = runCli(LINT_DIR, args);
       const all = r.stdout + r.stderr;
       assert.ok(!all.includes(OUTSIDE_MARKER), `the linked file's content was printed:\n${all}`);
@@ -118,8 +134,14 @@ describe('cli lint <dir>: discovery', () => {
       assert.match(all, /^skipped exports\/shared\.blueprint\.json: symbolic link to outside the linted folder: not followed, not read$/m);
       assert.match(all, /^skipped vendor: symbolic link to outside the linted folder/m);
       // the non-scenario JSON is named with a short excerpt: its top-level keys only
-      assert.match(all, /^skipped package\.json: JSON without top-level flow and metadata \(top-level keys: name, version, private, description, scripts\)$/m);
-      assert.match(all, /^skipped scenarios\/invoices-copy\.scenario\.yaml: the same file as scenarios\/invoices\.scenario\.yaml, linted once$/m);
+      assert.match(
+        all,
+        /^skipped package\.json: JSON without top-level flow and metadata \(top-level keys: name, version, private, description, scripts\)$/m,
+      );
+      assert.match(
+        all,
+        /^skipped scenarios\/invoices-copy\.scenario\.yaml: the same file as scenarios\/invoices\.scenario\.yaml, linted once$/m,
+      );
     }
     // lint the linking folder from outside: still relative to the linted root
     const r = runCli(ROOT, ['lint', 'test/fixtures/lint-dir/exports', '--format', 'json']);
@@ -132,7 +154,10 @@ describe('cli lint <dir>: discovery', () => {
     assert.equal(r.code, 1);
     const findings = lintJson(r);
     assert.ok(byFile(findings, 'package.json').some((f) => f.code === 'invalid-scenario'));
-    assert.deepEqual(byFile(findings, 'exports/corrupt.blueprint.json').map((f) => f.code), ['unreadable-file']);
+    assert.deepEqual(
+      byFile(findings, 'exports/corrupt.blueprint.json').map((f) => f.code),
+      ['unreadable-file'],
+    );
     // the named-file message has no ignorePatterns hint (named files are never ignored)
     assert.doesNotMatch(byFile(findings, 'exports/corrupt.blueprint.json')[0].message, /ignorePatterns/);
   });
@@ -165,7 +190,10 @@ describe('cli lint: files that are not regular or too large', () => {
     const named = runCli(dir, ['lint', 'pipe.json'], 20_000);
     assert.equal(named.signal, null);
     assert.equal(named.code, 1);
-    assert.match(named.stdout, /^pipe\.json:1:1 {2}error {2}This file cannot be checked: not a regular file \(a FIFO, or named pipe\)\. {2}unreadable-file$/m);
+    assert.match(
+      named.stdout,
+      /^pipe\.json:1:1 {2}error {2}This file cannot be checked: not a regular file \(a FIFO, or named pipe\)\. {2}unreadable-file$/m,
+    );
   });
 
   test('a file over 20 MB is "too large", reported without reading it', () => {
@@ -200,9 +228,21 @@ describe('cli lint: project configuration and --rule', () => {
     const quiet = runCli(dir, ['lint', '.', '--max-warnings', '0']);
     assert.equal(quiet.code, 0, quiet.stdout);
     assert.match(quiet.stdout, /^No problems in 1 file\.$/m);
-    const loud = runCli(dir, ['lint', '.', '--format', 'json', '--rule', 'missing-error-handler=warning', '--rule', 'missing-error-handler=error']);
+    const loud = runCli(dir, [
+      'lint',
+      '.',
+      '--format',
+      'json',
+      '--rule',
+      'missing-error-handler=warning',
+      '--rule',
+      'missing-error-handler=error',
+    ]);
     assert.equal(loud.code, 1);
-    assert.deepEqual(lintJson(loud).map((f) => `${f.severity}:${f.moduleId}`), ['error:2', 'error:3']);
+    assert.deepEqual(
+      lintJson(loud).map((f) => `${f.severity}:${f.moduleId}`),
+      ['error:2', 'error:3'],
+    );
     const typo = runCli(dir, ['lint', '.', '--rule', 'missing-error-handlr=off']);
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /'missing-error-handlr' is not a rule code \(did you mean 'missing-error-handler'\?\)/);
@@ -248,7 +288,10 @@ describe('cli lint: project configuration and --rule', () => {
     write(dir, '.fusionlintrc.json', '{\n  "rules": {\n    "missing-error-handler": "warn"\n  },\n  "exmpt": {}\n}\n');
     const r = runCli(dir, ['lint', 'exports']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^\.fusionlintrc\.json:3:30 {2}error {2}rules\.missing-error-handler must be one of .* \(did you mean "warning"\?\)\. {2}invalid-config$/m);
+    assert.match(
+      r.stdout,
+      /^\.fusionlintrc\.json:3:30 {2}error {2}rules\.missing-error-handler must be one of .* \(did you mean "warning"\?\)\. {2}invalid-config$/m,
+    );
     assert.match(r.stdout, /^\.fusionlintrc\.json:5:3 {2}error {2}configuration: unknown key "exmpt" \(did you mean "exempt"\?\)/m);
     // a syntax error: reported once, the defaults apply
     write(dir, '.fusionlintrc.json', '{ "rules": { "missing-error-handler": "off" ');
@@ -262,7 +305,10 @@ describe('cli lint: project configuration and --rule', () => {
     const r = runCli(LINT_TEAM, ['lint', '.', '--max-warnings', '0']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^No problems in 5 files\.$/m);
-    assert.match(r.stdout, /^Checked 5 files \(4 blueprints, 1 YAML\); skipped 2: 1 JSON file that is not a scenario, 1 ignored by ignorePatterns\.$/m);
+    assert.match(
+      r.stdout,
+      /^Checked 5 files \(4 blueprints, 1 YAML\); skipped 2: 1 JSON file that is not a scenario, 1 ignored by ignorePatterns\.$/m,
+    );
     const json = runCli(LINT_TEAM, ['lint', '.', '--max-warnings', '0', '--format', 'json']);
     assert.equal(json.code, 0);
     assert.deepEqual(lintJson(json), []);

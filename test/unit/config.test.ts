@@ -29,8 +29,20 @@ const EXPORT = JSON.stringify(
     flow: [
       { id: 1, module: 'gateway:CustomWebHook', version: 1, parameters: {}, mapper: {}, metadata: { designer: { x: 0, y: 0 } } },
       { id: 2, module: 'builtin:BasicFeeder', version: 1, mapper: { array: '{{1.items}}' }, metadata: { designer: { x: 300, y: 0 } } },
-      { id: 3, module: 'util:SetVariable2', version: 1, mapper: { name: 'sku', value: '{{2.sku}}' }, metadata: { designer: { x: 600, y: 0 } } },
-      { id: 4, module: 'http:ActionSendData', version: 3, mapper: { url: 'https://erp.example.invalid' }, metadata: { designer: { x: 900, y: 0 } } },
+      {
+        id: 3,
+        module: 'util:SetVariable2',
+        version: 1,
+        mapper: { name: 'sku', value: '{{2.sku}}' },
+        metadata: { designer: { x: 600, y: 0 } },
+      },
+      {
+        id: 4,
+        module: 'http:ActionSendData',
+        version: 3,
+        mapper: { url: 'https://erp.example.invalid' },
+        metadata: { designer: { x: 900, y: 0 } },
+      },
       { id: 5, module: 'google-sheets:addRow', version: 2, mapper: {}, metadata: { designer: { x: 1200, y: 0 } } },
       { id: 6, module: 'regexp:HTMLToText', version: 1, mapper: {}, metadata: { designer: { x: 1500, y: 0 } } },
     ],
@@ -51,7 +63,10 @@ function missingIds(findings: readonly Finding[]): number[] {
 
 function parseOk(text: string): ProjectConfig {
   const parsed = parseProjectConfig(text);
-  assert.deepEqual(parsed.findings.map((f) => f.message), []);
+  assert.deepEqual(
+    parsed.findings.map((f) => f.message),
+    [],
+  );
   assert.ok(parsed.config);
   return parsed.config;
 }
@@ -139,7 +154,18 @@ describe('config: parse', () => {
   });
 
   test('never throws, whatever the text', () => {
-    for (const t of ['{', '}', 'null', '"x"', '{"rules": null}', '{"overrides": {}}', '{"exempt": []}', '{"exempt": {"modules": []}}', '\u0000', '{"rules": {"a": {"b": 1}}}']) {
+    for (const t of [
+      '{',
+      '}',
+      'null',
+      '"x"',
+      '{"rules": null}',
+      '{"overrides": {}}',
+      '{"exempt": []}',
+      '{"exempt": {"modules": []}}',
+      '\u0000',
+      '{"rules": {"a": {"b": 1}}}',
+    ]) {
       const parsed = parseProjectConfig(t);
       assert.ok(parsed.findings.length > 0, t);
     }
@@ -162,7 +188,11 @@ describe('config: globs and app patterns', () => {
   test('ignore patterns match the file or a folder it is in', () => {
     assert.equal(matchesIgnorePattern('archive/2023/old.json', ['archive']), true);
     assert.equal(matchesIgnorePattern('exports/archive/old.json', ['archive']), true);
-    assert.equal(matchesIgnorePattern('exports/archive/old.json', ['archive/']), true, 'as in .gitignore: a trailing slash alone does not anchor');
+    assert.equal(
+      matchesIgnorePattern('exports/archive/old.json', ['archive/']),
+      true,
+      'as in .gitignore: a trailing slash alone does not anchor',
+    );
     assert.equal(matchesIgnorePattern('exports/archive/old.json', ['/archive/']), false, 'a leading slash anchors');
     assert.equal(matchesIgnorePattern('archive/old.json', ['/archive/']), true);
     assert.equal(matchesIgnorePattern('exports/archive', ['exports/archive/']), true, 'the folder itself (so a walk does not enter it)');
@@ -230,13 +260,25 @@ describe('config: apply', () => {
         {"files": ["*.json"], "rules": {"missing-error-handler": "hint"}},
         {"files": ["nothing/**"], "rules": {"missing-error-handler": "off"}}
       ]}`);
-    const sev = (fs: readonly Finding[]): string[] => [...new Set(fs.filter((f) => f.code === 'missing-error-handler').map((f) => f.severity))];
+    const sev = (fs: readonly Finding[]): string[] => [
+      ...new Set(fs.filter((f) => f.code === 'missing-error-handler').map((f) => f.severity)),
+    ];
     assert.deepEqual(sev(applyProjectConfig(findings, scenario, 'exports/a.json', config)), ['hint']);
     assert.deepEqual(sev(applyProjectConfig(findings, scenario, 'other/a.yaml', config)), ['error']);
-    assert.deepEqual(sev(applyProjectConfig(findings, scenario, 'exports/a.json', config, { cliRules: { 'missing-error-handler': 'warning' } })), ['warning']);
-    assert.deepEqual(applyProjectConfig(findings, scenario, 'exports/a.json', config, { cliRules: { 'missing-error-handler': 'off' } }), []);
+    assert.deepEqual(
+      sev(applyProjectConfig(findings, scenario, 'exports/a.json', config, { cliRules: { 'missing-error-handler': 'warning' } })),
+      ['warning'],
+    );
+    assert.deepEqual(
+      applyProjectConfig(findings, scenario, 'exports/a.json', config, { cliRules: { 'missing-error-handler': 'off' } }),
+      [],
+    );
     const base = { baseRules: { 'missing-error-handler': 'off' as const } };
-    assert.deepEqual(sev(applyProjectConfig(findings, scenario, 'other/a.yaml', config, base)), ['error'], 'the configuration wins over the base settings');
+    assert.deepEqual(
+      sev(applyProjectConfig(findings, scenario, 'other/a.yaml', config, base)),
+      ['error'],
+      'the configuration wins over the base settings',
+    );
     assert.deepEqual(applyProjectConfig(findings, scenario, 'other/a.yaml', undefined, base), []);
     assert.deepEqual(configForFile(config, 'exports/a.json').rules, { 'missing-error-handler': 'hint' });
   });
@@ -283,10 +325,14 @@ describe('config: schema and package', () => {
 
   test('the schema lists exactly the configurable rule codes and the default exemptions', () => {
     const schema = read('schemas/fusionlintrc.schema.json') as {
-      definitions: { rules: { properties: Record<string, unknown> }; exempt: { properties: { defaults: { markdownDescription: string } } } };
+      definitions: {
+        rules: { properties: Record<string, unknown> };
+        exempt: { properties: { defaults: { markdownDescription: string } } };
+      };
     };
     assert.deepEqual(Object.keys(schema.definitions.rules.properties).sort(), [...CONFIGURABLE_CODES].sort());
-    for (const app of DEFAULT_EXEMPT_APPS) assert.ok(schema.definitions.exempt.properties.defaults.markdownDescription.includes(`\`${app}\``), app);
+    for (const app of DEFAULT_EXEMPT_APPS)
+      assert.ok(schema.definitions.exempt.properties.defaults.markdownDescription.includes(`\`${app}\``), app);
   });
 
   test('package.json contributes the schema for .fusionlintrc.json; every lint code has its rule page', () => {

@@ -79,11 +79,21 @@ describe('lint inputs: files', () => {
     fs.symlinkSync(path.join(outside, 'secret.json'), path.join(dir, 'a', 'secret.json'));
     const r = walkLintTargets(dir);
     const rel = (abs: string): string => path.relative(dir, abs).split(path.sep).join('/');
-    assert.deepEqual(r.found.map((f) => `${rel(f.abs)} by ${f.by}`), ['a/Orders sync.json by content', 'a/x.scenario.yml by name']);
-    assert.deepEqual(r.skipped.map((s) => `${rel(s.abs)} ${s.reason}`).sort(), ['a/data.json not-a-scenario', 'a/link.json duplicate', 'a/secret.json symlink-outside']);
+    assert.deepEqual(
+      r.found.map((f) => `${rel(f.abs)} by ${f.by}`),
+      ['a/Orders sync.json by content', 'a/x.scenario.yml by name'],
+    );
+    assert.deepEqual(r.skipped.map((s) => `${rel(s.abs)} ${s.reason}`).sort(), [
+      'a/data.json not-a-scenario',
+      'a/link.json duplicate',
+      'a/secret.json symlink-outside',
+    ]);
     // ignorePatterns come from the caller
     const ignored = walkLintTargets(dir, { isIgnored: (abs, folder) => folder && abs.endsWith(`${path.sep}a`) });
     assert.deepEqual(ignored.found, []);
-    assert.deepEqual(ignored.skipped.map((s) => s.reason), ['ignored']);
+    assert.deepEqual(
+      ignored.skipped.map((s) => s.reason),
+      ['ignored'],
+    );
   });
 });

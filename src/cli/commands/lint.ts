@@ -177,7 +177,8 @@ function ruleOptions(ctx: CommandContext): RuleSettings {
   for (const item of list) {
     const text = String(item);
     const m = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(text);
-    if (!m) throw new UsageError(`option '--rule' must be code=severity, e.g. --rule missing-error-handler=off (got '${text}')`, ctx.command);
+    if (!m)
+      throw new UsageError(`option '--rule' must be code=severity, e.g. --rule missing-error-handler=off (got '${text}')`, ctx.command);
     const [, code, setting] = m;
     if (!isConfigurableCode(code)) {
       const hint = nearest(code, CONFIGURABLE_CODES);
@@ -186,7 +187,10 @@ function ruleOptions(ctx: CommandContext): RuleSettings {
     const s = RULE_SETTINGS.find((x) => x === setting);
     if (!s) {
       const hint = suggest(setting, RULE_SETTINGS) ?? ({ warn: 'warning', info: 'information' } as Record<string, string>)[setting];
-      throw new UsageError(`--rule ${text}: the severity must be one of ${RULE_SETTINGS.join(', ')}${hint ? ` (did you mean '${hint}'?)` : ''}`, ctx.command);
+      throw new UsageError(
+        `--rule ${text}: the severity must be one of ${RULE_SETTINGS.join(', ')}${hint ? ` (did you mean '${hint}'?)` : ''}`,
+        ctx.command,
+      );
     }
     out[code] = s;
   }
@@ -281,7 +285,9 @@ function describeSkipped(skipped: readonly WalkSkipped[]): string {
 }
 
 function unreadableFinding(problem: string, found: boolean): Finding {
-  const hint = found ? ` If it is not a scenario, list it in ignorePatterns of ${CONFIG_FILE_NAME} or move it out of the linted folder.` : '';
+  const hint = found
+    ? ` If it is not a scenario, list it in ignorePatterns of ${CONFIG_FILE_NAME} or move it out of the linted folder.`
+    : '';
   return {
     code: 'unreadable-file',
     severity: DEFAULT_SEVERITIES['unreadable-file'],
@@ -296,7 +302,8 @@ function unreadableFinding(problem: string, found: boolean): Finding {
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'Check scenario files (YAML or blueprint JSON) for missing error handlers and mistakes.',
-  usage: 'lint <files|dirs…> [--format text|json] [--max-warnings N] [--config FILE] [--rule code=severity]… [--verbose] [--profile fusion|make]',
+  usage:
+    'lint <files|dirs…> [--format text|json] [--max-warnings N] [--config FILE] [--rule code=severity]… [--verbose] [--profile fusion|make]',
   details: [
     'Directories are searched for *.scenario.yaml, *.scenario.yml and *.blueprint.json, and for any',
     'other *.json whose content is a scenario export (top-level flow and metadata, or the Make API',
@@ -326,7 +333,12 @@ export const lintCommand: Command = {
       valueName: 'N',
       description: 'Exit 1 when there are more than N warnings (default: no limit).',
     },
-    config: { type: 'string', short: 'c', valueName: 'FILE', description: `Project configuration to use (default: the nearest ${CONFIG_FILE_NAME}).` },
+    config: {
+      type: 'string',
+      short: 'c',
+      valueName: 'FILE',
+      description: `Project configuration to use (default: the nearest ${CONFIG_FILE_NAME}).`,
+    },
     rule: {
       type: 'string',
       multiple: true,
@@ -392,9 +404,7 @@ export const lintCommand: Command = {
       if (verbose && skippedLines.length > 0) ctx.err(skippedLines.join('\n') + '\n');
       if (tooManyWarnings) ctx.err(`Too many warnings: ${warnings} (--max-warnings ${maxWarnings}).\n`);
     } else {
-      const lines = results.map(
-        (r) => `${r.file}:${r.line}:${r.column}  ${SEVERITY_LABEL[r.severity]}  ${oneLine(r.message)}  ${r.code}`,
-      );
+      const lines = results.map((r) => `${r.file}:${r.line}:${r.column}  ${SEVERITY_LABEL[r.severity]}  ${oneLine(r.message)}  ${r.code}`);
       if (verbose && skippedLines.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...skippedLines);
       const files = plural(targets.length, 'file');
       if (results.length === 0) lines.push(`${lines.length > 0 ? '\n' : ''}No problems in ${files}.`);
@@ -418,4 +428,3 @@ export const lintCommand: Command = {
     return errors > 0 || tooManyWarnings ? EXIT_PROBLEMS : EXIT_OK;
   },
 };
-

@@ -44,7 +44,10 @@ export interface ApplyOptions {
  * `p` = the path flavour of both paths (default: the OS's; `path.posix` for URI paths).
  */
 export function configRelativePath(configFile: string, file: string, p: path.PlatformPath = path): string {
-  return p.relative(p.dirname(p.resolve(configFile)), p.resolve(file)).split(p.sep).join('/');
+  return p
+    .relative(p.dirname(p.resolve(configFile)), p.resolve(file))
+    .split(p.sep)
+    .join('/');
 }
 
 /** The rules and exemptions that apply to the file at `relPath` (see `configRelativePath`). */

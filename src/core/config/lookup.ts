@@ -46,7 +46,11 @@ export function findConfigFile(startDir: string, host: ConfigLookupHost, p: path
 }
 
 /** `findConfigFile` over an asynchronous file system (the extension's `workspace.fs`; use `path.posix` for URI paths). */
-export async function findConfigFileAsync(startDir: string, host: AsyncConfigLookupHost, p: path.PlatformPath = path): Promise<string | undefined> {
+export async function findConfigFileAsync(
+  startDir: string,
+  host: AsyncConfigLookupHost,
+  p: path.PlatformPath = path,
+): Promise<string | undefined> {
   for (const dir of upwards(startDir, p)) {
     const candidate = p.join(dir, CONFIG_FILE_NAME);
     if (await host.fileExists(candidate)) return candidate;

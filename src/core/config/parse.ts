@@ -83,7 +83,10 @@ class ConfigParser {
     for (const e of errors.slice(0, 20)) {
       if (seen.has(e.offset)) continue;
       seen.add(e.offset);
-      this.report({ start: e.offset, end: e.offset + Math.max(1, e.length) }, `JSON syntax error (${printParseErrorCode(e.error)}); the configuration is not applied until it is fixed.`);
+      this.report(
+        { start: e.offset, end: e.offset + Math.max(1, e.length) },
+        `JSON syntax error (${printParseErrorCode(e.error)}); the configuration is not applied until it is fixed.`,
+      );
     }
   }
 
@@ -97,7 +100,10 @@ class ConfigParser {
       const key = String(keyNode.value);
       if (!known.includes(key)) {
         const hint = nearest(key, known);
-        this.report(spanOf(keyNode), `${where}: unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; the keys are ${known.filter((k) => k !== '$schema').join(', ')}.`);
+        this.report(
+          spanOf(keyNode),
+          `${where}: unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; the keys are ${known.filter((k) => k !== '$schema').join(', ')}.`,
+        );
         continue;
       }
       out.push({ key, keyNode, value });
@@ -113,7 +119,10 @@ class ConfigParser {
 
   document(root: Node): ProjectConfig | undefined {
     if (root.type !== 'object') {
-      this.report(spanOf(root), `A project configuration must be a JSON object (with "rules", "exempt", "overrides", "ignorePatterns"); found ${describe(root)}. It is not applied.`);
+      this.report(
+        spanOf(root),
+        `A project configuration must be a JSON object (with "rules", "exempt", "overrides", "ignorePatterns"); found ${describe(root)}. It is not applied.`,
+      );
       return undefined;
     }
     let rules: RuleSettings = {};
@@ -122,7 +131,8 @@ class ConfigParser {
     let ignorePatterns: string[] = [];
     for (const { key, value } of this.properties(root, 'configuration', TOP_KEYS)) {
       if (key === '$schema') {
-        if (value.type !== 'string') this.report(spanOf(value), `"$schema" must be a text (the schema's URL or path); found ${describe(value)}.`);
+        if (value.type !== 'string')
+          this.report(spanOf(value), `"$schema" must be a text (the schema's URL or path); found ${describe(value)}.`);
       } else if (key === 'rules') rules = this.rules(value, 'rules');
       else if (key === 'exempt') exempt = this.exempt(value, 'exempt');
       else if (key === 'overrides') overrides = this.overrides(value);
@@ -145,14 +155,20 @@ class ConfigParser {
       }
       if (!(CONFIGURABLE_CODES as readonly string[]).includes(code)) {
         const hint = nearest(code, CONFIGURABLE_CODES);
-        this.report(spanOf(keyNode), `${where}: "${code}" is not a rule code${hint ? ` (did you mean "${hint}"?)` : ''}; the codes are listed in docs/rules/README.md.`);
+        this.report(
+          spanOf(keyNode),
+          `${where}: "${code}" is not a rule code${hint ? ` (did you mean "${hint}"?)` : ''}; the codes are listed in docs/rules/README.md.`,
+        );
         continue;
       }
       const setting = value.type === 'string' ? RULE_SETTINGS.find((s) => s === value.value) : undefined;
       if (!setting) {
         const text = value.type === 'string' ? String(value.value) : '';
         const hint = SEVERITY_ALIASES[text.toLowerCase()] ?? (text ? nearest(text, RULE_SETTINGS) : undefined);
-        this.report(spanOf(value), `${where}.${code} must be one of ${RULE_SETTINGS.map((s) => `"${s}"`).join(', ')}; found ${describe(value)}${hint ? ` (did you mean "${hint}"?)` : ''}.`);
+        this.report(
+          spanOf(value),
+          `${where}.${code} must be one of ${RULE_SETTINGS.map((s) => `"${s}"`).join(', ')}; found ${describe(value)}${hint ? ` (did you mean "${hint}"?)` : ''}.`,
+        );
         continue;
       }
       out[code as LintCode] = setting;
@@ -169,7 +185,11 @@ class ConfigParser {
       if (key === 'apps') apps = this.strings(value, `${where}.apps`, 'an app pattern such as "util:SetVariable*"');
       else if (key === 'defaults') {
         if (value.type === 'boolean') defaults = value.value === true;
-        else this.report(spanOf(value), `${where}.defaults must be true or false (whether the built-in exemptions apply); found ${describe(value)}.`);
+        else
+          this.report(
+            spanOf(value),
+            `${where}.defaults must be true or false (whether the built-in exemptions apply); found ${describe(value)}.`,
+          );
       } else if (key === 'modules' && this.object(value, `"${where}.modules"`)) {
         for (const p of value.children ?? []) {
           const keyNode = p.children?.[0];
@@ -183,8 +203,10 @@ class ConfigParser {
           }
           const list: number[] = [];
           for (const item of ids.children ?? []) {
-            if (item.type === 'number' && typeof item.value === 'number' && Number.isSafeInteger(item.value) && item.value > 0) list.push(item.value);
-            else this.report(spanOf(item), `${where}.modules["${files}"]: a module id is a positive whole number; found ${describe(item)}.`);
+            if (item.type === 'number' && typeof item.value === 'number' && Number.isSafeInteger(item.value) && item.value > 0)
+              list.push(item.value);
+            else
+              this.report(spanOf(item), `${where}.modules["${files}"]: a module id is a positive whole number; found ${describe(item)}.`);
           }
           modules.push({ files, ids: list });
         }
@@ -196,7 +218,10 @@ class ConfigParser {
   private overrides(node: Node): ConfigOverride[] {
     const out: ConfigOverride[] = [];
     if (node.type !== 'array') {
-      this.report(spanOf(node), `"overrides" must be an array of {"files": [...], "rules": {...}, "exempt": {...}}; found ${describe(node)}.`);
+      this.report(
+        spanOf(node),
+        `"overrides" must be an array of {"files": [...], "rules": {...}, "exempt": {...}}; found ${describe(node)}.`,
+      );
       return out;
     }
     (node.children ?? []).forEach((item, i) => {
@@ -208,9 +233,9 @@ class ConfigParser {
       for (const { key, value } of this.properties(item, where, OVERRIDE_KEYS)) {
         if (key === 'files') {
           files = this.globs(value, `${where}.files`, true);
-          if (value.type === 'array' && (value.children ?? []).length === 0) this.report(spanOf(value), `${where}.files is empty: the override applies to no file.`);
-        }
-        else if (key === 'rules') rules = this.rules(value, `${where}.rules`);
+          if (value.type === 'array' && (value.children ?? []).length === 0)
+            this.report(spanOf(value), `${where}.files is empty: the override applies to no file.`);
+        } else if (key === 'rules') rules = this.rules(value, `${where}.rules`);
         else if (key === 'exempt') exempt = this.exempt(value, `${where}.exempt`);
       }
       if (files === undefined) {
