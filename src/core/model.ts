@@ -158,6 +158,8 @@ export const LINT_CODES = [
   'break-requires-incomplete-storage',
   'invalid-retry-settings',
   'unknown-module-reference',
+  'unreadable-file',
+  'invalid-config',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -183,6 +185,10 @@ export const DEFAULT_SEVERITIES: Readonly<Record<LintCode, Severity>> = {
   'break-requires-incomplete-storage': 'error',
   'invalid-retry-settings': 'error',
   'unknown-module-reference': 'error',
+  /** The file could not be read as text (binary, not UTF-8, too large, not a regular file); reported by the CLI. */
+  'unreadable-file': 'error',
+  /** A mistake in a project configuration file (.fusionlintrc.json); reported on that file. */
+  'invalid-config': 'error',
 };
 
 export interface Finding {
