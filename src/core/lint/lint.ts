@@ -13,6 +13,7 @@ import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeCatches, un
 import type { ModuleContext } from '../classify/classifier';
 import { DEFAULT_SEVERITIES, LINT_CODES, STRUCTURAL_CODES, walkModules } from '../model';
 import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from '../model';
+import { stripBom } from '../text/bom';
 import { LineIndex } from '../text/lineIndex';
 import { nearest } from '../text/spelling';
 import { parseYamlScenario, routeFieldSpans } from '../scenario/yaml';
@@ -48,7 +49,7 @@ export function isBlueprint(fileName: string, text: string): boolean {
   try {
     if (/\.blueprint\.json$/i.test(fileName)) return true;
     if (!/\.json$/i.test(fileName)) return false;
-    const tree = parseTree(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, [], { allowTrailingComma: true });
+    const tree = parseTree(stripBom(text).text, [], { allowTrailingComma: true });
     if (!tree || tree.type !== 'object' || !tree.children) return false;
     const keys = new Set(tree.children.map((p) => (p.children && p.children[0] ? p.children[0].value : undefined)));
     return keys.has('flow') && keys.has('metadata');
