@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { LINT_CODES, PROFILES, type LintCode, type Profile, type Severity } from '../../core/model';
+import { isLintCode } from '../../core/lint/registry';
+import { PROFILES, type LintCode, type Profile, type Severity } from '../../core/model';
 
 /** Typed, validated reads of the `fusionExecutions.*` settings the scenario features use. */
 const SECTION = 'fusionExecutions';
@@ -29,8 +30,8 @@ export function severityOverrides(scope?: vscode.ConfigurationScope): Partial<Re
   const out: Partial<Record<LintCode, Severity | 'off'>> = {};
   if (typeof value !== 'object' || value === null) return out;
   for (const [code, sev] of Object.entries(value as Record<string, unknown>)) {
-    if ((LINT_CODES as readonly string[]).includes(code) && typeof sev === 'string' && SEVERITY_VALUES.has(sev)) {
-      out[code as LintCode] = sev as Severity | 'off';
+    if (isLintCode(code) && typeof sev === 'string' && SEVERITY_VALUES.has(sev)) {
+      out[code] = sev as Severity | 'off';
     }
   }
   return out;

@@ -1,0 +1,19 @@
+// A fixture file that breaks each lint rule, relative to test/fixtures/workspace/scenarios/. Keyed
+// by LintCode, so a rule added to the registry without a fixture does not compile; the unit test
+// lint.registry.test.ts also lints each file and checks it reports its rule, and the integration
+// test scenarioDiagnostics.test.ts runs the workspace scan over every rule of the registry.
+import type { LintCode } from '../../src/core/lint/registry';
+
+export const RULE_FIXTURES: Readonly<Record<LintCode, string>> = {
+  'missing-error-handler': 'rules/missing-error-handler.scenario.yaml',
+  'partial-error-handler': 'rules/partial-error-handler.scenario.yaml',
+  'yaml-syntax': 'rules/yaml-syntax.scenario.yaml',
+  'json-syntax': 'instagram-dm.broken.blueprint.json',
+  'invalid-scenario': 'rules/invalid-scenario.scenario.yaml',
+  'duplicate-module-id': 'rules/duplicate-module-id.scenario.yaml',
+  'unknown-directive': 'rules/unknown-directive.scenario.yaml',
+  'unknown-error-type': 'rules/unknown-error-type.scenario.yaml',
+  'break-requires-incomplete-storage': 'rules/break-requires-incomplete-storage.scenario.yaml',
+  'invalid-retry-settings': 'rules/invalid-retry-settings.scenario.yaml',
+  'unknown-module-reference': 'rules/unknown-module-reference.scenario.yaml',
+};
