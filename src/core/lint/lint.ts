@@ -20,10 +20,6 @@ import { DEFAULT_SEVERITIES, isSuppressible, RULES, STRUCTURAL_CODES } from './r
 import type { LintCode } from './registry';
 import type { LintContext } from './rule';
 
-export { isLintCode } from './registry';
-export { applicableRoutes } from './coverage';
-export { RETRY_LIMITS } from './rules/invalid-retry-settings';
-
 export interface LintOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */
   readonly severities?: Partial<Record<LintCode, Severity | 'off'>>;
