@@ -18,8 +18,7 @@ export interface JsonProblem {
 }
 
 export type JsonTextResult =
-  | { readonly ok: true; readonly value: unknown; readonly text: string }
-  | { readonly ok: false; readonly problem: JsonProblem };
+  { readonly ok: true; readonly value: unknown; readonly text: string } | { readonly ok: false; readonly problem: JsonProblem };
 
 /** 1-based line and column (UTF-16 code units) of `offset` in `text`. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {

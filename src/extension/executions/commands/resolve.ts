@@ -11,7 +11,9 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
   const title = vscode.l10n.t('Resolve');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
+    const targets =
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
     if (!targets || targets.length === 0) return undefined;
     let note: string | undefined;
     if (isArgs(arg) && arg.note !== undefined) note = arg.note;
@@ -41,7 +43,9 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
   const title = vscode.l10n.t('Delete');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
+    const targets =
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
     if (!targets || targets.length === 0) return undefined;
     const count = targets.reduce((n, t) => n + t.ids.length, 0);
     if (!(isArgs(arg) && arg.confirmed === true)) {
