@@ -14,6 +14,7 @@
  * mapper is the substitute output. `metadata.scenario` (dlq, sequential, maxErrors, dataloss) and
  * `metadata.instant` are the settings. Never throws.
  */
+import { describeJsonNode } from '../text/json';
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node, ParseError } from 'jsonc-parser';
 import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from '../model';
@@ -26,7 +27,6 @@ import {
   defaultSettings,
   handlerLocation,
   moduleRef,
-  quoteShort,
   routeLocation,
   routesOnNonRouterMessage,
 } from './modelBuilder';
@@ -163,22 +163,6 @@ class BlueprintParser extends ScenarioParserBase {
     }
   }
 
-  private describe(node: Node | undefined): string {
-    if (!node) return 'nothing';
-    switch (node.type) {
-      case 'object':
-        return 'an object';
-      case 'array':
-        return 'an array';
-      case 'null':
-        return 'null';
-      case 'string':
-        return quoteShort(String(node.value));
-      default:
-        return String(node.value);
-    }
-  }
-
   // ---- document --------------------------------------------------------------------------------
 
   scenario(root: Node): Scenario | null {
@@ -187,7 +171,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         rootSpan,
-        `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${this.describe(root)}.`,
+        `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${describeJsonNode(root)}.`,
       );
       return null;
     }
@@ -200,7 +184,8 @@ class BlueprintParser extends ScenarioParserBase {
     if (nameNode) {
       nameSpan = spanOf(nameNode);
       if (nameNode.type === 'string' && String(nameNode.value).trim() !== '') name = String(nameNode.value);
-      else this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${this.describe(nameNode)}.`);
+      else
+        this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${describeJsonNode(nameNode)}.`);
     }
 
     const { settings, settingSpans } = this.settings(prop(root, 'metadata'));
@@ -214,7 +199,7 @@ class BlueprintParser extends ScenarioParserBase {
         'The blueprint has no `flow` array (the list of modules; its first module is the trigger).',
       );
     } else if (flow.type !== 'array') {
-      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${this.describe(flow)}.`);
+      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`);
     } else {
       modules = this.modules(flow, { routerPath: [] });
       if ((flow.children ?? []).length === 0) {
@@ -234,7 +219,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(metadata),
-        `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${this.describe(metadata)}.`,
+        `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${describeJsonNode(metadata)}.`,
       );
       return result;
     }
@@ -251,7 +236,7 @@ class BlueprintParser extends ScenarioParserBase {
       spans[setting] = spanOf(k);
       const b = booleanOf(v);
       if (b !== undefined) out[setting] = b;
-      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${this.describe(v)}.`);
+      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${describeJsonNode(v)}.`);
     };
     flag(metadata, 'instant', 'instant', 'metadata');
     const sc = prop(metadata, 'scenario');
@@ -259,7 +244,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(sc),
-        `\`metadata.scenario\` must be an object of scenario settings; found ${this.describe(sc)}.`,
+        `\`metadata.scenario\` must be an object of scenario settings; found ${describeJsonNode(sc)}.`,
       );
     } else if (sc) {
       flag(sc, 'dlq', 'storeIncompleteExecutions', 'metadata.scenario');
@@ -276,7 +261,7 @@ class BlueprintParser extends ScenarioParserBase {
           this.report(
             'invalid-scenario',
             spanOf(v),
-            `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${this.describe(v)}.`,
+            `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${describeJsonNode(v)}.`,
           );
       }
     }
@@ -292,7 +277,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-scenario',
           spanOf(item),
-          `Each module must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`,
+          `Each module must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
         );
         continue;
       }
@@ -319,7 +304,7 @@ class BlueprintParser extends ScenarioParserBase {
       id = idNode.value;
       this.registerId(id, idSpan);
     } else {
-      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${this.describe(idNode)}.`);
+      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${describeJsonNode(idNode)}.`);
     }
 
     let app = '';
@@ -340,7 +325,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         appSpan,
-        `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${this.describe(appNode)}.`,
+        `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${describeJsonNode(appNode)}.`,
         id,
       );
     }
@@ -385,7 +370,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(node),
-        `\`routes\` must be an array of routes (each with a \`flow\` array); found ${this.describe(node)}.`,
+        `\`routes\` must be an array of routes (each with a \`flow\` array); found ${describeJsonNode(node)}.`,
       );
       return [];
     }
@@ -393,7 +378,11 @@ class BlueprintParser extends ScenarioParserBase {
     for (const route of node.children ?? []) {
       const span = spanOf(route);
       if (route.type !== 'object') {
-        this.report('invalid-scenario', span, `Each router route must be an object with a \`flow\` array; found ${this.describe(route)}.`);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each router route must be an object with a \`flow\` array; found ${describeJsonNode(route)}.`,
+        );
         continue;
       }
       const flow = prop(route, 'flow');
@@ -409,7 +398,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-scenario',
           spanOf(flow),
-          `A router route's \`flow\` must be an array of modules; found ${this.describe(flow)}.`,
+          `A router route's \`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`,
         );
       } else {
         modules = this.modules(flow, loc);
@@ -429,7 +418,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(node),
-        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${this.describe(node)}.`,
+        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${describeJsonNode(node)}.`,
         ownerId,
       );
       return [];
@@ -447,7 +436,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-scenario',
           spanOf(item),
-          `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`,
+          `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
           ownerId,
         );
         continue;
@@ -488,7 +477,7 @@ class BlueprintParser extends ScenarioParserBase {
             this.report(
               'invalid-retry-settings',
               spanOf(retry.children[1]),
-              `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${this.describe(retry.children[1])}.`,
+              `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${describeJsonNode(retry.children[1])}.`,
               ownerId,
             );
         }
@@ -501,7 +490,7 @@ class BlueprintParser extends ScenarioParserBase {
             this.report(
               'invalid-retry-settings',
               spanOf(count.children[1]),
-              `Break's \`count\` (number of attempts) must be a whole number; found ${this.describe(count.children[1])}.`,
+              `Break's \`count\` (number of attempts) must be a whole number; found ${describeJsonNode(count.children[1])}.`,
               ownerId,
             );
         }
@@ -514,7 +503,7 @@ class BlueprintParser extends ScenarioParserBase {
             this.report(
               'invalid-retry-settings',
               spanOf(interval.children[1]),
-              `Break's \`interval\` (minutes between attempts) must be a whole number; found ${this.describe(interval.children[1])}.`,
+              `Break's \`interval\` (minutes between attempts) must be a whole number; found ${describeJsonNode(interval.children[1])}.`,
               ownerId,
             );
         }
@@ -522,7 +511,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-retry-settings',
           spanOf(mapper),
-          `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${this.describe(mapper)}.`,
+          `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${describeJsonNode(mapper)}.`,
           ownerId,
         );
       } else if (directive === 'resume' && mapper && mapperProp?.children?.[0]) {

@@ -147,3 +147,22 @@ export function formatPath(p: JSONPath): string {
   }
   return s === '' ? 'the top level' : s;
 }
+
+/** How a finding names the JSON value it found: "an object", "an array", "null", a short quoted string, a number or boolean. */
+export function describeJsonNode(node: JsonNode | undefined): string {
+  if (!node) return 'nothing';
+  switch (node.type) {
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'an array';
+    case 'null':
+      return 'null';
+    case 'string': {
+      const v = String(node.value);
+      return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+    }
+    default:
+      return String(node.value);
+  }
+}
