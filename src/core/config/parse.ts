@@ -12,7 +12,7 @@ import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import { DEFAULT_SEVERITIES, LINT_CODES } from '../lint/registry';
 import type { Finding, LintCode, Span } from '../model';
-import { withoutBom } from '../scenario/blueprint';
+import { blankBom } from '../text/bom';
 import { LineIndex } from '../text/lineIndex';
 import { nearest } from '../text/spelling';
 import { CONFIGURABLE_CODES, RULE_SETTINGS } from './types';
@@ -286,12 +286,12 @@ class ConfigParser {
 export function parseProjectConfig(text: string): ParsedConfig {
   const parser = new ConfigParser(text);
   try {
-    if (withoutBom(text).trim() === '') {
+    if (blankBom(text).trim() === '') {
       parser.report({ start: 0, end: 0 }, 'The project configuration is empty: it needs a JSON object, e.g. {"rules": {}}.');
       return { config: undefined, findings: parser.findings };
     }
     const errors: ParseError[] = [];
-    const root = parseTree(withoutBom(text), errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const root = parseTree(blankBom(text), errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     if (errors.length > 0) {
       parser.syntax(errors);
       return { config: undefined, findings: parser.findings };

@@ -51,15 +51,10 @@ export function directiveModuleName(directive: Directive): string {
   return `builtin:${directive.charAt(0).toUpperCase()}${directive.slice(1)}`;
 }
 
-/** The text with a leading BOM replaced by a space (`blankBom`): same length, so jsonc-parser's offsets stay valid. */
-export function withoutBom(text: string): string {
-  return blankBom(text);
-}
-
 /** Strict JSON parse of a blueprint text (BOM allowed). */
 export function parseBlueprintTree(text: string): { root: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
-  const root = parseTree(withoutBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const root = parseTree(blankBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   return { root, errors };
 }
 

@@ -8,6 +8,7 @@
  */
 import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node as JsonNode, ParseError } from 'jsonc-parser';
+import { stripBom } from './bom';
 
 /** What is wrong with a JSON text and where (1-based, UTF-16 code units; absent when unknown). */
 export interface JsonProblem {
@@ -40,20 +41,13 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 }
 
 /**
- * The text without a leading byte-order mark. This is the one place the JSON readers drop it;
- * positions are then counted in the text without it, as an editor shows the file.
- */
-export function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/**
  * Parses strict JSON (a leading BOM is allowed). Fast path: `JSON.parse`; only when that fails is
  * the text parsed again with jsonc-parser to find the position of the first problem. The `text`
  * of a success and every position refer to the text without its BOM. Never throws.
  */
 export function parseJsonText(rawText: string): JsonTextResult {
-  const text = withoutBom(rawText);
+  // positions are counted in the text without its byte-order mark, as an editor shows the file
+  const text = stripBom(rawText).text;
   if (text.trim() === '') {
     return { ok: false, problem: { detail: 'the file is empty (expected a JSON object)', line: 1, column: 1 } };
   }
