@@ -510,12 +510,16 @@ export function packExtension(dirs) {
   const vsce = path.join(REPO, 'node_modules/@vscode/vsce/vsce');
   // there is no published repository to resolve the docs' relative links (CONTRIBUTING.md) against,
   // and vsce refuses to pack them unless told to leave them as they are
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 180000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const r = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 180000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   fs.writeFileSync(path.join(dirs.logs, 'vsce.log'), `${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.status !== 0 || !fs.existsSync(vsix)) {
     throw new HarnessError(`vsce package failed:\n${((r.stdout ?? '') + (r.stderr ?? '')).trim()}`);
