@@ -9,10 +9,11 @@
 import { parseTree } from 'jsonc-parser';
 import { parseBlueprintScenario } from '../scenario/blueprint';
 import { ERROR_TYPE_NAMES, isKnownErrorType, lookupErrorType } from '../catalogue/catalogue';
-import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeCatches, unknownTypeOutcomeIn } from '../classify/classifier';
+import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeApplies, unknownTypeOutcomeIn } from '../classify/classifier';
 import type { ModuleContext } from '../classify/classifier';
-import { DEFAULT_SEVERITIES, LINT_CODES, STRUCTURAL_CODES, walkModules } from '../model';
-import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from '../model';
+import { DEFAULT_SEVERITIES, LINT_CODES, STRUCTURAL_CODES, handlerRoutesOf, isFlowControl, walkModules } from '../model';
+import type { ClassifiedOutcome, ErrorHandlerRoute, Finding, LintCode, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from '../model';
+import { describeFilter, testsBeyondType } from '../scenario/filter';
 import { LineIndex } from '../text/lineIndex';
 import { nearest } from '../text/spelling';
 import { parseYamlScenario, routeFieldSpans } from '../scenario/yaml';
@@ -140,10 +141,11 @@ function semanticFindings(scenario: Scenario, lineIndex: LineIndex, fallbackProf
   const first = scenario.modules[0];
 
   for (const m of all) {
-    // Error-handler routes attached to this module.
-    for (const route of m.onError) checkRoute(route, m, scenario, profile, add);
+    // Error-handler routes attached to this module (and directives ending its routes / branches inside a handler route).
+    for (const route of handlerRoutesOf(m)) checkRoute(route, m, scenario, profile, add);
+    if (m.handlerOf !== undefined) checkSplitter(m, add);
 
-    if (m.isRouter) continue;
+    if (isFlowControl(m)) continue;
     const isFirst = m === first;
     const applicable = applicableRoutes(m, byId);
     if (applicable.length === 0) {
@@ -177,9 +179,43 @@ function semanticFindings(scenario: Scenario, lineIndex: LineIndex, fallbackProf
 
 type Add = (code: LintCode, span: Span, message: string, moduleId?: number) => void;
 
+/** Verbs for what a directive does to the failing bundle (in "route X resumes"). */
+const DIRECTIVE_VERBS: Readonly<Record<string, string>> = { break: 'breaks (stores)', resume: 'resumes', ignore: 'ignores', commit: 'commits', rollback: 'rolls back' };
+
+/**
+ * A router or if-else inside an error-handler route whose routes / branches end in different
+ * directives behind filters: which one runs depends on the error (its message) or the run's data.
+ */
+function checkSplitter(m: ScenarioModule, add: Add): void {
+  const arms = m.isRouter
+    ? m.routes.map((r, i) => ({ label: `route ${r.name ? `"${r.name}"` : i + 1}`, filter: r.filter, directive: r.ending?.directive ?? 'ignore', decided: r.filter === undefined }))
+    : (m.branches ?? []).filter((b) => !b.disabled).map((b, i) => ({ label: b.isElse ? 'the else branch' : `branch ${b.name ? `"${b.name}"` : i + 1}`, filter: b.condition, directive: b.ending?.directive ?? 'ignore', decided: b.isElse }));
+  if (arms.length < 2 || new Set(arms.map((a) => a.directive)).size < 2) return;
+  if (!arms.some((a) => !a.decided)) return;
+  const ids = m.handlerOf !== undefined ? [m.handlerOf] : [];
+  const onMessage = arms.some((a) => a.filter && testsBeyondType(a.filter, ids) && a.filter.conditions.some((g) => g.some((c) => /\.(error\.)?message\s*\}\}$/.test(c.a))));
+  const parts = arms.map((a) => `${a.label}${a.filter ? ` (${describeFilter(a.filter, ids)})` : ''} ${DIRECTIVE_VERBS[a.directive] ?? a.directive}`);
+  add(
+    'decided-at-run-time',
+    m.anchor,
+    `What the error-handler route of module ${m.handlerOf ?? '?'} does depends on ${onMessage ? 'the error message' : "the run's data"}: ${parts.join('; ')}. Classify with the message (--message) to see one case.`,
+    m.handlerOf,
+  );
+}
+
 function checkRoute(route: ErrorHandlerRoute, owner: ScenarioModule, scenario: Scenario, profile: Profile, add: Add): void {
   const fields = routeFieldSpans(route);
   const where = route.directiveSpan ?? route.span;
+
+  if (route.filter && testsBeyondType(route.filter, [owner.id])) {
+    const onMessage = route.filter.conditions.some((g) => g.some((c) => /\.(error\.)?message\s*\}\}$/.test(c.a)));
+    add(
+      'decided-at-run-time',
+      route.filter.span,
+      `Whether the error-handler route of module ${owner.id} catches an error depends on ${onMessage ? 'the error message' : "the run's data"} (${describeFilter(route.filter, [owner.id])}); an error it does not catch is handled as if the route were not there.`,
+      owner.id,
+    );
+  }
 
   route.errors?.forEach((name, i) => {
     if (!isKnownErrorType(name)) add('unknown-error-type', route.errorSpans[i] ?? route.span, unknownTypeMessage(name, profile), owner.id);
@@ -242,7 +278,11 @@ export function applicableRoutes(m: ScenarioModule, byId: ReadonlyMap<number, Sc
  * the number of modules (the classifier looks modules up by walking the whole tree).
  */
 function classifierView(scenario: Scenario, m: ScenarioModule, byId: ReadonlyMap<number, ScenarioModule>): Scenario {
-  const shallow = (x: ScenarioModule): ScenarioModule => ({ ...x, routes: [] });
+  const shallow = (x: ScenarioModule): ScenarioModule => {
+    const { branches: _branches, ...rest } = x;
+    void _branches;
+    return { ...rest, routes: [] };
+  };
   const first = scenario.modules[0];
   const modules: ScenarioModule[] = first ? [shallow(first)] : [];
   if (!first || first.id !== m.id) modules.push(shallow(m));
@@ -262,9 +302,11 @@ function listTypes(types: readonly string[]): string {
 }
 
 /** "store an incomplete execution with automatic retry" (plural verb, for a list of types). */
-function outcomePhrase(o: Outcome, plural: boolean): string {
+function outcomePhrase(o: ClassifiedOutcome, plural: boolean): string {
   const s = plural ? '' : 's';
   switch (o) {
+    case 'depends':
+      return `depend${s} on the error message or the run's data`;
     case 'incomplete-with-retry':
       return `store${s} an incomplete execution with automatic retry`;
     case 'incomplete-without-retry':
@@ -295,17 +337,24 @@ function missingHandlerMessage(scenario: Scenario, m: ScenarioModule, profile: P
     parts.push(`${listTypes(g.errorTypes)} ${outcomePhrase(g.outcome, g.errorTypes.length > 1)}`);
   }
   parts.push(`${parts.length ? 'any other error' : 'every error'} ${outcomePhrase(other, false)}`);
-  const storageOff = scenario.settings.storeIncompleteExecutions ? '' : ' (storing of incomplete executions is off)';
+  const storageOff = scenario.settings.storeIncompleteExecutions ? '' : ` (storing of incomplete executions is off${storageDefaultNote(scenario)})`;
   return `${moduleTitle(m)} has no error-handler route${storageOff}: ${parts.join('; ')}.`;
 }
 
+/** When a blueprint does not say whether it stores incomplete executions: which default was assumed. */
+export function storageDefaultNote(scenario: Scenario): string {
+  if (scenario.format !== 'blueprint' || scenario.settingSpans.storeIncompleteExecutions) return '';
+  return ': the export has no `metadata.scenario.dlq`, so Make\'s default for "Allow storing of incomplete executions", off, is assumed';
+}
+
 function partialHandlerMessage(scenario: Scenario, m: ScenarioModule, routes: readonly ErrorHandlerRoute[], profile: Profile): string | undefined {
-  if (routes.some((r) => r.errors === null)) return undefined;
+  if (routes.some((r) => r.errors === null && r.filter === undefined)) return undefined;
   const mustCatch = ERROR_TYPE_NAMES.filter((t) => !(profile === 'make' && lookupErrorType(t)?.uncatchableInMake));
-  const uncaught = mustCatch.filter((t) => !routes.some((r) => routeCatches(r, t)));
+  // A type a filtered route may catch (it depends on the message or data) is reported by decided-at-run-time, not here.
+  const uncaught = mustCatch.filter((t) => !routes.some((r) => routeApplies(r, t, [m.id]) !== 'no'));
   if (uncaught.length === 0) return undefined;
   const caught = [...new Set(routes.flatMap((r) => r.errors ?? []))];
-  const byOutcome = new Map<Outcome, string[]>();
+  const byOutcome = new Map<ClassifiedOutcome, string[]>();
   const ctx = contextIn(scenario, m);
   for (const t of uncaught) {
     const o = classifyOutcome(scenario, ctx, t, profile);
@@ -313,7 +362,7 @@ function partialHandlerMessage(scenario: Scenario, m: ScenarioModule, routes: re
   }
   const other = unknownTypeOutcomeIn(scenario, ctx, profile);
   const parts: string[] = [];
-  for (const o of ['incomplete-with-retry', 'incomplete-without-retry', 'stopped', 'succeeded', 'failed'] as const) {
+  for (const o of ['incomplete-with-retry', 'incomplete-without-retry', 'stopped', 'succeeded', 'depends', 'failed'] as const) {
     const types = byOutcome.get(o);
     if (!types || o === other) continue;
     parts.push(`${listTypes(types)} ${outcomePhrase(o, types.length > 1)}`);

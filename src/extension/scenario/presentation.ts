@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DOCS } from '../../core/catalogue/catalogue';
 import type { OutcomeGroup } from '../../core/classify/classifier';
-import type { Directive, Outcome, Profile, ScenarioSettings } from '../../core/model';
+import type { ClassifiedOutcome, DependsOn, Profile, ScenarioSettings, Directive } from '../../core/model';
 
 /** Words shown to the user for core values. Presentation only: every decision comes from src/core. */
 
@@ -9,8 +9,12 @@ export const DIRECTIVES_DOCS_URL = DOCS.fusionDirectives;
 export const SETTINGS_DOCS_URL =
   'https://experienceleague.adobe.com/en/docs/workfront/using/adobe-workfront-fusion/scenarios-in-fusion/scenario-settings-panel';
 
-export function outcomeLabel(o: Outcome): string {
+export function outcomeLabel(o: ClassifiedOutcome, dependsOn?: DependsOn): string {
   switch (o) {
+    case 'depends':
+      return dependsOn === 'data'
+        ? vscode.l10n.t('depends on the run\'s data (decided when the scenario runs)')
+        : vscode.l10n.t('depends on the error message');
     case 'stopped':
       return vscode.l10n.t('the run stops, nothing is stored');
     case 'incomplete-with-retry':
@@ -80,6 +84,6 @@ export function profileLine(profile: Profile, fromFile: boolean): string {
 export function groupsMarkdown(groups: readonly OutcomeGroup[]): string {
   return groups
     .filter((g) => g.errorTypes.length > 0)
-    .map((g) => `- **${outcomeLabel(g.outcome)}**: ${g.errorTypes.map((t) => `\`${t}\``).join(', ')}`)
+    .map((g) => `- **${outcomeLabel(g.outcome, g.dependsOn)}**: ${g.errorTypes.map((t) => `\`${t}\``).join(', ')}`)
     .join('\n');
 }
