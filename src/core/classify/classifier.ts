@@ -141,8 +141,8 @@ function leaf(d: Decision): Tree {
 
 /** What an undecided filter needs, and the words for it. */
 function forkOn(filter: RouteFilter | undefined, facts: ErrorFacts, what: string, yes: Tree, no: Tree): Tree {
-  const cond = filter ? describeFilter(filter, facts.ownerIds) : 'its condition (not given in the file) holds';
-  return { fork: { when: `${what}${filter ? `: ${cond}` : ` ${cond}`}`, input: filter ? undecidedInput(filter, facts) : 'data', yes, no } };
+  const when = filter ? describeFilter(filter, facts.ownerIds) : `the condition of ${what} (not given in the file) holds`;
+  return { fork: { when, input: filter ? undecidedInput(filter, facts) : 'data', yes, no } };
 }
 
 /** The module of a handler route that splits it: the last router or if-else of the route whose routes / branches end in directives. */
@@ -204,7 +204,7 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
         const t = evaluateFilter(r.filter, facts);
         if (t === 'yes') return ended(r.ending, label);
         if (t === 'no') return build(i + 1);
-        return forkOn(r.filter, facts, `the error takes ${label}`, ended(r.ending, label), build(i + 1));
+        return forkOn(r.filter, facts, label, ended(r.ending, label), build(i + 1));
       };
       return build(0);
     }
@@ -218,7 +218,7 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
       const t: Truth = b.condition ? evaluateFilter(b.condition, facts) : 'unknown';
       if (t === 'yes') return ended(b.ending, label);
       if (t === 'no') return build(i + 1);
-      return forkOn(b.condition, facts, `the error takes ${label}`, ended(b.ending, label), build(i + 1));
+      return forkOn(b.condition, facts, label, ended(b.ending, label), build(i + 1));
     };
     return build(0);
   };
@@ -233,7 +233,7 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
       if (t === 'yes') return byHandler(rule, c, facts);
       if (t === 'no') return build(i + 1);
       const whose = c.owner.id === moduleId ? `the error-handler route of module ${moduleId}` : `the error-handler route of enclosing ${c.owner.isRouter ? 'router' : 'if-else'} ${c.owner.id}`;
-      return forkOn(c.route.filter, facts, `${whose} catches it`, byHandler(rule, c, facts), build(i + 1));
+      return forkOn(c.route.filter, facts, whose, byHandler(rule, c, facts), build(i + 1));
     };
     return build(0);
   };
@@ -299,7 +299,7 @@ export function worstCase<T extends { readonly outcome: Outcome }>(cases: readon
 function flatten(tree: Tree, path: string[] = [], inputs: DependsOn[] = []): { when: string[]; inputs: DependsOn[]; decision: Decision }[] {
   if ('leaf' in tree) return [{ when: path, inputs, decision: tree.leaf }];
   const { when, input, yes, no } = tree.fork;
-  return [...flatten(yes, [...path, when], [...inputs, input]), ...flatten(no, [...path, `not (${when})`], [...inputs, input])];
+  return [...flatten(yes, [...path, when], [...inputs, input]), ...flatten(no, [...path, `not: ${when}`], [...inputs, input])];
 }
 
 /** The outcome of a decision once the storage setting is applied. */
