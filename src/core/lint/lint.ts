@@ -139,6 +139,7 @@ function semanticFindings(scenario: Scenario, lineIndex: LineIndex, fallbackProf
   const byId = new Map<number, ScenarioModule>();
   for (const m of all) if (!byId.has(m.id)) byId.set(m.id, m);
   const first = scenario.modules[0];
+  let unhandledParts: string | undefined;
 
   for (const m of all) {
     // Error-handler routes attached to this module (and directives ending its routes / branches inside a handler route).
@@ -150,7 +151,9 @@ function semanticFindings(scenario: Scenario, lineIndex: LineIndex, fallbackProf
     const applicable = applicableRoutes(m, byId);
     if (applicable.length === 0) {
       if (!isFirst && m.handlerOf === undefined) {
-        add('missing-error-handler', m.anchor, missingHandlerMessage(classifierView(scenario, m, byId), m, profile), m.id);
+        // With no route to look up, what each type does is the same for every such module: computed once.
+        unhandledParts ??= missingHandlerParts(classifierView(scenario, m, byId), m, profile);
+        add('missing-error-handler', m.anchor, `${moduleTitle(m)} has no error-handler route${unhandledParts}`, m.id);
       }
       continue;
     }
@@ -327,7 +330,8 @@ function contextIn(view: Scenario, m: ScenarioModule): ModuleContext {
   return ctx;
 }
 
-function missingHandlerMessage(scenario: Scenario, m: ScenarioModule, profile: Profile): string {
+/** The part of a missing-error-handler message after "Module N has no error-handler route" (it does not depend on the module). */
+function missingHandlerParts(scenario: Scenario, m: ScenarioModule, profile: Profile): string {
   const ctx = contextIn(scenario, m);
   const groups = outcomesByErrorTypeIn(scenario, ctx, profile);
   const other = unknownTypeOutcomeIn(scenario, ctx, profile);
@@ -338,7 +342,7 @@ function missingHandlerMessage(scenario: Scenario, m: ScenarioModule, profile: P
   }
   parts.push(`${parts.length ? 'any other error' : 'every error'} ${outcomePhrase(other, false)}`);
   const storageOff = scenario.settings.storeIncompleteExecutions ? '' : ` (storing of incomplete executions is off${storageDefaultNote(scenario)})`;
-  return `${moduleTitle(m)} has no error-handler route${storageOff}: ${parts.join('; ')}.`;
+  return `${storageOff}: ${parts.join('; ')}.`;
 }
 
 /** When a blueprint does not say whether it stores incomplete executions: which default was assumed. */

@@ -21,8 +21,8 @@ export function registerScenarioFeatures(
 ): void {
   const codeLens = new ScenarioCodeLensProvider();
   context.subscriptions.push(
-    vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown) =>
-      classifyFailureCommand(log, details, uri, moduleId, errorType),
+    vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown, message?: unknown) =>
+      classifyFailureCommand(log, details, uri, moduleId, errorType, message),
     ),
     vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(log, uri)),
     vscode.languages.registerHoverProvider(SCENARIO_LANGUAGE_SELECTOR, new ScenarioHoverProvider()),
