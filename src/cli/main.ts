@@ -6,6 +6,7 @@ import { version } from '../../package.json';
 import { HELP_OPTIONS, TOOL, commandHelp, parseCommandArgs, suggest, toolHelp, type Command, type Output } from './args';
 import { COMMANDS } from './commands/index';
 import { CliError, CliErrors, EXIT_OK, EXIT_USAGE, UsageError, messageOf } from './errors';
+import { escapeForTerminal } from './terminal';
 
 const processOutput: Output = {
   out: (text) => void process.stdout.write(text),
@@ -13,8 +14,10 @@ const processOutput: Output = {
 };
 
 /** Runs the tool; resolves to the exit code. Everything thrown is turned into a message here. */
-export async function run(argv: readonly string[], io: Output = processOutput, cwd: string = process.cwd()): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Output = processOutput, cwd: string = process.cwd()): Promise<number> {
   const debug = argv.includes('--debug');
+  // Every byte a command prints passes here: no control character from a file reaches the terminal.
+  const io: Output = { out: (text) => rawIo.out(escapeForTerminal(text)), err: (text) => rawIo.err(escapeForTerminal(text)) };
   let command: Command | undefined;
   try {
     const args = [...argv];
@@ -81,7 +84,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`${TOOL}: internal error: ${messageOf(e)}\n`);
+      process.stderr.write(escapeForTerminal(`${TOOL}: internal error: ${messageOf(e)}\n`));
       process.exitCode = EXIT_USAGE;
     },
   );

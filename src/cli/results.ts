@@ -6,8 +6,9 @@ import { displayPath, oneLine, type ExecutionsTarget } from './files';
 
 /** The exit-code paragraph of the help of retry, resolve, delete and run-due. */
 export const EXIT_CODES_NOTE = [
-  'Exit codes: 0 done; 1 one or more ids were not found; 2 usage mistake, or the executions file',
-  '            is missing, unreadable or invalid (it is left untouched).',
+  'Exit codes: 0 done; 1 one or more ids were not found, or could not be retried (scenario or module',
+  '            not found); 2 usage mistake, or the executions file is missing, unreadable, read-only',
+  '            or invalid (it is left untouched).',
 ].join('\n');
 
 const RESULT_LABEL: Record<RecordResult['result'], string> = {
@@ -21,7 +22,8 @@ const RESULT_LABEL: Record<RecordResult['result'], string> = {
 /**
  * A table of `id  result  message` and a count line (or, with --json, an array of
  * `{id, result, message}`); `empty` is printed when there is no result. Exit 1 when an id was not
- * found, else 0.
+ * found or a retry could not run at all (its scenario or module was not found: nothing was
+ * replayed), else 0.
  */
 export function printResults(ctx: CommandContext, target: ExecutionsTarget, results: readonly RecordResult[], empty: string): number {
   if (boolOpt(ctx.values, 'json')) {
@@ -41,7 +43,7 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
   if (missing.length > 0 && boolOpt(ctx.values, 'json')) {
     ctx.err(`not found in ${target.shown}: ${missing.map((r) => r.id).join(', ')}\n`);
   }
-  return missing.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
+  return missing.length > 0 || results.some((r) => r.notRun !== undefined) ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 /** Tells, on stderr, why a replay could not use a scenario: its file has an error, or none was found. */

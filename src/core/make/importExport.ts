@@ -279,8 +279,11 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
     error = !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
   } else error = existing?.error ?? { type: 'UnknownError', message: 'Make did not report a reason' };
 
-  const status = statusOf(col.make) ?? existing?.status ?? 'unresolved';
-  const autoRetry = col.make.retry !== undefined || col.make.resolved !== undefined ? status === 'pending' : (existing?.autoRetry ?? false);
+  // A record resolved here stays resolved: an export saved before (or Make not knowing about the
+  // local resolve) must not reopen it. Only a record that is not resolved takes Make's status.
+  const imported = statusOf(col.make);
+  const status = existing?.status === 'resolved' ? 'resolved' : (imported ?? existing?.status ?? 'unresolved');
+  const autoRetry = (col.make.retry !== undefined || col.make.resolved !== undefined) && existing?.status !== 'resolved' ? status === 'pending' : (existing?.autoRetry ?? false);
   const attempts = typeof col.make.attempts === 'number' ? col.make.attempts : (existing?.attempts ?? 0);
   const maxAttempts = existing ? Math.max(existing.maxAttempts, attempts) : autoRetry ? Math.max(MAKE_AUTO_RETRY_ATTEMPTS, attempts) : attempts;
   const nextRetryAt = status === 'pending' ? (existing?.nextRetryAt ?? null) : null;
@@ -358,9 +361,10 @@ export function mergeMakeResponses(doc: ExecutionsFile, responses: ParsedMakeRes
   const nowIso = (now ?? new Date()).toISOString();
   const c = responses.collected.copy();
   const existingIds = doc.executions.map((e) => e.id);
+  const existing = new Set(existingIds);
   for (const b of c.bundles) {
     const id = bundleOwner(b, c, existingIds);
-    const known = c.byId.has(id) || existingIds.includes(id);
+    const known = c.byId.has(id) || existing.has(id);
     if (!known) {
       throw MakeImportError.shape(
         `bundle for incomplete execution "${id}", which is neither in this import nor in the executions file: import its list or detail response too`,
