@@ -19,8 +19,8 @@ import { ioError } from './fileError';
 const HOST_TAG = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
 /** A temp file of another machine is deleted only when it is this old (its writer cannot be checked). */
 const FOREIGN_TEMP_MAX_AGE_MS = 24 * 3600_000;
-/** Written to the temp file in pieces of about this many characters. */
-const WRITE_BATCH = 1 << 20;
+/** The temp file is written through a buffer of this size. */
+const WRITE_BUFFER_BYTES = 1 << 20;
 
 function tempPattern(base: string): RegExp {
   const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -93,20 +93,30 @@ export async function writeTempFile(file: string, pieces: Iterable<string>, mode
   let keep = false;
   try {
     const hash = createHash('sha256');
-    let batch: string[] = [];
-    let size = 0;
+    // One reused buffer: no large strings are made (each would live until a full garbage collection).
+    const buf = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    let used = 0;
     const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      const text = batch.join('');
-      batch = [];
-      size = 0;
-      hash.update(text, 'utf8');
-      await handle.write(text, null, 'utf8');
+      if (used === 0) return;
+      const chunk = buf.subarray(0, used);
+      hash.update(chunk);
+      let done = 0;
+      while (done < used) done += (await handle.write(chunk, done, used - done)).bytesWritten;
+      used = 0;
     };
     for (const piece of pieces) {
-      batch.push(piece);
-      size += piece.length;
-      if (size >= WRITE_BATCH) await flush();
+      // A UTF-8 character takes at most 3 bytes per UTF-16 code unit.
+      if (piece.length * 3 > buf.length - used) {
+        await flush();
+        if (piece.length * 3 > buf.length) {
+          const big = Buffer.from(piece, 'utf8');
+          hash.update(big);
+          let done = 0;
+          while (done < big.length) done += (await handle.write(big, done, big.length - done)).bytesWritten;
+          continue;
+        }
+      }
+      used += buf.write(piece, used, 'utf8');
     }
     await flush();
     const digest = hash.digest('hex');

@@ -26,12 +26,11 @@ import { createHash } from 'node:crypto';
 import type * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { decodeJsonBytes } from '../text/json';
 import { discardTempFile, putInPlace, removeAbandonedTempFiles, writeTempFile } from './atomicWrite';
 import { ExecutionsFileError, ioError } from './fileError';
 import { withFileLock, type LockHandle, type LockOptions } from './lock';
 import type { ExecutionsFile } from './model';
-import { FileTooLargeError, NotRegularFileError, readRegularFile } from './regularFile';
+import { FileTooLargeError, NotRegularFileError, readRegularFileContentSync, readRegularTextSync, type RegularTextContent } from './regularFile';
 import { serializeExecutionsPieces } from './serialize';
 import { parseExecutionsBytes, parseExecutionsText, validateExecutionsDoc } from './validate';
 
@@ -43,6 +42,20 @@ export const MAX_EXECUTIONS_FILE_BYTES = 256 * 1024 * 1024;
 export const MAX_SAVE_ATTEMPTS = 5;
 /** How many times a write whose lock was lost takes the lock again. */
 const MAX_LOCK_ATTEMPTS = 3;
+
+/**
+ * After reading a file at least this large, ask for a full garbage collection where the runtime
+ * offers one (`globalThis.gc`: the CLI exposes it, the extension host does not): the file's bytes
+ * and text are garbage once parsed, and V8 would otherwise keep them resident until much later —
+ * with 100,000 records that is 180 MB on top of the document.
+ */
+const COLLECT_AFTER_BYTES = 16 * 1024 * 1024;
+
+function collectAfterRead(size: number | bigint): void {
+  if (Number(size) < COLLECT_AFTER_BYTES) return;
+  const gc = (globalThis as { gc?: unknown }).gc;
+  if (typeof gc === 'function') (gc as () => void)();
+}
 
 /** A new, empty executions document. */
 export function emptyExecutionsFile(): ExecutionsFile {
@@ -102,11 +115,62 @@ function readError(e: unknown, file: string): ExecutionsFileError {
   return ioError(e, file, 'read');
 }
 
+/**
+ * Reads and validates, for readers that never save (no version kept, so the file's bytes can go as
+ * soon as they are decoded). A missing file throws ExecutionsFileError (code 'ENOENT').
+ */
+export async function readExecutions(file: string): Promise<ExecutionsFile> {
+  return (await readText(file, file)).doc;
+}
+
+/**
+ * Reads, hashes and validates (bytes read a megabyte at a time, see readRegularTextSync). Its
+ * steps are separate functions so that nothing large stays in scope: the text pieces are garbage
+ * after the join, the text after the parse, and a full collection (where offered) frees each.
+ */
+async function readText(real: string, file: string): Promise<{ doc: ExecutionsFile; hash: string; stat: fs.BigIntStats }> {
+  let content: RegularTextContent | undefined;
+  try {
+    content = readRegularTextSync(real, MAX_EXECUTIONS_FILE_BYTES);
+  } catch (e) {
+    throw readError(e, file);
+  }
+  const { hash, stat } = content;
+  const size = Number(stat.size);
+  if (content.text === undefined) return { doc: parseBytes(real, file), hash, stat };
+  const box: { text: string | undefined } = { text: content.text };
+  content = undefined;
+  const doc = parseTextOnce(box, file, size);
+  collectAfterRead(size);
+  return { doc, hash, stat };
+}
+
+function parseTextOnce(box: { text: string | undefined }, file: string, size: number): ExecutionsFile {
+  collectAfterRead(size); // the pieces the text was joined from
+  const parsed = parseExecutionsText(box.text as string, file);
+  box.text = undefined;
+  if (!parsed.ok) throw parsed.error;
+  return parsed.doc;
+}
+
+/** The file is not UTF-8 or has a NUL byte: read its bytes again to say where (or parse them, if it changed). */
+function parseBytes(real: string, file: string): ExecutionsFile {
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFileContentSync(real, MAX_EXECUTIONS_FILE_BYTES).bytes;
+  } catch (e) {
+    throw readError(e, file);
+  }
+  const parsed = parseExecutionsBytes(bytes, file);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.doc;
+}
+
 /** Reads and validates. A missing file throws ExecutionsFileError (code 'ENOENT', "... not found"). */
 export async function loadExecutions(file: string): Promise<LoadedExecutions> {
   let bytes: Buffer;
   try {
-    ({ bytes } = await readRegularFile(file, MAX_EXECUTIONS_FILE_BYTES));
+    ({ bytes } = readRegularFileContentSync(file, MAX_EXECUTIONS_FILE_BYTES));
   } catch (e) {
     throw readError(e, file);
   }
@@ -187,24 +251,15 @@ async function readCurrent(real: string, file: string): Promise<Current | undefi
   if (identity === undefined) return undefined;
   const cached = snapshots.get(real);
   if (cached?.identity === identity) return cached;
-  let content: { bytes: Buffer; stat: fs.BigIntStats } | undefined;
+  let read: { doc: ExecutionsFile; hash: string; stat: fs.BigIntStats };
   try {
-    content = await readRegularFile(real, MAX_EXECUTIONS_FILE_BYTES);
+    read = await readText(real, file);
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'ENOENT') return undefined;
-    throw readError(e, file);
+    if (e instanceof ExecutionsFileError && e.code === 'ENOENT') return undefined;
+    throw e;
   }
-  const hash = contentHash(content.bytes);
-  const stat = content.stat;
-  const decoded = decodeJsonBytes(content.bytes);
-  content = undefined; // the bytes can go before the parse: a large file is not held twice
-  if (!decoded.ok) {
-    const { detail, line, column } = decoded.problem;
-    throw ExecutionsFileError.at(detail, file, 'SYNTAX', line, column);
-  }
-  const parsed = parseExecutionsText(decoded.text, file);
-  if (!parsed.ok) throw parsed.error;
-  return { doc: parsed.doc, hash, identity: identityOf(stat), mode: Number(stat.mode & 0o7777n) };
+  const { doc, hash, stat } = read;
+  return { doc, hash, identity: identityOf(stat), mode: Number(stat.mode & 0o7777n) };
 }
 
 /** The lock was lost while this process held it: nothing was written, the write starts again. */
