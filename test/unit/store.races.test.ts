@@ -2,7 +2,7 @@
 // live owner that is slow or stopped past the stale time, two paths to one file (a symbolic link),
 // and a person's edit saved while a write is in progress. Real processes, the real file system;
 // every wait is bounded by the test's timeout, and only outcomes are asserted.
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
@@ -21,8 +21,21 @@ interface Worker {
   readonly finished: Promise<void>;
 }
 
+/** Every worker started, so a failed test does not leave one behind (a stopped one would block the runner). */
+const started = new Set<ChildProcess>();
+afterEach(() => {
+  for (const c of started) {
+    if (c.exitCode === null && c.signalCode === null) {
+      c.kill('SIGCONT');
+      c.kill('SIGKILL');
+    }
+  }
+  started.clear();
+});
+
 function startWorker(cmd: Record<string, unknown>): Worker {
   const child = fork(WORKER_SCRIPT, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  started.add(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const seen: Record<string, unknown>[] = [];
