@@ -49,7 +49,7 @@ export interface LockHandle {
   check(): Promise<Error | undefined>;
 }
 
-export const DEFAULT_STALE_MS = 30_000;
+const DEFAULT_STALE_MS = 30_000;
 const DEFAULT_LOCK_TIMEOUT_MS = 40_000;
 /** A `.break` folder older than this belongs to a breaker that died or hangs. */
 const BREAK_STALE_MS = 10_000;
@@ -63,7 +63,7 @@ interface Owner {
   readonly since: string;
 }
 
-export const lockDirOf = (file: string): string => `${file}.lock`;
+const lockDirOf = (file: string): string => `${file}.lock`;
 const ownerPath = (dir: string): string => path.join(dir, 'owner.json');
 const breakDirOf = (dir: string): string => `${dir}.break`;
 

@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
-import { promises as fsp } from 'node:fs';
 
 /** Why a path cannot be read as a regular file. */
 export type NotRegularKind = 'directory' | 'FIFO' | 'character device' | 'block device' | 'socket' | 'special file';
@@ -50,38 +49,9 @@ export interface RegularFileContent {
 
 /**
  * Reads a regular file whole. Throws the fs error (ENOENT, EACCES, ...), a NotRegularFileError for
- * anything else than a regular file, or a FileTooLargeError above `maxBytes`.
- */
-export async function readRegularFile(file: string, maxBytes: number): Promise<RegularFileContent> {
-  const handle = await fsp.open(file, OPEN_FLAGS);
-  try {
-    const stat = await handle.stat({ bigint: true });
-    if (!stat.isFile()) throw new NotRegularFileError(file, kindOf(stat));
-    if (stat.size > BigInt(maxBytes)) throw new FileTooLargeError(file, Number(stat.size), maxBytes);
-    const size = Number(stat.size);
-    // Read what fstat announced, then keep reading to EOF in case the file grew meanwhile.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let buf = Buffer.allocUnsafe(Math.max(size, 1));
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > maxBytes) throw new FileTooLargeError(file, total, maxBytes);
-      buf = Buffer.allocUnsafe(64 * 1024);
-    }
-    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-    return { bytes, stat };
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
-
-/**
- * `readRegularFile`, synchronously. The store reads the executions file this way too: a large
- * buffer read through the promise API stays referenced by its machinery for a while after the last
- * use, which keeps 100 MB resident through the parse; a synchronous read lets it go at once.
+ * anything else than a regular file, or a FileTooLargeError above `maxBytes`. Synchronous on
+ * purpose: a large buffer read through the promise API stays referenced by its machinery for a
+ * while after its last use, which kept 100 MB resident through the parse that followed.
  */
 export function readRegularFileContentSync(file: string, maxBytes: number): RegularFileContent {
   const fd = fs.openSync(file, OPEN_FLAGS);
