@@ -105,7 +105,7 @@ suite('executions: commands', () => {
     assert.deepEqual({ added: summary?.added, updated: summary?.updated, unchanged: summary?.unchanged }, { added: 3, updated: 0, unchanged: 0 });
     const doc = readExecutions();
     assert.equal(doc.executions.length, before + 3);
-    assert.ok(doc.executions.some((e) => e.id === 'a07e16f2ad134bf49cf83a00aa95c0a5'));
+    assert.ok(doc.executions.some((e) => e.id === '6d2f8b14e9a04c7b9e3a5c1d0f8b2e61'));
 
     const text = fs.readFileSync(executionsPath(), 'utf8');
     const bad = vscode.Uri.file(workspacePath('executions-scenarios/make/malformed-list.json'));

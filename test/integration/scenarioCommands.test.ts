@@ -92,7 +92,7 @@ suite('scenario CodeLens and commands', function () {
   test('Classify Failure refuses an unknown module and a structurally broken file', async () => {
     assert.equal(await classifyCmd(invoices(), 999, 'ConnectionError'), undefined);
     assert.equal(await classifyCmd(fixtureUri('rules/duplicate-module-id.scenario.yaml'), 2, 'ConnectionError'), undefined);
-    assert.equal(await classifyCmd(fixtureUri('instagram-dm.broken.blueprint.json'), 1, 'ConnectionError'), undefined);
+    assert.equal(await classifyCmd(fixtureUri('newsletter.broken.blueprint.json'), 1, 'ConnectionError'), undefined);
   });
 
   test('Convert opens the blueprint as scenario YAML in an untitled editor, and YAML as blueprint JSON', async () => {
@@ -127,7 +127,7 @@ suite('scenario CodeLens and commands', function () {
   test('Convert refuses a broken blueprint and a YAML the blueprint format cannot express, opening nothing', async () => {
     const untitled = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && !d.isClosed).length;
     const before = untitled();
-    assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('instagram-dm.broken.blueprint.json')), undefined);
+    assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('newsletter.broken.blueprint.json')), undefined);
     // module 3's route has an `errors:` filter; a blueprint's onerror route catches everything
     assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', invoices()), undefined);
     assert.equal(untitled(), before);

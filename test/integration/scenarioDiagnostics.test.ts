@@ -19,7 +19,7 @@ const RULE_FIXTURES: Record<string, string> = {
   'missing-error-handler': 'rules/missing-error-handler.scenario.yaml',
   'partial-error-handler': 'rules/partial-error-handler.scenario.yaml',
   'yaml-syntax': 'rules/yaml-syntax.scenario.yaml',
-  'json-syntax': 'instagram-dm.broken.blueprint.json',
+  'json-syntax': 'newsletter.broken.blueprint.json',
   'invalid-scenario': 'rules/invalid-scenario.scenario.yaml',
   'duplicate-module-id': 'rules/duplicate-module-id.scenario.yaml',
   'unknown-directive': 'rules/unknown-directive.scenario.yaml',
@@ -72,7 +72,7 @@ suite('scenario diagnostics', function () {
       'only module 2 lacks a handler (3 has one, 5 is covered by its router, 61 is in a handler route)',
     );
     assert.equal(missing[0].severity, vscode.DiagnosticSeverity.Warning);
-    const broken = fusionDiagnostics(fixtureUri('instagram-dm.broken.blueprint.json')).find((d) => codeOf(d) === 'json-syntax');
+    const broken = fusionDiagnostics(fixtureUri('newsletter.broken.blueprint.json')).find((d) => codeOf(d) === 'json-syntax');
     assert.ok(broken && broken.range.start.line > 0, 'json-syntax points into the file, not at its start');
     assert.equal(broken.severity, vscode.DiagnosticSeverity.Error);
   });

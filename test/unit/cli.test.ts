@@ -205,7 +205,7 @@ describe('cli: lint', () => {
 
   test('invalid blueprint JSON is a json-syntax finding with its line, exit 1', () => {
     const dir = workspace();
-    const r = cli(dir, 'lint', 'instagram-dm.broken.blueprint.json', '--format', 'json');
+    const r = cli(dir, 'lint', 'newsletter.broken.blueprint.json', '--format', 'json');
     assert.equal(r.code, 1, r.stderr);
     const f = json<LintJson[]>(r).find((x) => x.code === 'json-syntax');
     assert.ok(f, r.stdout);
@@ -639,7 +639,7 @@ describe('cli: import and convert', () => {
     assert.equal(fs.existsSync(path.join(dir, '.fusion')), false);
   });
 
-  test('convert a real blueprint to YAML (stdout), then back to a blueprint (--out)', () => {
+  test('convert an exported blueprint to YAML (stdout), then back to a blueprint (--out)', () => {
     const dir = workspace();
     const y = cli(dir, 'convert', 'calendar-agent.blueprint.json');
     assert.equal(y.code, 0, y.stderr);
@@ -679,9 +679,9 @@ describe('cli: import and convert', () => {
     const same = cli(dir, 'convert', 'invoices.scenario.yaml', '--to', 'yaml');
     assert.equal(same.code, 2);
     assert.match(same.stderr, /already scenario YAML; use --to blueprint/);
-    const broken = cli(dir, 'convert', 'instagram-dm.broken.blueprint.json');
+    const broken = cli(dir, 'convert', 'newsletter.broken.blueprint.json');
     assert.equal(broken.code, 2);
-    assert.match(broken.stderr, /^instagram-dm\.broken\.blueprint\.json:\d+:\d+: .+ \(json-syntax\)/);
+    assert.match(broken.stderr, /^newsletter\.broken\.blueprint\.json:\d+:\d+: .+ \(json-syntax\)/);
     assertShortMessage(broken, 1);
     const missing = cli(dir, 'convert', 'nope.blueprint.json');
     assert.equal(missing.code, 2);

@@ -12,7 +12,7 @@
 // A bundle response does not carry the id of its incomplete execution, so it is matched to one:
 // 1. by an `id` or `dlqId` field next to `response` (add it when saving the response), else
 // 2. by the file name containing a known id (from this import or already in the file), e.g.
-//    `a07e16f2ad134bf49cf83a00aa95c0a5.bundle.json`, else
+//    `6d2f8b14e9a04c7b9e3a5c1d0f8b2e61.bundle.json`, else
 // 3. when the same import has exactly one detail response, to that one.
 // Otherwise the import fails with a message saying how to name it.
 //
