@@ -194,6 +194,9 @@ export function summarizeResults(results: readonly OperationResult[]): string {
     'not-found': (n) => vscode.l10n.t('{0} not found', n),
     skipped: (n) => vscode.l10n.t('{0} skipped', n),
     deleted: (n) => vscode.l10n.t('{0} deleted', n),
+    sent: (n) => vscode.l10n.t('{0} sent to Make, outcome not reported yet', n),
+    gone: (n) => vscode.l10n.t('{0} no longer on Make', n),
+    error: (n) => vscode.l10n.t('{0} could not be done', n),
   };
   for (const [k, n] of counts) parts.push(label[k](n));
   return parts.join(', ');
