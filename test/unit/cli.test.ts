@@ -607,7 +607,7 @@ describe('cli: import and convert', () => {
   test('import: a bundle response named after a record already in the file updates that record', () => {
     const dir = workspace();
     assert.equal(cli(dir, 'import', 'make-dlq-detail.json').code, 0);
-    const id = 'ada87173334b44d1907270064edbd7dd';
+    const id = '3f0c6a9e2b7d4c18a5e1f9b0d6c2a47e';
     fs.writeFileSync(path.join(dir, `${id}.bundle.json`), JSON.stringify({ response: { '2': { error: { type: 'DataError', message: 'Invalid date' } } } }));
     const r = cli(dir, 'import', `${id}.bundle.json`);
     assert.equal(r.code, 0, r.stderr);
@@ -619,7 +619,7 @@ describe('cli: import and convert', () => {
     fs.writeFileSync(path.join(other, `${id}.bundle.json`), JSON.stringify({ response: {} }));
     const refused = cli(other, 'import', `${id}.bundle.json`);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /^ada87173334b44d1907270064edbd7dd\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/);
+    assert.match(refused.stderr, /^3f0c6a9e2b7d4c18a5e1f9b0d6c2a47e\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/);
     assert.equal(fs.existsSync(path.join(other, '.fusion')), false);
   });
 

@@ -34,14 +34,15 @@ export const retryCommand: Command = {
     'Every other record gets a simulated retry, marked "simulated": nothing is sent to Fusion or Make. The',
     'scenario is found by the execution\'s scenarioFile (relative to --workspace), else by name among the',
     'workspace\'s scenario files; simulation.faults decides, and where it says nothing the result says',
-    'what was assumed. --all retries every execution that is not resolved (of one scenario with --scenario).',
+    'what was assumed. --all retries every execution that waits for a retry (unresolved or pending; of one',
+    'scenario with --scenario).',
     '',
     'Exit codes: 0 done; 1 an id was not found or a request to Make failed (each listed); 2 usage mistake,',
     '            no token or zone for a record from Make (nothing is changed), the token was refused, or the',
     '            executions file is missing, unreadable or invalid (it is left untouched).',
   ].join('\n'),
   options: {
-    all: { type: 'boolean', short: 'a', description: 'Retry every execution that is not resolved.' },
+    all: { type: 'boolean', short: 'a', description: 'Retry every unresolved or pending execution.' },
     scenario: { type: 'string', valueName: 'NAME', description: 'With --all: only this scenario.' },
     except: { type: 'string', multiple: true, valueName: 'ID', description: 'With --all: leave this execution out (repeatable).' },
     'with-local-scenario': {

@@ -1,5 +1,5 @@
 /**
- * Fusion's storage limits for incomplete executions (spec section 3, "Limits worth surfacing"):
+ * Fusion's storage limits for incomplete executions (README, "Limits"):
  * - at most 10 MB of not-yet-resolved incomplete executions per scenario, 500 MB per team;
  * - resolved ones are deleted after 30 days;
  * - with sequential processing on, a scenario that has not-resolved incomplete executions waits

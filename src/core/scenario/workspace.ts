@@ -37,11 +37,15 @@ function isInIgnoredDir(relPath: string): boolean {
   return parts.some((p) => IGNORED_DIRS.includes(p));
 }
 
-/** True when the workspace-relative path matches one of the globs and is not in an ignored folder. */
+/**
+ * True when the workspace-relative path matches one of the globs and is not in an ignored folder.
+ * The match ignores case (`Invoices.Blueprint.JSON` is a blueprint) on every platform, so the CLI,
+ * the extension's workspace scan and its editors agree on which files are scenario files.
+ */
 export function isScenarioPath(relPath: string, globs: readonly string[] = DEFAULT_SCENARIO_GLOBS): boolean {
   const p = toPosixPath(relPath);
   if (isInIgnoredDir(p)) return false;
-  return globs.some((g) => minimatch(p, g, { dot: true }));
+  return globs.some((g) => minimatch(p, g, { dot: true, nocase: true }));
 }
 
 /** The scenario files among `relPaths` (workspace-relative), normalised, deduplicated, in `compareScenarioPaths` order. */

@@ -20,7 +20,11 @@ export interface SimulateInput {
   readonly profile?: Profile;
   readonly clock?: Clock;
   /** Where to store what the simulation stores; omitted: nothing is written (a dry run). */
-  readonly store?: { readonly executionsFile: string };
+  readonly store?: {
+    readonly executionsFile: string;
+    /** Runs the write, only when there is something to store (e.g. inside a progress notification). */
+    readonly around?: (write: () => Promise<void>) => Promise<void>;
+  };
 }
 
 export type SimulateResult =
@@ -49,8 +53,12 @@ export async function simulateAction(input: SimulateInput): Promise<SimulateResu
   });
   const toStore = report.executions;
   let stored = false;
-  if (toStore.length > 0 && input.store) {
-    await updateExecutionsFile(input.store.executionsFile, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), { create: true });
+  const { store } = input;
+  if (toStore.length > 0 && store) {
+    const write = async (): Promise<void> => {
+      await updateExecutionsFile(store.executionsFile, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), { create: true });
+    };
+    await (store.around ? store.around(write) : write());
     stored = true;
   }
   return { kind: 'simulated', scenario, report, stored };
