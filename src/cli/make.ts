@@ -19,9 +19,17 @@ import { describeFsError, displayPath } from './files';
 export const TOKEN_ENV = 'MAKE_API_TOKEN';
 
 export const MAKE_OPTIONS: OptionDefs = {
-  zone: { type: 'string', valueName: 'HOST', description: `Make zone: ${MAKE_ZONES.join(', ')} (default: the record's own, else make.zone of .fusionlintrc.json).` },
+  zone: {
+    type: 'string',
+    valueName: 'HOST',
+    description: `Make zone: ${MAKE_ZONES.join(', ')} (default: the record's own, else make.zone of .fusionlintrc.json).`,
+  },
   'api-url': { type: 'string', valueName: 'URL', description: "The API's base URL, e.g. http://127.0.0.1:8123/api/v2 (wins over --zone)." },
-  'token-file': { type: 'string', valueName: 'FILE', description: `Read the API token from FILE (default: the ${TOKEN_ENV} environment variable).` },
+  'token-file': {
+    type: 'string',
+    valueName: 'FILE',
+    description: `Read the API token from FILE (default: the ${TOKEN_ENV} environment variable).`,
+  },
   'dry-run': { type: 'boolean', description: 'Print the requests that would be sent (token redacted); send nothing, write nothing.' },
   'requests-per-minute': {
     type: 'string',
@@ -150,24 +158,35 @@ export async function makeSetup(ctx: CommandContext, workspace: string, strict =
 
 function formatEvent(e: RequestEvent, client: MakeClient): string {
   const status = e.status !== undefined ? String(e.status) : 'no answer';
-  const tail = e.outcome === 'retry' ? ` — ${e.reason ?? 'retrying'}, again in ${((e.waitMs ?? 0) / 1000).toFixed(1)} s` : e.reason ? ` — ${e.reason}` : '';
+  const tail =
+    e.outcome === 'retry'
+      ? ` — ${e.reason ?? 'retrying'}, again in ${((e.waitMs ?? 0) / 1000).toFixed(1)} s`
+      : e.reason
+        ? ` — ${e.reason}`
+        : '';
   return client.redact(`${e.method} ${e.url} → ${status} (${e.ms} ms)${tail}`);
 }
 
 /** The dry run's requests, as text or JSON-ready objects; the authorization header is shown redacted. */
-export function describeRequests(captured: readonly CapturedRequest[], hasToken: boolean): { method: string; url: string; headers: Record<string, string>; body?: unknown }[] {
+export function describeRequests(
+  captured: readonly CapturedRequest[],
+  hasToken: boolean,
+): { method: string; url: string; headers: Record<string, string>; body?: unknown }[] {
   return captured.map((r) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.headers)) {
       if (k === 'user-agent') continue;
-      headers[k] = k === 'authorization' ? (hasToken ? v.replace(/^(\S+)\s.*$/, '$1 <redacted>') : `<no token: ${TOKEN_ENV} is not set>`) : v;
+      headers[k] =
+        k === 'authorization' ? (hasToken ? v.replace(/^(\S+)\s.*$/, '$1 <redacted>') : `<no token: ${TOKEN_ENV} is not set>`) : v;
     }
     return { method: r.method, url: r.url, headers, ...(r.body !== undefined ? { body: r.body } : {}) };
   });
 }
 
 export function printRequests(ctx: CommandContext, captured: readonly CapturedRequest[], hasToken: boolean, note?: string): void {
-  const lines: string[] = [`Dry run: ${captured.length} request${captured.length === 1 ? '' : 's'} would be sent; nothing was sent or written.`];
+  const lines: string[] = [
+    `Dry run: ${captured.length} request${captured.length === 1 ? '' : 's'} would be sent; nothing was sent or written.`,
+  ];
   for (const r of describeRequests(captured, hasToken)) {
     lines.push(`${r.method} ${r.url}`);
     for (const [k, v] of Object.entries(r.headers)) lines.push(`  ${k}: ${v}`);

@@ -8,7 +8,7 @@
 // than the client's timeout, malformed JSON, 401, pagination, and a record that disappears between
 // list and detail. It never talks to anything else.
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface FakeDlq {
   id: string;
@@ -72,8 +72,13 @@ export class MakeApiServer {
   readonly faults: Fault[] = [];
   /** Ids that vanish after they were listed once (deleted on Make between list and detail). */
   readonly vanishAfterList = new Set<string>();
+  /**
+   * What a retry on Make does to a record (default: see `retryOne`). Tests set it to decide, e.g.
+   * resolve only when the blueprint PATCHed in has a handler on the failing module.
+   */
+  onRetry?: (d: FakeDlq) => void;
   private server: http.Server | undefined;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: MakeApiServerOptions) {}
 
@@ -126,7 +131,7 @@ export class MakeApiServer {
   private takeFault(method: string, p: string): Fault | undefined {
     const i = this.faults.findIndex((f) => (!f.method || f.method === method) && (!f.path || f.path.test(p)));
     if (i < 0) return undefined;
-    const f = this.faults[i]!;
+    const f = this.faults[i];
     f.times = (f.times ?? 1) - 1;
     if (f.times <= 0) this.faults.splice(i, 1);
     return f;
@@ -193,7 +198,7 @@ export class MakeApiServer {
       });
     }
     if ((m = p.match(/^\/dlqs\/([^/]+)$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (method === 'GET') {
         if (!d) return notFound('Incomplete execution');
         const s = this.scenarios.get(d.scenarioId);
@@ -220,17 +225,17 @@ export class MakeApiServer {
       }
     }
     if (method === 'GET' && (m = p.match(/^\/dlqs\/([^/]+)\/bundle$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (!d) return notFound('Incomplete execution');
       return send(200, { code: 'OK', response: d.bundle });
     }
     if (method === 'GET' && (m = p.match(/^\/dlqs\/([^/]+)\/blueprint$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (!d) return notFound('Incomplete execution');
       return send(200, { code: 'OK', response: { blueprint: d.blueprint ?? null } });
     }
     if (method === 'POST' && (m = p.match(/^\/dlqs\/([^/]+)\/retry$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (!d) return notFound('Incomplete execution');
       this.retryOne(d);
       return send(200, {});
@@ -268,6 +273,7 @@ export class MakeApiServer {
 
   /** What a retry on Make does here: a record whose blueprint was replaced by a fixed one (PATCH) resolves; otherwise it fails again. */
   private retryOne(d: FakeDlq): void {
+    if (this.onRetry) return this.onRetry(d);
     d.attempts += 1;
     if (d.blueprint !== undefined && d.failer !== undefined) d.resolved = true;
   }

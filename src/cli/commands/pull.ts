@@ -10,14 +10,21 @@ function ids(ctx: CommandContext, name: string, what: string): number[] {
   const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((v) => String(v).split(','));
   return list.map((v) => {
     const t = v.trim();
-    if (!/^\d+$/.test(t) || Number(t) <= 0) throw new UsageError(`option '--${name}' must be ${what} (a positive integer; got '${v}')`, ctx.command);
+    if (!/^\d+$/.test(t) || Number(t) <= 0)
+      throw new UsageError(`option '--${name}' must be ${what} (a positive integer; got '${v}')`, ctx.command);
     return Number(t);
   });
 }
 
 function scenarioLine(s: ScenarioPull): string {
   const name = s.name ? `${s.name} (${s.scenarioId})` : `scenario ${s.scenarioId}`;
-  const state = s.state?.isinvalid ? ', invalid on Make' : s.state?.isPaused ? ', paused on Make' : s.state?.isActive === false ? ', inactive on Make' : '';
+  const state = s.state?.isinvalid
+    ? ', invalid on Make'
+    : s.state?.isPaused
+      ? ', paused on Make'
+      : s.state?.isActive === false
+        ? ', inactive on Make'
+        : '';
   const parts = [`${s.added.length} added`, `${s.updated.length} updated`, `${s.unchanged.length} unchanged`];
   if (s.gone.length > 0) parts.push(`${s.gone.length} no longer on Make`);
   if (s.vanished.length > 0) parts.push(`${s.vanished.length} gone before they were read`);
@@ -72,15 +79,23 @@ export const pullCommand: Command = {
       );
     }
     const connection = setup.override ?? config.connection;
-    if (!connection) throw new UsageError('which Make zone? pass --zone HOST (e.g. eu1.make.com) or --api-url URL, or set make.zone in .fusionlintrc.json', ctx.command);
+    if (!connection)
+      throw new UsageError(
+        'which Make zone? pass --zone HOST (e.g. eu1.make.com) or --api-url URL, or set make.zone in .fusionlintrc.json',
+        ctx.command,
+      );
     const clientFor = setup.access.clientFor;
     if (!clientFor) throw new CliError(`pull needs a token: ${CONNECT_HINT}.`);
     const client = clientFor(connection);
 
     if (setup.dryRun) {
       await planPull(client, scope);
-      const note = 'Then, for each new or changed record: GET /dlqs/{id} (new ones) and GET /dlqs/{id}/bundle; further pages of GET /dlqs while a page is full.';
-      if (boolOpt(ctx.values, 'json')) ctx.out(JSON.stringify({ dryRun: true, requests: describeRequests(setup.captured, setup.token !== undefined), note }, null, 2) + '\n');
+      const note =
+        'Then, for each new or changed record: GET /dlqs/{id} (new ones) and GET /dlqs/{id}/bundle; further pages of GET /dlqs while a page is full.';
+      if (boolOpt(ctx.values, 'json'))
+        ctx.out(
+          JSON.stringify({ dryRun: true, requests: describeRequests(setup.captured, setup.token !== undefined), note }, null, 2) + '\n',
+        );
       else printRequests(ctx, setup.captured, setup.token !== undefined, note);
       return EXIT_OK;
     }

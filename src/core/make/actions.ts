@@ -94,10 +94,18 @@ function scenarioIdOf(r: IncompleteExecution): number | undefined {
 /** Throws MakeNotConnectedError when any record cannot reach Make. */
 export function requireConnection(records: readonly IncompleteExecution[], access: MakeAccess): void {
   const noConnection = records.filter((r) => !connectionFor(r, access));
-  if (noConnection.length > 0) throw new MakeNotConnectedError('connection', noConnection.map((r) => r.id));
+  if (noConnection.length > 0)
+    throw new MakeNotConnectedError(
+      'connection',
+      noConnection.map((r) => r.id),
+    );
   if (!access.clientFor && records.length > 0) {
     const c = connectionFor(records[0], access);
-    throw new MakeNotConnectedError('token', records.map((r) => r.id), c ? (c.kind === 'zone' ? c.host : c.baseUrl) : undefined);
+    throw new MakeNotConnectedError(
+      'token',
+      records.map((r) => r.id),
+      c ? (c.kind === 'zone' ? c.host : c.baseUrl) : undefined,
+    );
   }
 }
 
@@ -140,17 +148,22 @@ export interface MakeActionResult {
 // The local scenario as a blueprint
 // ---------------------------------------------------------------------------------------------
 
-export type LocalBlueprint = { readonly ok: true; readonly text: string; readonly file: string } | { readonly ok: false; readonly message: string };
+export type LocalBlueprint =
+  { readonly ok: true; readonly text: string; readonly file: string } | { readonly ok: false; readonly message: string };
 
 /** The blueprint text of the record's scenario file in the workspace, to send to Make (see the header). */
 export async function localBlueprintFor(r: IncompleteExecution, source: ScenarioFileSource): Promise<LocalBlueprint> {
   const resolver = await scenarioResolverFor(source, [r]);
   const how = resolver.explain(r);
   if (how.kind === 'not-found') {
-    return { ok: false, message: `no scenario file in the workspace is ${r.scenarioFile ? `at ${r.scenarioFile} or ` : ''}named "${r.scenario}"` };
+    return {
+      ok: false,
+      message: `no scenario file in the workspace is ${r.scenarioFile ? `at ${r.scenarioFile} or ` : ''}named "${r.scenario}"`,
+    };
   }
   const rel = how.path ?? r.scenarioFile ?? '';
-  if (how.kind === 'file-unusable') return { ok: false, message: `${rel} has a syntax or structural error (run 'fusion-executions lint ${rel}')` };
+  if (how.kind === 'file-unusable')
+    return { ok: false, message: `${rel} has a syntax or structural error (run 'fusion-executions lint ${rel}')` };
   if (/\.ya?ml$/i.test(rel)) {
     return {
       ok: false,
@@ -167,8 +180,10 @@ export async function localBlueprintFor(r: IncompleteExecution, source: Scenario
   } else text = await source.reader.readFile(rel);
   if (text === undefined) return { ok: false, message: `${rel} cannot be read` };
   const parsed = lintScenario(rel, text);
-  if (structuralFindings(parsed.findings).length > 0 || !parsed.scenario) return { ok: false, message: `${rel} is not a usable blueprint (run 'fusion-executions lint ${rel}')` };
-  if (r.moduleId <= 0) return { ok: false, message: `the failing module of ${r.id} is not known yet (pull it: its bundle names the module)` };
+  if (structuralFindings(parsed.findings).length > 0 || !parsed.scenario)
+    return { ok: false, message: `${rel} is not a usable blueprint (run 'fusion-executions lint ${rel}')` };
+  if (r.moduleId <= 0)
+    return { ok: false, message: `the failing module of ${r.id} is not known yet (pull it: its bundle names the module)` };
   if (!findModule(parsed.scenario, r.moduleId)) return { ok: false, message: `module ${r.moduleId}, which failed, is not in ${rel}` };
   // As it is on disk, minus a byte-order mark and outer whitespace: Make parses the string itself.
   const json = text.replace(/^\uFEFF/, '').trim();
@@ -184,7 +199,13 @@ export async function localBlueprintFor(r: IncompleteExecution, source: Scenario
 // After an action: pull again and say what Make says
 // ---------------------------------------------------------------------------------------------
 
-async function pullAfter(executionsFile: string, group: Group, client: MakeClient, access: MakeAccess, scenarioFiles: ScenarioFileSource | undefined): Promise<PullResult | undefined> {
+async function pullAfter(
+  executionsFile: string,
+  group: Group,
+  client: MakeClient,
+  access: MakeAccess,
+  scenarioFiles: ScenarioFileSource | undefined,
+): Promise<PullResult | undefined> {
   if (group.scenarioId === undefined) return undefined;
   return pullAction({
     executionsFile,
@@ -201,10 +222,20 @@ function attemptsOf(r: IncompleteExecution | undefined): number {
 }
 
 /** What Make says about a retried record, from the file after the pull. */
-function outcomeAfterRetry(before: IncompleteExecution, after: IncompleteExecution | undefined, where: string, pull: PullResult | undefined): RecordResult {
+function outcomeAfterRetry(
+  before: IncompleteExecution,
+  after: IncompleteExecution | undefined,
+  where: string,
+  pull: PullResult | undefined,
+): RecordResult {
   const id = before.id;
   const base = { id, where: 'make' as const };
-  if (!pull) return { ...base, result: 'sent', message: `Retry of ${id} sent to Make (${where}); its scenario id is not known, so it was not pulled again: pull it to see the outcome.` };
+  if (!pull)
+    return {
+      ...base,
+      result: 'sent',
+      message: `Retry of ${id} sent to Make (${where}); its scenario id is not known, so it was not pulled again: pull it to see the outcome.`,
+    };
   const problem = pull.fatal ?? pull.problems.find((p) => p.id === id || p.id === undefined);
   if (after && goneFromMake(after) && !goneFromMake(before)) {
     return { ...base, result: 'gone', message: `Retried ${id} on Make (${where}); Make no longer lists it (resolved or deleted there).` };
@@ -214,10 +245,18 @@ function outcomeAfterRetry(before: IncompleteExecution, after: IncompleteExecuti
   }
   if (after && attemptsOf(after) > attemptsOf(before)) {
     const err = after.error ? `${after.error.type}: ${after.error.message}` : 'no error reported';
-    return { ...base, result: 'failed', message: `Retried ${id} on Make (${where}); it failed again (attempt ${after.attempts} on Make, ${err}).` };
+    return {
+      ...base,
+      result: 'failed',
+      message: `Retried ${id} on Make (${where}); it failed again (attempt ${after.attempts} on Make, ${err}).`,
+    };
   }
   const why = problem ? ` The pull after it did not complete (${problem.message}).` : '';
-  return { ...base, result: 'sent', message: `Retry of ${id} sent to Make (${where}); Make has not reported an outcome yet: pull again later.${why}` };
+  return {
+    ...base,
+    result: 'sent',
+    message: `Retry of ${id} sent to Make (${where}); Make has not reported an outcome yet: pull again later.${why}`,
+  };
 }
 
 async function recordsNow(executionsFile: string): Promise<Map<string, IncompleteExecution>> {
@@ -259,7 +298,9 @@ export async function retryOnMake(input: RetryOnMakeInput): Promise<MakeActionRe
       id: r.id,
       result: 'skipped',
       where: 'make',
-      message: goneFromMake(r) ? `${r.id} is no longer on Make (resolved or deleted there): nothing to retry.` : `${r.id} is already resolved on Make.`,
+      message: goneFromMake(r)
+        ? `${r.id} is no longer on Make (resolved or deleted there): nothing to retry.`
+        : `${r.id} is already resolved on Make.`,
     });
   }
   const todo = input.records.filter((r) => !skipped.includes(r));
@@ -276,14 +317,24 @@ export async function retryOnMake(input: RetryOnMakeInput): Promise<MakeActionRe
       for (const r of group.records) {
         const bp = await localBlueprintFor(r, input.withLocalScenario);
         if (!bp.ok) {
-          results.set(r.id, { id: r.id, result: 'error', where: 'make', message: `Not retried: ${bp.message}. Nothing was sent for ${r.id}.` });
+          results.set(r.id, {
+            id: r.id,
+            result: 'error',
+            where: 'make',
+            message: `Not retried: ${bp.message}. Nothing was sent for ${r.id}.`,
+          });
           continue;
         }
         try {
           await client.updateDlq(r.id, { blueprint: bp.text, failer: r.moduleId });
           ready.push(r);
         } catch (e) {
-          results.set(r.id, { id: r.id, result: 'error', where: 'make', message: `Not retried: replacing its blueprint with ${bp.file} failed (${requestError(e)}).` });
+          results.set(r.id, {
+            id: r.id,
+            result: 'error',
+            where: 'make',
+            message: `Not retried: replacing its blueprint with ${bp.file} failed (${requestError(e)}).`,
+          });
         }
       }
     }
@@ -291,14 +342,23 @@ export async function retryOnMake(input: RetryOnMakeInput): Promise<MakeActionRe
     const ids = ready.map((r) => r.id);
     try {
       if (input.all && group.scenarioId !== undefined && !input.withLocalScenario) {
-        await client.retryDlqs(group.scenarioId, { all: true, ...(input.all.exceptIds.length > 0 ? { exceptIds: [...input.all.exceptIds] } : {}) });
+        await client.retryDlqs(group.scenarioId, {
+          all: true,
+          ...(input.all.exceptIds.length > 0 ? { exceptIds: [...input.all.exceptIds] } : {}),
+        });
       } else if (ids.length === 1 || group.scenarioId === undefined) {
         for (const id of ids) await client.retryDlq(id);
       } else {
         await client.retryDlqs(group.scenarioId, { ids });
       }
     } catch (e) {
-      for (const r of ready) results.set(r.id, { id: r.id, result: 'error', where: 'make', message: `Retry of ${r.id} on Make (${where}) failed: ${requestError(e)}. The record is unchanged.` });
+      for (const r of ready)
+        results.set(r.id, {
+          id: r.id,
+          result: 'error',
+          where: 'make',
+          message: `Retry of ${r.id} on Make (${where}) failed: ${requestError(e)}. The record is unchanged.`,
+        });
       continue;
     }
     if (access.dryRun) continue;
@@ -307,7 +367,10 @@ export async function retryOnMake(input: RetryOnMakeInput): Promise<MakeActionRe
     const now = await recordsNow(input.executionsFile);
     for (const r of ready) results.set(r.id, outcomeAfterRetry(r, now.get(r.id), where, pull));
   }
-  if (access.dryRun) for (const r of todo) if (!results.has(r.id)) results.set(r.id, { id: r.id, result: 'skipped', where: 'make', message: `Dry run: the requests for ${r.id} were not sent.` });
+  if (access.dryRun)
+    for (const r of todo)
+      if (!results.has(r.id))
+        results.set(r.id, { id: r.id, result: 'skipped', where: 'make', message: `Dry run: the requests for ${r.id} were not sent.` });
   return {
     results: input.records.map((r) => results.get(r.id)).filter((x): x is RecordResult => x !== undefined),
     pulls,
@@ -337,7 +400,12 @@ export async function deleteOnMake(input: DeleteOnMakeInput): Promise<MakeAction
   const gone = input.records.filter((r) => goneFromMake(r));
   for (const r of gone) {
     removeLocally.add(r.id);
-    results.set(r.id, { id: r.id, result: 'deleted', where: 'local', message: `${r.id} was no longer on Make; removed from the executions file.` });
+    results.set(r.id, {
+      id: r.id,
+      result: 'deleted',
+      where: 'local',
+      message: `${r.id} was no longer on Make; removed from the executions file.`,
+    });
   }
   const todo = input.records.filter((r) => !goneFromMake(r));
   requireConnection(todo, access);
@@ -349,30 +417,52 @@ export async function deleteOnMake(input: DeleteOnMakeInput): Promise<MakeAction
     const where = label(group.connection);
     if (group.scenarioId === undefined) {
       for (const r of group.records) {
-        results.set(r.id, { id: r.id, result: 'error', where: 'make', message: `${r.id}: its Make scenario id is not known, and Make deletes incomplete executions per scenario: pull it first (or import its detail response).` });
+        results.set(r.id, {
+          id: r.id,
+          result: 'error',
+          where: 'make',
+          message: `${r.id}: its Make scenario id is not known, and Make deletes incomplete executions per scenario: pull it first (or import its detail response).`,
+        });
       }
       continue;
     }
     try {
       if (input.all) {
-        await client.deleteDlqs(group.scenarioId, { all: true, ...(input.all.exceptIds.length > 0 ? { exceptIds: [...input.all.exceptIds] } : {}) }, input.all.confirmed);
+        await client.deleteDlqs(
+          group.scenarioId,
+          { all: true, ...(input.all.exceptIds.length > 0 ? { exceptIds: [...input.all.exceptIds] } : {}) },
+          input.all.confirmed,
+        );
       } else {
         await client.deleteDlqs(group.scenarioId, { ids: group.records.map((r) => r.id) });
       }
     } catch (e) {
-      for (const r of group.records) results.set(r.id, { id: r.id, result: 'error', where: 'make', message: `Delete of ${r.id} on Make (${where}) failed: ${requestError(e)}. Nothing was removed.` });
+      for (const r of group.records)
+        results.set(r.id, {
+          id: r.id,
+          result: 'error',
+          where: 'make',
+          message: `Delete of ${r.id} on Make (${where}) failed: ${requestError(e)}. Nothing was removed.`,
+        });
       continue;
     }
     for (const r of group.records) {
       removeLocally.add(r.id);
-      results.set(r.id, { id: r.id, result: 'deleted', where: 'make', message: `${r.id} deleted on Make (${where}) and removed from the executions file.` });
+      results.set(r.id, {
+        id: r.id,
+        result: 'deleted',
+        where: 'make',
+        message: `${r.id} deleted on Make (${where}) and removed from the executions file.`,
+      });
     }
     deletedOnMake.push({ group, client });
   }
   if (access.dryRun) {
     const planned = (r: IncompleteExecution): RecordResult => {
       const res = results.get(r.id);
-      return res && res.result === 'error' ? res : { id: r.id, result: 'skipped', where: 'make', message: `Dry run: ${r.id} was not deleted.` };
+      return res && res.result === 'error'
+        ? res
+        : { id: r.id, result: 'skipped', where: 'make', message: `Dry run: ${r.id} was not deleted.` };
     };
     return { results: input.records.map(planned), pulls, written: false };
   }
@@ -385,7 +475,14 @@ export async function deleteOnMake(input: DeleteOnMakeInput): Promise<MakeAction
         if (input.all) {
           for (const { group } of deletedOnMake) {
             const c = connectionFor(r, access);
-            if (originOf(r) === 'make' && c && connectionKey(c) === connectionKey(group.connection) && scenarioIdOf(r) === group.scenarioId && !input.all.exceptIds.includes(r.id)) return false;
+            if (
+              originOf(r) === 'make' &&
+              c &&
+              connectionKey(c) === connectionKey(group.connection) &&
+              scenarioIdOf(r) === group.scenarioId &&
+              !input.all.exceptIds.includes(r.id)
+            )
+              return false;
           }
         }
         return true;

@@ -195,7 +195,17 @@ class SdkWithTransport extends Make {
     }
     const status = response.status;
     const kind: MakeApiErrorKind =
-      status === 401 ? 'auth' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : status === 429 ? 'rate-limited' : status >= 500 ? 'server' : 'rejected';
+      status === 401
+        ? 'auth'
+        : status === 403
+          ? 'forbidden'
+          : status === 404
+            ? 'not-found'
+            : status === 429
+              ? 'rate-limited'
+              : status >= 500
+                ? 'server'
+                : 'rejected';
     const request = this.describe(response);
     const detail = this.scrub(base.message || response.statusText || 'no message');
     const text =
@@ -211,7 +221,12 @@ class SdkWithTransport extends Make {
     } catch (e) {
       const request = this.describe(response);
       if (isTimeout(e)) throw new MakeApiError('timeout', `${request}: the answer did not arrive in time`, request);
-      throw new MakeApiError('malformed', `${request}: Make answered with malformed JSON (${this.scrub(e instanceof Error ? e.message : String(e))})`, request, response.status);
+      throw new MakeApiError(
+        'malformed',
+        `${request}: Make answered with malformed JSON (${this.scrub(e instanceof Error ? e.message : String(e))})`,
+        request,
+        response.status,
+      );
     }
   }
 }
@@ -224,7 +239,9 @@ export class MakeClient {
   private readonly sent = new WeakMap<Response, { method: string; url: string }>();
   private readonly token: string;
   private readonly clock: BudgetClock;
-  private readonly o: Required<Pick<MakeClientOptions, 'timeoutMs' | 'maxRetries' | 'maxRateLimitRetries' | 'maxRetryAfterMs' | 'backoffMs' | 'rateLimitBackoffMs'>>;
+  private readonly o: Required<
+    Pick<MakeClientOptions, 'timeoutMs' | 'maxRetries' | 'maxRateLimitRetries' | 'maxRetryAfterMs' | 'backoffMs' | 'rateLimitBackoffMs'>
+  >;
 
   constructor(private readonly options: MakeClientOptions) {
     if (options.token.trim() === '') throw new Error('MakeClient: empty token');
@@ -329,14 +346,26 @@ export class MakeClient {
         const wait = asked ?? this.backoff(this.o.rateLimitBackoffMs, limited + 1);
         if (limited < this.o.maxRateLimitRetries && wait <= this.o.maxRetryAfterMs) {
           limited++;
-          event({ status: 429, outcome: 'retry', reason: asked !== undefined ? `rate limited, Retry-After ${Math.round(asked / 1000)} s` : 'rate limited', waitMs: wait });
+          event({
+            status: 429,
+            outcome: 'retry',
+            reason: asked !== undefined ? `rate limited, Retry-After ${Math.round(asked / 1000)} s` : 'rate limited',
+            waitMs: wait,
+          });
           this.stats.retries++;
           await res.body?.cancel();
           // Every request of this budget waits, not only this one.
           this.budget.pauseUntil(this.clock.now() + Math.max(wait, 100));
           continue;
         }
-        event({ status: 429, outcome: 'failed', reason: asked !== undefined && wait > this.o.maxRetryAfterMs ? `rate limited; Make asks to wait ${Math.round(wait / 1000)} s` : 'rate limited' });
+        event({
+          status: 429,
+          outcome: 'failed',
+          reason:
+            asked !== undefined && wait > this.o.maxRetryAfterMs
+              ? `rate limited; Make asks to wait ${Math.round(wait / 1000)} s`
+              : 'rate limited',
+        });
         return tag(res);
       }
       if (res.status >= 500 && repeatable && failures < this.o.maxRetries) {
@@ -391,16 +420,25 @@ export class MakeClient {
     return isObject(s) ? s : {};
   }
 
-  /** `GET /scenarios?teamId=` page by page → every `scenario` of the team. */
+  /**
+   * `GET /scenarios?teamId=` page by page → every `scenario` of the team. Through the SDK's `fetch`
+   * rather than `scenarios.list`, which drops the `pg` of the answer: Make may serve fewer per page
+   * than asked, and only `pg.limit` tells a short page from the last one.
+   */
   async listScenarios(teamId: number, pageSize = 100): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
-    for (let offset = 0; ; offset += pageSize) {
-      const r = `GET /scenarios?teamId=${teamId}`;
-      const page: unknown = await this.call(r, () => this.sdk.scenarios.list(teamId, { pg: { offset, limit: pageSize } }));
+    const r = `GET /scenarios?teamId=${teamId}`;
+    for (let offset = 0; ;) {
+      const body: unknown = await this.call(r, () => this.sdk.fetch('/scenarios', { query: { teamId, pg: { offset, limit: pageSize } } }));
       if (this.options.capture) return out;
-      if (!Array.isArray(page)) throw new MakeApiError('malformed', `${r}: the answer has no "scenarios" list`, r);
+      if (!isObject(body) || !Array.isArray(body.scenarios))
+        throw new MakeApiError('malformed', `${r}: the answer has no "scenarios" list`, r);
+      const page = body.scenarios;
       out.push(...page.filter(isObject));
-      if (page.length < pageSize || offset > 100_000) return out;
+      const served =
+        isObject(body.pg) && typeof body.pg.limit === 'number' && body.pg.limit > 0 && body.pg.limit < pageSize ? body.pg.limit : pageSize;
+      if (page.length === 0 || page.length < served || offset > 100_000) return out;
+      offset += page.length;
     }
   }
 
@@ -444,7 +482,9 @@ export class MakeClient {
   /** `POST /dlqs/retry?scenarioId=` with `ids`, or `all` (and `exceptIds`). */
   async retryDlqs(scenarioId: number, body: { ids: string[] } | { all: true; exceptIds?: string[] }): Promise<void> {
     for (const id of 'ids' in body ? body.ids : (body.exceptIds ?? [])) this.id(id);
-    await this.call(`POST /dlqs/retry?scenarioId=${scenarioId}`, () => this.sdk.incompleteExecutions.retryMultiple(scenarioId, { ...body }));
+    await this.call(`POST /dlqs/retry?scenarioId=${scenarioId}`, () =>
+      this.sdk.incompleteExecutions.retryMultiple(scenarioId, { ...body }),
+    );
   }
 
   /**

@@ -79,21 +79,39 @@ export function parseMakeConfig(text: string, file: string): MakeWorkspaceConfig
       connection = connectionForZone(make.zone as string);
     }
   } catch (e) {
-    if (e instanceof MakeConnectionError) fail(`"make.${make.apiUrl !== undefined ? 'apiUrl' : 'zone'}": ${e.message}`, ['make', make.apiUrl !== undefined ? 'apiUrl' : 'zone']);
+    if (e instanceof MakeConnectionError)
+      fail(`"make.${make.apiUrl !== undefined ? 'apiUrl' : 'zone'}": ${e.message}`, [
+        'make',
+        make.apiUrl !== undefined ? 'apiUrl' : 'zone',
+      ]);
     throw e;
   }
-  if (make.teamId !== undefined && !isId(make.teamId)) fail('"make.teamId" must be a positive integer (the Make team id)', ['make', 'teamId']);
+  if (make.teamId !== undefined && !isId(make.teamId))
+    fail('"make.teamId" must be a positive integer (the Make team id)', ['make', 'teamId']);
   if (make.requestsPerMinute !== undefined && !isId(make.requestsPerMinute)) {
-    fail('"make.requestsPerMinute" must be a positive integer (the organization\'s API requests per minute)', ['make', 'requestsPerMinute']);
+    fail('"make.requestsPerMinute" must be a positive integer (the organization\'s API requests per minute)', [
+      'make',
+      'requestsPerMinute',
+    ]);
   }
   const fileOf = new Map<number, string>();
   if (make.scenarios !== undefined) {
-    if (!isObject(make.scenarios)) fail('"make.scenarios" must map scenario files to Make scenario ids, e.g. {"scenarios/invoice.blueprint.json": 4321}', ['make', 'scenarios']);
+    if (!isObject(make.scenarios))
+      fail('"make.scenarios" must map scenario files to Make scenario ids, e.g. {"scenarios/invoice.blueprint.json": 4321}', [
+        'make',
+        'scenarios',
+      ]);
     for (const [f, id] of Object.entries(make.scenarios as Record<string, unknown>)) {
       if (!isId(id)) fail(`"make.scenarios" → "${f}" must be a Make scenario id (a positive integer)`, ['make', 'scenarios', f]);
       const rel = f.replace(/\\/g, '/').replace(/^\.\//, '');
-      if (rel === '' || rel.startsWith('../') || path.posix.isAbsolute(rel)) fail(`"make.scenarios" → "${f}": the path must be relative to the workspace`, ['make', 'scenarios', f]);
-      if (fileOf.has(id as number)) fail(`"make.scenarios": scenario ${String(id)} is mapped to two files ("${fileOf.get(id as number)}" and "${f}")`, ['make', 'scenarios', f]);
+      if (rel === '' || rel.startsWith('../') || path.posix.isAbsolute(rel))
+        fail(`"make.scenarios" → "${f}": the path must be relative to the workspace`, ['make', 'scenarios', f]);
+      if (fileOf.has(id as number))
+        fail(`"make.scenarios": scenario ${String(id)} is mapped to two files ("${fileOf.get(id as number)}" and "${f}")`, [
+          'make',
+          'scenarios',
+          f,
+        ]);
       fileOf.set(id as number, rel);
     }
   }

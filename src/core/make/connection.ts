@@ -8,7 +8,14 @@
  */
 
 /** Make's zones (the hosts of its API). */
-export const MAKE_ZONES = ['eu1.make.com', 'eu2.make.com', 'us1.make.com', 'us2.make.com', 'eu1.make.celonis.com', 'us1.make.celonis.com'] as const;
+export const MAKE_ZONES = [
+  'eu1.make.com',
+  'eu2.make.com',
+  'us1.make.com',
+  'us2.make.com',
+  'eu1.make.celonis.com',
+  'us1.make.celonis.com',
+] as const;
 export type MakeZone = (typeof MAKE_ZONES)[number];
 
 export interface MakeConnection {
@@ -38,7 +45,9 @@ export function isMakeZone(s: string): s is MakeZone {
 export function connectionForZone(zone: string): MakeConnection {
   const z = zone.trim().toLowerCase();
   if (!isMakeZone(z)) {
-    throw new MakeConnectionError(`unknown Make zone '${zone}' (one of ${MAKE_ZONES.join(', ')}; or give the API's base URL with --api-url)`);
+    throw new MakeConnectionError(
+      `unknown Make zone '${zone}' (one of ${MAKE_ZONES.join(', ')}; or give the API's base URL with --api-url)`,
+    );
   }
   return { host: z, protocol: 'https', version: 2, baseUrl: `https://${z}/api/v2`, kind: 'zone' };
 }
@@ -51,7 +60,8 @@ export function connectionForApiUrl(url: string): MakeConnection {
   } catch {
     throw new MakeConnectionError(`'${url}' is not a URL (expected e.g. https://eu1.make.com/api/v2)`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new MakeConnectionError(`'${url}': the API URL must start with https:// or http://`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new MakeConnectionError(`'${url}': the API URL must start with https:// or http://`);
   if (u.username !== '' || u.password !== '') throw new MakeConnectionError(`'${url}': put the token in MAKE_API_TOKEN, not in the URL`);
   if (u.search !== '' || u.hash !== '') throw new MakeConnectionError(`'${url}': the API URL takes no query or fragment`);
   const m = /^\/api\/v(\d+)\/?$/.exec(u.pathname);

@@ -45,7 +45,8 @@ import { connectionFields, connectionKey, connectionOfMakeFields, type MakeConne
 import { failingModuleOf, mergeMakeResponses, parseMakeResponses, type ImportSummary } from './importExport';
 import { MakeImportError } from './importError';
 
-export type PullScope = { readonly kind: 'scenarios'; readonly ids: readonly number[] } | { readonly kind: 'team'; readonly teamId: number };
+export type PullScope =
+  { readonly kind: 'scenarios'; readonly ids: readonly number[] } | { readonly kind: 'team'; readonly teamId: number };
 
 export interface PullInput {
   /** Absolute path of the executions file (created when missing). */
@@ -218,10 +219,15 @@ async function fetchScenario(
   // The listing, page by page.
   const pageSize = input.pageSize ?? 100;
   const entries: Json[] = [];
-  for (let offset = 0; ; offset += pageSize) {
+  for (let offset = 0; ;) {
     let page: unknown[];
+    let served = pageSize;
     try {
-      page = (await client.listDlqsPage(scenarioId, offset, pageSize)).dlqs;
+      const answer = await client.listDlqsPage(scenarioId, offset, pageSize);
+      page = answer.dlqs;
+      // Make may serve fewer per page than asked (its own maximum): its `pg.limit` says how many.
+      const pg = answer.raw.pg;
+      if (isObject(pg) && typeof pg.limit === 'number' && pg.limit > 0 && pg.limit < pageSize) served = pg.limit;
     } catch (e) {
       problem(e);
       f.complete = false;
@@ -234,7 +240,13 @@ async function fetchScenario(
       }
       entries.push(entry);
     }
-    if (page.length < pageSize || offset > 1_000_000) break;
+    if (page.length === 0 || page.length < served) break;
+    offset += page.length;
+    if (offset > 1_000_000) {
+      f.problems.push({ scenarioId, kind: 'invalid', message: `GET /dlqs?scenarioId=${scenarioId}: stopped after 1,000,000 records` });
+      f.complete = false;
+      break;
+    }
   }
   const seen = new Set<string>();
   const where = connectionFields(client.connection);
@@ -255,7 +267,9 @@ async function fetchScenario(
 
   await pool(work, input.concurrency ?? 4, async ({ entry, detail, bundle }) => {
     const id = (entry.id as string).trim();
-    const parts: { file: string; value: unknown }[] = [{ file: `GET /dlqs?scenarioId=${scenarioId}`, value: { dlqs: [{ ...entry, id, ...extra }] } }];
+    const parts: { file: string; value: unknown }[] = [
+      { file: `GET /dlqs?scenarioId=${scenarioId}`, value: { dlqs: [{ ...entry, id, ...extra }] } },
+    ];
     const isNew = !existing.has(id);
     try {
       if (detail) parts.push({ file: `GET /dlqs/${id}`, value: await client.getDlq(id) });
@@ -310,7 +324,9 @@ export async function pullAction(input: PullInput): Promise<PullResult> {
   const now = input.now ?? (() => new Date());
   const { client } = input;
   const connection = client.connection;
-  const before: ExecutionsFile = (await fileExists(input.executionsFile)) ? (await loadExecutions(input.executionsFile)).doc : { version: 1, executions: [] };
+  const before: ExecutionsFile = (await fileExists(input.executionsFile))
+    ? (await loadExecutions(input.executionsFile)).doc
+    : { version: 1, executions: [] };
   const existing = new Map(before.executions.map((r) => [r.id, r]));
   const fetched: Fetched[] = [];
   const problems: PullProblem[] = [];
@@ -411,7 +427,8 @@ export async function pullAction(input: PullInput): Promise<PullResult> {
                 if (f.name) next.scenario = f.name;
                 if (file) next.scenarioFile = file;
                 const moduleId = typeof rec.moduleId === 'number' ? rec.moduleId : undefined;
-                if (rec.moduleName === undefined && moduleId !== undefined && f.moduleNames.has(moduleId)) next.moduleName = f.moduleNames.get(moduleId);
+                if (rec.moduleName === undefined && moduleId !== undefined && f.moduleNames.has(moduleId))
+                  next.moduleName = f.moduleNames.get(moduleId);
                 return next;
               },
             });
@@ -444,15 +461,23 @@ export async function pullAction(input: PullInput): Promise<PullResult> {
           // The scenario's sync state.
           const sync: Json = isObject(current.makeSync) ? { ...current.makeSync } : {};
           const key = syncKey(connection, f.scenarioId);
-          const previous = isObject(sync[key]) ? (sync[key] as Json) : {};
+          const previous = isObject(sync[key]) ? sync[key] : {};
           sync[key] = {
             scenarioId: f.scenarioId,
             ...connectionFields(connection),
             ...(input.teamId !== undefined ? { teamId: input.teamId } : {}),
             ...(f.name ? { name: f.name } : typeof previous.name === 'string' ? { name: previous.name } : {}),
             ...(file ? { scenarioFile: file } : {}),
-            ...(f.state && Object.keys(f.state).length > 0 ? { state: f.state } : isObject(previous.state) ? { state: previous.state } : {}),
-            ...(f.complete ? { lastSyncedAt: iso } : typeof previous.lastSyncedAt === 'string' ? { lastSyncedAt: previous.lastSyncedAt } : {}),
+            ...(f.state && Object.keys(f.state).length > 0
+              ? { state: f.state }
+              : isObject(previous.state)
+                ? { state: previous.state }
+                : {}),
+            ...(f.complete
+              ? { lastSyncedAt: iso }
+              : typeof previous.lastSyncedAt === 'string'
+                ? { lastSyncedAt: previous.lastSyncedAt }
+                : {}),
             lastAttemptAt: iso,
             complete: f.complete,
             ...(f.problems.length > 0 ? { problems: f.problems.map((p) => p.message) } : {}),
