@@ -52,6 +52,8 @@ function isObject(v: unknown): v is Json {
 export interface MakeAccess {
   /** Undefined when no token is available: records from Make are then refused (MakeNotConnectedError). */
   readonly clientFor?: (connection: MakeConnection) => MakeClient;
+  /** Whether `clientFor` has a token for that API (default: for every one). */
+  readonly canReach?: (connection: MakeConnection) => boolean;
   /** The command's --zone / --api-url; wins over each record's own. */
   readonly override?: MakeConnection;
   /** The workspace config's connection: for records that name none. */
