@@ -212,22 +212,21 @@ describe('cli: lint', () => {
     assert.ok(f.line > 1);
   });
 
-  test('a binary file: exit 2 with a message naming the file', () => {
+  test('a binary file: an unreadable-file error naming the file, exit 1 (the run goes on)', () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'logo.scenario.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     const r = cli(dir, 'lint', 'logo.scenario.yaml');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /^logo\.scenario\.yaml: binary file/);
-    assertShortMessage(r, 1);
-    assert.equal(r.stdout, '');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^logo\.scenario\.yaml:1:1 {2}error {2}This file cannot be checked: binary file .* {2}unreadable-file$/m);
+    assert.equal(r.stderr, '');
   });
 
-  test('a file that is not UTF-8 text: exit 2 naming it', () => {
+  test('a file that is not UTF-8 text: an unreadable-file error naming it, exit 1', () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'latin1.scenario.yaml'), Buffer.from('name: Caf\xe9\nmodules: []\n', 'latin1'));
     const r = cli(dir, 'lint', 'latin1.scenario.yaml');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /^latin1\.scenario\.yaml: not UTF-8 text$/m);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^latin1\.scenario\.yaml:1:1 {2}error {2}This file cannot be checked: not UTF-8 text\. {2}unreadable-file$/m);
   });
 
   test('a missing file: exit 2 naming it (and nothing is linted)', () => {
