@@ -15,12 +15,13 @@
  *   "Retry with the local scenario" know which file is the scenario.
  * - `requestsPerMinute`: the organization's API limit (Core 60, Pro 120, Teams 240, Enterprise 1000).
  *
- * Other sections of the file belong to other features and are not read here. This is a small
- * reader of its own until the project config reader covers the `make` section.
+ * The file is JSON with comments and trailing commas, as for the lint configuration
+ * (core/config), which reads the other sections and leaves `make` to this reader.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { jsonPathPosition, parseJsonText } from '../text/json';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type ParseError } from 'jsonc-parser';
+import { lineColumnAt, withoutBom } from '../text/json';
 import { connectionForApiUrl, connectionForZone, MakeConnectionError, type MakeConnection } from './connection';
 
 export const PROJECT_CONFIG_FILE = '.fusionlintrc.json';
@@ -56,16 +57,24 @@ function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }
 
-/** Reads the `make` section of the config text; `file` names it in errors. */
-export function parseMakeConfig(text: string, file: string): MakeWorkspaceConfig {
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) throw new MakeConfigError(file, parsed.problem.detail, parsed.problem.line, parsed.problem.column);
-  const fail = (detail: string, at: (string | number)[]): never => {
-    const pos = jsonPathPosition(parsed.text, at);
-    throw new MakeConfigError(file, detail, pos?.line, pos?.column);
+/** Reads the `make` section of the config text (JSON with comments); `file` names it in errors. */
+export function parseMakeConfig(rawText: string, file: string): MakeWorkspaceConfig {
+  const text = withoutBom(rawText);
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0 || !tree) {
+    const e = errors[0];
+    const pos = e ? lineColumnAt(text, e.offset) : { line: 1, column: 1 };
+    throw new MakeConfigError(file, e ? `JSON syntax error (${printParseErrorCode(e.error)})` : 'the file is empty', pos.line, pos.column);
+  }
+  const fail = (detail: string, at: JSONPath): never => {
+    const node = findNodeAtLocation(tree, at) ?? tree;
+    const pos = lineColumnAt(text, node.offset);
+    throw new MakeConfigError(file, detail, pos.line, pos.column);
   };
-  if (!isObject(parsed.value)) fail('the config must be a JSON object', []);
-  const root = parsed.value as Record<string, unknown>;
+  const value: unknown = getNodeValue(tree);
+  if (!isObject(value)) fail('the config must be a JSON object', []);
+  const root = value as Record<string, unknown>;
   const make = root.make;
   if (make === undefined) return EMPTY_MAKE_CONFIG;
   if (!isObject(make)) return fail('"make" must be an object', ['make']);
