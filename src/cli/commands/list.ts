@@ -62,8 +62,12 @@ function limitNotes(
     }
   }
   const shownIds = new Set(shown.map((x) => x.id));
+  const simulatedIds = new Set(shown.filter((x) => x.origin === 'simulation').map((x) => x.id));
   for (const r of report.resolved) {
-    if (r.purged && shownIds.has(r.id)) notes.push(`! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: Fusion has deleted it`);
+    if (!r.purged || !shownIds.has(r.id)) continue;
+    // A simulated record was never stored by Fusion: only the rule applies to it.
+    const simulated = simulatedIds.has(r.id);
+    notes.push(`! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: ${simulated ? 'Fusion would have deleted it (a simulated record)' : 'Fusion has deleted it'}`);
   }
   if (report.team.level !== 'ok') {
     notes.push(

@@ -200,7 +200,8 @@ export function summarizeResults(results: readonly RecordResult[]): string {
     error: (n) => vscode.l10n.t('{0} could not be done', n),
   };
   for (const g of groups.values()) {
-    const text = label[g.result](g.n);
+    // A local "resolved" is the Resolve command marking the record in the file.
+    const text = g.result === 'resolved' && g.where === 'local' ? vscode.l10n.t('{0} marked resolved', g.n) : label[g.result](g.n);
     parts.push(g.result === 'resolved' || g.result === 'failed' || g.result === 'deleted' ? suffix(g.where, text) : text);
   }
   const simulated = results.some((r) => r.simulated === true);

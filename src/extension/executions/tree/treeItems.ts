@@ -149,7 +149,11 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
     md.appendMarkdown('  \n');
   }
   const retention = r.status === 'resolved' && !gone ? retentionOf(r, new Date()) : undefined;
-  if (retention) {
+  if (retention && originOf(r) === 'simulation') {
+    // A simulated record was never stored by Fusion or Make: say the rule, not that they deleted it.
+    md.appendText(vscode.l10n.t('Fusion and Make delete a resolved incomplete execution {0} days after it was resolved; this one exists only in the executions file.', RESOLVED_RETENTION_DAYS));
+    md.appendMarkdown('  \n');
+  } else if (retention) {
     md.appendText(
       retention.purged
         ? vscode.l10n.t('Resolved {0} days ago: Fusion has deleted it (resolved executions are kept {1} days).', retention.daysSinceResolved, RESOLVED_RETENTION_DAYS)
