@@ -302,7 +302,9 @@ export async function retryOnMake(input: RetryOnMakeInput): Promise<MakeActionRe
       where: 'make',
       message: goneFromMake(r)
         ? `${r.id} is no longer on Make (resolved or deleted there): nothing to retry.`
-        : `${r.id} is already resolved on Make.`,
+        : r.status === 'resolved'
+          ? `${r.id} is resolved on Make (as of the last pull): nothing to retry.`
+          : `${r.id} is ${r.status}: not retried.`,
     });
   }
   const todo = input.records.filter((r) => !skipped.includes(r));
