@@ -17,7 +17,15 @@ import { showErrorWithLog } from '../shared/messages';
 import { defaultProfile } from '../shared/settings';
 import { folderScenarioFiles } from '../shared/workspaceScenarioFiles';
 import type { FolderExecutions } from '../executions/executionsModel';
-import { ensureTrusted, guarded, isArgs, pickExecutions, showResults, targetsFromArgs, withViewProgress } from '../executions/commands/common';
+import {
+  ensureTrusted,
+  guarded,
+  isArgs,
+  pickExecutions,
+  showResults,
+  targetsFromArgs,
+  withViewProgress,
+} from '../executions/commands/common';
 import { connectionLabel, NotConnectedTo } from './service';
 
 export const CONNECT_COMMAND = 'fusionExecutions.connectMake';
@@ -86,7 +94,10 @@ async function pickConnection(ctx: CommandContext): Promise<MakeConnection | und
     ...MAKE_ZONES.filter((z) => !configured.some((c) => c.host === z)).map((z) => ({ label: z, connection: connectionForZone(z) })),
     { label: vscode.l10n.t('Another API URL…'), description: vscode.l10n.t('e.g. a proxy: https://host/api/v2'), other: true },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Connect to Make'), placeHolder: vscode.l10n.t('The zone of your Make organization') });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Connect to Make'),
+    placeHolder: vscode.l10n.t('The zone of your Make organization'),
+  });
   if (!picked) return undefined;
   if (picked.connection) return picked.connection;
   const url = await vscode.window.showInputBox({
@@ -124,17 +135,23 @@ export async function connectCommand(ctx: CommandContext, arg?: unknown): Promis
     if (token === undefined) {
       token = await vscode.window.showInputBox({
         title: vscode.l10n.t('Connect to Make ({0})', connectionLabel(connection)),
-        prompt: vscode.l10n.t('A Make API token with the scopes dlqs:read, dlqs:write and scenarios:read. It is kept in VS Code\u2019s secret storage only.'),
+        prompt: vscode.l10n.t(
+          'A Make API token with the scopes dlqs:read, dlqs:write and scenarios:read. It is kept in VS Code\u2019s secret storage only.',
+        ),
         password: true,
         ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Paste the token') : /\s/.test(v.trim()) ? vscode.l10n.t('A token has no spaces') : undefined),
+        validateInput: (v) =>
+          v.trim() === '' ? vscode.l10n.t('Paste the token') : /\s/.test(v.trim()) ? vscode.l10n.t('A token has no spaces') : undefined,
       });
       if (token === undefined) return undefined;
     }
     await ctx.make.connect(connection, token);
     const pull = vscode.l10n.t('Pull Now');
     void vscode.window
-      .showInformationMessage(vscode.l10n.t('Connected to Make ({0}). The token is kept in VS Code\u2019s secret storage.', connectionLabel(connection)), pull)
+      .showInformationMessage(
+        vscode.l10n.t('Connected to Make ({0}). The token is kept in VS Code\u2019s secret storage.', connectionLabel(connection)),
+        pull,
+      )
       .then((choice) => {
         if (choice === pull) void vscode.commands.executeCommand('fusionExecutions.pullFromMake');
       });
@@ -165,7 +182,9 @@ export async function disconnectCommand(ctx: CommandContext, arg?: unknown): Pro
     }
     if (!chosen || chosen.length === 0) return undefined;
     for (const c of chosen) await ctx.make.disconnect(c);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Disconnected from Make: {0}. Its token was removed.', chosen.map(connectionLabel).join(', ')));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Disconnected from Make: {0}. Its token was removed.', chosen.map(connectionLabel).join(', ')),
+    );
     return true;
   });
 }
@@ -173,7 +192,11 @@ export async function disconnectCommand(ctx: CommandContext, arg?: unknown): Pro
 /** One line per scenario, e.g. "Invoice export: 3 added, 1 updated, 2 unchanged". */
 export function describePull(out: PullResult): string {
   const parts = out.scenarios.map((s) => {
-    const bits = [vscode.l10n.t('{0} added', s.added.length), vscode.l10n.t('{0} updated', s.updated.length), vscode.l10n.t('{0} unchanged', s.unchanged.length)];
+    const bits = [
+      vscode.l10n.t('{0} added', s.added.length),
+      vscode.l10n.t('{0} updated', s.updated.length),
+      vscode.l10n.t('{0} unchanged', s.unchanged.length),
+    ];
     if (s.gone.length > 0) bits.push(vscode.l10n.t('{0} no longer on Make', s.gone.length));
     return `${s.name ?? vscode.l10n.t('scenario {0}', s.scenarioId)}: ${bits.join(', ')}`;
   });
@@ -191,12 +214,24 @@ export interface FolderPull {
 export async function pullFolder(ctx: CommandContext, folder: FolderExecutions): Promise<FolderPull> {
   const config = await ctx.make.config(folder.folder);
   const connection = config.connection;
-  const scope = config.fileOf.size > 0 ? { kind: 'scenarios' as const, ids: [...config.fileOf.keys()] } : config.teamId !== undefined ? { kind: 'team' as const, teamId: config.teamId } : undefined;
+  const scope =
+    config.fileOf.size > 0
+      ? { kind: 'scenarios' as const, ids: [...config.fileOf.keys()] }
+      : config.teamId !== undefined
+        ? { kind: 'team' as const, teamId: config.teamId }
+        : undefined;
   if (!scope || !connection) {
-    return { folder, skipped: vscode.l10n.t('{0}: no Make scenarios configured (the "make" section of .fusionlintrc.json: zone, and scenarios or teamId).', folder.folder.name) };
+    return {
+      folder,
+      skipped: vscode.l10n.t(
+        '{0}: no Make scenarios configured (the "make" section of .fusionlintrc.json: zone, and scenarios or teamId).',
+        folder.folder.name,
+      ),
+    };
   }
   const client = await ctx.make.client(connection, config);
-  if (!client) throw new MakeNotConnectedError('token', [vscode.l10n.t('The scenarios of {0}', folder.folder.name)], connectionLabel(connection));
+  if (!client)
+    throw new MakeNotConnectedError('token', [vscode.l10n.t('The scenarios of {0}', folder.folder.name)], connectionLabel(connection));
   const result = await ctx.model.runWrite(folder.key, (file) =>
     pullAction({
       executionsFile: file,
@@ -215,7 +250,10 @@ export async function pullCommand(ctx: CommandContext, arg?: unknown): Promise<F
   const title = vscode.l10n.t('Pull from Make');
   return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const only = isArgs(arg) && arg.folder !== undefined ? ctx.model.folders().filter((f) => f.key === arg.folder || f.folder.name === arg.folder) : undefined;
+    const only =
+      isArgs(arg) && arg.folder !== undefined
+        ? ctx.model.folders().filter((f) => f.key === arg.folder || f.folder.name === arg.folder)
+        : undefined;
     const folders = (only ?? ctx.model.folders()).filter((f) => f.writable);
     const pulls = await withViewProgress(vscode.l10n.t('Pulling from Make…'), async () => {
       const out: FolderPull[] = [];
@@ -228,24 +266,42 @@ export async function pullCommand(ctx: CommandContext, arg?: unknown): Promise<F
       return pulls;
     }
     ctx.provider.refreshAll();
-    const text = done.map((p) => (done.length > 1 ? `${p.folder.folder.name}: ${describePull(p.result as PullResult)}` : describePull(p.result as PullResult))).join(' | ');
+    const text = done
+      .map((p) =>
+        done.length > 1 ? `${p.folder.folder.name}: ${describePull(p.result as PullResult)}` : describePull(p.result as PullResult),
+      )
+      .join(' | ');
     const problems = done.flatMap((p) => p.result?.problems ?? []);
     for (const p of problems) ctx.log.warn(`${title}: ${p.message}`);
     if (problems.length > 0) {
-      showErrorWithLog(ctx.log, vscode.l10n.t('{0}: {1} — {2} requests failed; what was fetched is kept.', title, text, problems.length), undefined, 'warning');
+      showErrorWithLog(
+        ctx.log,
+        vscode.l10n.t('{0}: {1} — {2} requests failed; what was fetched is kept.', title, text, problems.length),
+        undefined,
+        'warning',
+      );
     } else void vscode.window.showInformationMessage(`${title}: ${text}.`);
     return pulls;
   });
 }
 
 /** Retry with Local Scenario: replace the blueprint Make stored with the workspace's, then retry on Make. */
-export async function retryWithLocalScenarioCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
+export async function retryWithLocalScenarioCommand(
+  ctx: CommandContext,
+  arg?: unknown,
+  selection?: unknown,
+): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Retry on Make with the Local Scenario');
   return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     const targets =
       targetsFromArgs(ctx, arg, selection) ??
-      (await pickExecutions(ctx, (r) => originOf(r) === 'make' && isRetryable(r), vscode.l10n.t('Incomplete executions from Make to retry with the local scenario'), true));
+      (await pickExecutions(
+        ctx,
+        (r) => originOf(r) === 'make' && isRetryable(r),
+        vscode.l10n.t('Incomplete executions from Make to retry with the local scenario'),
+        true,
+      ));
     if (!targets) return undefined;
     const results = await withViewProgress(vscode.l10n.t('Retrying on Make with the local scenario…'), async () => {
       const all: RecordResult[] = [];
@@ -253,7 +309,11 @@ export async function retryWithLocalScenarioCommand(ctx: CommandContext, arg?: u
         const fromMake = t.ids.filter((id) => {
           const r = t.folder.records.get(id);
           if (r && originOf(r) === 'make') return true;
-          all.push({ id, result: 'skipped', message: vscode.l10n.t('{0} does not come from Make: there is no blueprint on Make to replace (Retry simulates it).', id) });
+          all.push({
+            id,
+            result: 'skipped',
+            message: vscode.l10n.t('{0} does not come from Make: there is no blueprint on Make to replace (Retry simulates it).', id),
+          });
           return false;
         });
         if (fromMake.length === 0) continue;

@@ -54,7 +54,8 @@ export class MakeService implements vscode.Disposable {
       try {
         const c = connectionForApiUrl(url);
         // A zone's base URL names the zone again.
-        const zone = c.protocol === 'https' && c.version === 2 && /\.make\.(com|celonis\.com)$/.test(c.host) ? { ...c, kind: 'zone' as const } : c;
+        const zone =
+          c.protocol === 'https' && c.version === 2 && /\.make\.(com|celonis\.com)$/.test(c.host) ? { ...c, kind: 'zone' as const } : c;
         out.push(zone);
       } catch {
         // an entry this version cannot read: ignore it
@@ -136,7 +137,12 @@ export class MakeService implements vscode.Disposable {
     const now = Date.now();
     let next: ContactState;
     if (e.status !== undefined && e.status !== 401) next = { okAt: now };
-    else if (e.outcome === 'failed') next = { ...(before?.okAt !== undefined ? { okAt: before.okAt } : {}), failedAt: now, failure: e.status === 401 ? 'the token was refused (401)' : (e.reason ?? 'no answer') };
+    else if (e.outcome === 'failed')
+      next = {
+        ...(before?.okAt !== undefined ? { okAt: before.okAt } : {}),
+        failedAt: now,
+        failure: e.status === 401 ? 'the token was refused (401)' : (e.reason ?? 'no answer'),
+      };
     else return;
     const changed = (before?.failedAt !== undefined) !== (next.failedAt !== undefined);
     this.contact.set(c.baseUrl, next);
@@ -181,7 +187,12 @@ export class MakeService implements vscode.Disposable {
 /** A record's API has no token stored (another one has). */
 export class NotConnectedTo extends Error {
   constructor(readonly connection: MakeConnection) {
-    super(vscode.l10n.t('Not connected to Make at {0}: run "Fusion: Connect to Make…" for it. Nothing was changed.', connectionLabel(connection)));
+    super(
+      vscode.l10n.t(
+        'Not connected to Make at {0}: run "Fusion: Connect to Make…" for it. Nothing was changed.',
+        connectionLabel(connection),
+      ),
+    );
     this.name = 'NotConnectedTo';
   }
 }

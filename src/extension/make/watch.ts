@@ -103,7 +103,8 @@ export class MakeWatcher implements vscode.Disposable {
   /** Open records from Make (not resolved, still on Make), across folders. */
   openCount(): number {
     let n = 0;
-    for (const f of this.ctx.model.folders()) for (const r of f.records.values()) if (originOf(r) === 'make' && r.status !== 'resolved' && !goneFromMake(r)) n++;
+    for (const f of this.ctx.model.folders())
+      for (const r of f.records.values()) if (originOf(r) === 'make' && r.status !== 'resolved' && !goneFromMake(r)) n++;
     return n;
   }
 

@@ -17,7 +17,8 @@ export function hasModule(r: IncompleteExecution): boolean {
 /** `contextValue` of an execution item: space-separated capability tokens (menus match `\btoken\b`). */
 export function executionContextValue(r: IncompleteExecution): string {
   const origin = originOf(r);
-  const tokens = ['execution', r.status, `origin-${origin}`];
+  const tokens = ['execution', r.status];
+  // Records from Make get their own menu entries (Retry with the Local Scenario) and no Resolve.
   if (origin === 'make') tokens.push('make');
   if (goneFromMake(r)) tokens.push('gone');
   if (isRetryable(r)) tokens.push('retryable');
