@@ -63,6 +63,8 @@ export interface MakeApiServerOptions {
   readonly token: string;
   /** Page size cap for list endpoints (Make's `pg[limit]`); default 100. */
   readonly maxPageSize?: number;
+  /** Do not keep the process alive (a runner that cannot always stop it, e.g. after a failed step). */
+  readonly unref?: boolean;
 }
 
 export class MakeApiServer {
@@ -86,6 +88,7 @@ export class MakeApiServer {
   async start(): Promise<string> {
     const server = http.createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
+      if (this.options.unref) s.unref();
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
@@ -93,6 +96,7 @@ export class MakeApiServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
+    if (this.options.unref) server.unref();
     this.server = server;
     return this.baseUrl;
   }

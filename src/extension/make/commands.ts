@@ -139,6 +139,7 @@ export async function connectCommand(ctx: CommandContext, arg?: unknown): Promis
           'A Make API token with the scopes dlqs:read, dlqs:write and scenarios:read. It is kept in VS Code\u2019s secret storage only.',
         ),
         password: true,
+        placeHolder: vscode.l10n.t('Make API token'),
         ignoreFocusOut: true,
         validateInput: (v) =>
           v.trim() === '' ? vscode.l10n.t('Paste the token') : /\s/.test(v.trim()) ? vscode.l10n.t('A token has no spaces') : undefined,
