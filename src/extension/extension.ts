@@ -3,6 +3,8 @@ import { registerExecutionFeatures } from './executions/register';
 import { DETAILS_SCHEME, DetailsDocuments } from './shared/readOnlyDocuments';
 import { registerScenarioFeatures } from './scenario/register';
 import { ScenarioFiles } from './shared/scenarioFiles';
+import { registerFailureMap } from './map/register';
+import { registerLanguageFeatures } from './scenario/language/register';
 
 /**
  * Wires the adapters. Every command is registered synchronously, before any await; nothing here
@@ -16,6 +18,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, details, scenarioFiles, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details));
   registerExecutionFeatures(context, log, details, scenarioFiles);
   registerScenarioFeatures(context, log, details, scenarioFiles);
+  // "See the scenario": language features and the failure map (each registers its own providers)
+  registerLanguageFeatures(context);
+  registerFailureMap(context, log);
   log.info('Fusion Incomplete Executions activated');
 }
 
