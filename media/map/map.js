@@ -8,7 +8,7 @@
   // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
   const SVG = 'http://www.w3.org/2000/svg';
-  const GLYPH = { stopped: '■', 'stored-retry': '↻', stored: '⏸', fails: '✕', handled: '✓', depends: '?' };
+  const GLYPH = { stopped: '■', 'stored-retry': '↻', stored: '‖', fails: '✕', handled: '✓', depends: '?' };
   /** Event kinds of a simulation → the legend category whose colour they take. */
   const EVENT_CATEGORY = {
     'stored-retry': 'stored-retry', stored: 'stored', failed: 'fails', 'rolled-back': 'fails',
@@ -173,7 +173,7 @@
     const svg = s('svg', { viewBox: `0 0 ${model.width} ${model.height}`, role: 'group', 'aria-label': `${strings.mapLabel}: ${model.name}` });
     const defs = s('defs');
     for (const id of ['arrow', 'arrow-handler', 'arrow-visited']) {
-      const m = s('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+      const m = s('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse' });
       m.append(s('path', { d: 'M0 0 L10 5 L0 10 z', class: `marker ${id}` }));
       defs.append(m);
     }
@@ -220,6 +220,7 @@
     svg.append(s('g', { class: 'badges' }));
     ui.canvas.textContent = '';
     ui.canvas.append(svg);
+    fitTexts();
     setZoom(state.zoom);
     if (!restoredScroll) {
       restoredScroll = true;
@@ -232,6 +233,27 @@
     applyHighlight();
     drawOverlay();
     drawDetails();
+  }
+
+  /**
+   * The core shortens names by a character count; a wide font may still overflow a node, so each
+   * line is measured once drawn and cut further (with an ellipsis) until it fits.
+   */
+  function fitTexts() {
+    for (const [key, g] of nodeEls) {
+      const n = nodesByKey.get(key);
+      const small = n.kind === 'directive' || n.kind === 'empty';
+      for (const t of g.querySelectorAll('text.title, text.subtitle')) {
+        const el = /** @type {SVGTextElement} */ (t);
+        const room = small ? n.width - 12 : n.width - (el.classList.contains('title') ? 46 : 22);
+        let text = el.textContent || '';
+        if (typeof el.getComputedTextLength !== 'function') continue;
+        while (text.length > 2 && el.getComputedTextLength() > room) {
+          text = text.replace(/…$/, '').slice(0, -1).trimEnd() + '…';
+          el.textContent = text;
+        }
+      }
+    }
   }
 
   function roving() {
@@ -332,16 +354,18 @@
     for (const [key, list] of events) {
       const n = nodesByKey.get(key);
       if (!n) continue;
-      let x = n.x + 10;
-      for (const ev of list.slice(0, 4)) {
-        const text = `B${ev.bundle} ${GLYPH[EVENT_CATEGORY[ev.kind]] || ''}`;
-        const w = 14 + text.length * 7;
+      const shown = list.slice(0, 4).map((/** @type {any} */ ev) => ({ ev, text: `B${ev.bundle} ${GLYPH[EVENT_CATEGORY[ev.kind]] || ''}` }));
+      // right-aligned above the node, clear of a route label at its top-left
+      const widths = shown.map((b) => 14 + b.text.length * 7);
+      let x = n.x + n.width - 6 - widths.reduce((a, b) => a + b + 4, 0) - (list.length > 4 ? 22 : 0);
+      for (const [i, { ev, text }] of shown.entries()) {
+        const w = widths[i];
         const g = s('g', { class: `badge cat-${EVENT_CATEGORY[ev.kind]}` });
-        g.append(s('rect', { x, y: n.y - 11, width: w, height: 18, rx: 9 }), s('text', { x: x + w / 2, y: n.y + 2, 'text-anchor': 'middle' }, text), s('title', {}, ev.text));
+        g.append(s('rect', { x, y: n.y - 21, width: w, height: 18, rx: 9 }), s('text', { x: x + w / 2, y: n.y - 8, 'text-anchor': 'middle' }, text), s('title', {}, ev.text));
         badges.append(g);
         x += w + 4;
       }
-      if (list.length > 4) badges.append(s('text', { class: 'badge-more', x, y: n.y + 2 }, `+${list.length - 4}`));
+      if (list.length > 4) badges.append(s('text', { class: 'badge-more', x, y: n.y - 8 }, `+${list.length - 4}`));
     }
     drawDetails();
   }

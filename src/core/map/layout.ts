@@ -98,7 +98,7 @@ export interface MapBuild {
 
 /** Sizes in CSS pixels (the webview draws at these sizes; scaled by the view's zoom). */
 export const GEOMETRY = {
-  nodeWidth: 184,
+  nodeWidth: 200,
   nodeHeight: 56,
   directiveWidth: 136,
   directiveHeight: 34,
@@ -106,8 +106,8 @@ export const GEOMETRY = {
   rowGap: 44,
   padding: 28,
   /** Characters that fit on a node's line at the view's font size. */
-  titleChars: 24,
-  subtitleChars: 27,
+  titleChars: 22,
+  subtitleChars: 28,
   labelChars: 26,
 } as const;
 
