@@ -99,8 +99,8 @@ export class FailureMapPanel implements vscode.Disposable {
   static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, doc: vscode.TextDocument, selection?: ErrorSelection): FailureMapPanel {
     const existing = FailureMapPanel.current;
     if (existing) {
-      if (selection) existing.selection = selection;
       existing.retarget(doc);
+      if (selection) existing.setSelection(selection);
       existing.panel.reveal(undefined, true);
       return existing;
     }
