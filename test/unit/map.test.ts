@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseScenario } from '../../src/core/lint/lint';
 import { buildMap, nodeAtOffset, type MapBuild, type MapNode, type ScenarioMap } from '../../src/core/map/layout';
-import { colourMap, parseSelection, pickerGroups, selectionValue } from '../../src/core/map/colours';
+import { categoryOf, colourMap, parseSelection, pickerGroups, selectionValue } from '../../src/core/map/colours';
+import { classify } from '../../src/core/classify/classifier';
+import { ERROR_TYPE_NAMES } from '../../src/core/catalogue/catalogue';
 import { simulationOverlay, whatIfScenario } from '../../src/core/map/overlay';
 import type { Scenario, ScenarioModule } from '../../src/core/model';
 import { simulate } from '../../src/core/simulate/simulator';
@@ -304,6 +306,30 @@ describe('failure map colours', () => {
     const s = buildScenario({ settings: { storeIncompleteExecutions: false }, modules: [mod(1), mod(2)] });
     const b = buildMap(s);
     assert.equal(colourMap(s, b.map, { kind: 'type', name: 'ConnectionError' }).nodes[node(b.map, 2).key].category, 'fails');
+  });
+
+  test('property: every module\'s colour is what classify() says for it', () => {
+    let next = 1;
+    const modArb: fc.Memo<ModSpec> = fc.memo((depth) =>
+      fc
+        .record({
+          handler: fc.option(fc.record({ errors: fc.option(fc.subarray([...ERROR_TYPE_NAMES], { minLength: 1, maxLength: 3 }), { nil: undefined }), directive: fc.constantFrom('break', 'resume', 'ignore', 'commit', 'rollback' as const), autoComplete: fc.boolean() }), { nil: undefined }),
+          routes: depth > 1 ? fc.array(fc.array(modArb(depth - 1), { maxLength: 2 }), { maxLength: 2 }) : fc.constant([]),
+        })
+        .map(({ handler, routes }) => ({ id: next++, ...(handler ? { onError: { ...handler, errors: handler.errors ?? null } } : {}), ...(routes.length ? { routes } : {}) })),
+    );
+    fc.assert(
+      fc.property(fc.array(modArb(3), { minLength: 1, maxLength: 4 }), fc.constantFrom(...ERROR_TYPE_NAMES), fc.boolean(), fc.constantFrom('fusion' as const, 'make' as const), (modules, type, store, profile) => {
+        const s = buildScenario({ modules, settings: { storeIncompleteExecutions: store } });
+        const b = buildMap(s);
+        const c = colourMap(s, b.map, { kind: 'type', name: type }, profile);
+        for (const n of b.map.nodes) {
+          if (n.moduleId === undefined) continue;
+          assert.equal(c.nodes[n.key]?.category, categoryOf(classify(s, n.moduleId, type, profile).outcome), `module ${n.moduleId}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('picker values round-trip; unknown names are refused', () => {

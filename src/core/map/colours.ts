@@ -4,8 +4,9 @@
  * this only asks src/core/classify and names the answer's category for the legend.
  */
 import { ERROR_TYPES, lookupErrorType } from '../catalogue/catalogue';
-import { classifyIn, classifyOutcome, effectiveProfile, moduleContext, unknownTypeOutcomeIn } from '../classify/classifier';
-import type { Outcome, Profile, Scenario } from '../model';
+import { classifyIn, classifyOutcome, effectiveProfile, unknownTypeOutcomeIn, type ModuleContext } from '../classify/classifier';
+import { walkModules } from '../model';
+import type { Outcome, Profile, Scenario, ScenarioModule } from '../model';
 import type { ScenarioMap } from './layout';
 
 /** The legend, in the order it is drawn. */
@@ -102,10 +103,17 @@ export function colourMap(scenario: Scenario, map: ScenarioMap, selection: Error
   const nodes: Record<string, NodeColour> = {};
   const counts = Object.fromEntries(MAP_CATEGORIES.map((c) => [c, 0])) as Record<MapCategory, number>;
   const types = selection.kind === 'family' ? ERROR_TYPES.filter((e) => e.family === selection.family).map((e) => e.name) : [];
+  // One index of the modules instead of a tree walk per node (what `moduleContext` does): the
+  // first module with an id, as the classifier resolves it.
+  const byId = new Map<number, ScenarioModule>();
+  for (const m of walkModules(scenario.modules)) if (!byId.has(m.id)) byId.set(m.id, m);
+  const triggerId = scenario.modules[0]?.id;
+  const router = (id: number): ScenarioModule | undefined => byId.get(id);
   for (const node of map.nodes) {
     if (node.moduleId === undefined) continue;
-    const ctx = moduleContext(scenario, node.moduleId);
-    if (!ctx) continue;
+    const module = byId.get(node.moduleId);
+    if (!module) continue;
+    const ctx: ModuleContext = { module, isFirst: node.moduleId === triggerId, router };
     let colour: NodeColour;
     if (selection.kind === 'type') {
       const c = classifyIn(scenario, ctx, selection.name, profile);
