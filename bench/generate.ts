@@ -1,5 +1,5 @@
 // Generators for the benchmark inputs (deterministic, no randomness).
-import type { ExecutionsFile, IncompleteExecution } from '../src/core/model';
+import type { ExecutionsFile, IncompleteExecution } from '../src/core/executions/model';
 
 const ERROR_TYPES = ['ConnectionError', 'RateLimitError', 'DataError', 'ModuleTimeoutError', 'InvalidAccessTokenError'];
 const STATUSES = ['pending', 'unresolved', 'resolved', 'in-progress'] as const;

@@ -179,6 +179,23 @@ export function onePositional(ctx: CommandContext, what: string): string {
   return v;
 }
 
+/** No positional argument at all. */
+export function noPositionals(ctx: CommandContext): void {
+  if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, ctx.command);
+}
+
+/** The positional arguments as execution ids (trimmed, each once); `what` names them when none is given. */
+export function idsFrom(ctx: CommandContext, what: string): string[] {
+  const ids: string[] = [];
+  for (const p of ctx.positionals) {
+    const id = p.trim();
+    if (id === '') throw new UsageError(`an empty execution id`, ctx.command);
+    if (!ids.includes(id)) ids.push(id);
+  }
+  if (ids.length === 0) throw new UsageError(`missing argument: ${what}`, ctx.command);
+  return ids;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Help
 // ---------------------------------------------------------------------------------------------

@@ -158,6 +158,8 @@ export const LINT_CODES = [
   'break-requires-incomplete-storage',
   'invalid-retry-settings',
   'unknown-module-reference',
+  'unreadable-file',
+  'invalid-config',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -183,6 +185,10 @@ export const DEFAULT_SEVERITIES: Readonly<Record<LintCode, Severity>> = {
   'break-requires-incomplete-storage': 'error',
   'invalid-retry-settings': 'error',
   'unknown-module-reference': 'error',
+  /** The file could not be read as text (binary, not UTF-8, too large, not a regular file); reported by the CLI. */
+  'unreadable-file': 'error',
+  /** A mistake in a project configuration file (.fusionlintrc.json); reported on that file. */
+  'invalid-config': 'error',
 };
 
 export interface Finding {
@@ -210,62 +216,6 @@ export interface Classification {
   /** The handler route that applied (break: its retry settings drive the schedule). */
   readonly route?: ErrorHandlerRoute;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Incomplete executions file (spec 3)
-// ---------------------------------------------------------------------------------------------
-
-export type ExecutionStatus = 'unresolved' | 'pending' | 'in-progress' | 'resolved';
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['unresolved', 'pending', 'in-progress', 'resolved'];
-
-export interface HistoryEntry {
-  readonly at: string;
-  /** e.g. 'created' | 'retry' | 'auto-retry' | 'resolve' | 'import' */
-  readonly action: string;
-  readonly result?: string;
-  readonly error?: string;
-  readonly note?: string;
-  readonly [extra: string]: unknown;
-}
-
-export interface ExecutionError {
-  readonly type: string;
-  readonly message: string;
-  readonly [extra: string]: unknown;
-}
-
-export interface IncompleteExecution {
-  readonly id: string;
-  readonly scenario: string;
-  readonly scenarioFile?: string;
-  readonly moduleId: number;
-  readonly moduleName?: string;
-  readonly error: ExecutionError;
-  readonly status: ExecutionStatus;
-  readonly autoRetry: boolean;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly nextRetryAt: string | null;
-  readonly created: string;
-  readonly updated: string;
-  readonly size?: number;
-  readonly bundle?: unknown;
-  readonly history: readonly HistoryEntry[];
-  /** Fields the tool does not know are kept on every write. */
-  readonly [extra: string]: unknown;
-}
-
-export interface ExecutionsFile {
-  readonly version: 1;
-  readonly executions: readonly IncompleteExecution[];
-  readonly [extra: string]: unknown;
-}
-
-export const DEFAULT_EXECUTIONS_PATH = '.fusion/incomplete-executions.json';
-
-/** A clock the simulator and retry operations read; tests inject a fixed one. */
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers over the model

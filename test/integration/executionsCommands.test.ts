@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { OperationResult } from '../../src/core/executions/operations';
 import type { RunSimulationResult } from '../../src/extension/executions/commands/runSimulation';
 import type { RevealResult } from '../../src/extension/executions/commands/revealModule';
@@ -13,7 +13,7 @@ import type { ImportSummary } from '../../src/core/make/importExport';
 import { executionsApi, executionsPath, FixtureFile, readExecutions, record, waitForModel, workspacePath, writeExternally } from './executionsSupport';
 
 suite('executions: commands', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
 
   suiteSetup(async () => {

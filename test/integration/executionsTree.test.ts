@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
-import type { ExecutionsFile } from '../../src/core/model';
+import type { ExecutionsFile } from '../../src/core/executions/model';
 import { executionsApi, executionsPath, FixtureFile, labelOf, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
 
 suite('executions: tree', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
 
   suiteSetup(async () => {
@@ -141,7 +141,7 @@ suite('executions: tree', () => {
 });
 
 suite('executions: tree shows Fusion limits', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
   const DAY = 24 * 60 * 60 * 1000;
 

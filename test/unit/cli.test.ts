@@ -212,22 +212,21 @@ describe('cli: lint', () => {
     assert.ok(f.line > 1);
   });
 
-  test('a binary file: exit 2 with a message naming the file', () => {
+  test('a binary file: an unreadable-file error naming the file, exit 1 (the run goes on)', () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'logo.scenario.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     const r = cli(dir, 'lint', 'logo.scenario.yaml');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /^logo\.scenario\.yaml: binary file/);
-    assertShortMessage(r, 1);
-    assert.equal(r.stdout, '');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^logo\.scenario\.yaml:1:1 {2}error {2}This file cannot be checked: binary file .* {2}unreadable-file$/m);
+    assert.equal(r.stderr, '');
   });
 
-  test('a file that is not UTF-8 text: exit 2 naming it', () => {
+  test('a file that is not UTF-8 text: an unreadable-file error naming it, exit 1', () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'latin1.scenario.yaml'), Buffer.from('name: Caf\xe9\nmodules: []\n', 'latin1'));
     const r = cli(dir, 'lint', 'latin1.scenario.yaml');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /^latin1\.scenario\.yaml: not UTF-8 text$/m);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^latin1\.scenario\.yaml:1:1 {2}error {2}This file cannot be checked: not UTF-8 text\. {2}unreadable-file$/m);
   });
 
   test('a missing file: exit 2 naming it (and nothing is linted)', () => {
@@ -602,6 +601,25 @@ describe('cli: import and convert', () => {
     assert.ok(afterSecond.some((x) => x.scenario === 'Invoice export'), 'detail response adds the scenario name');
     const text = cli(dir, 'import', 'make-dlqs.json');
     assert.match(text.stdout, /Imported 1 file into \.fusion[\\/]incomplete-executions\.json: 0 added/);
+  });
+
+  test('import: a bundle response named after a record already in the file updates that record', () => {
+    const dir = workspace();
+    assert.equal(cli(dir, 'import', 'make-dlq-detail.json').code, 0);
+    const id = '3f0c6a9e2b7d4c18a5e1f9b0d6c2a47e';
+    fs.writeFileSync(path.join(dir, `${id}.bundle.json`), JSON.stringify({ response: { '2': { error: { type: 'DataError', message: 'Invalid date' } } } }));
+    const r = cli(dir, 'import', `${id}.bundle.json`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /0 added, 1 updated, 0 unchanged/);
+    const x = json<ExecutionJson[]>(cli(dir, 'list', '--json')).find((e) => e.id === id);
+    assert.deepEqual(x?.error, { type: 'DataError', message: 'Invalid date' });
+    // a bundle that matches no record is refused, and without an executions file none is created
+    const other = workspace();
+    fs.writeFileSync(path.join(other, `${id}.bundle.json`), JSON.stringify({ response: {} }));
+    const refused = cli(other, 'import', `${id}.bundle.json`);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^3f0c6a9e2b7d4c18a5e1f9b0d6c2a47e\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/);
+    assert.equal(fs.existsSync(path.join(other, '.fusion')), false);
   });
 
   test('import: malformed, missing and binary inputs exit 2 and write nothing', () => {

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ExecutionsFile, IncompleteExecution } from '../../src/core/model';
+import type { ExecutionsFile, IncompleteExecution } from '../../src/core/executions/model';
 import { errorFromReason, importMakeResponses } from '../../src/core/make/importExport';
-import { ExecutionsFileError, loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../../src/core/executions/store';
+import { loadExecutions, serializeExecutions, updateExecutions } from '../../src/core/executions/store';
+import { parseExecutionsText } from '../../src/core/executions/validate';
+import { MakeImportError } from '../../src/core/make/importError';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'make-api');
 const NOW = new Date('2026-11-22T12:00:00.000Z');
@@ -32,14 +34,14 @@ function assertValid(doc: ExecutionsFile): void {
   assert.ok(r.ok, r.ok ? '' : r.error.message);
 }
 
-function rejects(fn: () => unknown, file: string, pattern: RegExp, line?: number): ExecutionsFileError {
+function rejects(fn: () => unknown, file: string, pattern: RegExp, line?: number): MakeImportError {
   let caught: unknown;
   try {
     fn();
   } catch (e) {
     caught = e;
   }
-  assert.ok(caught instanceof ExecutionsFileError, `expected an ExecutionsFileError, got ${String(caught)}`);
+  assert.ok(caught instanceof MakeImportError, `expected a MakeImportError, got ${String(caught)}`);
   assert.equal(caught.file, file);
   assert.ok(caught.message.startsWith(file), 'the message names the file');
   assert.match(caught.message, pattern);
@@ -308,7 +310,7 @@ describe('importMakeResponses: malformed input', () => {
           const r = importMakeResponses(doc, [input('list-invoice-export.json'), bad], LATER);
           return { doc: r.doc, result: r.summary };
         }),
-        (e: unknown) => e instanceof ExecutionsFileError && e.file === bad.file,
+        (e: unknown) => e instanceof MakeImportError && e.file === bad.file,
       );
       assert.equal(await fsp.readFile(file, 'utf8'), original);
     } finally {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExecutionStatus, IncompleteExecution } from '../../src/core/model';
+import type { ExecutionStatus, IncompleteExecution } from '../../src/core/executions/model';
 import {
   RESOLVED_RETENTION_DAYS,
   SCENARIO_STORAGE_LIMIT_BYTES,

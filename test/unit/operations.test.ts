@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExecutionsFile, IncompleteExecution, Scenario } from '../../src/core/model';
+import type { Scenario } from '../../src/core/model';
+import type { ExecutionsFile, IncompleteExecution } from '../../src/core/executions/model';
 import { appendExecutions, bundleNumberOf, deleteExecutions, dueExecutions, resolveExecutions, retryExecutions, runDueRetries } from '../../src/core/executions/operations';
 import type { ScenarioResolver } from '../../src/core/executions/operations';
 import { AUTO_RETRY_DELAYS_MINUTES, DEFAULT_RETRY, breakPolicy, maxAttempts, nextRetryAt, scheduleFrom } from '../../src/core/executions/schedule';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseExecutionsText } from '../../src/core/executions/store';
+import { parseExecutionsText } from '../../src/core/executions/validate';
 
 const VALID = `${JSON.stringify(
   {

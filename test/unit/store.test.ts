@@ -4,12 +4,12 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
-import type { ExecutionsFile, IncompleteExecution } from '../../src/core/model';
+import type { ExecutionsFile, IncompleteExecution } from '../../src/core/executions/model';
+import { ExecutionsFileError } from '../../src/core/executions/fileError';
+import { parseExecutionsText } from '../../src/core/executions/validate';
 import {
-  ExecutionsFileError,
   contentHash,
   loadExecutions,
-  parseExecutionsText,
   saveIfUnchanged,
   serializeExecutions,
   updateExecutions,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { IncompleteExecution } from '../../src/core/model';
+import type { IncompleteExecution } from '../../src/core/executions/model';
 import {
   createFsScenarioResolver,
   createScenarioResolver,
@@ -57,6 +57,13 @@ describe('workspace: scenario globs', () => {
     assert.equal(isScenarioPath('a/node_modules/x.blueprint.json'), false);
     assert.equal(isScenarioPath('.git/x.scenario.yaml'), false);
     assert.equal(isScenarioPath('scenarios\\win\\x.scenario.yaml'), true);
+  });
+
+  test('names match whatever their case (Foo.Blueprint.JSON), with the default and custom globs', () => {
+    assert.equal(isScenarioPath('exports/Invoices.Blueprint.JSON'), true);
+    assert.equal(isScenarioPath('Scenarios/Payroll.Scenario.YML'), true);
+    assert.equal(isScenarioPath('Flows/X.YAML', ['flows/*.yaml']), true);
+    assert.deepEqual(filterScenarioFiles(['b/Z.SCENARIO.YAML', 'a/y.Blueprint.Json', 'README.md']), ['b/Z.SCENARIO.YAML', 'a/y.Blueprint.Json']);
   });
 
   test('custom globs replace the defaults', () => {

@@ -1,7 +1,7 @@
+/** `simulate`: runs a scenario's simulation and stores the incomplete executions it produces. */
 import * as path from 'node:path';
-import { appendExecutions } from '../../core/executions/operations';
-import { simulate, type SimulationReport } from '../../core/simulate/simulator';
-import { updateExecutions } from '../../core/executions/store';
+import { simulateAction, type SimulateResult } from '../../core/executions/actions/simulate';
+import type { SimulationReport } from '../../core/simulate/simulator';
 import { toWorkspaceRelative } from '../../core/scenario/workspace';
 import {
   EXECUTIONS_OPTIONS,
@@ -15,7 +15,7 @@ import {
 } from '../args';
 import { EXIT_OK } from '../errors';
 import { classificationJson } from './classify';
-import { executionsTarget, loadUsableScenario, storeError } from '../files';
+import { actionError, displayPath, executionsTarget, readTextFile, unusableScenarioError } from '../files';
 
 function reportJson(report: SimulationReport): Record<string, unknown> {
   return {
@@ -60,18 +60,25 @@ export const simulateCommand: Command = {
     const profile = profileOpt(ctx);
     const target = executionsTarget(ctx);
     const dryRun = boolOpt(ctx.values, 'dry-run');
-    const { scenario, shown } = loadUsableScenario(file, ctx.cwd, profile);
-    const scenarioFile = toWorkspaceRelative(target.workspace, path.resolve(ctx.cwd, file));
-    const report = simulate(scenario, { scenarioFile, ...(profile ? { profile } : {}) });
-
-    const toStore = report.executions;
-    if (toStore.length > 0 && !dryRun) {
-      try {
-        await updateExecutions(target.file, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), { create: true });
-      } catch (e) {
-        storeError(e, target, ctx.cwd);
-      }
+    const shown = displayPath(file, ctx.cwd);
+    const abs = path.resolve(ctx.cwd, file);
+    const text = readTextFile(file, ctx.cwd);
+    const scenarioFile = toWorkspaceRelative(target.workspace, abs);
+    let out: SimulateResult;
+    try {
+      out = await simulateAction({
+        file: abs,
+        text,
+        scenarioFile,
+        ...(profile ? { profile } : {}),
+        ...(dryRun ? {} : { store: { executionsFile: target.file } }),
+      });
+    } catch (e) {
+      actionError(e, target, ctx.cwd);
     }
+    if (out.kind === 'unusable') throw unusableScenarioError(shown, out.structural);
+    const { report } = out;
+    const toStore = report.executions;
 
     const outside = scenarioFile.startsWith('../') || path.isAbsolute(scenarioFile);
     if (boolOpt(ctx.values, 'json')) {

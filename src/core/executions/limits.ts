@@ -1,5 +1,5 @@
 /**
- * Fusion's storage limits for incomplete executions (spec section 3, "Limits worth surfacing"):
+ * Fusion's storage limits for incomplete executions (README, "Limits"):
  * - at most 10 MB of not-yet-resolved incomplete executions per scenario, 500 MB per team;
  * - resolved ones are deleted after 30 days;
  * - with sequential processing on, a scenario that has not-resolved incomplete executions waits
@@ -18,7 +18,8 @@
  * Pure: no `vscode`, no file system; the caller resolves `sequentialProcessing` from the scenario
  * files (see `sequentialByScenarioFrom`).
  */
-import type { ExecutionsFile, IncompleteExecution, Scenario } from '../model';
+import type { Scenario } from '../model';
+import type { ExecutionsFile, IncompleteExecution } from './model';
 
 /** Fusion keeps at most this many bytes of not-resolved incomplete executions per scenario. */
 export const SCENARIO_STORAGE_LIMIT_BYTES = 10 * 1024 * 1024;

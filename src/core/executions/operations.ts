@@ -1,9 +1,9 @@
 /*
- * Pure operations over an ExecutionsFile (spec 4): they return a new document and never touch the
+ * Pure operations over an ExecutionsFile: they return a new document and never touch the
  * disk, never mutate their input, and keep every field of a record they do not know.
  * Every change appends to `history` and sets `updated`.
  *
- * Retry (decisions where the spec is silent are marked •):
+ * Retry (• marks what Fusion's documentation leaves open and this tool decides):
  * - The stored bundle is replayed from the failed module against the *current* scenario (via the
  *   resolver), with the scenario's `simulation.faults` as the fault model. Retry number =
  *   attempts so far + 1; a fault with `recoverAfter: n` fails while the retry number is < n.
@@ -32,8 +32,10 @@
  *   per call. The rest stay due and are reported 'skipped' ("deferred"); the next call picks them up.
  */
 import { effectiveProfile } from '../classify/classifier';
-import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution, Profile, Scenario } from '../model';
-import { findModule, systemClock } from '../model';
+import type { Profile, Scenario } from '../model';
+import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution } from './model';
+import { findModule } from '../model';
+import { systemClock } from './model';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from './schedule';
 import type { FlowContext, FlowFailure } from '../simulate/simulator';
 import { locateModule, runList } from '../simulate/simulator';

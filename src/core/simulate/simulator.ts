@@ -29,8 +29,9 @@
 import { randomBytes } from 'node:crypto';
 import { classify, effectiveProfile } from '../classify/classifier';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from '../executions/schedule';
-import type { Classification, Clock, Fault, HistoryEntry, IncompleteExecution, Profile, Scenario, ScenarioModule } from '../model';
-import { systemClock } from '../model';
+import type { Classification, Fault, Profile, Scenario, ScenarioModule } from '../model';
+import type { Clock, HistoryEntry, IncompleteExecution } from '../executions/model';
+import { systemClock } from '../executions/model';
 
 export interface ModuleStep {
   readonly moduleId: number;

@@ -13,7 +13,7 @@ import { findModule, type Scenario } from '../../core/model';
 import { simulate } from '../../core/simulate/simulator';
 import { isScenarioDocument } from '../scenario/documentSelector';
 import { parsedDocument } from '../scenario/parsed';
-import { defaultProfile } from '../scenario/settings';
+import { defaultProfile } from '../shared/settings';
 import { mapHtml, webviewOptions } from './html';
 import { parseFromWebview, type FromWebview, type MapStrings, type ToWebview } from './protocol';
 

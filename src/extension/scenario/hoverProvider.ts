@@ -14,7 +14,7 @@ import {
   settingDescription,
   SETTINGS_DOCS_URL,
 } from './presentation';
-import { defaultProfile } from './settings';
+import { defaultProfile } from '../shared/settings';
 
 export const CLASSIFY_COMMAND = 'fusionExecutions.classifyFailure';
 

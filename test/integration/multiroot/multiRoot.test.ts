@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../../src/extension/executions/register';
+import type { ExtensionApi } from '../../../src/extension/api';
 import type { ExecutionsTreeNode, ExecutionNode, GroupNode } from '../../../src/extension/executions/tree/treeNodes';
 import type { OperationResult } from '../../../src/core/executions/operations';
 import type { RevealResult } from '../../../src/extension/executions/commands/revealModule';
@@ -18,7 +18,7 @@ import { executionsApi, labelOf, waitForModel } from '../executionsSupport';
 import { FILES, inFolder, modelFolder, readDoc, Snapshot, waitForBadge, workspaceFolder, type FolderName } from './multirootSupport';
 
 suite('multi-root: executions view', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let snapshot: Snapshot;
 
   suiteSetup(async () => {

@@ -1,23 +1,15 @@
-/** What every command of the executions view shares: context, argument decoding, errors, trust. */
+/** What every command of the executions view shares: argument decoding, pickers, errors, trust, progress. */
 import * as vscode from 'vscode';
-import type { IncompleteExecution } from '../../../core/model';
-import type { OperationResult } from '../../../core/executions/operations';
-import type { ExecutionsModel, FolderExecutions } from '../executionsModel';
+import type { RecordResult } from '../../../core/executions/actions/result';
+import type { IncompleteExecution } from '../../../core/executions/model';
+import type { CommandContext } from '../../shared/commandContext';
+import { errorText, showErrorWithLog } from '../../shared/messages';
+import type { FolderExecutions } from '../executionsModel';
 import { ReadOnlyExecutionsError } from '../executionsModel';
-import type { ExecutionsTreeProvider } from '../tree/treeProvider';
-import type { DetailsDocuments } from '../../shared/readOnlyDocuments';
 import { ExecutionNode, FolderNode, GroupNode } from '../tree/treeNodes';
 import { moduleLabel, executionDescription } from '../tree/treeItems';
 
 export const VIEW_ID = 'fusionExecutions.executions';
-
-export interface CommandContext {
-  readonly model: ExecutionsModel;
-  readonly provider: ExecutionsTreeProvider;
-  readonly log: vscode.LogOutputChannel;
-  /** Read-only documents for reports (never left as unsaved untitled tabs). */
-  readonly details: DetailsDocuments;
-}
 
 /**
  * Programmatic arguments every execution command accepts (keybindings, other extensions, tests):
@@ -149,28 +141,16 @@ export function ensureTrusted(): boolean {
   return false;
 }
 
-/** Shows an error (one line, "Show Log" button) and logs it; never a stack trace in the message. */
-export function reportError(ctx: CommandContext, what: string, err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  const firstLine = message.split(/\r?\n/)[0];
-  if (err instanceof ReadOnlyExecutionsError) {
-    ctx.log.warn(`${what}: ${message}`);
-  } else {
-    ctx.log.error(`${what}: ${message}`);
-    if (err instanceof Error && err.stack) ctx.log.debug(err.stack);
-  }
-  const showLog = vscode.l10n.t('Show Log');
-  void vscode.window.showErrorMessage(`${what}: ${firstLine}`, showLog).then((choice) => {
-    if (choice === showLog) ctx.log.show();
-  });
-}
-
-/** Runs the body of a command, turning any error into `reportError`; the result is returned to callers. */
+/**
+ * Runs the body of a command; an error becomes one line "<what>: <message>" with a "Show Log"
+ * button (a refusal to write a read-only file is logged as a warning, anything else as an error).
+ * The body's result is returned to callers (undefined after an error).
+ */
 export async function guarded<T>(ctx: CommandContext, what: string, body: () => Promise<T>): Promise<T | undefined> {
   try {
     return await body();
   } catch (err) {
-    reportError(ctx, what, err);
+    showErrorWithLog(ctx.log, `${what}: ${errorText(err)}`, err, err instanceof ReadOnlyExecutionsError ? 'warning' : 'error');
     return undefined;
   }
 }
@@ -184,11 +164,11 @@ export function withNotificationProgress<T>(title: string, task: () => Promise<T
 }
 
 /** One line summing up operation results, e.g. "2 resolved, 1 failed again". */
-export function summarizeResults(results: readonly OperationResult[]): string {
-  const counts = new Map<OperationResult['result'], number>();
+export function summarizeResults(results: readonly RecordResult[]): string {
+  const counts = new Map<RecordResult['result'], number>();
   for (const r of results) counts.set(r.result, (counts.get(r.result) ?? 0) + 1);
   const parts: string[] = [];
-  const label: Record<OperationResult['result'], (n: number) => string> = {
+  const label: Record<RecordResult['result'], (n: number) => string> = {
     resolved: (n) => vscode.l10n.t('{0} resolved', n),
     failed: (n) => vscode.l10n.t('{0} failed again', n),
     'not-found': (n) => vscode.l10n.t('{0} not found', n),
@@ -200,7 +180,7 @@ export function summarizeResults(results: readonly OperationResult[]): string {
 }
 
 /** Tells the outcome: the message of a single result, or the summary of several. */
-export function showResults(title: string, results: readonly OperationResult[]): void {
+export function showResults(title: string, results: readonly RecordResult[]): void {
   if (results.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0}: nothing to do.', title));
     return;

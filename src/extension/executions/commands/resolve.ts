@@ -1,10 +1,13 @@
 /** Resolve (with an optional note) and Delete (with a modal confirmation). */
 import * as vscode from 'vscode';
-import { deleteExecutions, resolveExecutions, type OperationResult } from '../../../core/executions/operations';
-import { isResolvable } from '../tree/capabilities';
-import { ensureTrusted, guarded, isArgs, pickExecutions, showResults, targetsFromArgs, withViewProgress, type CommandContext } from './common';
+import { deleteAction } from '../../../core/executions/actions/delete';
+import { resolveAction } from '../../../core/executions/actions/resolve';
+import type { RecordResult } from '../../../core/executions/actions/result';
+import { isResolvable } from '../../../core/executions/model';
+import type { CommandContext } from '../../shared/commandContext';
+import { ensureTrusted, guarded, isArgs, pickExecutions, showResults, targetsFromArgs, withViewProgress } from './common';
 
-export async function resolveCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {
+export async function resolveCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Resolve');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
@@ -20,16 +23,12 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
       });
       if (note === undefined) return undefined;
     }
-    const trimmed = note.trim() === '' ? undefined : note.trim();
+    const given = note;
     const results = await withViewProgress(vscode.l10n.t('Resolving…'), async () => {
-      const all: OperationResult[] = [];
+      const all: RecordResult[] = [];
       for (const t of targets) {
-        all.push(
-          ...(await ctx.model.write(t.folder.key, (doc) => {
-            const out = resolveExecutions(doc, t.ids, trimmed);
-            return { doc: out.doc, result: [...out.results] };
-          })),
-        );
+        const out = await ctx.model.runWrite(t.folder.key, (file) => resolveAction({ executionsFile: file, ids: t.ids, note: given }));
+        all.push(...out.results);
       }
       return all;
     });
@@ -38,7 +37,7 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
   });
 }
 
-export async function deleteCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {
+export async function deleteCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Delete');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
@@ -55,14 +54,10 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
       if (choice !== del) return undefined;
     }
     const results = await withViewProgress(vscode.l10n.t('Deleting…'), async () => {
-      const all: OperationResult[] = [];
+      const all: RecordResult[] = [];
       for (const t of targets) {
-        all.push(
-          ...(await ctx.model.write(t.folder.key, (doc) => {
-            const out = deleteExecutions(doc, t.ids);
-            return { doc: out.doc, result: [...out.results] };
-          })),
-        );
+        const out = await ctx.model.runWrite(t.folder.key, (file) => deleteAction({ executionsFile: file, ids: t.ids }));
+        all.push(...out.results);
       }
       return all;
     });

@@ -1,12 +1,14 @@
 /** Retry (one or a selection), Retry All (a scenario) and Run Due Retries. */
 import * as vscode from 'vscode';
-import type { IncompleteExecution } from '../../../core/model';
-import { retryExecutions, runDueRetries, type OperationResult } from '../../../core/executions/operations';
-import { isRetryable } from '../tree/capabilities';
-import { defaultProfile } from '../config';
-import { buildScenarioResolver } from '../scenarios';
-import { GroupNode } from '../tree/treeNodes';
+import { retryAction, type RetrySelection } from '../../../core/executions/actions/retry';
+import type { RecordResult } from '../../../core/executions/actions/result';
+import { runDueAction } from '../../../core/executions/actions/runDue';
+import { isRetryable } from '../../../core/executions/model';
+import type { CommandContext } from '../../shared/commandContext';
+import { defaultProfile } from '../../shared/settings';
+import { folderScenarioFiles } from '../../shared/workspaceScenarioFiles';
 import type { FolderExecutions } from '../executionsModel';
+import { GroupNode } from '../tree/treeNodes';
 import {
   ensureTrusted,
   folderFromArg,
@@ -16,20 +18,17 @@ import {
   showResults,
   targetsFromArgs,
   withViewProgress,
-  type CommandContext,
   type Target,
 } from './common';
 
-async function retryIn(ctx: CommandContext, folder: FolderExecutions, select: (doc: readonly IncompleteExecution[]) => string[]): Promise<OperationResult[]> {
-  const resolver = await buildScenarioResolver(folder.folder, folder.records.values());
-  const profile = defaultProfile(folder.folder.uri);
-  return ctx.model.write(folder.key, (doc) => {
-    const out = retryExecutions(doc, select(doc.executions), resolver.resolve, { profile });
-    return { doc: out.doc, result: [...out.results] };
-  });
+async function retryIn(ctx: CommandContext, folder: FolderExecutions, select: RetrySelection): Promise<RecordResult[]> {
+  const out = await ctx.model.runWrite(folder.key, (file) =>
+    retryAction({ executionsFile: file, scenarioFiles: folderScenarioFiles(folder.folder), select, profile: defaultProfile(folder.folder.uri) }),
+  );
+  return [...out.results];
 }
 
-export async function retryCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {
+export async function retryCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Retry');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
@@ -38,8 +37,8 @@ export async function retryCommand(ctx: CommandContext, arg?: unknown, selection
       targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
     const results = await withViewProgress(vscode.l10n.t('Retrying incomplete executions…'), async () => {
-      const all: OperationResult[] = [];
-      for (const t of targets) all.push(...(await retryIn(ctx, t.folder, () => t.ids)));
+      const all: RecordResult[] = [];
+      for (const t of targets) all.push(...(await retryIn(ctx, t.folder, { ids: t.ids })));
       return all;
     });
     showResults(title, results);
@@ -52,7 +51,7 @@ interface ScenarioPick extends vscode.QuickPickItem {
   readonly scenario: string;
 }
 
-export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promise<OperationResult[] | undefined> {
+export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Retry All');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
@@ -92,15 +91,14 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
     if (!folder || scenario === undefined) return undefined;
     const name = scenario;
     const results = await withViewProgress(vscode.l10n.t('Retrying the incomplete executions of {0}…', name), () =>
-      // The ids are chosen from the freshly read file, under the lock: records added meanwhile are included.
-      retryIn(ctx, folder, (records) => records.filter((r) => r.scenario === name && isRetryable(r)).map((r) => r.id)),
+      retryIn(ctx, folder, { all: true, scenario: name }),
     );
     showResults(title, results);
     return results;
   });
 }
 
-export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise<OperationResult[] | undefined> {
+export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Run Due Retries');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
@@ -117,16 +115,12 @@ export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise
       return [];
     }
     const results = await withViewProgress(vscode.l10n.t('Running due retries…'), async () => {
-      const all: OperationResult[] = [];
+      const all: RecordResult[] = [];
       for (const f of folders) {
-        const resolver = await buildScenarioResolver(f.folder, f.records.values());
-        const profile = defaultProfile(f.folder.uri);
-        all.push(
-          ...(await ctx.model.write(f.key, (doc) => {
-            const out = runDueRetries(doc, resolver.resolve, now, profile);
-            return { doc: out.doc, result: [...out.results] };
-          })),
+        const out = await ctx.model.runWrite(f.key, (file) =>
+          runDueAction({ executionsFile: file, scenarioFiles: folderScenarioFiles(f.folder), now, profile: defaultProfile(f.folder.uri) }),
         );
+        all.push(...out.results);
       }
       return all;
     });

@@ -1,13 +1,10 @@
-import type { IncompleteExecution } from '../../../core/model';
+import { isResolvable, isRetryable, type IncompleteExecution } from '../../../core/executions/model';
 
-/** What can be done with a record; the same rules drive the context-menu tokens and the pickers. */
-export function isRetryable(r: IncompleteExecution): boolean {
-  return r.status === 'unresolved' || r.status === 'pending';
-}
-
-export function isResolvable(r: IncompleteExecution): boolean {
-  return r.status !== 'resolved';
-}
+/**
+ * What can be done with a record; the same rules drive the context-menu tokens and the pickers.
+ * Whether Retry and Resolve apply is the core's rule (core/executions/model.ts), the one the
+ * actions apply.
+ */
 
 export function hasBundle(r: IncompleteExecution): boolean {
   return r.bundle !== undefined;

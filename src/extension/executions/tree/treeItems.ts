@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import { lookupErrorType } from '../../../core/catalogue/catalogue';
 import { RESOLVED_RETENTION_DAYS, SCENARIO_STORAGE_LIMIT_BYTES, formatBytes, formatPercent, retentionOf, type ScenarioStorage } from '../../../core/executions/limits';
-import type { ExecutionStatus, IncompleteExecution } from '../../../core/model';
+import type { ExecutionStatus, IncompleteExecution } from '../../../core/executions/model';
 import { executionContextValue } from './capabilities';
-import type { GroupBy } from '../config';
+import type { GroupBy } from '../../shared/settings';
 import type { FolderExecutions } from '../executionsModel';
 import type { ExecutionNode, FolderNode, GroupNode } from './treeNodes';
 

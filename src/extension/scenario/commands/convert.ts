@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { blueprintToYaml, yamlToBlueprint } from '../../../core/scenario/convert';
 import { isBlueprint } from '../../../core/lint/lint';
 import { scenarioFileName } from '../documentSelector';
-import { displayPath, errorText, showErrorWithLog } from '../messages';
+import type { CommandContext } from '../../shared/commandContext';
+import { errorText, showErrorWithLog } from '../../shared/messages';
+import { displayPath } from '../../shared/paths';
 
 /**
  * Convert Blueprint ⇄ Scenario YAML: converts the given (or active) file and opens the result in a
@@ -10,7 +12,8 @@ import { displayPath, errorText, showErrorWithLog } from '../messages';
  * `x.scenario.yaml` and back) so that Save proposes a sensible name; nothing is written to disk.
  * Returns the new document's URI (undefined when nothing was converted).
  */
-export async function convertScenarioCommand(log: vscode.LogOutputChannel, target?: unknown): Promise<vscode.Uri | undefined> {
+export async function convertScenarioCommand(ctx: CommandContext, target?: unknown): Promise<vscode.Uri | undefined> {
+  const { log } = ctx;
   let source: vscode.TextDocument | undefined;
   try {
     if (target instanceof vscode.Uri) source = await vscode.workspace.openTextDocument(target);
