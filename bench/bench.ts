@@ -196,8 +196,10 @@ function generateRoutedScenarioYaml(count: number): string {
   const mod = (indent: string): void => {
     const n = id++;
     lines.push(`${indent}- id: ${n}`, `${indent}  app: http:makeRequest`, `${indent}  name: Step ${n}`);
-    if (n % 7 === 0) lines.push(`${indent}  onError:`, `${indent}    modules:`, `${indent}      - id: ${id}`, `${indent}        app: slack:createMessage`, `${indent}    directive: rollback`), id++;
-    else if (n % 3 === 0) lines.push(`${indent}  onError:`, `${indent}    errors: [ConnectionError, RateLimitError]`, `${indent}    directive: break`, `${indent}    autoComplete: true`);
+    if (n % 7 === 0) {
+      lines.push(`${indent}  onError:`, `${indent}    modules:`, `${indent}      - id: ${id}`, `${indent}        app: slack:createMessage`, `${indent}    directive: rollback`);
+      id++;
+    } else if (n % 3 === 0) lines.push(`${indent}  onError:`, `${indent}    errors: [ConnectionError, RateLimitError]`, `${indent}    directive: break`, `${indent}    autoComplete: true`);
   };
   while (id <= count) {
     if (id % 10 === 0 && id + 10 <= count) {

@@ -2,17 +2,23 @@
 // The failure map's webview: draws the SVG model the extension sends (src/core/map computes the
 // layout, the colours and the simulation paths) and reports clicks, keys and picks back. No
 // framework, no remote resource, no decision of its own: every text and number comes in a message.
+/* global document, window, acquireVsCodeApi */
 (function () {
   'use strict';
   /** @type {{ postMessage(m: unknown): void, getState(): any, setState(s: unknown): void }} */
-  // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
   const SVG = 'http://www.w3.org/2000/svg';
   const GLYPH = { stopped: '■', 'stored-retry': '↻', stored: '‖', fails: '✕', handled: '✓', depends: '?' };
   /** Event kinds of a simulation → the legend category whose colour they take. */
   const EVENT_CATEGORY = {
-    'stored-retry': 'stored-retry', stored: 'stored', failed: 'fails', 'rolled-back': 'fails',
-    stopped: 'stopped', dropped: 'handled', resumed: 'handled', committed: 'handled',
+    'stored-retry': 'stored-retry',
+    stored: 'stored',
+    failed: 'fails',
+    'rolled-back': 'fails',
+    stopped: 'stopped',
+    dropped: 'handled',
+    resumed: 'handled',
+    committed: 'handled',
   };
 
   const saved = vscode.getState() || {};
@@ -118,7 +124,11 @@
       b.addEventListener('click', fn);
       return b;
     };
-    zoom.append(zb(strings.zoomOut, '−', () => setZoom(state.zoom / 1.25)), zb(strings.zoomReset, '1:1', () => setZoom(1)), zb(strings.zoomIn, '+', () => setZoom(state.zoom * 1.25)));
+    zoom.append(
+      zb(strings.zoomOut, '−', () => setZoom(state.zoom / 1.25)),
+      zb(strings.zoomReset, '1:1', () => setZoom(1)),
+      zb(strings.zoomIn, '+', () => setZoom(state.zoom * 1.25)),
+    );
     bar.append(zoom);
 
     ui.legend = h('div', { class: 'legend', role: 'list', 'aria-label': strings.legendTitle });
@@ -130,11 +140,15 @@
       state.scrollTop = ui.canvas.scrollTop;
       persist();
     });
-    ui.canvas.addEventListener('wheel', (/** @type {WheelEvent} */ e) => {
-      if (!e.ctrlKey) return;
-      e.preventDefault();
-      setZoom(state.zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1));
-    }, { passive: false });
+    ui.canvas.addEventListener(
+      'wheel',
+      (/** @type {WheelEvent} */ e) => {
+        if (!e.ctrlKey) return;
+        e.preventDefault();
+        setZoom(state.zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1));
+      },
+      { passive: false },
+    );
     ui.details = h('div', { class: 'details', 'aria-live': 'polite' });
     ui.help = h('div', { class: 'help' }, strings.help);
     app.append(bar, ui.legend, ui.banner, ui.simInfo, ui.canvas, ui.details, ui.help);
@@ -170,10 +184,23 @@
   }
 
   function drawMap() {
-    const svg = s('svg', { viewBox: `0 0 ${model.width} ${model.height}`, role: 'group', 'aria-label': `${strings.mapLabel}: ${model.name}` });
+    const svg = s('svg', {
+      viewBox: `0 0 ${model.width} ${model.height}`,
+      role: 'group',
+      'aria-label': `${strings.mapLabel}: ${model.name}`,
+    });
     const defs = s('defs');
     for (const id of ['arrow', 'arrow-handler', 'arrow-visited']) {
-      const m = s('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse' });
+      const m = s('marker', {
+        id,
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerUnits: 'userSpaceOnUse',
+        markerWidth: 9,
+        markerHeight: 9,
+        orient: 'auto-start-reverse',
+      });
       m.append(s('path', { d: 'M0 0 L10 5 L0 10 z', class: `marker ${id}` }));
       defs.append(m);
     }
@@ -182,7 +209,11 @@
     const labels = s('g', { class: 'labels' });
     edgeEls = new Map();
     for (const e of model.edges) {
-      const p = s('path', { d: polyline(e.points), class: `edge kind-${e.kind}`, 'marker-end': `url(#${e.kind === 'handler' ? 'arrow-handler' : 'arrow'})` });
+      const p = s('path', {
+        d: polyline(e.points),
+        class: `edge kind-${e.kind}`,
+        'marker-end': `url(#${e.kind === 'handler' ? 'arrow-handler' : 'arrow'})`,
+      });
       edges.append(p);
       edgeEls.set(e.key, /** @type {SVGPathElement} */ (p));
       if (e.label && e.labelAt) labels.append(s('text', { x: e.labelAt.x, y: e.labelAt.y, class: `edge-label kind-${e.kind}` }, e.label));
@@ -193,7 +224,14 @@
     nodesByKey = new Map();
     for (const n of model.nodes) {
       nodesByKey.set(n.key, n);
-      const g = /** @type {SVGGElement} */ (s('g', { class: `node kind-${n.kind} lane-${n.lane}${n.directive ? ` dir-${n.directive}` : ''}`, 'data-key': n.key, tabindex: -1, role: 'button' }));
+      const g = /** @type {SVGGElement} */ (
+        s('g', {
+          class: `node kind-${n.kind} lane-${n.lane}${n.directive ? ` dir-${n.directive}` : ''}`,
+          'data-key': n.key,
+          tabindex: -1,
+          role: 'button',
+        })
+      );
       const small = n.kind === 'directive' || n.kind === 'empty';
       g.append(s('rect', { class: 'box', x: n.x, y: n.y, width: n.width, height: n.height, rx: small ? n.height / 2 : 8 }));
       if (small) {
@@ -291,7 +329,10 @@
       const n = nodesByKey.get(/** @type {string} */ (highlighted));
       const z = state.zoom;
       const c = ui.canvas;
-      const left = n.x * z, top = n.y * z, right = (n.x + n.width) * z, bottom = (n.y + n.height) * z;
+      const left = n.x * z,
+        top = n.y * z,
+        right = (n.x + n.width) * z,
+        bottom = (n.y + n.height) * z;
       if (left < c.scrollLeft || right > c.scrollLeft + c.clientWidth || top < c.scrollTop || bottom > c.scrollTop + c.clientHeight) {
         c.scrollTo({ left: Math.max(0, left - c.clientWidth / 3), top: Math.max(0, top - c.clientHeight / 3) });
       }
@@ -323,13 +364,20 @@
       return;
     }
     // bundle picker
-    const options = [['all', strings.allBundles], ...overlay.bundles.map((/** @type {any} */ b) => [String(b.bundle), `${fill(strings.bundle, b.bundle)} · ${b.result}`])];
+    const options = [
+      ['all', strings.allBundles],
+      ...overlay.bundles.map((/** @type {any} */ b) => [String(b.bundle), `${fill(strings.bundle, b.bundle)} · ${b.result}`]),
+    ];
     ui.bundle.textContent = '';
     for (const [value, label] of options) ui.bundle.append(h('option', { value }, label));
     if (!options.some(([v]) => v === state.bundle)) state.bundle = 'all';
     ui.bundle.value = state.bundle;
     ui.simInfo.textContent = '';
-    ui.simInfo.append(h('strong', {}, overlayTitle), h('span', {}, ` · ${overlay.runResult} · ${overlay.profile} · `), h('em', {}, strings.inMemory));
+    ui.simInfo.append(
+      h('strong', {}, overlayTitle),
+      h('span', {}, ` · ${overlay.runResult} · ${overlay.profile} · `),
+      h('em', {}, strings.inMemory),
+    );
 
     const paths = currentPaths();
     const visited = new Set();
@@ -354,14 +402,20 @@
     for (const [key, list] of events) {
       const n = nodesByKey.get(key);
       if (!n) continue;
-      const shown = list.slice(0, 4).map((/** @type {any} */ ev) => ({ ev, text: `B${ev.bundle} ${GLYPH[EVENT_CATEGORY[ev.kind]] || ''}` }));
+      const shown = list
+        .slice(0, 4)
+        .map((/** @type {any} */ ev) => ({ ev, text: `B${ev.bundle} ${GLYPH[EVENT_CATEGORY[ev.kind]] || ''}` }));
       // right-aligned above the node, clear of a route label at its top-left
       const widths = shown.map((b) => 14 + b.text.length * 7);
       let x = n.x + n.width - 6 - widths.reduce((a, b) => a + b + 4, 0) - (list.length > 4 ? 22 : 0);
       for (const [i, { ev, text }] of shown.entries()) {
         const w = widths[i];
         const g = s('g', { class: `badge cat-${EVENT_CATEGORY[ev.kind]}` });
-        g.append(s('rect', { x, y: n.y - 21, width: w, height: 18, rx: 9 }), s('text', { x: x + w / 2, y: n.y - 8, 'text-anchor': 'middle' }, text), s('title', {}, ev.text));
+        g.append(
+          s('rect', { x, y: n.y - 21, width: w, height: 18, rx: 9 }),
+          s('text', { x: x + w / 2, y: n.y - 8, 'text-anchor': 'middle' }, text),
+          s('title', {}, ev.text),
+        );
         badges.append(g);
         x += w + 4;
       }
@@ -382,7 +436,9 @@
       line.append(h('span', { class: 'swatch', 'aria-hidden': 'true' }, GLYPH[c.category]), h('span', {}, c.reason));
       ui.details.append(line);
     }
-    for (const b of currentPaths()) for (const ev of b.events) if (ev.node === n.key) ui.details.append(h('div', { class: `details-event cat-${EVENT_CATEGORY[ev.kind]}` }, ev.text));
+    for (const b of currentPaths())
+      for (const ev of b.events)
+        if (ev.node === n.key) ui.details.append(h('div', { class: `details-event cat-${EVENT_CATEGORY[ev.kind]}` }, ev.text));
   }
 
   function select(/** @type {string} */ key) {

@@ -21,9 +21,10 @@ async function eventually(ok: (s: FailureMapState) => boolean, what: string, ms 
     if (last && ok(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for the map: ${what}; last state: ${JSON.stringify(last && { ...last, colouring: undefined, overlay: undefined })}`);
+  throw new Error(
+    `timed out waiting for the map: ${what}; last state: ${JSON.stringify(last && { ...last, colouring: undefined, overlay: undefined })}`,
+  );
 }
-
 
 async function eventuallyTrue(ok: () => boolean, what: string, ms = 10000): Promise<void> {
   const end = Date.now() + ms;
@@ -34,7 +35,9 @@ async function eventuallyTrue(ok: () => boolean, what: string, ms = 10000): Prom
 }
 
 function mapTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('fusionExecutions.failureMap'));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('fusionExecutions.failureMap'));
 }
 
 suite('failure map', function () {
@@ -69,10 +72,16 @@ suite('failure map', function () {
   });
 
   test('another error type recolours: DataError is stored without retry where nothing handles it', async () => {
-    const s = await vscode.commands.executeCommand<FailureMapState>(SHOW, { uri: fixtureUri('invoices.scenario.yaml'), selection: 'type:DataError' });
+    const s = await vscode.commands.executeCommand<FailureMapState>(SHOW, {
+      uri: fixtureUri('invoices.scenario.yaml'),
+      selection: 'type:DataError',
+    });
     assert.equal(s.selection, 'type:DataError');
     assert.equal(s.colouring?.counts.stored, 3, 'modules 2, 3 (its filter does not list DataError) and 61');
-    const uri = await scratch.write('family.scenario.yaml', 'name: F\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n    onError:\n      errors: [ConnectionError]\n      directive: ignore\n');
+    const uri = await scratch.write(
+      'family.scenario.yaml',
+      'name: F\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n    onError:\n      errors: [ConnectionError]\n      directive: ignore\n',
+    );
     const family = await vscode.commands.executeCommand<FailureMapState>(SHOW, { uri, selection: 'family:connection' });
     assert.equal(family.colouring?.counts.depends, 1, "module 2's filter catches only some connection errors");
     await vscode.commands.executeCommand(SHOW, { uri: fixtureUri('invoices.scenario.yaml'), selection: 'type:ConnectionError' });
@@ -110,17 +119,35 @@ suite('failure map', function () {
 
   test('Simulate draws each bundle in memory and never writes the executions file', async () => {
     const executions = vscode.Uri.joinPath(workspaceRoot(), '.fusion', 'incomplete-executions.json');
-    const before = await vscode.workspace.fs.readFile(executions).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
+    const before = await vscode.workspace.fs.readFile(executions).then(
+      (b) => Buffer.from(b).toString('utf8'),
+      () => undefined,
+    );
     const s = await vscode.commands.executeCommand<FailureMapState>(SHOW, { uri: fixtureUri('invoices.scenario.yaml'), simulate: 'file' });
     assert.ok(s.overlay, 'an overlay');
     assert.equal(s.overlay.bundles.length, 2);
     const [b1] = s.overlay.bundles;
     assert.equal(b1.result, 'stored');
-    assert.deepEqual(b1.events.map((e) => e.kind), ['stored-retry'], 'module 2 fails with ConnectionError, stored with retry');
+    assert.deepEqual(
+      b1.events.map((e) => e.kind),
+      ['stored-retry'],
+      'module 2 fails with ConnectionError, stored with retry',
+    );
     assert.equal(b1.nodes.length, 2, 'bundle 1 stops at module 2');
-    const whatIf = await vscode.commands.executeCommand<FailureMapState>(SHOW, { uri: fixtureUri('invoices.scenario.yaml'), selection: 'type:DataError', simulate: 'what-if', module: 6 });
-    assert.deepEqual(whatIf.overlay?.bundles[0].events.map((e) => e.kind), ['rolled-back']);
-    const after = await vscode.workspace.fs.readFile(executions).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
+    const whatIf = await vscode.commands.executeCommand<FailureMapState>(SHOW, {
+      uri: fixtureUri('invoices.scenario.yaml'),
+      selection: 'type:DataError',
+      simulate: 'what-if',
+      module: 6,
+    });
+    assert.deepEqual(
+      whatIf.overlay?.bundles[0].events.map((e) => e.kind),
+      ['rolled-back'],
+    );
+    const after = await vscode.workspace.fs.readFile(executions).then(
+      (b) => Buffer.from(b).toString('utf8'),
+      () => undefined,
+    );
     assert.equal(after, before, 'the executions file is untouched');
     await vscode.commands.executeCommand(SHOW, { uri: fixtureUri('invoices.scenario.yaml'), selection: 'type:ConnectionError' });
   });

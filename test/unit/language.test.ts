@@ -43,7 +43,10 @@ describe('completion', () => {
     const { parsed, offset } = at(BASE('    onError:\n      directive: |\n'));
     const r = completionsAt(parsed, offset);
     assert.equal(r?.context, 'directive');
-    assert.deepEqual(r.items.map((i) => i.label), ['break', 'resume', 'ignore', 'commit', 'rollback']);
+    assert.deepEqual(
+      r.items.map((i) => i.label),
+      ['break', 'resume', 'ignore', 'commit', 'rollback'],
+    );
     assert.deepEqual(r.replace, { start: offset, end: offset });
   });
 
@@ -82,7 +85,13 @@ describe('completion', () => {
     const mod = at(sim('module: |'));
     const r = completionsAt(mod.parsed, mod.offset);
     assert.equal(r?.context, 'moduleId');
-    assert.deepEqual(r.items.map((i) => [i.label, i.detail]), [['1', 'webhook:custom'], ['2', 'Fetch · http:makeRequest']]);
+    assert.deepEqual(
+      r.items.map((i) => [i.label, i.detail]),
+      [
+        ['1', 'webhook:custom'],
+        ['2', 'Fetch · http:makeRequest'],
+      ],
+    );
   });
 
   test('setting keys under `settings:` (not the ones present), profile and boolean values', () => {
@@ -94,9 +103,15 @@ describe('completion', () => {
     assert.ok(!labels.includes('storeIncompleteExecutions'), 'already present');
     assert.equal(r.items.find((i) => i.label === 'maxConsecutiveErrors')?.insertText, 'maxConsecutiveErrors: 3');
     const profile = at(`name: T\nsettings:\n  profile: |\nmodules:\n  - id: 1\n    app: a:b\n`);
-    assert.deepEqual(completionsAt(profile.parsed, profile.offset)?.items.map((i) => i.label), ['fusion', 'make']);
+    assert.deepEqual(
+      completionsAt(profile.parsed, profile.offset)?.items.map((i) => i.label),
+      ['fusion', 'make'],
+    );
     const bool = at(`name: T\nsettings:\n  dataLoss: |\nmodules:\n  - id: 1\n    app: a:b\n`);
-    assert.deepEqual(completionsAt(bool.parsed, bool.offset)?.items.map((i) => i.label), ['true', 'false']);
+    assert.deepEqual(
+      completionsAt(bool.parsed, bool.offset)?.items.map((i) => i.label),
+      ['true', 'false'],
+    );
   });
 
   test('handler route keys and fault keys by indentation', () => {
@@ -108,7 +123,10 @@ describe('completion', () => {
     const fault = at(BASE('simulation:\n  faults:\n    - module: 2\n      |\n'));
     const f = completionsAt(fault.parsed, fault.offset);
     assert.equal(f?.context, 'faultKey');
-    assert.deepEqual(f.items.map((i) => i.label), ['error', 'message', 'bundles', 'recoverAfter']);
+    assert.deepEqual(
+      f.items.map((i) => i.label),
+      ['error', 'message', 'bundles', 'recoverAfter'],
+    );
   });
 
   test('nothing where nothing fits: a module name, a comment, a blueprint', () => {
@@ -205,7 +223,7 @@ simulation:
     assert.deepEqual(refs, [1, 2, 2, 3]);
   });
 
-  test('F12 on a fault\'s module goes to the module; on an IML reference too', () => {
+  test("F12 on a fault's module goes to the module; on an IML reference too", () => {
     const fault = WITH_REFS.indexOf('- module: 2') + '- module: '.length;
     assert.equal(definitionAt(parsed, fault)?.id, 2);
     assert.equal(definitionAt(parsed, WITH_REFS.indexOf('{{2.body') + 2)?.id, 2);
@@ -214,9 +232,15 @@ simulation:
 
   test('references: the id, the faults and the IML references, in file order', () => {
     const refs = moduleReferences(parsed, 2);
-    assert.deepEqual(refs.map((r) => r.kind), ['declaration', 'iml', 'iml', 'fault']);
+    assert.deepEqual(
+      refs.map((r) => r.kind),
+      ['declaration', 'iml', 'iml', 'fault'],
+    );
     for (const r of refs) assert.equal(WITH_REFS.slice(r.span.start, r.span.end), '2');
-    assert.deepEqual(moduleReferences(parsed, 2, false).map((r) => r.kind), ['iml', 'iml', 'fault']);
+    assert.deepEqual(
+      moduleReferences(parsed, 2, false).map((r) => r.kind),
+      ['iml', 'iml', 'fault'],
+    );
   });
 
   test('rename updates the id, the faults and the references; nothing else', () => {
@@ -245,14 +269,18 @@ simulation:
   });
 
   test('rename in a blueprint: the module\'s "id" and its IML references', () => {
-    const bp = JSON.stringify({
-      name: 'B',
-      flow: [
-        { id: 1, module: 'gateway:CustomWebHook', mapper: {} },
-        { id: 2, module: 'http:ActionSendData', mapper: { url: '{{1.url}}' } },
-      ],
-      metadata: { scenario: { dlq: true } },
-    }, null, 2);
+    const bp = JSON.stringify(
+      {
+        name: 'B',
+        flow: [
+          { id: 1, module: 'gateway:CustomWebHook', mapper: {} },
+          { id: 2, module: 'http:ActionSendData', mapper: { url: '{{1.url}}' } },
+        ],
+        metadata: { scenario: { dlq: true } },
+      },
+      null,
+      2,
+    );
     const p = parseScenario('b.blueprint.json', bp);
     const r = renameModule(p, bp.indexOf('"id": 1') + 6, '7');
     assert.ok(r.ok);

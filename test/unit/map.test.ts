@@ -106,11 +106,7 @@ describe('failure map layout', () => {
 
   test('a handler route with modules runs right, ending in its directive; later modules move past it', () => {
     const s = buildScenario({
-      modules: [
-        mod(1),
-        mod(2, { onError: { directive: 'rollback', modules: [mod(21, { name: 'Alert' }), mod(22)] } }),
-        mod(3),
-      ],
+      modules: [mod(1), mod(2, { onError: { directive: 'rollback', modules: [mod(21, { name: 'Alert' }), mod(22)] } }), mod(3)],
     });
     const build = buildMap(s);
     assertWellFormed(build.map);
@@ -131,12 +127,26 @@ describe('failure map layout', () => {
 
   test('several handler routes stack below their module in source order, with their filters as labels', () => {
     const s = buildScenario({
-      modules: [mod(1), mod(2, { onError: [{ errors: ['ConnectionError'], directive: 'break' }, { errors: ['DataError', 'RateLimitError'], directive: 'resume' }] })],
+      modules: [
+        mod(1),
+        mod(2, {
+          onError: [
+            { errors: ['ConnectionError'], directive: 'break' },
+            { errors: ['DataError', 'RateLimitError'], directive: 'resume' },
+          ],
+        }),
+      ],
     });
     const build = buildMap(s);
     assertWellFormed(build.map);
     const dirs = build.map.nodes.filter((n) => n.kind === 'directive');
-    assert.deepEqual(dirs.map((d) => [d.directive, d.row]), [['break', 1], ['resume', 2]]);
+    assert.deepEqual(
+      dirs.map((d) => [d.directive, d.row]),
+      [
+        ['break', 1],
+        ['resume', 2],
+      ],
+    );
     const labels = build.map.edges.filter((e) => e.kind === 'handler').map((e) => e.label);
     assert.deepEqual(labels, ['ConnectionError', 'DataError, RateLimitError']);
   });
@@ -188,9 +198,15 @@ describe('failure map layout', () => {
     assertWellFormed(build.map);
     assert.equal(node(build.map, 2).kind, 'if-else');
     assert.equal(node(build.map, 5).kind, 'merge');
-    assert.deepEqual(build.map.edges.filter((e) => e.kind === 'route').map((e) => e.label), ['VIP', 'else']);
+    assert.deepEqual(
+      build.map.edges.filter((e) => e.kind === 'route').map((e) => e.label),
+      ['VIP', 'else'],
+    );
     // both branches flow into the merge
-    const into = build.map.edges.filter((e) => e.to === node(build.map, 5).key).map((e) => e.from).sort();
+    const into = build.map.edges
+      .filter((e) => e.to === node(build.map, 5).key)
+      .map((e) => e.from)
+      .sort();
     assert.deepEqual(into, [node(build.map, 3).key, node(build.map, 4).key].sort());
   });
 
@@ -231,7 +247,9 @@ describe('failure map layout', () => {
     const modArb: fc.Memo<ModSpec> = fc.memo((depth) =>
       fc
         .record({
-          handlers: fc.array(fc.record({ modules: depth > 1 ? fc.array(modArb(depth - 1), { maxLength: 2 }) : fc.constant([]) }), { maxLength: 2 }),
+          handlers: fc.array(fc.record({ modules: depth > 1 ? fc.array(modArb(depth - 1), { maxLength: 2 }) : fc.constant([]) }), {
+            maxLength: 2,
+          }),
           routes: depth > 1 ? fc.array(fc.array(modArb(depth - 1), { maxLength: 3 }), { maxLength: 3 }) : fc.constant([]),
         })
         .map(({ handlers, routes }) => ({
@@ -263,7 +281,7 @@ describe('failure map colours', () => {
   const { scenario } = sample('invoice-export.scenario.yaml');
   const build = buildMap(scenario);
 
-  test('ConnectionError: the trigger stops, unhandled modules retry, module 4\'s Break stores with retry', () => {
+  test("ConnectionError: the trigger stops, unhandled modules retry, module 4's Break stores with retry", () => {
     const c = colourMap(scenario, build.map, { kind: 'type', name: 'ConnectionError' });
     const cat = (id: number): string | undefined => c.nodes[node(build.map, id).key]?.category;
     assert.equal(cat(1), 'stopped');
@@ -285,7 +303,9 @@ describe('failure map colours', () => {
   });
 
   test('handled and fails: Resume / Rollback routes', () => {
-    const s = buildScenario({ modules: [mod(1), mod(2, { onError: { directive: 'resume' } }), mod(3, { onError: { directive: 'rollback' } })] });
+    const s = buildScenario({
+      modules: [mod(1), mod(2, { onError: { directive: 'resume' } }), mod(3, { onError: { directive: 'rollback' } })],
+    });
     const b = buildMap(s);
     const c = colourMap(s, b.map, { kind: 'type', name: 'DataError' });
     assert.equal(c.nodes[node(b.map, 2).key].category, 'handled');
@@ -308,26 +328,43 @@ describe('failure map colours', () => {
     assert.equal(colourMap(s, b.map, { kind: 'type', name: 'ConnectionError' }).nodes[node(b.map, 2).key].category, 'fails');
   });
 
-  test('property: every module\'s colour is what classify() says for it', () => {
+  test("property: every module's colour is what classify() says for it", () => {
     let next = 1;
     const modArb: fc.Memo<ModSpec> = fc.memo((depth) =>
       fc
         .record({
-          handler: fc.option(fc.record({ errors: fc.option(fc.subarray([...ERROR_TYPE_NAMES], { minLength: 1, maxLength: 3 }), { nil: undefined }), directive: fc.constantFrom('break', 'resume', 'ignore', 'commit', 'rollback' as const), autoComplete: fc.boolean() }), { nil: undefined }),
+          handler: fc.option(
+            fc.record({
+              errors: fc.option(fc.subarray([...ERROR_TYPE_NAMES], { minLength: 1, maxLength: 3 }), { nil: undefined }),
+              directive: fc.constantFrom('break', 'resume', 'ignore', 'commit', 'rollback' as const),
+              autoComplete: fc.boolean(),
+            }),
+            { nil: undefined },
+          ),
           routes: depth > 1 ? fc.array(fc.array(modArb(depth - 1), { maxLength: 2 }), { maxLength: 2 }) : fc.constant([]),
         })
-        .map(({ handler, routes }) => ({ id: next++, ...(handler ? { onError: { ...handler, errors: handler.errors ?? null } } : {}), ...(routes.length ? { routes } : {}) })),
+        .map(({ handler, routes }) => ({
+          id: next++,
+          ...(handler ? { onError: { ...handler, errors: handler.errors ?? null } } : {}),
+          ...(routes.length ? { routes } : {}),
+        })),
     );
     fc.assert(
-      fc.property(fc.array(modArb(3), { minLength: 1, maxLength: 4 }), fc.constantFrom(...ERROR_TYPE_NAMES), fc.boolean(), fc.constantFrom('fusion' as const, 'make' as const), (modules, type, store, profile) => {
-        const s = buildScenario({ modules, settings: { storeIncompleteExecutions: store } });
-        const b = buildMap(s);
-        const c = colourMap(s, b.map, { kind: 'type', name: type }, profile);
-        for (const n of b.map.nodes) {
-          if (n.moduleId === undefined) continue;
-          assert.equal(c.nodes[n.key]?.category, categoryOf(classify(s, n.moduleId, type, profile).outcome), `module ${n.moduleId}`);
-        }
-      }),
+      fc.property(
+        fc.array(modArb(3), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(...ERROR_TYPE_NAMES),
+        fc.boolean(),
+        fc.constantFrom('fusion' as const, 'make' as const),
+        (modules, type, store, profile) => {
+          const s = buildScenario({ modules, settings: { storeIncompleteExecutions: store } });
+          const b = buildMap(s);
+          const c = colourMap(s, b.map, { kind: 'type', name: type }, profile);
+          for (const n of b.map.nodes) {
+            if (n.moduleId === undefined) continue;
+            assert.equal(c.nodes[n.key]?.category, categoryOf(classify(s, n.moduleId, type, profile).outcome), `module ${n.moduleId}`);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -347,17 +384,32 @@ describe('failure map colours', () => {
 describe('failure map simulation overlay', () => {
   const { scenario } = sample('invoice-export.scenario.yaml');
   const build = buildMap(scenario);
-  const report = simulate(scenario, { clock: () => new Date('2026-01-01T00:00:00Z'), newId: (() => { let i = 0; return () => `ie-${i++}`; })() });
+  const report = simulate(scenario, {
+    clock: () => new Date('2026-01-01T00:00:00Z'),
+    newId: (() => {
+      let i = 0;
+      return () => `ie-${i++}`;
+    })(),
+  });
   const overlay = simulationOverlay(build, report);
 
-  test('each bundle\'s path and where it ended', () => {
+  test("each bundle's path and where it ended", () => {
     assert.equal(overlay.bundles.length, 3);
     const [b1, b2, b3] = overlay.bundles;
     // bundle 1: through the router into both routes; module 5 hits a RateLimitError, stored with retry
-    assert.deepEqual(b1.nodes.slice(0, 5), [1, 2, 3, 4, 5].map((id) => node(build.map, id).key));
-    assert.deepEqual(b1.events.map((e) => [e.node, e.kind]), [[node(build.map, 5).key, 'stored-retry']]);
+    assert.deepEqual(
+      b1.nodes.slice(0, 5),
+      [1, 2, 3, 4, 5].map((id) => node(build.map, id).key),
+    );
+    assert.deepEqual(
+      b1.events.map((e) => [e.node, e.kind]),
+      [[node(build.map, 5).key, 'stored-retry']],
+    );
     // bundle 2: module 2 fails (ConnectionError) and the bundle goes no further
-    assert.deepEqual(b2.nodes, [1, 2].map((id) => node(build.map, id).key));
+    assert.deepEqual(
+      b2.nodes,
+      [1, 2].map((id) => node(build.map, id).key),
+    );
     assert.equal(b2.events[0].kind, 'stored-retry');
     assert.match(b2.events[0].text, /^Bundle 2: ConnectionError \(Connection reset by peer\) → stored/);
     // bundle 3: module 4 fails, its Break applies: the directive node is on the path
@@ -375,7 +427,10 @@ describe('failure map simulation overlay', () => {
     const r = simulate(s, { clock: () => new Date('2026-01-01T00:00:00Z') });
     const o = simulationOverlay(build, r);
     assert.equal(o.bundles.length, 1);
-    assert.deepEqual(o.bundles[0].events.map((e) => e.kind), ['stored']);
+    assert.deepEqual(
+      o.bundles[0].events.map((e) => e.kind),
+      ['stored'],
+    );
     assert.equal(scenario.simulation?.bundles, 3, 'the scenario itself is not changed');
   });
 });

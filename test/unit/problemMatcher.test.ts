@@ -1,10 +1,11 @@
 // The `$fusion-executions` problem matcher (package.json contributes.problemMatchers) against what
 // the real CLI prints: every finding line of `lint` and the `file:line:col: message (code)` line
 // of a refusal must match with the right groups; summary lines must not.
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -51,11 +52,17 @@ function apply(line: string): { file: string; line: number; column: number; seve
   };
 }
 
-const TARGETS = ['test/fixtures/workspace/scenarios/rules/', 'samples/'];
+/** A scenario under a folder and a name with spaces, outside the repository (an absolute path in the output). */
+const SPACED_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'fie matcher '));
+const SPACED = path.join(SPACED_DIR, 'order routing.scenario.yaml');
+fs.writeFileSync(SPACED, fs.readFileSync(path.join(ROOT, 'test/fixtures/workspace/scenarios/rules/missing-error-handler.scenario.yaml')));
+const TARGETS = ['test/fixtures/workspace/scenarios/rules/', 'samples/', SPACED];
 const CLI_BUILT = fs.existsSync(CLI);
 
 describe('problem matcher $fusion-executions', { skip: CLI_BUILT ? false : `${CLI} is not built (npm run build)` }, () => {
-  test('it is contributed under that name, owned by the extension\'s diagnostics source', () => {
+  after(() => fs.rmSync(SPACED_DIR, { recursive: true, force: true }));
+
+  test("it is contributed under that name, owned by the extension's diagnostics source", () => {
     assert.ok(matcher, 'package.json contributes a problem matcher named fusion-executions');
     assert.equal(matcher.owner, 'fusion');
     assert.equal(matcher.severity, 'error', 'lines without a severity (refusals) are errors');
@@ -64,7 +71,14 @@ describe('problem matcher $fusion-executions', { skip: CLI_BUILT ? false : `${CL
   test('every finding line of `lint` matches, with the file, position, severity and code of the JSON output', () => {
     const text = cli(['lint', ...TARGETS]);
     const json = cli(['lint', ...TARGETS, '--format', 'json']);
-    const findings = JSON.parse(json.stdout) as { file: string; line: number; column: number; severity: string; code: string; message: string }[];
+    const findings = JSON.parse(json.stdout) as {
+      file: string;
+      line: number;
+      column: number;
+      severity: string;
+      code: string;
+      message: string;
+    }[];
     assert.ok(findings.length >= 10, 'the fixtures give many findings');
     const lines = text.stdout.split('\n');
     const matched = lines.map(apply).filter((x) => x !== undefined);
@@ -80,12 +94,25 @@ describe('problem matcher $fusion-executions', { skip: CLI_BUILT ? false : `${CL
       assert.equal(m.message, f.message.replace(/\s*\r?\n\s*/g, ' ').trim());
     });
     // a path with a space and a message with parentheses are in there
-    assert.ok(matched.some((m) => m.file.includes('Order routing')), 'file names with spaces');
-    assert.ok(matched.some((m) => /\(http:makeRequest\)/.test(m.message)), 'messages with parentheses');
+    assert.ok(
+      matched.some((m) => m.file === SPACED),
+      'an absolute path with spaces',
+    );
+    assert.ok(
+      matched.some((m) => /\(http:makeRequest\)/.test(m.message)),
+      'messages with parentheses',
+    );
   });
 
   test('a refusal `file:line:col: message (code)` matches as an error with its code', () => {
-    const r = cli(['classify', 'test/fixtures/workspace/scenarios/rules/duplicate-module-id.scenario.yaml', '--module', '2', '--error', 'DataError']);
+    const r = cli([
+      'classify',
+      'test/fixtures/workspace/scenarios/rules/duplicate-module-id.scenario.yaml',
+      '--module',
+      '2',
+      '--error',
+      'DataError',
+    ]);
     assert.equal(r.status, 2);
     const line = r.stderr.split('\n').find((l) => l.includes('duplicate-module-id'));
     assert.ok(line, r.stderr);
@@ -94,7 +121,7 @@ describe('problem matcher $fusion-executions', { skip: CLI_BUILT ? false : `${CL
     assert.equal(m.file, 'test/fixtures/workspace/scenarios/rules/duplicate-module-id.scenario.yaml');
     assert.equal(m.line, 8);
     assert.equal(m.column, 9);
-    assert.equal(m.severity, undefined, 'no severity: the matcher\'s default (error) applies');
+    assert.equal(m.severity, undefined, "no severity: the matcher's default (error) applies");
     assert.equal(m.code, 'duplicate-module-id');
     assert.match(m.message, /^Module id 2 is already used on line 5/);
   });

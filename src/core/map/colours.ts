@@ -120,7 +120,10 @@ export function colourMap(scenario: Scenario, map: ScenarioMap, selection: Error
       colour = { category: categoryOf(c.outcome), reason: c.reason };
     } else if (selection.kind === 'unknown') {
       const outcome = unknownTypeOutcomeIn(scenario, ctx, profile);
-      colour = { category: categoryOf(outcome), reason: `An error type the catalogue does not know (a custom app's): ${CATEGORY_WORDS[categoryOf(outcome)]}.` };
+      colour = {
+        category: categoryOf(outcome),
+        reason: `An error type the catalogue does not know (a custom app's): ${CATEGORY_WORDS[categoryOf(outcome)]}.`,
+      };
     } else {
       const per = types.map((t) => ({ type: t, category: categoryOf(classifyOutcome(scenario, ctx, t, profile)) }));
       const distinct = new Set(per.map((p) => p.category));

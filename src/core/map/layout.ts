@@ -140,8 +140,9 @@ interface ModuleExtras {
 }
 
 function extras(m: ScenarioModule): ModuleExtras {
+  // every property of ModuleExtras is optional: a module is one, its extras absent until the model has them
   const loose: object = m;
-  return loose as ModuleExtras;
+  return loose;
 }
 
 /** The forks of a module, in source order: its router routes, or its if-else branches. */
@@ -359,7 +360,19 @@ class Builder {
   private emptyRoute(fork: Fork, lane: MapLane): Frag {
     const key = this.key();
     return {
-      nodes: [{ key, kind: 'empty', lane, titleText: 'empty route', subtitleText: 'no modules', col: 0, row: 0, reveal: fork.span, span: fork.span }],
+      nodes: [
+        {
+          key,
+          kind: 'empty',
+          lane,
+          titleText: 'empty route',
+          subtitleText: 'no modules',
+          col: 0,
+          row: 0,
+          reveal: fork.span,
+          span: fork.span,
+        },
+      ],
       edges: [],
       width: 1,
       height: 1,
@@ -391,23 +404,45 @@ function edgeGeometry(e: GridEdge, a: Box, b: Box): { points: Point[]; labelAt?:
     if (!e.gutter) {
       const x = a.x + a.width / 2;
       const labelAt = { x: x + 8, y: a.y + a.height + GEOMETRY.rowGap / 2 + 4 };
-      return { points: [{ x, y: a.y + a.height }, { x, y: b.y }].map(r), labelAt: r(labelAt) };
+      return {
+        points: [
+          { x, y: a.y + a.height },
+          { x, y: b.y },
+        ].map(r),
+        labelAt: r(labelAt),
+      };
     }
     const gx = GEOMETRY.padding + Math.floor((a.x - GEOMETRY.padding) / CELL_W) * CELL_W - GEOMETRY.columnGap / 2;
     const xs = Math.max(gx, 4);
     return {
-      points: [{ x: a.x, y: acy }, { x: xs, y: acy }, { x: xs, y: bcy }, { x: b.x, y: bcy }].map(r),
+      points: [
+        { x: a.x, y: acy },
+        { x: xs, y: acy },
+        { x: xs, y: bcy },
+        { x: b.x, y: bcy },
+      ].map(r),
       labelAt: r({ x: b.x, y: b.y - 6 }),
     };
   }
   if (Math.abs(acy - bcy) < 0.5) {
     // Same row: straight across.
-    return { points: [{ x: a.x + a.width, y: acy }, { x: b.x, y: bcy }].map(r), ...(e.label ? { labelAt: r({ x: b.x, y: b.y - 6 }) } : {}) };
+    return {
+      points: [
+        { x: a.x + a.width, y: acy },
+        { x: b.x, y: bcy },
+      ].map(r),
+      ...(e.label ? { labelAt: r({ x: b.x, y: b.y - 6 }) } : {}),
+    };
   }
   // Right, then down (or up) in the gap before the target, then right into it.
   const mid = b.x - GEOMETRY.columnGap / 2;
   return {
-    points: [{ x: a.x + a.width, y: acy }, { x: mid, y: acy }, { x: mid, y: bcy }, { x: b.x, y: bcy }].map(r),
+    points: [
+      { x: a.x + a.width, y: acy },
+      { x: mid, y: acy },
+      { x: mid, y: bcy },
+      { x: b.x, y: bcy },
+    ].map(r),
     ...(e.label ? { labelAt: r({ x: b.x, y: b.y - 6 }) } : {}),
   };
 }

@@ -57,7 +57,7 @@ export function yamlValueContextAt(text: string, offset: number): YamlValueConte
         if (key === undefined || !kr) continue;
         if (kr[0] <= offset && offset <= kr[1]) return undefined; // on the key itself
         const vr = rangeOf(pair.value);
-        const value = pair.value as unknown;
+        const value: unknown = pair.value;
         const empty = value === null || value === undefined || (isScalar(value) && (value.value === null || value.value === ''));
         if (vr && vr[0] <= offset && offset <= vr[1] && !empty) return visit(value, [...path, key]);
         // `key:` or `key: ` with nothing yet: the cursor after the colon on the same line.
@@ -127,7 +127,7 @@ export function yamlKeyContextAt(text: string, offset: number): YamlKeyContext |
   const column = m[1].length + (m[2]?.length ?? 0);
   const wordStart = lineStart + column;
   const wordEnd = offset + (/^[\w-]*/.exec(after)?.[0].length ?? 0);
-  let inListItem = m[2] !== undefined;
+  const inListItem = m[2] !== undefined;
   const siblings: string[] = [];
   const lines = text.slice(0, lineStart).split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -142,7 +142,6 @@ export function yamlKeyContextAt(text: string, offset: number): YamlKeyContext |
     if (keyCol === column) {
       siblings.push(k[3]);
       if (dash) {
-        inListItem = true;
         // the item starts here: its parent is the list's key, further up
         return finish(i - 1, k[1].length);
       }
@@ -298,7 +297,11 @@ function valueCompletions(parsed: ParsedScenario, ctx: YamlValueContext): Comple
       return { context: 'profile', replace, items: PROFILES.map((p, i) => ({ label: p, kind: 'value' as const, sortText: order(i) })) };
     }
     if (BOOLEAN_SETTINGS.has(path[1])) {
-      return { context: 'boolean', replace, items: ['true', 'false'].map((b, i) => ({ label: b, kind: 'value' as const, sortText: order(i) })) };
+      return {
+        context: 'boolean',
+        replace,
+        items: ['true', 'false'].map((b, i) => ({ label: b, kind: 'value' as const, sortText: order(i) })),
+      };
     }
   }
   return undefined;
@@ -312,7 +315,12 @@ function errorsListed(parsed: ParsedScenario, at: Span): string[] {
   let best: ErrorHandlerRoute | undefined;
   for (const m of walkModules(scenario.modules)) {
     for (const route of m.onError) {
-      if (route.span.start <= at.start && at.end <= route.span.end && (!best || route.span.end - route.span.start < best.span.end - best.span.start)) best = route;
+      if (
+        route.span.start <= at.start &&
+        at.end <= route.span.end &&
+        (!best || route.span.end - route.span.start < best.span.end - best.span.start)
+      )
+        best = route;
     }
   }
   if (!best || best.errors === null) return [];
@@ -409,7 +417,14 @@ function moduleSymbol(m: ScenarioModule, isTrigger: boolean): OutlineSymbol {
   m.routes.forEach((r, i) => {
     const mods = r.modules.map((x) => moduleSymbol(x, false));
     const span = union(r.span, mods);
-    children.push({ name: r.name ?? `Route ${i + 1}`, detail: `${r.modules.length} module${r.modules.length === 1 ? '' : 's'}`, kind: 'route', span, selection: { start: span.start, end: span.start }, children: mods });
+    children.push({
+      name: r.name ?? `Route ${i + 1}`,
+      detail: `${r.modules.length} module${r.modules.length === 1 ? '' : 's'}`,
+      kind: 'route',
+      span,
+      selection: { start: span.start, end: span.start },
+      children: mods,
+    });
   });
   const span = union(m.span, children);
   return {
@@ -438,7 +453,14 @@ export function documentSymbols(parsed: ParsedScenario): OutlineSymbol[] {
       children: [],
     }));
     const span = union(sim.span, faults);
-    out.push({ name: 'Simulation', detail: `${sim.bundles} bundle${sim.bundles === 1 ? '' : 's'}`, kind: 'simulation', span, selection: { start: span.start, end: span.start }, children: faults });
+    out.push({
+      name: 'Simulation',
+      detail: `${sim.bundles} bundle${sim.bundles === 1 ? '' : 's'}`,
+      kind: 'simulation',
+      span,
+      selection: { start: span.start, end: span.start },
+      children: faults,
+    });
   }
   return out;
 }
@@ -497,19 +519,25 @@ export function moduleReferences(parsed: ParsedScenario, id: number, includeDecl
   if (!scenario) return [];
   const out: ModuleReference[] = [];
   if (includeDeclaration) {
-    for (const m of walkModules(scenario.modules)) if (m.id === id && m.idSpan.end > m.idSpan.start) out.push({ span: m.idSpan, kind: 'declaration' });
+    for (const m of walkModules(scenario.modules))
+      if (m.id === id && m.idSpan.end > m.idSpan.start) out.push({ span: m.idSpan, kind: 'declaration' });
   }
   for (const f of scenario.simulation?.faults ?? []) if (f.module === id && f.moduleSpan) out.push({ span: f.moduleSpan, kind: 'fault' });
   for (const r of imlReferences(parsed.lineIndex.text)) if (r.id === id) out.push({ span: r.span, kind: 'iml' });
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-export type RenameCheck = { readonly ok: true; readonly span: Span; readonly id: number } | { readonly ok: false; readonly message: string };
+export type RenameCheck =
+  { readonly ok: true; readonly span: Span; readonly id: number } | { readonly ok: false; readonly message: string };
 
 /** Whether a rename can start at `offset` (on a module id, a fault's module or an IML reference). */
 export function prepareModuleRename(parsed: ParsedScenario, offset: number): RenameCheck {
   const at = moduleIdAt(parsed, offset);
-  if (!at) return { ok: false, message: 'Only a module id can be renamed here (its `id`, a fault\'s `module`, or an IML reference such as {{2.body}}).' };
+  if (!at)
+    return {
+      ok: false,
+      message: "Only a module id can be renamed here (its `id`, a fault's `module`, or an IML reference such as {{2.body}}).",
+    };
   if (!definitionAt(parsed, offset)) return { ok: false, message: `No module has the id ${at.id}.` };
   return { ok: true, span: at.span, id: at.id };
 }

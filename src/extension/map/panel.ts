@@ -6,7 +6,16 @@
  */
 import * as vscode from 'vscode';
 import { structuralFindings, type ParsedScenario } from '../../core/lint/lint';
-import { colourMap, DEFAULT_SELECTION, parseSelection, pickerGroups, selectionValue, type ErrorSelection, type MapCategory, type MapColouring } from '../../core/map/colours';
+import {
+  colourMap,
+  DEFAULT_SELECTION,
+  parseSelection,
+  pickerGroups,
+  selectionValue,
+  type ErrorSelection,
+  type MapCategory,
+  type MapColouring,
+} from '../../core/map/colours';
 import { buildMap, nodeAtOffset, type MapBuild } from '../../core/map/layout';
 import { simulationOverlay, whatIfScenario, type SimulationOverlay } from '../../core/map/overlay';
 import { findModule, type Scenario } from '../../core/model';
@@ -52,7 +61,9 @@ function strings(): MapStrings {
     familiesGroup: vscode.l10n.t('Error families'),
     unknownType: vscode.l10n.t('a type the catalogue does not know (custom app)'),
     simulate: vscode.l10n.t('Simulate'),
-    simulateTitle: vscode.l10n.t("Run the file's simulation block in memory and draw each bundle's path (nothing is stored; Fusion: Run Simulation stores)"),
+    simulateTitle: vscode.l10n.t(
+      "Run the file's simulation block in memory and draw each bundle's path (nothing is stored; Fusion: Run Simulation stores)",
+    ),
     whatIf: vscode.l10n.t('What if it fails here?'),
     whatIfTitle: vscode.l10n.t('Simulate one bundle in which the selected module fails with the chosen error type (in memory)'),
     clear: vscode.l10n.t('Clear'),
@@ -96,7 +107,12 @@ export class FailureMapPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Opens the map of `doc` (or moves the open map to it) beside the editor. */
-  static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, doc: vscode.TextDocument, selection?: ErrorSelection): FailureMapPanel {
+  static show(
+    extensionUri: vscode.Uri,
+    log: vscode.LogOutputChannel,
+    doc: vscode.TextDocument,
+    selection?: ErrorSelection,
+  ): FailureMapPanel {
     const existing = FailureMapPanel.current;
     if (existing) {
       existing.retarget(doc);
@@ -104,13 +120,24 @@ export class FailureMapPanel implements vscode.Disposable {
       existing.panel.reveal(undefined, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, vscode.l10n.t('Failure map'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      MAP_VIEW_TYPE,
+      vscode.l10n.t('Failure map'),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(extensionUri),
+    );
     FailureMapPanel.current = new FailureMapPanel(panel, extensionUri, log, doc, selection);
     return FailureMapPanel.current;
   }
 
   /** A panel VS Code restored after a reload (its webview state names the document). */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel, doc: vscode.TextDocument, selection?: ErrorSelection): FailureMapPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    log: vscode.LogOutputChannel,
+    doc: vscode.TextDocument,
+    selection?: ErrorSelection,
+  ): FailureMapPanel {
     FailureMapPanel.current?.dispose();
     panel.webview.options = webviewOptions(extensionUri);
     FailureMapPanel.current = new FailureMapPanel(panel, extensionUri, log, doc, selection);
@@ -339,7 +366,11 @@ export class FailureMapPanel implements vscode.Disposable {
     const node = this.build?.map.nodes.find((n) => n.key === key);
     if (!node || this.builtVersion !== this.doc.version) return;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document === this.doc);
-    const editor = await vscode.window.showTextDocument(this.doc, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false, preview: false });
+    const editor = await vscode.window.showTextDocument(this.doc, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      preserveFocus: false,
+      preview: false,
+    });
     const range = new vscode.Range(this.doc.positionAt(node.reveal.start), this.doc.positionAt(node.reveal.end));
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -349,7 +380,10 @@ export class FailureMapPanel implements vscode.Disposable {
     const parsed = parsedDocument(this.doc);
     const structural = describeProblem(parsed);
     if (!parsed.scenario || structural || !this.build) {
-      this.post({ type: 'notice', text: vscode.l10n.t('Cannot simulate: {0}', structural ?? vscode.l10n.t('the scenario cannot be read')) });
+      this.post({
+        type: 'notice',
+        text: vscode.l10n.t('Cannot simulate: {0}', structural ?? vscode.l10n.t('the scenario cannot be read')),
+      });
       return undefined;
     }
     let scenario = parsed.scenario;

@@ -64,7 +64,7 @@ export type FromWebview =
 export function parseFromWebview(value: unknown): FromWebview | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const m = value as Record<string, unknown>;
-  const str = (k: string): string | undefined => (typeof m[k] === 'string' ? (m[k] as string) : undefined);
+  const str = (k: string): string | undefined => (typeof m[k] === 'string' ? m[k] : undefined);
   switch (m.type) {
     case 'ready': {
       const selection = str('selection');

@@ -26,7 +26,11 @@ function uriOf(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
-async function showFailureMap(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, arg: unknown): Promise<FailureMapState | undefined> {
+async function showFailureMap(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  arg: unknown,
+): Promise<FailureMapState | undefined> {
   const uri = uriOf(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a scenario file (YAML or blueprint) to see its failure map.'));

@@ -25,7 +25,12 @@ const TRIGGER_PREFIX = /(:|-|\[|,)\s$/;
 export class ScenarioCompletionProvider implements vscode.CompletionItemProvider {
   static readonly triggerCharacters = [' '];
 
-  provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): vscode.CompletionList | undefined {
+  provideCompletionItems(
+    doc: vscode.TextDocument,
+    position: vscode.Position,
+    _token: vscode.CancellationToken,
+    context: vscode.CompletionContext,
+  ): vscode.CompletionList | undefined {
     if (!isScenarioDocument(doc)) return undefined;
     if (context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter) {
       const prefix = doc.lineAt(position.line).text.slice(0, position.character);
@@ -34,7 +39,10 @@ export class ScenarioCompletionProvider implements vscode.CompletionItemProvider
     const parsed = parsedDocument(doc);
     const result = completionsAt(parsed, doc.offsetAt(position));
     if (!result || result.items.length === 0) return undefined;
-    return new vscode.CompletionList(result.items.map((item) => toItem(doc, result, item)), false);
+    return new vscode.CompletionList(
+      result.items.map((item) => toItem(doc, result, item)),
+      false,
+    );
   }
 }
 
