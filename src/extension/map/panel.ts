@@ -228,7 +228,8 @@ export class FailureMapPanel implements vscode.Disposable {
   }
 
   private setTitle(): void {
-    const name = this.doc.uri.path.replace(/^.*\//, '');
+    // the file's name without its scenario extension: short, and not the editor tab's own title
+    const name = this.doc.uri.path.replace(/^.*\//, '').replace(/\.(scenario\.ya?ml|blueprint\.json|ya?ml|json)$/i, '');
     this.panel.title = vscode.l10n.t('Failure map: {0}', name);
   }
 
