@@ -484,7 +484,9 @@ export function npmRun(script, timeoutMs = 300000) {
 export function packExtension(dirs) {
   const vsix = path.join(dirs.root, 'fusion-incomplete-executions.vsix');
   const vsce = path.join(REPO, 'node_modules/@vscode/vsce/vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
+  // there is no published repository to resolve the docs' relative links (CONTRIBUTING.md) against,
+  // and vsce refuses to pack them unless told to leave them as they are
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: 180000,
