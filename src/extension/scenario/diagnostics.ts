@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { lintScenario } from '../../core/lint/lint';
 import type { ScenarioFiles } from '../shared/scenarioFiles';
-import type { Finding, LintCode, Severity } from '../../core/model';
+import type { Finding, Severity } from '../../core/model';
 import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';
+import { ruleDocLink } from './ruleDocs';
 import { defaultProfile, lintOnSave, lintOnType, scenarioGlobs, severityOverrides, SETTINGS_SECTION } from '../shared/settings';
 
 /** Milliseconds after the last edit before a document is linted again. */
@@ -34,7 +35,6 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   private scanRun = 0;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly files: ScenarioFiles,
   ) {}
@@ -125,7 +125,8 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
     const d = new vscode.Diagnostic(range, f.message, toSeverity(f.severity));
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.code, target: ruleDocUri(this.extensionUri, f.code) };
+    // the rule's page, rendered read-only (a command link: see ruleDocs.ts)
+    d.code = { value: f.code, target: ruleDocLink(f.code) };
     return d;
   }
 
@@ -257,11 +258,6 @@ export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
     case 'hint':
       return vscode.DiagnosticSeverity.Hint;
   }
-}
-
-/** The page of a rule inside the installed extension (docs/rules/<code>.md). */
-export function ruleDocUri(extensionUri: vscode.Uri, code: LintCode): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, 'docs', 'rules', `${code}.md`);
 }
 
 /** The rule code of one of our diagnostics, or undefined for anyone else's. */

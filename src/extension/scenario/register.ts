@@ -8,6 +8,7 @@ import type { ScenarioFiles } from '../shared/scenarioFiles';
 import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
 import { ScenarioHoverProvider } from './hoverProvider';
+import { SHOW_RULE_DOC_COMMAND, showRuleDocCommand } from './ruleDocs';
 
 /**
  * Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files.
@@ -20,6 +21,7 @@ export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: 
       classifyFailureCommand(ctx, uri, moduleId, errorType),
     ),
     vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(ctx, uri)),
+    vscode.commands.registerCommand(SHOW_RULE_DOC_COMMAND, (code?: unknown) => showRuleDocCommand(context.extensionUri, ctx.log, code)),
     vscode.languages.registerHoverProvider(SCENARIO_LANGUAGE_SELECTOR, new ScenarioHoverProvider()),
     vscode.languages.registerCodeActionsProvider(
       SCENARIO_LANGUAGE_SELECTOR,
@@ -29,7 +31,7 @@ export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: 
     codeLens,
     vscode.languages.registerCodeLensProvider(SCENARIO_LANGUAGE_SELECTOR, codeLens),
   );
-  const diagnostics = new ScenarioDiagnostics(context.extensionUri, ctx.log, scenarioFiles);
+  const diagnostics = new ScenarioDiagnostics(ctx.log, scenarioFiles);
   context.subscriptions.push(diagnostics);
   diagnostics.start();
 }

@@ -1,7 +1,7 @@
 // @ts-check
 // Run Simulation from the editor title: the report, the stored executions, the tree and the badge.
 import assert from 'node:assert/strict';
-import { activityBadge, eventually, expandRow, notification, openContainer, openFile, rowsUnder, treeRow, visibleEditorText } from '../workbench.mjs';
+import { activityBadge, eventually, expandRow, notification, openContainer, openFile, rowsUnder, treeRow, webviewText } from '../workbench.mjs';
 import { INVOICE, STATE, executions, log } from './common.mjs';
 
 /** @typedef {import('./common.mjs').Step} Step */
@@ -41,10 +41,12 @@ export const runSimulation = {
     // the report (the pointer leaves whatever it hovered in earlier steps, so no tooltip covers it)
     await page.mouse.move(0, 0);
     await page.locator('.notification-toast', { hasText: /Simulation of Invoice export/ }).locator('.monaco-button', { hasText: 'Show Report' }).click({ timeout: 10000 });
-    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'Simulation of Invoice export' }).first().waitFor({ timeout: 20000 });
-    const report = await visibleEditorText(page);
+    // rendered (a Markdown preview), not the Markdown source
+    const report = await webviewText(page, /Simulation of Invoice export[\s\S]*Run result: /);
     assert.match(report, /Run result: /, 'the report gives the run result');
     assert.match(report, /Bundle/, 'the report lists the bundles');
+    assert.doesNotMatch(report, /^#|\|---\|/m, 'no Markdown syntax shows: the report is rendered');
+    await page.locator('.tabs-container .tab.active', { hasText: 'Preview Simulation of Invoice export' }).waitFor({ timeout: 10000 });
     // the tree and the badge
     await openContainer(page, 'Fusion');
     await expandRow(page, 'Invoice export');

@@ -1,11 +1,25 @@
-/** Resolve (with an optional note) and Delete (with a modal confirmation). */
+/** Resolve (with an optional note), Delete (with a modal confirmation) and Delete Resolved (a group's, or a folder's). */
 import * as vscode from 'vscode';
 import { deleteAction } from '../../../core/executions/actions/delete';
 import { resolveAction } from '../../../core/executions/actions/resolve';
 import type { RecordResult } from '../../../core/executions/actions/result';
-import { isResolvable } from '../../../core/executions/model';
+import { isResolvable, type IncompleteExecution } from '../../../core/executions/model';
 import type { CommandContext } from '../../shared/commandContext';
-import { ensureTrusted, guarded, isArgs, pickExecutions, showResults, targetsFromArgs, withViewProgress } from './common';
+import { groupLabel } from '../tree/treeItems';
+import { ExecutionNode, GroupNode } from '../tree/treeNodes';
+import {
+  ensureTrusted,
+  executionSubject,
+  guarded,
+  isArgs,
+  pickExecutions,
+  pickFolder,
+  showResults,
+  snapshotOf,
+  targetsFromArgs,
+  withViewProgress,
+  type Target,
+} from './common';
 
 export async function resolveCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Resolve');
@@ -24,6 +38,7 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
       if (note === undefined) return undefined;
     }
     const given = note;
+    const known = snapshotOf(targets);
     const results = await withViewProgress(vscode.l10n.t('Resolving…'), async () => {
       const all: RecordResult[] = [];
       for (const t of targets) {
@@ -32,8 +47,52 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
       }
       return all;
     });
-    showResults(title, results);
+    showResults(title, results, 'resolve', known);
     return results;
+  });
+}
+
+/** Records listed in the confirmation of a deletion of several. */
+const LISTED = 5;
+
+/**
+ * The modal confirmation of a deletion: it names the execution (module, scenario, error), or lists
+ * the first few of several. `what` replaces the question for a group ("the 3 resolved … of X").
+ */
+export function deleteConfirmation(records: readonly IncompleteExecution[], count: number, what?: string): { message: string; detail: string } {
+  const undone = vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.');
+  const errorOf = (r: IncompleteExecution): string => (r.error.message ? `${r.error.type}: ${r.error.message}` : r.error.type);
+  if (count === 1 && records.length === 1 && what === undefined) {
+    const r = records[0];
+    return {
+      message: vscode.l10n.t('Delete the incomplete execution of {0}?', executionSubject(r)),
+      detail: `${errorOf(r)}\n\n${undone}`,
+    };
+  }
+  const lines = records.slice(0, LISTED).map((r) => `• ${executionSubject(r)} — ${r.error.type}`);
+  if (count > LISTED) lines.push(vscode.l10n.t('…and {0} more', count - LISTED));
+  return {
+    message: what ?? vscode.l10n.t('Delete {0} incomplete executions?', count),
+    detail: `${lines.join('\n')}\n\n${count === 1 ? undone : vscode.l10n.t('The records and their bundles are removed from the executions file; this cannot be undone.')}`,
+  };
+}
+
+/** Asks before deleting (unless `confirmed: true` was passed); true to go on. */
+async function confirmDelete(arg: unknown, confirmation: { message: string; detail: string }): Promise<boolean> {
+  if (isArgs(arg) && arg.confirmed === true) return true;
+  const del = vscode.l10n.t('Delete');
+  const choice = await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, del);
+  return choice === del;
+}
+
+async function deleteTargets(ctx: CommandContext, targets: readonly Target[]): Promise<RecordResult[]> {
+  return withViewProgress(vscode.l10n.t('Deleting…'), async () => {
+    const all: RecordResult[] = [];
+    for (const t of targets) {
+      const out = await ctx.model.runWrite(t.folder.key, (file) => deleteAction({ executionsFile: file, ids: t.ids }));
+      all.push(...out.results);
+    }
+    return all;
   });
 }
 
@@ -44,24 +103,57 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
     const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
     if (!targets || targets.length === 0) return undefined;
     const count = targets.reduce((n, t) => n + t.ids.length, 0);
-    if (!(isArgs(arg) && arg.confirmed === true)) {
-      const del = vscode.l10n.t('Delete');
-      const choice = await vscode.window.showWarningMessage(
-        count === 1 ? vscode.l10n.t('Delete this incomplete execution?') : vscode.l10n.t('Delete {0} incomplete executions?', count),
-        { modal: true, detail: vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.') },
-        del,
-      );
-      if (choice !== del) return undefined;
+    const known = snapshotOf(targets);
+    const records = targets.flatMap((t) => t.ids.map((id) => known(id)).filter((r): r is IncompleteExecution => r !== undefined));
+    if (!(await confirmDelete(arg, deleteConfirmation(records, count)))) return undefined;
+    const results = await deleteTargets(ctx, targets);
+    showResults(title, results, 'delete', known);
+    return results;
+  });
+}
+
+/**
+ * Delete Resolved: the resolved executions a group of the view shows (its context menu), or, from
+ * the palette, every resolved execution of a folder's file. Asks first, naming how many and whose.
+ * `options.confirmed: true` (or `confirmed` in the first argument) answers the confirmation.
+ */
+export async function deleteResolvedCommand(ctx: CommandContext, arg?: unknown, options?: unknown): Promise<RecordResult[] | undefined> {
+  const title = vscode.l10n.t('Delete Resolved');
+  return guarded(ctx, title, async () => {
+    if (!ensureTrusted()) return undefined;
+    let target: Target | undefined;
+    let whose: string;
+    if (arg instanceof GroupNode) {
+      const folder = ctx.model.folder(arg.folderKey);
+      if (!folder) return undefined;
+      const ids = ctx.provider
+        .getChildren(arg)
+        .filter((n): n is ExecutionNode => n instanceof ExecutionNode)
+        .map((n) => n.id)
+        .filter((id) => folder.records.get(id)?.status === 'resolved');
+      target = { folder, ids };
+      whose = groupLabel(arg.groupBy, arg.key);
+    } else {
+      const folder = await pickFolder(ctx, arg, vscode.l10n.t('Workspace folder whose resolved executions to delete'));
+      if (!folder) return undefined;
+      target = { folder, ids: [...folder.records.values()].filter((r) => r.status === 'resolved').map((r) => r.id) };
+      whose = folder.folder.name;
     }
-    const results = await withViewProgress(vscode.l10n.t('Deleting…'), async () => {
-      const all: RecordResult[] = [];
-      for (const t of targets) {
-        const out = await ctx.model.runWrite(t.folder.key, (file) => deleteAction({ executionsFile: file, ids: t.ids }));
-        all.push(...out.results);
-      }
-      return all;
-    });
-    showResults(title, results);
+    const count = target.ids.length;
+    if (count === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: there are no resolved incomplete executions in {1}.', title, whose));
+      return [];
+    }
+    const known = snapshotOf([target]);
+    const records = target.ids.map((id) => known(id)).filter((r): r is IncompleteExecution => r !== undefined);
+    const question =
+      count === 1
+        ? vscode.l10n.t('Delete the resolved incomplete execution of {0}?', whose)
+        : vscode.l10n.t('Delete the {0} resolved incomplete executions of {1}?', count, whose);
+    // from a menu the second argument is the selection; programmatic callers may pass `{ confirmed: true }` there
+    if (!(await confirmDelete(isArgs(options) ? options : arg, deleteConfirmation(records, count, question)))) return undefined;
+    const results = await deleteTargets(ctx, [target]);
+    showResults(title, results, 'delete', known);
     return results;
   });
 }

@@ -16,6 +16,7 @@ import {
   isArgs,
   pickExecutions,
   showResults,
+  snapshotOf,
   targetsFromArgs,
   withViewProgress,
   type Target,
@@ -36,12 +37,13 @@ export async function retryCommand(ctx: CommandContext, arg?: unknown, selection
     const targets: Target[] | undefined =
       targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
+    const known = snapshotOf(targets);
     const results = await withViewProgress(vscode.l10n.t('Retrying incomplete executions…'), async () => {
       const all: RecordResult[] = [];
       for (const t of targets) all.push(...(await retryIn(ctx, t.folder, { ids: t.ids })));
       return all;
     });
-    showResults(title, results);
+    showResults(title, results, 'retry', known);
     return results;
   });
 }
@@ -93,7 +95,8 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
     const results = await withViewProgress(vscode.l10n.t('Retrying the incomplete executions of {0}…', name), () =>
       retryIn(ctx, folder, { all: true, scenario: name }),
     );
-    showResults(title, results);
+    // the records after the retries (each result's record is still in the file)
+    showResults(title, results, 'retry', (id) => ctx.model.folder(folder.key)?.records.get(id));
     return results;
   });
 }
@@ -125,7 +128,7 @@ export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise
       return all;
     });
     if (results.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('No automatic retry is due.'));
-    else showResults(title, results);
+    else showResults(title, results, 'retry', (id) => ctx.model.find(id)[0]?.record);
     return results;
   });
 }

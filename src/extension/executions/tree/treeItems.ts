@@ -4,6 +4,7 @@ import { lookupErrorType } from '../../../core/catalogue/catalogue';
 import { RESOLVED_RETENTION_DAYS, SCENARIO_STORAGE_LIMIT_BYTES, formatBytes, formatPercent, retentionOf, type ScenarioStorage } from '../../../core/executions/limits';
 import type { ExecutionStatus, IncompleteExecution } from '../../../core/executions/model';
 import { executionContextValue } from './capabilities';
+import { formatDate, nextRetryText } from '../recordText';
 import type { GroupBy } from '../../shared/settings';
 import type { FolderExecutions } from '../executionsModel';
 import type { ExecutionNode, FolderNode, GroupNode } from './treeNodes';
@@ -48,12 +49,6 @@ export function executionDescription(r: IncompleteExecution): string {
   return `${r.error.type} · ${statusLabel(r.status)} · ${attemptsLabel(r.attempts)}`;
 }
 
-function formatDate(iso: string | null | undefined): string | undefined {
-  if (typeof iso !== 'string') return undefined;
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
-
 const BUNDLE_PREVIEW_CHARS = 300;
 
 export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString {
@@ -88,9 +83,9 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
   md.appendMarkdown('  \n');
   md.appendText(vscode.l10n.t('Attempts: {0} of {1}', r.attempts, r.maxAttempts));
   md.appendMarkdown('  \n');
-  if (r.status !== 'resolved') {
-    const next = formatDate(r.nextRetryAt);
-    md.appendText(next ? vscode.l10n.t('Next automatic retry: {0}', next) : vscode.l10n.t('No automatic retry scheduled: retry or resolve it by hand.'));
+  const next = nextRetryText(r, new Date());
+  if (next) {
+    md.appendText(next);
     md.appendMarkdown('  \n');
   }
   const created = formatDate(r.created);
@@ -124,6 +119,8 @@ export function executionTreeItem(node: ExecutionNode, r: IncompleteExecution): 
   item.iconPath = statusIcon(r.status);
   item.contextValue = executionContextValue(r);
   item.accessibilityInformation = { label: `${moduleLabel(r)}, ${r.scenario}, ${executionDescription(r)}` };
+  // a click or Enter opens the record's details (rendered, read-only)
+  item.command = { command: 'fusionExecutions.showDetails', title: vscode.l10n.t('Show Execution Details'), arguments: [node] };
   return item;
 }
 
@@ -137,6 +134,8 @@ export interface GroupSummary {
   readonly count: number;
   readonly unresolved: number;
   readonly retryable: number;
+  /** Resolved executions shown in the group (none while resolved ones are hidden). */
+  readonly resolved: number;
 }
 
 export function groupLabel(groupBy: GroupBy, key: string): string {
@@ -217,6 +216,7 @@ export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: 
   }
   const tokens = ['group', node.groupBy];
   if (node.groupBy === 'scenario' && summary.retryable > 0) tokens.push('retryable');
+  if (summary.resolved > 0) tokens.push('hasResolved');
   item.contextValue = tokens.join(' ');
   return item;
 }
