@@ -13,6 +13,9 @@ const stages = [
   { name: 'build', cmd: ['npm', 'run', '--silent', 'build'], gate: true },
   { name: 'compile-tests', cmd: ['npm', 'run', '--silent', 'compile-tests'], gate: true },
   { name: 'unit', cmd: ['node', '--test', '--test-reporter=spec', 'out/test/unit/'] },
+  // real exports from ../shared/corpus (third-party data, never in the repo); where that folder is
+  // absent the suite prints why and reports itself as skipped
+  { name: 'corpus', cmd: ['node', '--test', '--test-reporter=spec', 'out/test/corpus/'] },
   // the harness's own checks (code-server/chromium never get the real HOME): no build needed
   { name: 'harness', cmd: ['node', '--test', '--test-reporter=spec', 'scripts/vscode/isolation.test.mjs'] },
   { name: 'integration', cmd: ['node', 'scripts/vscode/run-integration.mjs'] },

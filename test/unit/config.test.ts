@@ -19,7 +19,7 @@ import {
 } from '../../src/core/config';
 import type { ProjectConfig } from '../../src/core/config';
 import { lintScenario } from '../../src/core/lint/lint';
-import { LINT_CODES } from '../../src/core/model';
+import { LINT_CODES } from '../../src/core/lint/registry';
 import type { Finding } from '../../src/core/model';
 
 /** An export as Make writes it: webhook, iterator, set variable, HTTP, a sheet row, text parser. */

@@ -9,7 +9,8 @@ import type { ParsedScenario } from '../../src/core/lint/lint';
 import { symbolAt } from '../../src/core/scenario/symbols';
 import { errorHandlerEdit } from '../../src/core/fixes/quickfix';
 import { applyEdits } from '../../src/core/text/edits';
-import { LINT_CODES, walkModules } from '../../src/core/model';
+import { LINT_CODES } from '../../src/core/lint/registry';
+import { walkModules } from '../../src/core/model';
 import type { Span } from '../../src/core/model';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/scenarios');

@@ -15,7 +15,7 @@ import {
   type RuleSettings,
 } from '../../core/config';
 import { lintScenario } from '../../core/lint/lint';
-import { DEFAULT_SEVERITIES } from '../../core/model';
+import { DEFAULT_SEVERITIES } from '../../core/lint/registry';
 import type { Finding, LintCode, Severity } from '../../core/model';
 import { DEFAULT_SCENARIO_GLOBS } from '../../core/scenario/workspace';
 import { nearest } from '../../core/text/spelling';

@@ -16,7 +16,8 @@
  */
 import * as path from 'node:path';
 import type { Finding, LintCode, Scenario, Severity } from '../model';
-import { DEFAULT_SEVERITIES, walkModules } from '../model';
+import { DEFAULT_SEVERITIES } from '../lint/registry';
+import { walkModules } from '../model';
 import { DEFAULT_EXEMPT_APPS } from './defaults';
 import { matchesAppPattern, matchesFileGlob, matchesIgnorePattern } from './glob';
 import { EMPTY_CONFIG, EXEMPTABLE_CODES } from './types';

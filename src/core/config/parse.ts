@@ -9,7 +9,7 @@
  */
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
-import { DEFAULT_SEVERITIES, LINT_CODES } from '../model';
+import { DEFAULT_SEVERITIES, LINT_CODES } from '../lint/registry';
 import type { Finding, LintCode, Span } from '../model';
 import { withoutBom } from '../scenario/blueprint';
 import { LineIndex } from '../text/lineIndex';

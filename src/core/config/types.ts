@@ -2,7 +2,7 @@
  * The project configuration (`.fusionlintrc.json`): what a team accepts, shared by the CLI and the
  * extension. Pure types and constants.
  */
-import { LINT_CODES } from '../model';
+import { LINT_CODES } from '../lint/registry';
 import type { LintCode, Severity } from '../model';
 
 /** The file name looked up from a linted file's folder upwards. */

@@ -19,6 +19,7 @@ import type { JSONPath, Node, ParseError } from 'jsonc-parser';
 import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from '../model';
 import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans } from './modelBuilder';
+import { blankBom } from '../text/bom';
 import type { LineIndex } from '../text/lineIndex';
 
 /** The blueprint's router module. */
@@ -38,9 +39,9 @@ export function directiveModuleName(directive: Directive): string {
   return `builtin:${directive.charAt(0).toUpperCase()}${directive.slice(1)}`;
 }
 
-/** The text with a leading BOM replaced by a space: same length, so jsonc-parser's offsets stay valid. */
+/** The text with a leading BOM replaced by a space (`blankBom`): same length, so jsonc-parser's offsets stay valid. */
 export function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  return blankBom(text);
 }
 
 /** Strict JSON parse of a blueprint text (BOM allowed). */

@@ -5,7 +5,8 @@
  * model objects (optional fields are left out, not set to undefined). Each parser keeps its own
  * source access and its own messages about the source syntax.
  */
-import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES } from '../model';
+import { DEFAULT_SEVERITIES } from '../lint/registry';
+import { DEFAULT_SETTINGS } from '../model';
 import type { Directive, ErrorHandlerRoute, Finding, LintCode, Scenario, ScenarioFormat, ScenarioModule, ScenarioSettings, Span } from '../model';
 import type { LineIndex } from '../text/lineIndex';
 

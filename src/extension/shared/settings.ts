@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_EXECUTIONS_PATH } from '../../core/executions/model';
-import { LINT_CODES, PROFILES, type LintCode, type Profile, type Severity } from '../../core/model';
+import { isLintCode, type LintCode } from '../../core/lint/registry';
+import { PROFILES, type Profile, type Severity } from '../../core/model';
 import { DEFAULT_SCENARIO_GLOBS } from '../../core/scenario/workspace';
 
 export const SETTINGS_SECTION = 'fusionExecutions';
@@ -79,7 +80,7 @@ export function severityOverrides(scope?: vscode.ConfigurationScope): Partial<Re
   const out: Partial<Record<LintCode, Severity | 'off'>> = {};
   if (typeof value !== 'object' || value === null) return out;
   for (const [code, sev] of Object.entries(value as Record<string, unknown>)) {
-    if ((LINT_CODES as readonly string[]).includes(code) && typeof sev === 'string' && SEVERITY_VALUES.has(sev)) {
+    if (isLintCode(code) && typeof sev === 'string' && SEVERITY_VALUES.has(sev)) {
       out[code as LintCode] = sev as Severity | 'off';
     }
   }
