@@ -5,7 +5,7 @@
  * The hover, the Problems panel and the peek view all open command links of a diagnostic's code.
  */
 import * as vscode from 'vscode';
-import { LINT_CODES, type LintCode } from '../../core/model';
+import { isLintCode, LINT_CODES, type LintCode } from '../../core/lint/registry';
 import { showMarkdownPreview } from '../shared/readOnlyDocuments';
 import { errorText } from '../shared/messages';
 
@@ -21,10 +21,6 @@ export function ruleDocLink(code: LintCode): vscode.Uri {
   return vscode.Uri.from({ scheme: 'command', path: SHOW_RULE_DOC_COMMAND, query: JSON.stringify([code]) });
 }
 
-function isLintCode(value: unknown): value is LintCode {
-  return typeof value === 'string' && (LINT_CODES as readonly string[]).includes(value);
-}
-
 /** Show Rule Documentation…: `(code?)`, a pick of the rules without one. Returns the page shown. */
 export async function showRuleDocCommand(
   extensionUri: vscode.Uri,
@@ -32,7 +28,7 @@ export async function showRuleDocCommand(
   arg?: unknown,
 ): Promise<vscode.Uri | undefined> {
   let code: LintCode | undefined;
-  if (isLintCode(arg)) code = arg;
+  if (typeof arg === 'string' && isLintCode(arg)) code = arg;
   else if (arg !== undefined) {
     void vscode.window.showErrorMessage(vscode.l10n.t('There is no lint rule {0}.', JSON.stringify(arg) ?? String(typeof arg)));
     return undefined;
