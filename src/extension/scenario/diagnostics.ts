@@ -118,12 +118,14 @@ export class ScenarioDiagnostics implements vscode.Disposable {
 
   private lintText(uri: vscode.Uri, fileName: string, text: string): vscode.Diagnostic[] {
     const parsed = lintScenario(fileName, text, { severities: severityOverrides(uri), profile: defaultProfile(uri) });
-    return parsed.findings.map((f) => this.toDiagnostic(f));
+    return parsed.findings.map((f) => this.toDiagnostic(uri, f));
   }
 
-  private toDiagnostic(f: Finding): vscode.Diagnostic {
+  private toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
     const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
     const d = new vscode.Diagnostic(range, f.message, toSeverity(f.severity));
+    // the long form under the one-line message (the hover and the Problems panel show it below)
+    if (f.detail !== undefined) d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), f.detail)];
     d.source = DIAGNOSTIC_SOURCE;
     // the rule's page, rendered read-only (a command link: see ruleDocs.ts)
     d.code = { value: f.code, target: ruleDocLink(f.code) };
