@@ -68,16 +68,21 @@ suite('scenario diagnostics', function () {
     });
   }
 
-  test('a rule\'s page opens rendered in a Markdown preview (read-only), not as its source', async () => {
+  test("a rule's page opens rendered in a Markdown preview (read-only), not as its source", async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const shown = await vscode.commands.executeCommand<vscode.Uri>('fusionExecutions.showRuleDoc', 'missing-error-handler');
     assert.ok(shown?.path.endsWith('/docs/rules/missing-error-handler.md'), String(shown));
     const previews = (): vscode.Tab[] =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
     for (let i = 0; previews().length === 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(previews().length, 1, 'a Markdown preview tab opened');
     assert.match(previews()[0].label, /missing-error-handler/);
-    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('missing-error-handler.md')), 'the source is not in an editor');
+    assert.ok(
+      !vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('missing-error-handler.md')),
+      'the source is not in an editor',
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -131,7 +136,8 @@ suite('scenario diagnostics', function () {
     }
     const diags = await waitForDiagnostics(
       uri,
-      (ds) => ds.filter((d) => codeOf(d) === 'missing-error-handler').length === 1 && ds[0].range.start.line === positionOf(doc, '- id: 3').line,
+      (ds) =>
+        ds.filter((d) => codeOf(d) === 'missing-error-handler').length === 1 && ds[0].range.start.line === positionOf(doc, '- id: 3').line,
       'module 3 unhandled, module 2 handled',
     );
     assert.equal(diags.length, 1);
@@ -182,7 +188,8 @@ suite('scenario diagnostics', function () {
   test('an untitled blueprint is linted while open and cleared when closed', async () => {
     const doc = await vscode.workspace.openTextDocument({
       language: 'json',
-      content: '{"name": "u", "flow": [{"id": 1, "module": "gateway:CustomWebHook"}, {"id": 2, "module": "http:ActionSendData"}], "metadata": {"scenario": {"dlq": true}}}',
+      content:
+        '{"name": "u", "flow": [{"id": 1, "module": "gateway:CustomWebHook"}, {"id": 2, "module": "http:ActionSendData"}], "metadata": {"scenario": {"dlq": true}}}',
     });
     await vscode.window.showTextDocument(doc);
     await waitForDiagnostics(doc.uri, hasCode('missing-error-handler'), 'untitled blueprint');

@@ -8,7 +8,7 @@
 // than the client's timeout, malformed JSON, 401, pagination, and a record that disappears between
 // list and detail. It never talks to anything else.
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface FakeDlq {
   id: string;
@@ -73,7 +73,7 @@ export class MakeApiServer {
   /** Ids that vanish after they were listed once (deleted on Make between list and detail). */
   readonly vanishAfterList = new Set<string>();
   private server: http.Server | undefined;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: MakeApiServerOptions) {}
 
@@ -126,7 +126,7 @@ export class MakeApiServer {
   private takeFault(method: string, p: string): Fault | undefined {
     const i = this.faults.findIndex((f) => (!f.method || f.method === method) && (!f.path || f.path.test(p)));
     if (i < 0) return undefined;
-    const f = this.faults[i]!;
+    const f = this.faults[i];
     f.times = (f.times ?? 1) - 1;
     if (f.times <= 0) this.faults.splice(i, 1);
     return f;
@@ -160,8 +160,11 @@ export class MakeApiServer {
     if (fault) {
       switch (fault.kind) {
         case 'rate-limit':
-          return send(429, { message: 'Requests limit for organization exceeded', code: 'SC429' },
-            fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) });
+          return send(
+            429,
+            { message: 'Requests limit for organization exceeded', code: 'SC429' },
+            fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+          );
         case 'server-error':
           return send(500, { message: 'Internal server error', code: 'SC500' });
         case 'slow':
@@ -188,20 +191,38 @@ export class MakeApiServer {
       const page = all.slice(offset, offset + limit);
       for (const d of page) if (this.vanishAfterList.has(d.id)) this.dlqs.delete(d.id);
       return send(200, {
-        dlqs: page.map((d) => ({ id: d.id, reason: d.reason, created: d.created, size: d.size, resolved: d.resolved, retry: d.retry, attempts: d.attempts })),
+        dlqs: page.map((d) => ({
+          id: d.id,
+          reason: d.reason,
+          created: d.created,
+          size: d.size,
+          resolved: d.resolved,
+          retry: d.retry,
+          attempts: d.attempts,
+        })),
         pg: { offset, limit, sortBy: 'created', sortDir: 'desc' },
       });
     }
     if ((m = p.match(/^\/dlqs\/([^/]+)$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (method === 'GET') {
         if (!d) return notFound('Incomplete execution');
         const s = this.scenarios.get(d.scenarioId);
         return send(200, {
           dlq: {
-            id: d.id, scenarioId: d.scenarioId, scenarioName: s?.name ?? `Scenario ${d.scenarioId}`, companyId: 1, companyName: 'Test org',
-            resolved: d.resolved, deleted: false, index: 1, created: d.created, executionId: d.executionId ?? `exec-${d.id}`,
-            retry: d.retry, attempts: d.attempts, size: d.size,
+            id: d.id,
+            scenarioId: d.scenarioId,
+            scenarioName: s?.name ?? `Scenario ${d.scenarioId}`,
+            companyId: 1,
+            companyName: 'Test org',
+            resolved: d.resolved,
+            deleted: false,
+            index: 1,
+            created: d.created,
+            executionId: d.executionId ?? `exec-${d.id}`,
+            retry: d.retry,
+            attempts: d.attempts,
+            size: d.size,
           },
         });
       }
@@ -220,17 +241,17 @@ export class MakeApiServer {
       }
     }
     if (method === 'GET' && (m = p.match(/^\/dlqs\/([^/]+)\/bundle$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (!d) return notFound('Incomplete execution');
       return send(200, { code: 'OK', response: d.bundle });
     }
     if (method === 'GET' && (m = p.match(/^\/dlqs\/([^/]+)\/blueprint$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (!d) return notFound('Incomplete execution');
       return send(200, { code: 'OK', response: { blueprint: d.blueprint ?? null } });
     }
     if (method === 'POST' && (m = p.match(/^\/dlqs\/([^/]+)\/retry$/))) {
-      const d = this.dlqs.get(m[1]!);
+      const d = this.dlqs.get(m[1]);
       if (!d) return notFound('Incomplete execution');
       this.retryOne(d);
       return send(200, {});
@@ -281,8 +302,15 @@ export class MakeApiServer {
   private scenarioPayload(s: FakeScenario): Record<string, unknown> {
     const dlqCount = [...this.dlqs.values()].filter((d) => d.scenarioId === s.id && !d.resolved).length;
     return {
-      id: s.id, name: s.name, teamId: s.teamId, isActive: s.isActive ?? true, isPaused: s.isPaused ?? false,
-      isinvalid: s.isinvalid ?? false, islinked: true, dlqCount, scheduling: { type: 'indefinitely', interval: 900 },
+      id: s.id,
+      name: s.name,
+      teamId: s.teamId,
+      isActive: s.isActive ?? true,
+      isPaused: s.isPaused ?? false,
+      isinvalid: s.isinvalid ?? false,
+      islinked: true,
+      dlqCount,
+      scheduling: { type: 'indefinitely', interval: 900 },
     };
   }
 }

@@ -55,7 +55,11 @@ export interface OperationOutput {
   readonly results: readonly OperationResult[];
 }
 
-export interface RetryOptions { readonly clock?: Clock; readonly profile?: Profile; readonly automatic?: boolean }
+export interface RetryOptions {
+  readonly clock?: Clock;
+  readonly profile?: Profile;
+  readonly automatic?: boolean;
+}
 
 /** Most retries run per scenario by one `runDueRetries` call. */
 export const MAX_RETRIES_PER_SCENARIO_AT_ONCE = 3;
@@ -65,7 +69,12 @@ function unique(ids: readonly string[]): string[] {
 }
 
 function withHistory(rec: IncompleteExecution, entry: HistoryEntry, changes: Partial<IncompleteExecution> = {}): IncompleteExecution {
-  return { ...rec, ...changes, updated: entry.at, history: [...(Array.isArray(rec.history) ? rec.history : []), entry] };
+  return {
+    ...rec,
+    ...changes,
+    updated: entry.at,
+    history: [...(Array.isArray(rec.history) ? (rec.history as readonly HistoryEntry[]) : []), entry],
+  };
 }
 
 /** The bundle number the record was stored for, if it says so. */
@@ -85,7 +94,12 @@ function scenarioLabel(rec: IncompleteExecution): string {
 }
 
 /** One retry of one record at `now`. Returns the new record and the result. */
-function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date, options: RetryOptions): { rec: IncompleteExecution; result: OperationResult } {
+function retryOne(
+  rec: IncompleteExecution,
+  resolve: ScenarioResolver,
+  now: Date,
+  options: RetryOptions,
+): { rec: IncompleteExecution; result: OperationResult } {
   const at = now.toISOString();
   const action = options.automatic ? 'auto-retry' : 'retry';
   const fail = (message: string): { rec: IncompleteExecution; result: OperationResult } => ({
@@ -138,7 +152,11 @@ function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date
   const next = c.autoRetry ? nextRetryAt(policy, attempts, now) : null;
   const status = next ? 'pending' : 'unresolved';
   const sameError = module.id === rec.moduleId && fault.error === rec.error?.type;
-  const error = { ...(sameError ? rec.error : {}), type: fault.error, message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`) };
+  const error = {
+    ...(sameError ? rec.error : {}),
+    type: fault.error,
+    message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`),
+  };
   const moved = module.id !== rec.moduleId ? ` (the execution moves to module ${module.id})` : '';
   let tail: string;
   if (next) tail = `next automatic retry at ${next.toISOString()} (${attempts} of ${max} attempts made).`;
@@ -180,7 +198,12 @@ function unresolvedIndex(executions: readonly IncompleteExecution[], id: string,
   return i;
 }
 
-export function retryExecutions(doc: ExecutionsFile, ids: readonly string[], resolve: ScenarioResolver, options: RetryOptions = {}): OperationOutput {
+export function retryExecutions(
+  doc: ExecutionsFile,
+  ids: readonly string[],
+  resolve: ScenarioResolver,
+  options: RetryOptions = {},
+): OperationOutput {
   const now = (options.clock ?? systemClock)();
   const executions = [...doc.executions];
   const results: OperationResult[] = [];
@@ -208,7 +231,11 @@ export function resolveExecutions(doc: ExecutionsFile, ids: readonly string[], n
     const i = unresolvedIndex(executions, id, results);
     if (i < 0) continue;
     const rec = executions[i];
-    executions[i] = withHistory(rec, { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) }, { status: 'resolved', nextRetryAt: null });
+    executions[i] = withHistory(
+      rec,
+      { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) },
+      { status: 'resolved', nextRetryAt: null },
+    );
     results.push({ id, result: 'resolved', message: `${id} marked resolved${trimmed ? ` (${trimmed})` : ''}.` });
   }
   return { doc: { ...doc, executions }, results };
@@ -218,7 +245,9 @@ export function deleteExecutions(doc: ExecutionsFile, ids: readonly string[]): O
   const wanted = new Set(ids);
   const present = new Set(doc.executions.map((e) => e.id));
   const results: OperationResult[] = unique(ids).map((id) =>
-    present.has(id) ? { id, result: 'deleted', message: `${id} deleted.` } : { id, result: 'not-found', message: `No incomplete execution with id ${id}.` },
+    present.has(id)
+      ? { id, result: 'deleted', message: `${id} deleted.` }
+      : { id, result: 'not-found', message: `No incomplete execution with id ${id}.` },
   );
   return { doc: { ...doc, executions: doc.executions.filter((e) => !wanted.has(e.id)) }, results };
 }
@@ -236,7 +265,9 @@ export function dueExecutions(doc: ExecutionsFile, now: Date): IncompleteExecuti
       const t = dueTime(e);
       return t !== null && t <= now.getTime();
     })
-    .sort((a, b) => (dueTime(a) ?? 0) - (dueTime(b) ?? 0) || String(a.created).localeCompare(String(b.created)) || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) => (dueTime(a) ?? 0) - (dueTime(b) ?? 0) || String(a.created).localeCompare(String(b.created)) || a.id.localeCompare(b.id),
+    );
 }
 
 /** Performs every automatic retry due at `now`, in schedule order, at most 3 per scenario at once. */

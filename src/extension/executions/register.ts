@@ -117,7 +117,9 @@ export function registerExecutionFeatures(
 /** "2 unresolved incomplete executions wait for you (3 more wait for an automatic retry)" */
 export function badgeTooltip(unresolved: number, pending: number): string {
   const first =
-    unresolved === 1 ? vscode.l10n.t('1 unresolved incomplete execution waits for you') : vscode.l10n.t('{0} unresolved incomplete executions wait for you', unresolved);
+    unresolved === 1
+      ? vscode.l10n.t('1 unresolved incomplete execution waits for you')
+      : vscode.l10n.t('{0} unresolved incomplete executions wait for you', unresolved);
   if (pending === 0) return first;
   return pending === 1
     ? vscode.l10n.t('{0} (1 more waits for an automatic retry)', first)

@@ -25,7 +25,9 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
   const title = vscode.l10n.t('Resolve');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
+    const targets =
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
     if (!targets || targets.length === 0) return undefined;
     let note: string | undefined;
     if (isArgs(arg) && arg.note !== undefined) note = arg.note;
@@ -59,7 +61,11 @@ const LISTED = 5;
  * The modal confirmation of a deletion: it names the execution (module, scenario, error), or lists
  * the first few of several. `what` replaces the question for a group ("the 3 resolved … of X").
  */
-export function deleteConfirmation(records: readonly IncompleteExecution[], count: number, what?: string): { message: string; detail: string } {
+export function deleteConfirmation(
+  records: readonly IncompleteExecution[],
+  count: number,
+  what?: string,
+): { message: string; detail: string } {
   const undone = vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.');
   const errorOf = (r: IncompleteExecution): string => (r.error.message ? `${r.error.type}: ${r.error.message}` : r.error.type);
   if (count === 1 && records.length === 1 && what === undefined) {
@@ -100,7 +106,9 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
   const title = vscode.l10n.t('Delete');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
+    const targets =
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
     if (!targets || targets.length === 0) return undefined;
     const count = targets.reduce((n, t) => n + t.ids.length, 0);
     const known = snapshotOf(targets);

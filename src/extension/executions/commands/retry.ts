@@ -24,7 +24,12 @@ import {
 
 async function retryIn(ctx: CommandContext, folder: FolderExecutions, select: RetrySelection): Promise<RecordResult[]> {
   const out = await ctx.model.runWrite(folder.key, (file) =>
-    retryAction({ executionsFile: file, scenarioFiles: folderScenarioFiles(folder.folder), select, profile: defaultProfile(folder.folder.uri) }),
+    retryAction({
+      executionsFile: file,
+      scenarioFiles: folderScenarioFiles(folder.folder),
+      select,
+      profile: defaultProfile(folder.folder.uri),
+    }),
   );
   return [...out.results];
 }
@@ -35,7 +40,8 @@ export async function retryCommand(ctx: CommandContext, arg?: unknown, selection
     if (!ensureTrusted()) return undefined;
     if (arg instanceof GroupNode) return retryAllCommand(ctx, arg);
     const targets: Target[] | undefined =
-      targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
     const known = snapshotOf(targets);
     const results = await withViewProgress(vscode.l10n.t('Retrying incomplete executions…'), async () => {
@@ -64,7 +70,9 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
       scenario = arg.key;
     } else if (isArgs(arg) && arg.scenario !== undefined) {
       scenario = arg.scenario;
-      folderKey = (folderFromArg(ctx, arg.folder) ?? ctx.model.folders().find((f) => [...f.records.values()].some((r) => r.scenario === scenario)))?.key;
+      folderKey = (
+        folderFromArg(ctx, arg.folder) ?? ctx.model.folders().find((f) => [...f.records.values()].some((r) => r.scenario === scenario))
+      )?.key;
     } else {
       const multi = ctx.model.folders().length > 1;
       const items: ScenarioPick[] = [];
@@ -84,7 +92,9 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
         void vscode.window.showInformationMessage(vscode.l10n.t('There are no incomplete executions to retry.'));
         return undefined;
       }
-      const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Retry every incomplete execution of a scenario') });
+      const picked = await vscode.window.showQuickPick(items, {
+        placeHolder: vscode.l10n.t('Retry every incomplete execution of a scenario'),
+      });
       if (!picked) return undefined;
       folderKey = picked.folderKey;
       scenario = picked.scenario;

@@ -38,7 +38,8 @@ export class BundleContentProvider implements vscode.TextDocumentContentProvider
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const record = recordFor(this.model, uri);
-    if (!record) return `${vscode.l10n.t('This incomplete execution is no longer in the executions file: it was deleted, or the file changed.')}\n`;
+    if (!record)
+      return `${vscode.l10n.t('This incomplete execution is no longer in the executions file: it was deleted, or the file changed.')}\n`;
     return `${JSON.stringify(record.bundle ?? null, null, 2)}\n`;
   }
 
@@ -62,13 +63,17 @@ export class BundleContentProvider implements vscode.TextDocumentContentProvider
 export async function showBundleCommand(ctx: CommandContext, arg?: unknown): Promise<vscode.Uri | undefined> {
   const title = vscode.l10n.t('Show Bundle');
   return guarded(ctx, title, async () => {
-    const targets = targetsFromArgs(ctx, arg, undefined) ?? (await pickExecutions(ctx, hasBundle, vscode.l10n.t('Incomplete execution whose bundle to show'), false));
+    const targets =
+      targetsFromArgs(ctx, arg, undefined) ??
+      (await pickExecutions(ctx, hasBundle, vscode.l10n.t('Incomplete execution whose bundle to show'), false));
     const t = targets?.[0];
     const id = t?.ids[0];
     if (!t || id === undefined) return undefined;
     if (!t.folder.records.has(id)) {
       // e.g. a row clicked just after the record was deleted elsewhere
-      void vscode.window.showInformationMessage(vscode.l10n.t('This incomplete execution is no longer in the executions file: it was deleted, or the file changed.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('This incomplete execution is no longer in the executions file: it was deleted, or the file changed.'),
+      );
       return undefined;
     }
     const uri = bundleUri(t.folder.key, t.folder.folder.name, id);

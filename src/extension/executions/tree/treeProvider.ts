@@ -14,7 +14,14 @@ import { groupBySetting, showResolvedSetting, type GroupBy } from '../../shared/
 import type { ExecutionsModel, FolderExecutions, ModelChange } from '../executionsModel';
 import { StorageLimits } from './storageLimits';
 import { ExecutionNode, FolderNode, GroupNode, type ExecutionsTreeNode } from './treeNodes';
-import { executionTreeItem, folderTreeItem, groupTreeItem, resolveExecutionTooltip, scenarioGroupTooltip, type GroupSummary } from './treeItems';
+import {
+  executionTreeItem,
+  folderTreeItem,
+  groupTreeItem,
+  resolveExecutionTooltip,
+  scenarioGroupTooltip,
+  type GroupSummary,
+} from './treeItems';
 
 interface MutableSummary {
   count: number;
@@ -80,7 +87,10 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       const fire = this.scenarioGroups(folderKey, scenarios);
       if (fire.length > 0) this.emitter.fire(fire);
     });
-    this.disposables.push(this.limits, model.onDidChange((c) => this.onModelChange(c)));
+    this.disposables.push(
+      this.limits,
+      model.onDidChange((c) => this.onModelChange(c)),
+    );
   }
 
   get currentGroupBy(): GroupBy {
@@ -127,7 +137,11 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         return folderTreeItem(node, this.model.folder(node.folderKey));
       case 'group': {
         const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0, resolved: 0 };
-        return groupTreeItem(node, summary, node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key, false) : undefined);
+        return groupTreeItem(
+          node,
+          summary,
+          node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key, false) : undefined,
+        );
       }
       case 'execution': {
         const r = this.record(node);
@@ -277,7 +291,8 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         summary.unresolved += du;
         summary.retryable += dr;
         summary.resolved += dd;
-        if ((du !== 0 || dr !== 0 || dd !== 0) && !fire.includes(this.groupNode(c.folderKey, oldKey))) fire.push(this.groupNode(c.folderKey, oldKey));
+        if ((du !== 0 || dr !== 0 || dd !== 0) && !fire.includes(this.groupNode(c.folderKey, oldKey)))
+          fire.push(this.groupNode(c.folderKey, oldKey));
       }
       const node = this.executionNodes.get(`${c.folderKey}|${index.groupBy}|${id}`);
       if (node) fire.push(node);
