@@ -1,7 +1,8 @@
 // @ts-check
 // The UI suite's steps, in the order they run: what the sample workspace shows, Classify Failure,
-// the person's flow of issue 4, the samples' blueprint (issue 5), then Run Simulation. A step's
-// place here is its screenshot's number (01-…png to 19-…png), whichever steps a run selects.
+// the person's flow of issue 4, the samples' blueprint (issue 5), Run Simulation, then the rough
+// edges of issue 11 (polish). A step's place here is its screenshot's number (01-…png to 23-…png),
+// whichever steps a run selects.
 //
 // Order rules (the step's `needs` / `changes` say which part of the sample workspace; `checkOrder`
 // enforces them when the suite starts, before anything is launched):
@@ -18,6 +19,7 @@ import * as classify from './classify.mjs';
 import * as flow from './flow.mjs';
 import * as blueprint from './blueprint.mjs';
 import * as simulation from './simulation.mjs';
+import * as polish from './polish.mjs';
 
 /** @type {import('./common.mjs').Step[]} */
 export const STEPS = [
@@ -40,6 +42,11 @@ export const STEPS = [
   blueprint.quickFixMenu,
   blueprint.applyIgnore,
   simulation.runSimulation,
+  // after the steps that count or act on the sample rows: these only read (the grouping is set back)
+  polish.groupingMenuChecked,
+  polish.detailsView,
+  polish.quickFixOnName,
+  polish.ruleDocRendered,
 ];
 
 /** The groups, in the order their first step runs. */

@@ -24,7 +24,7 @@ export const runSimulation = {
   name: 'simulation Run Simulation from the editor title stores executions',
   // adds executions of the invoice scenario's modules, rows the retry and resolve steps would also match
   changes: [STATE.fetchPdfExecution, STATE.askFinanceExecution],
-  run: async ({ page, ws }) => {
+  run: async ({ page, ws, shot }) => {
     const before = executions(ws);
     await openContainer(page, 'Fusion');
     await expandRow(page, 'Invoice export');
@@ -68,6 +68,7 @@ export const runSimulation = {
     assert.match(report, /Bundle/, 'the report lists the bundles');
     assert.doesNotMatch(report, /^#|\|---\|/m, 'no Markdown syntax shows: the report is rendered');
     await page.locator('.tabs-container .tab.active', { hasText: 'Preview Simulation of Invoice export' }).waitFor({ timeout: 10000 });
+    await shot(); // the rendered report (the tree and the badge are checked below)
     // the tree and the badge
     await openContainer(page, 'Fusion');
     await expandRow(page, 'Invoice export');
