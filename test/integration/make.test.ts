@@ -141,7 +141,7 @@ suite('make: connect, pull, retry on Make (real extension host, fake Make API)',
     assert.equal(item.description, 'DataError · pending · 2 attempts · Make');
     assert.match(String(item.contextValue), /\bmake\b/);
     assert.doesNotMatch(String(item.contextValue), /\bresolvable\b/, "Make's API cannot mark it resolved");
-    const tip = api.provider.resolveTreeItem?.(item, node) as vscode.TreeItem;
+    const tip = api.provider.resolveTreeItem?.(item, node);
     // appendText escapes markdown and turns spaces into &nbsp;: compare the plain text
     const text = (tip.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
     assert.match(text, /From Make \(http:\/\/127\.0\.0\.1:\d+\/api\/v2, scenario 42\): Retry and Delete act on Make\./);

@@ -340,6 +340,48 @@ describe('cli: retry and delete on Make', () => {
   });
 });
 
+describe('cli: a saved list response, imported', () => {
+  test('without a zone, a retry says to name one (not "scenario not found") and changes nothing; with --api-url and --scenario-id it goes to Make', async () => {
+    const dir = workspace();
+    const [a] = seed(1);
+    fs.writeFileSync(
+      path.join(dir, 'dlqs.json'),
+      JSON.stringify({
+        dlqs: [{ id: a.id, reason: a.reason, created: a.created, size: a.size, resolved: false, retry: true, attempts: 0 }],
+      }),
+    );
+    assert.equal((await cli(dir, ['import', 'dlqs.json'])).code, 0);
+    const [imported] = executions(dir);
+    assert.equal(imported.origin, 'make');
+    const refused = await cli(dir, ['retry', a.id]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /does not say which zone it belongs to.*Nothing was changed\. Pass --zone HOST or --api-url URL/);
+    assert.doesNotMatch(refused.stderr, /was not found/);
+    assert.equal(server.requests.length, 0);
+    const other = workspace(null);
+    fs.writeFileSync(path.join(other, 'dlqs.json'), fs.readFileSync(path.join(dir, 'dlqs.json')));
+    assert.equal((await cli(other, ['import', 'dlqs.json', '--api-url', api, '--scenario-id', '42'])).code, 0);
+    const r = await cli(other, ['retry', a.id, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(json<{ where: string }[]>(r)[0].where, 'make');
+    assert.equal(server.requests[0].path, `/dlqs/${a.id}/retry`);
+    const after = executions(other)[0];
+    assert.equal(after.scenario, 'Invoice export', 'the pull after the retry named the scenario');
+    assert.equal(after.moduleId, 2, 'and found the failing module in the bundle');
+  });
+
+  test('list shows a record Make no longer has as gone', async () => {
+    const dir = workspace();
+    const [a, b] = seed(2);
+    assert.equal((await cli(dir, ['pull', '--api-url', api])).code, 0);
+    server.dlqs.delete(b.id);
+    assert.equal((await cli(dir, ['pull', '--api-url', api])).code, 0);
+    const list = await cli(dir, ['list']);
+    assert.match(list.stdout, new RegExp(`^${b.id} +gone `, 'm'));
+    assert.match(list.stdout, new RegExp(`^${a.id} +unresolved `, 'm'));
+  });
+});
+
 describe('cli: the token stays secret', () => {
   test('--verbose logs every request without the token; no output, log or file of any run holds it', async () => {
     const dir = workspace();

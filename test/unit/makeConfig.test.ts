@@ -21,10 +21,13 @@ describe('make config', () => {
     const c = parseMakeConfig(TEXT, '.fusionlintrc.json');
     assert.equal(c.connection?.baseUrl, 'https://eu1.make.com/api/v2');
     assert.equal(c.teamId, 12);
-    assert.deepEqual([...c.fileOf], [
-      [4321, 'scenarios/invoice.blueprint.json'],
-      [99, 'scenarios/lead.blueprint.json'],
-    ]);
+    assert.deepEqual(
+      [...c.fileOf],
+      [
+        [4321, 'scenarios/invoice.blueprint.json'],
+        [99, 'scenarios/lead.blueprint.json'],
+      ],
+    );
     assert.equal(c.requestsPerMinute, 120);
     assert.equal(parseMakeConfig('{"rules": {}}', 'f').connection, undefined, 'no make section: nothing configured');
   });

@@ -9,7 +9,7 @@ import {
   sequentialByScenarioFrom,
   storageReport,
 } from '../../core/executions/limits';
-import { EXECUTION_STATUSES, type ExecutionStatus, type IncompleteExecution } from '../../core/executions/model';
+import { EXECUTION_STATUSES, goneFromMake, type ExecutionStatus, type IncompleteExecution } from '../../core/executions/model';
 import type { Scenario } from '../../core/model';
 import { createFsScenarioResolver } from '../../core/scenario/workspace';
 import { EXECUTIONS_OPTIONS, HELP_OPTIONS, JSON_OPTION, boolOpt, choiceOpt, noPositionals, nonEmptyOpt, type Command } from '../args';
@@ -124,7 +124,7 @@ export const listCommand: Command = {
     for (const x of shown) {
       rows.push([
         x.id,
-        x.status,
+        goneFromMake(x) ? 'gone' : x.status,
         truncate(x.scenario, 28),
         truncate(x.moduleName ? `${x.moduleId} ${x.moduleName}` : String(x.moduleId), 28),
         truncate(x.error?.type ?? '', 26),

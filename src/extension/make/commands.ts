@@ -38,7 +38,7 @@ interface ConnectArgs {
 }
 
 function connectArgs(arg: unknown): ConnectArgs | undefined {
-  return typeof arg === 'object' && arg !== null && !Array.isArray(arg) ? (arg as ConnectArgs) : undefined;
+  return typeof arg === 'object' && arg !== null && !Array.isArray(arg) ? arg : undefined;
 }
 
 /** Shows a failure to reach Make; a missing token or a refused one offers "Connect to Make…". */
@@ -70,7 +70,7 @@ export async function guardedMake<T>(ctx: CommandContext, title: string, body: (
       showErrorWithLog(ctx.log, `${title}: ${err.message}`, err, 'warning');
       return undefined;
     }
-    return guarded(ctx, title, () => Promise.reject(err));
+    return guarded(ctx, title, () => Promise.reject(err instanceof Error ? err : new Error(String(err))));
   }
 }
 
@@ -126,7 +126,8 @@ export async function connectCommand(ctx: CommandContext, arg?: unknown): Promis
       if (args?.apiUrl !== undefined) connection = connectionForApiUrl(args.apiUrl);
       else if (args?.zone !== undefined) connection = connectionForZone(args.zone);
     } catch (e) {
-      if (e instanceof MakeConnectionError) throw new Error(e.message);
+      // one line for the person, without the error's class name
+      if (e instanceof MakeConnectionError) throw new Error(e.message, { cause: e });
       throw e;
     }
     connection ??= await pickConnection(ctx);

@@ -29,7 +29,14 @@ let state;
 async function fakeMake(ws) {
   if (state) return state;
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fusion-e2e-make-')), 'makeApiServer.mjs');
-  await esbuild.build({ entryPoints: [path.join(REPO, 'test/support/makeApiServer.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [path.join(REPO, 'test/support/makeApiServer.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'warning',
+  });
   const { MakeApiServer } = await import(pathToFileURL(out).href);
   const server = new MakeApiServer({ token: TOKEN, unref: true });
   const apiUrl = await server.start();
@@ -43,9 +50,15 @@ async function fakeMake(ws) {
     resolved: false,
     retry: false,
     attempts: 0,
-    bundle: { '1': { value: { orderId: 5521, email: 'not-an-address' } }, '8': { error: { type: 'DataError', message: 'Invalid email address' } } },
+    bundle: {
+      1: { value: { orderId: 5521, email: 'not-an-address' } },
+      8: { error: { type: 'DataError', message: 'Invalid email address' } },
+    },
   });
-  fs.writeFileSync(path.join(ws, '.fusionlintrc.json'), `${JSON.stringify({ make: { apiUrl, teamId: 7, scenarios: { [SCENARIO_FILE]: 4321 } } }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(ws, '.fusionlintrc.json'),
+    `${JSON.stringify({ make: { apiUrl, teamId: 7, scenarios: { [SCENARIO_FILE]: 4321 } } }, null, 2)}\n`,
+  );
   log(`  fake Make API at ${apiUrl}`);
   state = { server, apiUrl, connected: false };
   return state;
@@ -103,7 +116,10 @@ export const pullFromMake = {
   run: async ({ page, ws }) => {
     const s = await pulled(page, ws);
     const received = s.server.requests.map((/** @type {{method: string, path: string}} */ r) => `${r.method} ${r.path}`);
-    assert.ok(received.includes('GET /dlqs') && received.includes(`GET /dlqs/${DLQ_ID}/bundle`), `the server was asked: ${received.join(', ')}`);
+    assert.ok(
+      received.includes('GET /dlqs') && received.includes(`GET /dlqs/${DLQ_ID}/bundle`),
+      `the server was asked: ${received.join(', ')}`,
+    );
     await openContainer(page, 'Fusion');
     await expandRow(page, 'Order routing');
     const row = treeRow(page, FAILING);
