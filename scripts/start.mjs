@@ -13,8 +13,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  REPO, HarnessError, choosePort, cleanup, copyWorkspace, ensureCodeServer, installExtension, logger, npmRun,
-  packExtension, prepareRunDir, startCodeServer, stopping, writeUserSettings,
+  REPO,
+  HarnessError,
+  choosePort,
+  cleanup,
+  copyWorkspace,
+  ensureCodeServer,
+  installExtension,
+  logger,
+  npmRun,
+  packExtension,
+  prepareRunDir,
+  startCodeServer,
+  stopping,
+  writeUserSettings,
 } from './vscode/harness.mjs';
 
 const log = logger('start');
@@ -35,8 +47,10 @@ function parseArgs(argv = process.argv.slice(2)) {
       process.exit(0);
     } else throw new HarnessError(`unknown option ${a} (try --help)`);
   }
-  if (opts.fresh && (opts.inPlace || opts.folder)) throw new HarnessError('--fresh renews the served copy of samples/; --in-place and --folder serve a folder as it is');
-  if (!Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535) throw new HarnessError('the port must be an integer between 1 and 65535');
+  if (opts.fresh && (opts.inPlace || opts.folder))
+    throw new HarnessError('--fresh renews the served copy of samples/; --in-place and --folder serve a folder as it is');
+  if (!Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535)
+    throw new HarnessError('the port must be an integer between 1 and 65535');
   return opts;
 }
 

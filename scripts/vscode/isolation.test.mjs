@@ -44,19 +44,32 @@ test('the real homes are this process HOME and the account home', () => {
 
 test('the guard refuses the real HOME, also when it is passed back through `extra`', () => {
   const d = dirs();
-  assert.throws(() => assertIsolatedEnv({ ...isolatedEnv(d), HOME: os.homedir() }, 'code-server'), (e) => e instanceof HarnessError && /real HOME/.test(e.message));
+  assert.throws(
+    () => assertIsolatedEnv({ ...isolatedEnv(d), HOME: os.homedir() }, 'code-server'),
+    (e) => e instanceof HarnessError && /real HOME/.test(e.message),
+  );
   assert.throws(() => assertIsolatedEnv(isolatedEnv(d, { HOME: os.homedir() }), 'code-server'), /real HOME/);
   assert.throws(() => assertIsolatedEnv({ ...isolatedEnv(d), HOME: os.homedir() + '/' }, 'code-server'), /real HOME/);
 });
 
 test('the guard refuses a missing HOME or XDG folder, or the real XDG folders', () => {
   const d = dirs();
-  const { HOME: _h, ...noHome } = isolatedEnv(d);
+  /** @type {Record<string, string | undefined>} */
+  const noHome = { ...isolatedEnv(d) };
+  delete noHome.HOME;
   assert.throws(() => assertIsolatedEnv(noHome, 'code-server'), /without HOME/);
-  const { XDG_CONFIG_HOME: _c, ...noConfig } = isolatedEnv(d);
+  /** @type {Record<string, string | undefined>} */
+  const noConfig = { ...isolatedEnv(d) };
+  delete noConfig.XDG_CONFIG_HOME;
   assert.throws(() => assertIsolatedEnv(noConfig, 'code-server'), /without XDG_CONFIG_HOME/);
-  assert.throws(() => assertIsolatedEnv({ ...isolatedEnv(d), XDG_CONFIG_HOME: path.join(os.homedir(), '.config') }, 'code-server'), /real XDG_CONFIG_HOME/);
-  assert.throws(() => assertIsolatedEnv({ ...isolatedEnv(d), XDG_DATA_HOME: path.join(os.homedir(), '.local/share') }, 'code-server'), /real XDG_DATA_HOME/);
+  assert.throws(
+    () => assertIsolatedEnv({ ...isolatedEnv(d), XDG_CONFIG_HOME: path.join(os.homedir(), '.config') }, 'code-server'),
+    /real XDG_CONFIG_HOME/,
+  );
+  assert.throws(
+    () => assertIsolatedEnv({ ...isolatedEnv(d), XDG_DATA_HOME: path.join(os.homedir(), '.local/share') }, 'code-server'),
+    /real XDG_DATA_HOME/,
+  );
 });
 
 test('the guard checks against the homes it is given (the account home when HOME was moved)', () => {

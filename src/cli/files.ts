@@ -25,7 +25,7 @@ export function displayPath(file: string, cwd: string = process.cwd()): string {
 
 function errnoCode(e: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && 'code' in e) {
-    const c = (e as { code: unknown }).code;
+    const c = e.code;
     return typeof c === 'string' ? c : undefined;
   }
   return undefined;
@@ -149,7 +149,9 @@ export function executionsTarget(ctx: CommandContext): ExecutionsTarget {
     try {
       stat = fs.statSync(workspace);
     } catch (e) {
-      throw new CliError(`--workspace ${displayPath(workspace, ctx.cwd)}: ${describeFsError(e).replace('no such file', 'no such directory')}`);
+      throw new CliError(
+        `--workspace ${displayPath(workspace, ctx.cwd)}: ${describeFsError(e).replace('no such file', 'no such directory')}`,
+      );
     }
     if (!stat.isDirectory()) throw new CliError(`--workspace ${displayPath(workspace, ctx.cwd)}: not a directory`);
   }
@@ -200,7 +202,8 @@ export function formatFileError(e: LocatedFileError, cwd: string, fallbackShown?
   const detailField = (e as { detail?: unknown }).detail;
   let detail = typeof detailField === 'string' && detailField !== '' ? detailField : e.message;
   // Drop a location prefix the message may already carry ("file:1:2: ..." or "file: ...").
-  for (const prefix of [`${e.file}${where}: `, `${e.file}: `]) if (e.file && detail.startsWith(prefix)) detail = detail.slice(prefix.length);
+  for (const prefix of [`${e.file}${where}: `, `${e.file}: `])
+    if (e.file && detail.startsWith(prefix)) detail = detail.slice(prefix.length);
   return `${shown}${where}: ${oneLine(detail)}`;
 }
 
@@ -305,13 +308,7 @@ export function readTextSafely(abs: string, maxBytes: number = LINT_MAX_BYTES): 
 
 /** What a directory walk did with a file it did not lint. */
 export type SkipReason =
-  | 'not-a-scenario'
-  | 'symlink-outside'
-  | 'symlink-folder'
-  | 'broken-symlink'
-  | 'duplicate'
-  | 'ignored'
-  | 'unreadable-folder';
+  'not-a-scenario' | 'symlink-outside' | 'symlink-folder' | 'broken-symlink' | 'duplicate' | 'ignored' | 'unreadable-folder';
 
 export interface WalkFound {
   readonly abs: string;
@@ -433,7 +430,8 @@ export function walkLintTargets(root: string, options: WalkOptions = {}): WalkRe
           real = fs.realpathSync(abs);
           stat = fs.statSync(real);
         } catch {
-          if (isCandidateName(d.name)) skipped.push({ abs, reason: 'broken-symlink', detail: 'symbolic link to nothing (broken or a loop)' });
+          if (isCandidateName(d.name))
+            skipped.push({ abs, reason: 'broken-symlink', detail: 'symbolic link to nothing (broken or a loop)' });
           continue;
         }
         const candidate = isCandidateName(d.name);
@@ -443,7 +441,11 @@ export function walkLintTargets(root: string, options: WalkOptions = {}): WalkRe
           continue;
         }
         if (stat.isDirectory()) {
-          skipped.push({ abs, reason: 'symlink-folder', detail: 'symbolic link to a folder: not followed (the folder itself is searched where it is)' });
+          skipped.push({
+            abs,
+            reason: 'symlink-folder',
+            detail: 'symbolic link to a folder: not followed (the folder itself is searched where it is)',
+          });
           continue;
         }
         if (candidate) consider(abs, rel, candidate, real, true, stat.isFile() ? undefined : stat);

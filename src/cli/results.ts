@@ -71,14 +71,21 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
 }
 
 /** Tells, on stderr, why a replay could not use a scenario: its file has an error, or none was found. */
-export function explainLookups(ctx: CommandContext, target: ExecutionsTarget, results: readonly RecordResult[], lookups: readonly ScenarioLookup[]): void {
+export function explainLookups(
+  ctx: CommandContext,
+  target: ExecutionsTarget,
+  results: readonly RecordResult[],
+  lookups: readonly ScenarioLookup[],
+): void {
   const resultOf = new Map(results.map((r) => [r.id, r.result]));
   const notes = new Set<string>();
   for (const l of lookups) {
     if (l.kind === 'file-unusable' && l.path) {
       notes.add(`note: ${l.path} cannot be used (a syntax or structural error); run 'fusion-executions lint ${l.path}'.`);
     } else if (l.kind === 'not-found' && resultOf.get(l.id) === 'failed') {
-      notes.add(`note: no scenario file in ${displayPath(target.workspace, ctx.cwd)} is named "${l.scenario}"${l.scenarioFile ? ` or is at ${l.scenarioFile}` : ''} (use --workspace).`);
+      notes.add(
+        `note: no scenario file in ${displayPath(target.workspace, ctx.cwd)} is named "${l.scenario}"${l.scenarioFile ? ` or is at ${l.scenarioFile}` : ''} (use --workspace).`,
+      );
     }
   }
   for (const n of notes) ctx.err(`${n}\n`);

@@ -119,7 +119,15 @@ export const BODY_END_MARKER = '<!-- rule:end -->';
 
 /** The body a new page starts with: the sections every page has, to be written. */
 export function stubBody(code: string): string {
-  return ['**Why it matters:** TODO', '', '**How to fix:** TODO', '', '```yaml', `# TODO: a minimal example that breaks ${code}`, '```'].join('\n');
+  return [
+    '**Why it matters:** TODO',
+    '',
+    '**How to fix:** TODO',
+    '',
+    '```yaml',
+    `# TODO: a minimal example that breaks ${code}`,
+    '```',
+  ].join('\n');
 }
 
 /** The hand-written part of a rule page (between its markers), or undefined when the page has none. */
@@ -159,7 +167,10 @@ function rulePageArtefact(rule: RegisteredRule): Artefact {
     render(current) {
       if (current === undefined) return rulePage(rule, stubBody(rule.code));
       const body = pageBody(current, rule.code);
-      if (body === undefined) throw new Error(`docs/rules/${rule.code}.md has no ${bodyStartMarker(rule.code)} … ${BODY_END_MARKER} around its hand-written part.`);
+      if (body === undefined)
+        throw new Error(
+          `docs/rules/${rule.code}.md has no ${bodyStartMarker(rule.code)} … ${BODY_END_MARKER} around its hand-written part.`,
+        );
       return rulePage(rule, body);
     },
   };
@@ -175,11 +186,21 @@ export function artefacts(rules: readonly RegisteredRule[] = RULES, types: reado
     },
     {
       path: 'schemas/scenario.schema.json',
-      render: (current) => replaceJsonValue(replaceJsonValue(required(current, 'schemas/scenario.schema.json'), ROUTE_ERRORS_PATH, names), FAULT_ERROR_PATH, names),
+      render: (current) =>
+        replaceJsonValue(
+          replaceJsonValue(required(current, 'schemas/scenario.schema.json'), ROUTE_ERRORS_PATH, names),
+          FAULT_ERROR_PATH,
+          names,
+        ),
     },
     {
       path: 'README.md',
-      render: (current) => replaceBetweenMarkers(replaceBetweenMarkers(required(current, 'README.md'), 'rules', rulesTable('docs/rules/', rules)), 'error-types', errorTypesTable(types)),
+      render: (current) =>
+        replaceBetweenMarkers(
+          replaceBetweenMarkers(required(current, 'README.md'), 'rules', rulesTable('docs/rules/', rules)),
+          'error-types',
+          errorTypesTable(types),
+        ),
     },
     {
       path: 'docs/rules/README.md',

@@ -23,8 +23,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  REPO, HarnessError, choosePort, cleanup, copyWorkspace, ensureCodeServer, installExtension, launchBrowser,
-  packExtension, prepareRunDir, startCodeServer, workbenchUrl, writeUserSettings,
+  REPO,
+  HarnessError,
+  choosePort,
+  cleanup,
+  copyWorkspace,
+  ensureCodeServer,
+  installExtension,
+  launchBrowser,
+  packExtension,
+  prepareRunDir,
+  startCodeServer,
+  workbenchUrl,
+  writeUserSettings,
 } from '../../scripts/vscode/harness.mjs';
 import { dismiss, waitForWorkbench } from './workbench.mjs';
 import { checkOrder, log, sampleFacts } from './steps/common.mjs';
@@ -46,7 +57,8 @@ function selected() {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(REPO, 'dist/extension.js'))) throw new HarnessError('dist/extension.js is missing: run `npm run build` (npm run test:e2e does)');
+  if (!fs.existsSync(path.join(REPO, 'dist/extension.js')))
+    throw new HarnessError('dist/extension.js is missing: run `npm run build` (npm run test:e2e does)');
   const run = selected();
   if (run.length < STEPS.length) log(`running ${run.length} of ${STEPS.length} steps: ${run.map((i) => i + 1).join(', ')}`);
   ensureCodeServer();

@@ -13,7 +13,7 @@ const GUARD_MS = 15000;
 
 export async function executionsApi(): Promise<ExtensionApi> {
   const api = await activateExtension();
-  assert.ok(api && typeof api === 'object' && 'model' in api, 'the extension\'s exports are not its API');
+  assert.ok(api && typeof api === 'object' && 'model' in api, "the extension's exports are not its API");
   await api.model.whenIdle();
   return api;
 }
@@ -97,7 +97,11 @@ export class FixtureFile {
     }
     const expected = (JSON.parse(this.original) as ExecutionsFile).executions.length;
     await api.model.reload();
-    await waitForModel(api, () => api.model.folders()[0]?.state === 'ok' && api.model.folders()[0]?.records.size === expected, 'the fixture file to be loaded again');
+    await waitForModel(
+      api,
+      () => api.model.folders()[0]?.state === 'ok' && api.model.folders()[0]?.records.size === expected,
+      'the fixture file to be loaded again',
+    );
   }
 }
 

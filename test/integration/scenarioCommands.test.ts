@@ -52,7 +52,7 @@ suite('scenario CodeLens and commands', function () {
     assert.equal((await lenses(uri)).length, 9);
   });
 
-  test('Classify Failure with arguments returns the classifier\'s answer', async () => {
+  test("Classify Failure with arguments returns the classifier's answer", async () => {
     const uri = invoices();
     const text = fs.readFileSync(uri.fsPath, 'utf8');
     const scenario = parseScenario(uri.fsPath, text).scenario;
@@ -80,7 +80,7 @@ suite('scenario CodeLens and commands', function () {
     const uri = invoices();
     const lens = (await lenses(uri)).find((l) => l.command?.arguments?.[1] === 2);
     assert.ok(lens?.command?.arguments);
-    const got = await classifyCmd(...lens.command.arguments, 'RateLimitError');
+    const got = await classifyCmd(...(lens.command.arguments as unknown[]), 'RateLimitError');
     assert.equal(got?.moduleId, 2);
     assert.equal(got?.outcome, 'incomplete-with-retry');
     // calendar-agent has dlq: false, so what would be stored fails instead
@@ -127,7 +127,10 @@ suite('scenario CodeLens and commands', function () {
   test('Convert refuses a broken blueprint and a YAML the blueprint format cannot express, opening nothing', async () => {
     const untitled = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && !d.isClosed).length;
     const before = untitled();
-    assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('newsletter.broken.blueprint.json')), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('newsletter.broken.blueprint.json')),
+      undefined,
+    );
     // module 3's route has an `errors:` filter; a blueprint's onerror route catches everything
     assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', invoices()), undefined);
     assert.equal(untitled(), before);

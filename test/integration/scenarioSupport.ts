@@ -49,7 +49,9 @@ export function waitForDiagnostics(
     const key = uri.toString();
     const timer = setTimeout(() => {
       sub.dispose();
-      const seen = fusionDiagnostics(uri).map((d) => `${codeOf(d)}@${d.range.start.line}`).join(', ');
+      const seen = fusionDiagnostics(uri)
+        .map((d) => `${codeOf(d)}@${d.range.start.line}`)
+        .join(', ');
       reject(new Error(`timed out waiting for diagnostics (${what}) on ${uri.path}; have: [${seen}]`));
     }, WAIT_MS);
     const sub = vscode.languages.onDidChangeDiagnostics((e) => {
@@ -113,7 +115,7 @@ export function positionOf(doc: vscode.TextDocument, needle: string, nth = 0, de
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers
     .flatMap((h) => h.contents)
-    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .map((c) => (typeof c === 'string' ? c : c instanceof vscode.MarkdownString ? c.value : ''))
     .join('\n');
 }
 

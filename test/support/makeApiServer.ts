@@ -169,8 +169,11 @@ export class MakeApiServer {
     if (fault) {
       switch (fault.kind) {
         case 'rate-limit':
-          return send(429, { message: 'Requests limit for organization exceeded', code: 'SC429' },
-            fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) });
+          return send(
+            429,
+            { message: 'Requests limit for organization exceeded', code: 'SC429' },
+            fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+          );
         case 'server-error':
           return send(500, { message: 'Internal server error', code: 'SC500' });
         case 'slow':
@@ -197,7 +200,15 @@ export class MakeApiServer {
       const page = all.slice(offset, offset + limit);
       for (const d of page) if (this.vanishAfterList.has(d.id)) this.dlqs.delete(d.id);
       return send(200, {
-        dlqs: page.map((d) => ({ id: d.id, reason: d.reason, created: d.created, size: d.size, resolved: d.resolved, retry: d.retry, attempts: d.attempts })),
+        dlqs: page.map((d) => ({
+          id: d.id,
+          reason: d.reason,
+          created: d.created,
+          size: d.size,
+          resolved: d.resolved,
+          retry: d.retry,
+          attempts: d.attempts,
+        })),
         pg: { offset, limit, sortBy: 'created', sortDir: 'desc' },
       });
     }
@@ -208,9 +219,19 @@ export class MakeApiServer {
         const s = this.scenarios.get(d.scenarioId);
         return send(200, {
           dlq: {
-            id: d.id, scenarioId: d.scenarioId, scenarioName: s?.name ?? `Scenario ${d.scenarioId}`, companyId: 1, companyName: 'Test org',
-            resolved: d.resolved, deleted: false, index: 1, created: d.created, executionId: d.executionId ?? `exec-${d.id}`,
-            retry: d.retry, attempts: d.attempts, size: d.size,
+            id: d.id,
+            scenarioId: d.scenarioId,
+            scenarioName: s?.name ?? `Scenario ${d.scenarioId}`,
+            companyId: 1,
+            companyName: 'Test org',
+            resolved: d.resolved,
+            deleted: false,
+            index: 1,
+            created: d.created,
+            executionId: d.executionId ?? `exec-${d.id}`,
+            retry: d.retry,
+            attempts: d.attempts,
+            size: d.size,
           },
         });
       }
@@ -291,8 +312,15 @@ export class MakeApiServer {
   private scenarioPayload(s: FakeScenario): Record<string, unknown> {
     const dlqCount = [...this.dlqs.values()].filter((d) => d.scenarioId === s.id && !d.resolved).length;
     return {
-      id: s.id, name: s.name, teamId: s.teamId, isActive: s.isActive ?? true, isPaused: s.isPaused ?? false,
-      isinvalid: s.isinvalid ?? false, islinked: true, dlqCount, scheduling: { type: 'indefinitely', interval: 900 },
+      id: s.id,
+      name: s.name,
+      teamId: s.teamId,
+      isActive: s.isActive ?? true,
+      isPaused: s.isPaused ?? false,
+      isinvalid: s.isinvalid ?? false,
+      islinked: true,
+      dlqCount,
+      scheduling: { type: 'indefinitely', interval: 900 },
     };
   }
 }

@@ -98,10 +98,23 @@ describe('actions: retry', () => {
       select: { ids: ['ie-1', 'ie-2', 'ie-3'] },
       clock: () => NOW,
     });
-    assert.deepEqual(out.results.map((r) => [r.id, r.result]), [['ie-1', 'resolved'], ['ie-2', 'skipped'], ['ie-3', 'not-found']]);
+    assert.deepEqual(
+      out.results.map((r) => [r.id, r.result]),
+      [
+        ['ie-1', 'resolved'],
+        ['ie-2', 'skipped'],
+        ['ie-3', 'not-found'],
+      ],
+    );
     assert.equal(out.written, true);
     assert.deepEqual(read, ['flows/invoices.scenario.yaml'], 'only the scenario files the core accepts are read');
-    assert.deepEqual(out.lookups.map((l) => [l.id, l.kind, l.path]), [['ie-1', 'by-name', 'flows/invoices.scenario.yaml'], ['ie-2', 'by-name', 'flows/invoices.scenario.yaml']]);
+    assert.deepEqual(
+      out.lookups.map((l) => [l.id, l.kind, l.path]),
+      [
+        ['ie-1', 'by-name', 'flows/invoices.scenario.yaml'],
+        ['ie-2', 'by-name', 'flows/invoices.scenario.yaml'],
+      ],
+    );
     const doc = readDoc(file);
     assert.equal(doc.executions[0].status, 'resolved');
     assert.equal(doc.executions[0].history.at(-1)?.at, NOW.toISOString());
@@ -110,8 +123,15 @@ describe('actions: retry', () => {
   test('a record whose own scenarioFile the globs do not match is still read for it', async () => {
     const file = writeDoc(tempDir(), [record('ie-1', { scenarioFile: 'odd/invoices.yaml' })]);
     const read: string[] = [];
-    const out = await retryAction({ executionsFile: file, scenarioFiles: reader({ 'odd/invoices.yaml': SCENARIO }, read), select: { ids: ['ie-1'] } });
-    assert.deepEqual(out.lookups.map((l) => [l.kind, l.path]), [['by-file', 'odd/invoices.yaml']]);
+    const out = await retryAction({
+      executionsFile: file,
+      scenarioFiles: reader({ 'odd/invoices.yaml': SCENARIO }, read),
+      select: { ids: ['ie-1'] },
+    });
+    assert.deepEqual(
+      out.lookups.map((l) => [l.kind, l.path]),
+      [['by-file', 'odd/invoices.yaml']],
+    );
     assert.equal(out.results[0].result, 'resolved');
   });
 
@@ -123,8 +143,15 @@ describe('actions: retry', () => {
       record('ie-4', { scenario: 'Other' }),
       record('ie-5', { status: 'unresolved', autoRetry: false }),
     ]);
-    const out = await retryAction({ executionsFile: file, scenarioFiles: reader({ 'invoices.scenario.yaml': SCENARIO }, []), select: { all: true, scenario: 'Invoice export' } });
-    assert.deepEqual(out.results.map((r) => r.id), ['ie-1', 'ie-5']);
+    const out = await retryAction({
+      executionsFile: file,
+      scenarioFiles: reader({ 'invoices.scenario.yaml': SCENARIO }, []),
+      select: { all: true, scenario: 'Invoice export' },
+    });
+    assert.deepEqual(
+      out.results.map((r) => r.id),
+      ['ie-1', 'ie-5'],
+    );
   });
 });
 
@@ -143,16 +170,27 @@ describe('actions: resolve, import, simulate', () => {
   test('import refuses a malformed input before it creates the executions file', async () => {
     const dir = tempDir();
     const file = path.join(dir, '.fusion', 'ie.json');
-    await assert.rejects(importAction({ executionsFile: file, inputs: [{ file: 'dlqs.json', text: '{"dlqs": [ {"id": "x", } ' }] }), (e: unknown) => {
-      assert.ok(e instanceof MakeImportError, String(e));
-      assert.equal(e.file, 'dlqs.json');
-      assert.equal(e.code, 'SYNTAX');
-      return true;
-    });
+    await assert.rejects(
+      importAction({ executionsFile: file, inputs: [{ file: 'dlqs.json', text: '{"dlqs": [ {"id": "x", } ' }] }),
+      (e: unknown) => {
+        assert.ok(e instanceof MakeImportError, String(e));
+        assert.equal(e.file, 'dlqs.json');
+        assert.equal(e.code, 'SYNTAX');
+        return true;
+      },
+    );
     assert.equal(fs.existsSync(path.join(dir, '.fusion')), false);
-    const ok = await importAction({ executionsFile: file, inputs: [{ file: 'dlqs.json', text: '{"dlqs": [{"id": "abcd1234", "reason": "DataError: bad"}]}' }], now: NOW });
+    const ok = await importAction({
+      executionsFile: file,
+      inputs: [{ file: 'dlqs.json', text: '{"dlqs": [{"id": "abcd1234", "reason": "DataError: bad"}]}' }],
+      now: NOW,
+    });
     assert.deepEqual([ok.summary.added, ok.written], [1, true]);
-    const same = await importAction({ executionsFile: file, inputs: [{ file: 'dlqs.json', text: '{"dlqs": [{"id": "abcd1234", "reason": "DataError: bad"}]}' }], now: NOW });
+    const same = await importAction({
+      executionsFile: file,
+      inputs: [{ file: 'dlqs.json', text: '{"dlqs": [{"id": "abcd1234", "reason": "DataError: bad"}]}' }],
+      now: NOW,
+    });
     assert.deepEqual([same.summary.unchanged, same.written], [1, false]);
   });
 
@@ -162,10 +200,22 @@ describe('actions: resolve, import, simulate', () => {
     const dry = await simulateAction({ file: 'x.scenario.yaml', text: SCENARIO, clock: () => NOW });
     assert.ok(dry.kind === 'simulated' && !dry.stored && dry.report.executions.length === 1);
     assert.equal(fs.existsSync(file), false);
-    const stored = await simulateAction({ file: 'x.scenario.yaml', text: SCENARIO, scenarioFile: 'x.scenario.yaml', store: { executionsFile: file } });
+    const stored = await simulateAction({
+      file: 'x.scenario.yaml',
+      text: SCENARIO,
+      scenarioFile: 'x.scenario.yaml',
+      store: { executionsFile: file },
+    });
     assert.ok(stored.kind === 'simulated' && stored.stored);
-    assert.deepEqual(readDoc(file).executions.map((x) => x.scenarioFile), ['x.scenario.yaml']);
-    const broken = await simulateAction({ file: 'x.scenario.yaml', text: SCENARIO.replace('simulation:', '  - id: 2\n    app: x:y\nsimulation:'), store: { executionsFile: file } });
+    assert.deepEqual(
+      readDoc(file).executions.map((x) => x.scenarioFile),
+      ['x.scenario.yaml'],
+    );
+    const broken = await simulateAction({
+      file: 'x.scenario.yaml',
+      text: SCENARIO.replace('simulation:', '  - id: 2\n    app: x:y\nsimulation:'),
+      store: { executionsFile: file },
+    });
     assert.equal(broken.kind, 'unusable');
     assert.ok(broken.kind === 'unusable' && broken.structural[0]?.code === 'duplicate-module-id', JSON.stringify(broken));
     assert.equal(readDoc(file).executions.length, 1);

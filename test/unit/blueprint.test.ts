@@ -29,7 +29,12 @@ describe('blueprint fixtures', () => {
       'stock-report.blueprint.json',
       'ticket-triage.blueprint.json',
     ]);
-    for (const name of ['invoice-intake.blueprint.json', 'lead-scoring.blueprint.json', 'channel-digest.blueprint.json', 'newsletter.broken.blueprint.json']) {
+    for (const name of [
+      'invoice-intake.blueprint.json',
+      'lead-scoring.blueprint.json',
+      'channel-digest.blueprint.json',
+      'newsletter.broken.blueprint.json',
+    ]) {
       assert.equal(load(name).charCodeAt(0), 0xfeff, `${name} starts with a BOM`);
     }
     for (const name of ['calendar-agent.blueprint.json', 'stock-report.blueprint.json', 'ticket-triage.blueprint.json']) {
@@ -43,7 +48,10 @@ describe('blueprint fixtures', () => {
     assert.equal(s.format, 'blueprint');
     assert.equal(s.name, 'Supplier invoices: scan -> book -> tell accounts');
     assert.equal(slice(text, s.nameSpan), '"Supplier invoices: scan -> book -> tell accounts"');
-    assert.deepEqual(s.modules.map((m) => m.id), [1, 2, 3, 5, 7, 8, 9]);
+    assert.deepEqual(
+      s.modules.map((m) => m.id),
+      [1, 2, 3, 5, 7, 8, 9],
+    );
     // 17 module objects in the file; the 4 builtin:Break directive modules (4, 6, 11, 15) are
     // routes' directives, not modules; the handler module 14 is one.
     assert.equal([...walkModules(s.modules)].length, 13);
@@ -51,23 +59,60 @@ describe('blueprint fixtures', () => {
     const router = mod(s, 9);
     assert.equal(router.isRouter, true);
     assert.equal(router.app, 'builtin:BasicRouter');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [
-      [10, 12],
-      [13, 16, 17],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [
+        [10, 12],
+        [13, 16, 17],
+      ],
+    );
     // A route's name is the label of the filter on its first module (module 10's filter).
-    assert.deepEqual(router.routes.map((r) => r.name), ['Over 1000 EUR', undefined]);
+    assert.deepEqual(
+      router.routes.map((r) => r.name),
+      ['Over 1000 EUR', undefined],
+    );
     assert.deepEqual(mod(s, 16).routerPath, [9]);
     assert.deepEqual(mod(s, 3).routerPath, []);
     assert.equal(mod(s, 2).isRouter, false, 'a feeder is not a router');
 
     const withHandlers = [...walkModules(s.modules)].filter((m) => m.onError.length > 0).map((m) => m.id);
     assert.deepEqual(withHandlers, [3, 5, 10, 13]);
-    const expected: Record<number, { attempts: number; intervalMinutes: number; handlerModules: number[]; count: string; interval: string; retry: string }> = {
-      3: { attempts: 3, intervalMinutes: 15, handlerModules: [], count: '"count": "3"', interval: '"interval": "15"', retry: '"retry": true' },
-      5: { attempts: 5, intervalMinutes: 60, handlerModules: [], count: '"count": "5"', interval: '"interval": "60"', retry: '"retry": "true"' },
-      10: { attempts: 3, intervalMinutes: 15, handlerModules: [], count: '"count": "3"', interval: '"interval": "15"', retry: '"retry": true' },
-      13: { attempts: 3, intervalMinutes: 15, handlerModules: [14], count: '"count": "3"', interval: '"interval": "15"', retry: '"retry": true' },
+    const expected: Record<
+      number,
+      { attempts: number; intervalMinutes: number; handlerModules: number[]; count: string; interval: string; retry: string }
+    > = {
+      3: {
+        attempts: 3,
+        intervalMinutes: 15,
+        handlerModules: [],
+        count: '"count": "3"',
+        interval: '"interval": "15"',
+        retry: '"retry": true',
+      },
+      5: {
+        attempts: 5,
+        intervalMinutes: 60,
+        handlerModules: [],
+        count: '"count": "5"',
+        interval: '"interval": "60"',
+        retry: '"retry": "true"',
+      },
+      10: {
+        attempts: 3,
+        intervalMinutes: 15,
+        handlerModules: [],
+        count: '"count": "3"',
+        interval: '"interval": "15"',
+        retry: '"retry": true',
+      },
+      13: {
+        attempts: 3,
+        intervalMinutes: 15,
+        handlerModules: [14],
+        count: '"count": "3"',
+        interval: '"interval": "15"',
+        retry: '"retry": true',
+      },
     };
     for (const id of withHandlers) {
       const m = mod(s, id);
@@ -132,14 +177,20 @@ describe('blueprint fixtures', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('stock-report.blueprint.json');
     assert.deepEqual(findings, []);
     assert.equal(s.name, 'Stock report: weekly refresh');
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [2, 'airtable:ActionSearchRecords'],
-      [3, 'http:ActionSendData'],
-      [5, 'airtable:ActionUpdateRecords'],
-      [8, 'slack:CreateMessage'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [2, 'airtable:ActionSearchRecords'],
+        [3, 'http:ActionSendData'],
+        [5, 'airtable:ActionUpdateRecords'],
+        [8, 'slack:CreateMessage'],
+      ],
+    );
     assert.ok(s.modules.every((m) => !m.isRouter && m.routes.length === 0));
-    assert.deepEqual(s.modules.map((m) => m.onError.length), [0, 0, 1, 1]);
+    assert.deepEqual(
+      s.modules.map((m) => m.onError.length),
+      [0, 0, 1, 1],
+    );
     for (const id of [5, 8]) {
       const r = mod(s, id).onError[0];
       assert.deepEqual(routeSummary(r), {
@@ -167,23 +218,35 @@ describe('blueprint fixtures', () => {
   test('ticket-triage: 2-space export, a filtered router with routes named by their first filter, a feeder, 3 builtin:Ignore handlers', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('ticket-triage.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => m.id), [1, 2, 3, 5, 6]);
+    assert.deepEqual(
+      s.modules.map((m) => m.id),
+      [1, 2, 3, 5, 6],
+    );
     assert.equal(mod(s, 5).app, 'builtin:BasicFeeder');
     assert.equal(mod(s, 5).isRouter, false);
     const router = mod(s, 6);
     assert.equal(router.isRouter, true);
     assert.equal(at(lineIndex, router.appSpan), '104:17');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [[7], [9]]);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [[7], [9]],
+    );
     // the router's own filter ("Not spam") names no route; the label is kept as written (trailing space)
-    assert.deepEqual(router.routes.map((r) => r.name), ['Priority = urgent', 'Priority = normal ']);
+    assert.deepEqual(
+      router.routes.map((r) => r.name),
+      ['Priority = urgent', 'Priority = normal '],
+    );
     assert.deepEqual(mod(s, 7).routerPath, [6]);
     assert.deepEqual(mod(s, 9).routerPath, [6]);
     const handled = [...walkModules(s.modules)].filter((m) => m.onError.length > 0);
-    assert.deepEqual(handled.map((m) => [m.id, m.onError[0].directive, at(lineIndex, m.onError[0].directiveSpan)]), [
-      [3, 'ignore', '76:21'],
-      [7, 'ignore', '160:29'],
-      [9, 'ignore', '207:29'],
-    ]);
+    assert.deepEqual(
+      handled.map((m) => [m.id, m.onError[0].directive, at(lineIndex, m.onError[0].directiveSpan)]),
+      [
+        [3, 'ignore', '76:21'],
+        [7, 'ignore', '160:29'],
+        [9, 'ignore', '207:29'],
+      ],
+    );
     assert.equal(s.settings.storeIncompleteExecutions, false);
     assert.equal(slice(text, s.settingSpans.storeIncompleteExecutions), '"dlq"');
     assert.equal(at(lineIndex, s.settingSpans.storeIncompleteExecutions), '235:7');
@@ -193,22 +256,31 @@ describe('blueprint fixtures', () => {
     const { scenario: s, findings, lineIndex } = parsed('lead-scoring.blueprint.json');
     assert.deepEqual(findings, []);
     assert.equal(s.name, 'Lead scoring: enrich and route');
-    assert.deepEqual(s.modules.map((m) => m.id), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      s.modules.map((m) => m.id),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.equal([...walkModules(s.modules)].length, 13);
     const router = mod(s, 6);
     assert.equal(at(lineIndex, router.appSpan), '99:23');
-    assert.deepEqual(router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]), [
-      ['Score >= 80', [7, 8, 9]],
-      ['Score < 80', [10, 11]],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]),
+      [
+        ['Score >= 80', [7, 8, 9]],
+        ['Score < 80', [10, 11]],
+      ],
+    );
     const inner = mod(s, 11);
     assert.equal(inner.isRouter, true);
     assert.deepEqual(inner.routerPath, [6]);
     assert.equal(at(lineIndex, inner.appSpan), '224:39');
-    assert.deepEqual(inner.routes.map((r) => [r.name, r.modules.map((m) => m.id)]), [
-      ['Has a phone number', [12]],
-      [undefined, [13]],
-    ]);
+    assert.deepEqual(
+      inner.routes.map((r) => [r.name, r.modules.map((m) => m.id)]),
+      [
+        ['Has a phone number', [12]],
+        [undefined, [13]],
+      ],
+    );
     assert.deepEqual(mod(s, 12).routerPath, [6, 11]);
     assert.deepEqual(mod(s, 13).routerPath, [6, 11]);
     assert.ok([...walkModules(s.modules)].every((m) => m.onError.length === 0));
@@ -219,17 +291,23 @@ describe('blueprint fixtures', () => {
   test('calendar-agent: minified modules, a router with four labelled routes, instant, dlq false', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('calendar-agent.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [1, 'gateway:CustomWebHook'],
-      [2, 'builtin:BasicRouter'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [1, 'gateway:CustomWebHook'],
+        [2, 'builtin:BasicRouter'],
+      ],
+    );
     const router = mod(s, 2);
-    assert.deepEqual(router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]), [
-      ['Book', [3, 4]],
-      ['Agenda', [5, 6]],
-      ['Cancel', [7, 8]],
-      ['Reschedule', [9, 10]],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]),
+      [
+        ['Book', [3, 4]],
+        ['Agenda', [5, 6]],
+        ['Cancel', [7, 8]],
+        ['Reschedule', [9, 10]],
+      ],
+    );
     // Line 5: `    {"id":2,"module":"builtin:BasicRouter",...`
     assert.equal(at(lineIndex, router.idSpan), '5:11');
     assert.equal(at(lineIndex, router.anchor), '5:22');
@@ -250,15 +328,18 @@ describe('blueprint fixtures', () => {
   test('channel-digest: an Integromat-era export (no instant), a straight flow with aggregator and feeder, dlq false', () => {
     const { scenario: s, findings } = parsed('channel-digest.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [12, 'util:SetVariables'],
-      [1, 'rss:ActionReadArticles'],
-      [9, 'builtin:BasicAggregator'],
-      [6, 'email:ActionSendEmail'],
-      [7, 'builtin:BasicFeeder'],
-      [4, 'http:ActionSendData'],
-      [3, 'google-sheets:addRow'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [12, 'util:SetVariables'],
+        [1, 'rss:ActionReadArticles'],
+        [9, 'builtin:BasicAggregator'],
+        [6, 'email:ActionSendEmail'],
+        [7, 'builtin:BasicFeeder'],
+        [4, 'http:ActionSendData'],
+        [3, 'google-sheets:addRow'],
+      ],
+    );
     assert.ok(s.modules.every((m) => !m.isRouter && m.onError.length === 0));
     assert.equal(s.settings.storeIncompleteExecutions, false);
     // metadata has no `instant`: the default (a scheduled scenario), and no span to point at
@@ -289,7 +370,9 @@ describe('blueprint fixtures', () => {
       'invoice-intake.blueprint.json': missing([2, 7, 8, 12, 16, 17]),
       // routers 6 and 11 are not flagged
       'lead-scoring.blueprint.json': missing([2, 3, 4, 5, 7, 8, 9, 10, 12, 13]),
-      'newsletter.broken.blueprint.json': Array(lintScenario('x.json', load('newsletter.broken.blueprint.json')).findings.length).fill('json-syntax@-'),
+      'newsletter.broken.blueprint.json': Array(lintScenario('x.json', load('newsletter.broken.blueprint.json')).findings.length).fill(
+        'json-syntax@-',
+      ),
       // 5 and 8 have Ignore handlers
       'stock-report.blueprint.json': missing([3]),
       // 3, 7, 9 have Ignore handlers; 6 is the router
@@ -375,10 +458,16 @@ describe('strict JSON and structure', () => {
     assert.deepEqual(codes(''), ['json-syntax']);
     assert.deepEqual(codes('[1, 2]'), ['invalid-scenario']);
     const noFlow = parse('{"name": "x", "metadata": {}}');
-    assert.deepEqual(noFlow.findings.map((f) => [f.code, noFlow.lineIndex.text.slice(f.span.start, f.span.end)]), [['invalid-scenario', '"name"']]);
+    assert.deepEqual(
+      noFlow.findings.map((f) => [f.code, noFlow.lineIndex.text.slice(f.span.start, f.span.end)]),
+      [['invalid-scenario', '"name"']],
+    );
     const flowObj = '{"name": "x", "flow": {"id": 1}}';
     const fo = parse(flowObj);
-    assert.deepEqual(fo.findings.map((f) => [f.code, slice(flowObj, f.span)]), [['invalid-scenario', '{"id": 1}']]);
+    assert.deepEqual(
+      fo.findings.map((f) => [f.code, slice(flowObj, f.span)]),
+      [['invalid-scenario', '{"id": 1}']],
+    );
     assert.deepEqual(codes('{"name": "x", "flow": []}'), ['invalid-scenario']);
   });
 
@@ -386,7 +475,10 @@ describe('strict JSON and structure', () => {
     const text = '{"name":"x","flow":[{"id":1,"module":"a:b"},{"module":"c:d"},{"id":"3","module":"e:f"},{"id":4},42]}';
     const r = parse(text);
     assert.ok(r.scenario);
-    assert.deepEqual(r.scenario.modules.map((m) => m.id), [1, 4]);
+    assert.deepEqual(
+      r.scenario.modules.map((m) => m.id),
+      [1, 4],
+    );
     assert.deepEqual(
       r.findings.map((f) => [f.code, slice(text, f.span)]),
       [
@@ -400,13 +492,17 @@ describe('strict JSON and structure', () => {
   });
 
   test('duplicate ids, including a directive module, on the second occurrence', () => {
-    const text = '{"name":"x","flow":[{"id":1,"module":"a:b"},{"id":2,"module":"c:d","onerror":[{"id":1,"module":"builtin:Ignore"}]},{"id":2,"module":"e:f"}]}';
+    const text =
+      '{"name":"x","flow":[{"id":1,"module":"a:b"},{"id":2,"module":"c:d","onerror":[{"id":1,"module":"builtin:Ignore"}]},{"id":2,"module":"e:f"}]}';
     const r = parse(text);
     const dups = r.findings.filter((f) => f.code === 'duplicate-module-id');
-    assert.deepEqual(dups.map((f) => [f.moduleId, f.span.start]), [
-      [1, text.indexOf('"id":1,"module":"builtin:Ignore"') + 5],
-      [2, text.lastIndexOf('"id":2') + 5],
-    ]);
+    assert.deepEqual(
+      dups.map((f) => [f.moduleId, f.span.start]),
+      [
+        [1, text.indexOf('"id":1,"module":"builtin:Ignore"') + 5],
+        [2, text.lastIndexOf('"id":2') + 5],
+      ],
+    );
     assert.match(dups[0].message, /already used on line 1/);
   });
 
@@ -415,7 +511,14 @@ describe('strict JSON and structure', () => {
       name: 'x',
       flow: [
         { id: 1, module: 'a:b' },
-        { id: 2, module: 'http:ActionSendData', onerror: [{ id: 3, module: 'slack:CreateMessage' }, { id: 4, module: 'builtin:Stop' }] },
+        {
+          id: 2,
+          module: 'http:ActionSendData',
+          onerror: [
+            { id: 3, module: 'slack:CreateMessage' },
+            { id: 4, module: 'builtin:Stop' },
+          ],
+        },
       ],
     });
     const s = parse(text).scenario;
@@ -439,14 +542,26 @@ describe('strict JSON and structure', () => {
 
   test('Break mapper: numbers, booleans and their strings; defaults; bad values are invalid-retry-settings', () => {
     const bp = (mapper: unknown): string =>
-      JSON.stringify({ name: 'x', flow: [{ id: 1, module: 'a:b' }, { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper }] }] });
+      JSON.stringify({
+        name: 'x',
+        flow: [
+          { id: 1, module: 'a:b' },
+          { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper }] },
+        ],
+      });
     const route = (mapper: unknown): ErrorHandlerRoute => {
       const s = parse(bp(mapper)).scenario;
       assert.ok(s);
       return mod(s, 2).onError[0];
     };
     assert.deepEqual([route({ retry: 'false', count: 5, interval: 60 })].map(routeSummary)[0], {
-      directive: 'break', explicit: true, autoComplete: false, attempts: 5, intervalMinutes: 60, handlerModules: [], errors: null,
+      directive: 'break',
+      explicit: true,
+      autoComplete: false,
+      attempts: 5,
+      intervalMinutes: 60,
+      handlerModules: [],
+      errors: null,
     });
     assert.equal(route({ retry: 'true', count: '7', interval: '2' }).autoComplete, true);
     assert.equal(route({ retry: 'true', count: '7', interval: '2' }).attempts, 7);
@@ -466,17 +581,26 @@ describe('strict JSON and structure', () => {
     // out of range: lint's rule, on the blueprint key
     const range = bp({ retry: true, count: 0, interval: 50000 });
     const lint = lintScenario('x.blueprint.json', range).findings.filter((f) => f.code === 'invalid-retry-settings');
-    assert.deepEqual(lint.map((f) => slice(range, f.span)), ['"count":0', '"interval":50000']);
+    assert.deepEqual(
+      lint.map((f) => slice(range, f.span)),
+      ['"count":0', '"interval":50000'],
+    );
   });
 
   test('Break with dlq false is break-requires-incomplete-storage at the directive module', () => {
     const text = JSON.stringify({
       name: 'x',
-      flow: [{ id: 1, module: 'a:b' }, { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper: { retry: true, count: 3, interval: 15 } }] }],
+      flow: [
+        { id: 1, module: 'a:b' },
+        { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper: { retry: true, count: 3, interval: 15 } }] },
+      ],
       metadata: { scenario: { dlq: false } },
     });
     const f = lintScenario('x.blueprint.json', text).findings;
-    assert.deepEqual(f.map((x) => [x.code, x.moduleId, slice(text, x.span)]), [['break-requires-incomplete-storage', 2, '"builtin:Break"']]);
+    assert.deepEqual(
+      f.map((x) => [x.code, x.moduleId, slice(text, x.span)]),
+      [['break-requires-incomplete-storage', 2, '"builtin:Break"']],
+    );
   });
 
   test('Resume mapper is the output; Commit and Rollback are directives; settings types are checked', () => {
@@ -504,7 +628,10 @@ describe('strict JSON and structure', () => {
       dataLoss: true,
       instant: false,
     });
-    assert.deepEqual(r.findings.map((f) => [f.code, slice(text, f.span)]), [['invalid-scenario', '"yes"']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, slice(text, f.span)]),
+      [['invalid-scenario', '"yes"']],
+    );
   });
 
   test('a directive module before the end of onerror, and routes on a non-router, are invalid-scenario', () => {
@@ -512,14 +639,24 @@ describe('strict JSON and structure', () => {
       name: 'x',
       flow: [
         { id: 1, module: 'a:b', routes: [] },
-        { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Ignore' }, { id: 4, module: 'slack:CreateMessage' }] },
+        {
+          id: 2,
+          module: 'c:d',
+          onerror: [
+            { id: 3, module: 'builtin:Ignore' },
+            { id: 4, module: 'slack:CreateMessage' },
+          ],
+        },
       ],
     });
     const r = parse(text);
-    assert.deepEqual(r.findings.map((f) => [f.code, slice(text, f.span)]), [
-      ['invalid-scenario', '"routes"'],
-      ['invalid-scenario', '"builtin:Ignore"'],
-    ]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, slice(text, f.span)]),
+      [
+        ['invalid-scenario', '"routes"'],
+        ['invalid-scenario', '"builtin:Ignore"'],
+      ],
+    );
   });
 
   test('never throws: every prefix of an export gives findings with spans inside the text', () => {

@@ -25,7 +25,8 @@ interface Import {
 }
 
 function sourceFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => path.join(dir, f));
 }
@@ -38,7 +39,13 @@ function importsOf(file: string, text: string): Import[] {
   const out: Import[] = [];
   for (const m of text.matchAll(SPECIFIER)) {
     const spec = m[2];
-    const to = spec.startsWith('.') ? path.relative(SRC, path.resolve(path.dirname(file), spec)).split(path.sep).join('/').replace(/\.(ts|js)$/, '') : spec;
+    const to = spec.startsWith('.')
+      ? path
+          .relative(SRC, path.resolve(path.dirname(file), spec))
+          .split(path.sep)
+          .join('/')
+          .replace(/\.(ts|js)$/, '')
+      : spec;
     out.push({ from, to });
   }
   return out;
@@ -70,7 +77,10 @@ function violations(imports: readonly Import[]): string[] {
 describe('module boundaries', () => {
   test('the sources keep the boundaries', () => {
     const imports = allImports();
-    assert.ok(imports.some((i) => i.from === 'cli/commands/retry.ts' && i.to === 'core/executions/actions/retry'), 'the scan sees the imports');
+    assert.ok(
+      imports.some((i) => i.from === 'cli/commands/retry.ts' && i.to === 'core/executions/actions/retry'),
+      'the scan sees the imports',
+    );
     assert.deepEqual(violations(imports), []);
   });
 

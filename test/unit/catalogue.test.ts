@@ -1,13 +1,37 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOCS, ERROR_TYPES, UNKNOWN_TYPE_UNHANDLED, isKnownErrorType, lookupErrorType, typesUnhandledAs, unhandledOutcome } from '../../src/core/catalogue/catalogue';
+import {
+  DOCS,
+  ERROR_TYPES,
+  UNKNOWN_TYPE_UNHANDLED,
+  isKnownErrorType,
+  lookupErrorType,
+  typesUnhandledAs,
+  unhandledOutcome,
+} from '../../src/core/catalogue/catalogue';
 import { describeOutcome } from '../../src/core/classify/outcomes';
 
 const REQUIRED = [
-  'ConnectionError', 'RateLimitError', 'OutOfSpaceError', 'ModuleTimeoutError', 'DataError', 'InvalidConfigurationError',
-  'InvalidAccessTokenError', 'UnexpectedError', 'MaxFileSizeExceededError', 'MaxResultsExceededError', 'RuntimeError',
-  'DuplicateDataError', 'IncompleteDataError', 'BundleValidationError', 'AccountValidationError', 'InconsistencyError',
-  'OperationsLimitExceededError', 'DataSizeLimitExceededError', 'ScenarioTimeoutError', 'ExecutionInterruptedError',
+  'ConnectionError',
+  'RateLimitError',
+  'OutOfSpaceError',
+  'ModuleTimeoutError',
+  'DataError',
+  'InvalidConfigurationError',
+  'InvalidAccessTokenError',
+  'UnexpectedError',
+  'MaxFileSizeExceededError',
+  'MaxResultsExceededError',
+  'RuntimeError',
+  'DuplicateDataError',
+  'IncompleteDataError',
+  'BundleValidationError',
+  'AccountValidationError',
+  'InconsistencyError',
+  'OperationsLimitExceededError',
+  'DataSizeLimitExceededError',
+  'ScenarioTimeoutError',
+  'ExecutionInterruptedError',
 ];
 
 describe('catalogue', () => {
@@ -34,10 +58,20 @@ describe('catalogue', () => {
     for (const t of ['ConnectionError', 'RateLimitError', 'OutOfSpaceError', 'ModuleTimeoutError']) {
       assert.equal(lookupErrorType(t)?.unhandled.fusion, 'incomplete-with-retry', t);
     }
-    for (const t of ['DataError', 'InvalidConfigurationError', 'InvalidAccessTokenError', 'UnexpectedError', 'MaxFileSizeExceededError', 'MaxResultsExceededError']) {
+    for (const t of [
+      'DataError',
+      'InvalidConfigurationError',
+      'InvalidAccessTokenError',
+      'UnexpectedError',
+      'MaxFileSizeExceededError',
+      'MaxResultsExceededError',
+    ]) {
       assert.equal(lookupErrorType(t)?.unhandled.fusion, 'incomplete-without-retry', t);
     }
-    assert.deepEqual(typesUnhandledAs('fusion', 'incomplete-with-retry'), ERROR_TYPES.filter((e) => e.unhandled.fusion === 'incomplete-with-retry').map((e) => e.name));
+    assert.deepEqual(
+      typesUnhandledAs('fusion', 'incomplete-with-retry'),
+      ERROR_TYPES.filter((e) => e.unhandled.fusion === 'incomplete-with-retry').map((e) => e.name),
+    );
   });
   test('an unknown name does what UNKNOWN_TYPE_UNHANDLED says; a known one what its entry says', () => {
     assert.equal(unhandledOutcome('AcmeCustomError', 'fusion'), 'failed');

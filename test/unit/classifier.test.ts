@@ -1,6 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, effectiveProfile, findHandler, outcomesByErrorType, summarizeOutcomes, unknownTypeOutcome } from '../../src/core/classify/classifier';
+import {
+  classify,
+  effectiveProfile,
+  findHandler,
+  outcomesByErrorType,
+  summarizeOutcomes,
+  unknownTypeOutcome,
+} from '../../src/core/classify/classifier';
 import { ERROR_TYPES, typesUnhandledAs } from '../../src/core/catalogue/catalogue';
 import type { Profile } from '../../src/core/model';
 import { findModule } from '../../src/core/model';
@@ -52,9 +59,30 @@ describe('classify — first module', () => {
 });
 
 describe('classify — handler directives (rule 2)', () => {
-  const cases: { directive: 'break' | 'resume' | 'ignore' | 'commit' | 'rollback'; autoComplete?: boolean; outcome: string; stores: boolean; retry: boolean; word: RegExp }[] = [
-    { directive: 'break', autoComplete: true, outcome: 'incomplete-with-retry', stores: true, retry: true, word: /Break directive .* completed automatically \(3 attempts every 15 min\)/ },
-    { directive: 'break', autoComplete: false, outcome: 'incomplete-without-retry', stores: true, retry: false, word: /Break directive .* without automatic completion/ },
+  const cases: {
+    directive: 'break' | 'resume' | 'ignore' | 'commit' | 'rollback';
+    autoComplete?: boolean;
+    outcome: string;
+    stores: boolean;
+    retry: boolean;
+    word: RegExp;
+  }[] = [
+    {
+      directive: 'break',
+      autoComplete: true,
+      outcome: 'incomplete-with-retry',
+      stores: true,
+      retry: true,
+      word: /Break directive .* completed automatically \(3 attempts every 15 min\)/,
+    },
+    {
+      directive: 'break',
+      autoComplete: false,
+      outcome: 'incomplete-without-retry',
+      stores: true,
+      retry: false,
+      word: /Break directive .* without automatic completion/,
+    },
     { directive: 'resume', outcome: 'succeeded', stores: false, retry: false, word: /Resume/ },
     { directive: 'ignore', outcome: 'succeeded', stores: false, retry: false, word: /Ignore/ },
     { directive: 'commit', outcome: 'succeeded', stores: false, retry: false, word: /Commit/ },
@@ -63,7 +91,9 @@ describe('classify — handler directives (rule 2)', () => {
   for (const p of PROFILES) {
     for (const k of cases) {
       test(`${p}: ${k.directive}${k.autoComplete !== undefined ? ` autoComplete=${k.autoComplete}` : ''} → ${k.outcome}`, () => {
-        const s = buildScenario({ modules: [mod(1), mod(2, { onError: { directive: k.directive, autoComplete: k.autoComplete ?? false } }), mod(3)] });
+        const s = buildScenario({
+          modules: [mod(1), mod(2, { onError: { directive: k.directive, autoComplete: k.autoComplete ?? false } }), mod(3)],
+        });
         for (const t of ['ConnectionError', 'DataError', 'RuntimeError', 'AcmeCustomError']) {
           const c = classify(s, 2, t, p);
           assert.equal(c.outcome, k.outcome, t);
@@ -149,7 +179,10 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
       assert.equal(c.outcome, 'incomplete-with-retry', t);
       assert.ok(c.storesIncompleteExecution && c.autoRetry);
       assert.equal(c.handler, null);
-      assert.equal(c.reason, `Profile fusion, rule 3: ${t} raised in module 2 with no error-handler route stores an incomplete execution with automatic retry.`);
+      assert.equal(
+        c.reason,
+        `Profile fusion, rule 3: ${t} raised in module 2 with no error-handler route stores an incomplete execution with automatic retry.`,
+      );
     }
   });
   test('fusion: each stored type → incomplete-without-retry (rule 4)', () => {
@@ -181,7 +214,15 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
     assert.match(oos.reason, /^Profile make, rule 6: /);
   });
   test('make: other errors, unknown names included, are stored without retry', () => {
-    for (const t of [...FUSION_STORED_TYPES, 'RuntimeError', 'DuplicateDataError', 'IncompleteDataError', 'BundleValidationError', 'InconsistencyError', 'AcmeCustomError']) {
+    for (const t of [
+      ...FUSION_STORED_TYPES,
+      'RuntimeError',
+      'DuplicateDataError',
+      'IncompleteDataError',
+      'BundleValidationError',
+      'InconsistencyError',
+      'AcmeCustomError',
+    ]) {
       assert.equal(classify(s, 2, t, 'make').outcome, 'incomplete-without-retry', t);
     }
   });
@@ -200,7 +241,8 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
     assert.equal(classify(handled, 2, 'AccountValidationError', 'fusion').outcome, 'succeeded');
   });
   test('catalogue "unhandled" agrees with the classifier for a non-first module', () => {
-    for (const p of PROFILES) for (const e of ERROR_TYPES) assert.equal(classify(s, 2, e.name, p).outcome, e.unhandled[p], `${p} ${e.name}`);
+    for (const p of PROFILES)
+      for (const e of ERROR_TYPES) assert.equal(classify(s, 2, e.name, p).outcome, e.unhandled[p], `${p} ${e.name}`);
   });
 });
 
@@ -209,7 +251,12 @@ describe('classify — storage of incomplete executions off', () => {
     test(`${p}: stored outcomes become failed, with the reason saying so`, () => {
       const s = buildScenario({
         settings: { storeIncompleteExecutions: false },
-        modules: [mod(1), mod(2), mod(3, { onError: { directive: 'break', autoComplete: true } }), mod(4, { onError: { directive: 'ignore' } })],
+        modules: [
+          mod(1),
+          mod(2),
+          mod(3, { onError: { directive: 'break', autoComplete: true } }),
+          mod(4, { onError: { directive: 'ignore' } }),
+        ],
       });
       const c = classify(s, 2, 'ConnectionError', p);
       assert.equal(c.outcome, 'failed');
@@ -247,7 +294,10 @@ describe('classify — misc', () => {
 describe('outcomesByErrorType and summarizeOutcomes', () => {
   test('fusion, no handler: groups in order with the seed lists', () => {
     const groups = outcomesByErrorType(linear(3), 2, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['incomplete-with-retry', 'incomplete-without-retry', 'failed']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['incomplete-with-retry', 'incomplete-without-retry', 'failed'],
+    );
     assert.deepEqual(groups[0].errorTypes, FUSION_AUTO_RETRY_TYPES);
     assert.deepEqual(groups[1].errorTypes, FUSION_STORED_TYPES);
     assert.equal(groups[2].errorTypes.length, ERROR_TYPES.length - FUSION_AUTO_RETRY_TYPES.length - FUSION_STORED_TYPES.length);
@@ -258,13 +308,19 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
   });
   test('first module: every type stops', () => {
     const groups = outcomesByErrorType(linear(3), 1, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['stopped']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['stopped'],
+    );
     assert.equal(summarizeOutcomes(groups), 'On failure: the run stops at once, nothing is stored');
   });
   test('partial handler: a succeeded group appears between stored and failed', () => {
     const s = buildScenario({ modules: [mod(1), mod(2, { onError: { errors: ['DataError', 'RuntimeError'], directive: 'ignore' } })] });
     const groups = outcomesByErrorType(s, 2, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed'],
+    );
     assert.deepEqual(groups[2].errorTypes, ['DataError', 'RuntimeError']);
     assert.equal(
       summarizeOutcomes(groups),
@@ -282,8 +338,17 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
   test('make profile summary and singular wording', () => {
     const retried = typesUnhandledAs('make', 'incomplete-with-retry').length;
     const stored = typesUnhandledAs('make', 'incomplete-without-retry').length;
-    assert.equal(summarizeOutcomes(outcomesByErrorType(linear(2), 2, 'make')), `On failure: ${retried} types retry automatically · ${stored} stored without retry · others fail the run`);
-    assert.equal(summarizeOutcomes([{ outcome: 'incomplete-with-retry', errorTypes: ['ConnectionError'] }, { outcome: 'failed', errorTypes: ['X'] }]), 'On failure: 1 type retries automatically · others fail the run');
+    assert.equal(
+      summarizeOutcomes(outcomesByErrorType(linear(2), 2, 'make')),
+      `On failure: ${retried} types retry automatically · ${stored} stored without retry · others fail the run`,
+    );
+    assert.equal(
+      summarizeOutcomes([
+        { outcome: 'incomplete-with-retry', errorTypes: ['ConnectionError'] },
+        { outcome: 'failed', errorTypes: ['X'] },
+      ]),
+      'On failure: 1 type retries automatically · others fail the run',
+    );
     assert.equal(summarizeOutcomes([]), 'On failure: nothing known');
   });
   test('unknown module id throws', () => {

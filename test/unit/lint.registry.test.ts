@@ -7,12 +7,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lintScenario } from '../../src/core/lint/lint';
 import { DEFAULT_SEVERITIES, isLintCode, isSuppressible, LINT_CODES, RULES, STRUCTURAL_CODES } from '../../src/core/lint/registry';
-import { artefacts, BODY_END_MARKER, bodyStartMarker, pageBody, replaceBetweenMarkers, replaceJsonValue } from '../../src/generate/artefacts';
+import {
+  artefacts,
+  BODY_END_MARKER,
+  bodyStartMarker,
+  pageBody,
+  replaceBetweenMarkers,
+  replaceJsonValue,
+} from '../../src/generate/artefacts';
 import { orphanRulePages } from '../../src/generate/main';
 import { NOT_FROM_SCENARIO_FILES, RULE_FIXTURES } from '../integration/ruleFixtures';
 
 const ROOT = path.join(__dirname, '../../..');
-const read = (rel: string): string | undefined => (fs.existsSync(path.join(ROOT, rel)) ? fs.readFileSync(path.join(ROOT, rel), 'utf8') : undefined);
+const read = (rel: string): string | undefined =>
+  fs.existsSync(path.join(ROOT, rel)) ? fs.readFileSync(path.join(ROOT, rel), 'utf8') : undefined;
 
 describe('lint registry', () => {
   test('every file under src/core/lint/rules/ is a registered rule named after its code', () => {
@@ -21,7 +29,11 @@ describe('lint registry', () => {
       .filter((n) => n.endsWith('.ts'))
       .map((n) => n.slice(0, -3))
       .sort();
-    assert.deepEqual(files, [...LINT_CODES].sort(), 'a rule file is missing from RULES in registry.ts (or a registered rule has no file of its name)');
+    assert.deepEqual(
+      files,
+      [...LINT_CODES].sort(),
+      'a rule file is missing from RULES in registry.ts (or a registered rule has no file of its name)',
+    );
     assert.equal(new Set(LINT_CODES).size, LINT_CODES.length);
   });
 
@@ -51,9 +63,14 @@ describe('lint registry', () => {
       const text = fs.readFileSync(path.join(dir, name), 'utf8');
       for (const m of text.matchAll(/\breport\(\s*'([a-z-]+)'/g)) reported.add(m[1]);
     }
-    assert.ok(reported.size > 0, 'found the parsers\' report calls');
+    assert.ok(reported.size > 0, "found the parsers' report calls");
     for (const code of reported) assert.ok(isLintCode(code), `a parser reports ${code}, which is no registered rule`);
-    assert.deepEqual(RULES.filter((r) => r.fromParser).map((r) => r.code).sort(), [...reported].sort());
+    assert.deepEqual(
+      RULES.filter((r) => r.fromParser)
+        .map((r) => r.code)
+        .sort(),
+      [...reported].sort(),
+    );
   });
 });
 
@@ -84,7 +101,10 @@ describe('generated from the registry and the catalogue (npm run generate)', () 
 
   test('the helpers keep everything outside the generated part', () => {
     const json = '{\n  "a": {\n    "b": [1],\n    "c": "keep"\n  }\n}\n';
-    assert.equal(replaceJsonValue(json, ['a', 'b'], [1, 2]), '{\n  "a": {\n    "b": [\n      1,\n      2\n    ],\n    "c": "keep"\n  }\n}\n');
+    assert.equal(
+      replaceJsonValue(json, ['a', 'b'], [1, 2]),
+      '{\n  "a": {\n    "b": [\n      1,\n      2\n    ],\n    "c": "keep"\n  }\n}\n',
+    );
     assert.throws(() => replaceJsonValue(json, ['a', 'x'], 1), /No JSON value at a\.x/);
     const md = 'before\n<!-- t:start -->\nold\n<!-- t:end -->\nafter\n';
     assert.equal(replaceBetweenMarkers(md, 't', 'new'), 'before\n<!-- t:start -->\nnew\n<!-- t:end -->\nafter\n');
@@ -108,7 +128,7 @@ describe('rule pages docs/rules/<code>.md', () => {
 });
 
 describe('a fixture for every rule (test/integration/ruleFixtures.ts)', () => {
-  test('the fixture map has exactly the registry\'s codes', () => {
+  test("the fixture map has exactly the registry's codes", () => {
     assert.deepEqual(Object.keys(RULE_FIXTURES).sort(), [...LINT_CODES].sort());
   });
   for (const code of LINT_CODES) {

@@ -76,12 +76,18 @@ describe('real exports: blueprint parser', () => {
     const router = mod(s, 17);
     assert.equal(router.isRouter, true);
     assert.equal(router.app, 'builtin:BasicRouter');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [
-      [18, 20],
-      [21, 22, 23, 24, 37, 50, 38, 40, 42, 48, 36, 33, 54],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [
+        [18, 20],
+        [21, 22, 23, 24, 37, 50, 38, 40, 42, 48, 36, 33, 54],
+      ],
+    );
     // A route's name is the label of the filter on its first module (module 18's filter "25%").
-    assert.deepEqual(router.routes.map((r) => r.name), ['25%', undefined]);
+    assert.deepEqual(
+      router.routes.map((r) => r.name),
+      ['25%', undefined],
+    );
     assert.deepEqual(mod(s, 48).routerPath, [17]);
     assert.deepEqual(mod(s, 6).routerPath, []);
     assert.equal(mod(s, 12).isRouter, false, 'a feeder is not a router');
@@ -146,14 +152,20 @@ describe('real exports: blueprint parser', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('notion-task-dashboard-updater.blueprint.json');
     assert.deepEqual(findings, []);
     assert.equal(s.name, 'Notion: Task Dashboard Updates');
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [3, 'notion:getADatabase'],
-      [4, 'notion:searchObjects1'],
-      [6, 'lokalise:getATask'],
-      [7, 'notion:updateADatabaseItem'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [3, 'notion:getADatabase'],
+        [4, 'notion:searchObjects1'],
+        [6, 'lokalise:getATask'],
+        [7, 'notion:updateADatabaseItem'],
+      ],
+    );
     assert.ok(s.modules.every((m) => !m.isRouter && m.routes.length === 0));
-    assert.deepEqual(s.modules.map((m) => m.onError.length), [0, 0, 1, 1]);
+    assert.deepEqual(
+      s.modules.map((m) => m.onError.length),
+      [0, 0, 1, 1],
+    );
     for (const id of [6, 7]) {
       const r = mod(s, id).onError[0];
       assert.deepEqual(routeSummary(r), {
@@ -180,22 +192,34 @@ describe('real exports: blueprint parser', () => {
   test('notion-language-dashboard-updater: router, feeder, 3 builtin:Ignore handlers', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('notion-language-dashboard-updater.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => m.id), [3, 4, 6, 14, 13]);
+    assert.deepEqual(
+      s.modules.map((m) => m.id),
+      [3, 4, 6, 14, 13],
+    );
     assert.equal(mod(s, 14).app, 'builtin:BasicFeeder');
     assert.equal(mod(s, 14).isRouter, false);
     const router = mod(s, 13);
     assert.equal(router.isRouter, true);
     assert.equal(at(lineIndex, router.appSpan), '2883:23');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [[7], [15]]);
-    assert.deepEqual(router.routes.map((r) => r.name), ['Filter by language status = In Progress', 'Language status =  completed ']);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [[7], [15]],
+    );
+    assert.deepEqual(
+      router.routes.map((r) => r.name),
+      ['Filter by language status = In Progress', 'Language status =  completed '],
+    );
     assert.deepEqual(mod(s, 7).routerPath, [13]);
     assert.deepEqual(mod(s, 15).routerPath, [13]);
     const handled = [...walkModules(s.modules)].filter((m) => m.onError.length > 0);
-    assert.deepEqual(handled.map((m) => [m.id, m.onError[0].directive, at(lineIndex, m.onError[0].directiveSpan)]), [
-      [6, 'ignore', '2839:31'],
-      [7, 'ignore', '4724:47'],
-      [15, 'ignore', '6556:47'],
-    ]);
+    assert.deepEqual(
+      handled.map((m) => [m.id, m.onError[0].directive, at(lineIndex, m.onError[0].directiveSpan)]),
+      [
+        [6, 'ignore', '2839:31'],
+        [7, 'ignore', '4724:47'],
+        [15, 'ignore', '6556:47'],
+      ],
+    );
     assert.equal(s.settings.storeIncompleteExecutions, false);
     assert.equal(slice(text, s.settingSpans.storeIncompleteExecutions), '"dlq"');
   });
@@ -204,14 +228,20 @@ describe('real exports: blueprint parser', () => {
     const { scenario: s, findings, lineIndex } = parsed('high-ticket-sales.blueprint.json');
     assert.deepEqual(findings, []);
     assert.equal(s.name, 'High Ticket Sales System Companies Hiring For SDRS');
-    assert.deepEqual(s.modules.map((m) => m.id), [1, 4, 5, 7, 10, 13]);
+    assert.deepEqual(
+      s.modules.map((m) => m.id),
+      [1, 4, 5, 7, 10, 13],
+    );
     assert.equal([...walkModules(s.modules)].length, 18);
     const router = mod(s, 13);
     assert.equal(at(lineIndex, router.appSpan), '858:23');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [
-      [11, 18, 20, 21, 14, 23],
-      [12, 17, 19, 22, 15, 24],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [
+        [11, 18, 20, 21, 14, 23],
+        [12, 17, 19, 22, 15, 24],
+      ],
+    );
     assert.ok([...walkModules(s.modules)].every((m) => m.onError.length === 0));
     assert.equal(s.settings.storeIncompleteExecutions, false);
     assert.equal(at(lineIndex, s.settingSpans.storeIncompleteExecutions), '3767:13');
@@ -220,17 +250,23 @@ describe('real exports: blueprint parser', () => {
   test('calendar-agent: minified modules, a router with four labelled routes, instant, dlq false', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('calendar-agent.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [1, 'gateway:CustomWebHook'],
-      [2, 'builtin:BasicRouter'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [1, 'gateway:CustomWebHook'],
+        [2, 'builtin:BasicRouter'],
+      ],
+    );
     const router = mod(s, 2);
-    assert.deepEqual(router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]), [
-      ['Create', [3, 4]],
-      ['Get', [5, 6]],
-      ['Delete', [7, 8]],
-      ['Update', [9, 10]],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]),
+      [
+        ['Create', [3, 4]],
+        ['Get', [5, 6]],
+        ['Delete', [7, 8]],
+        ['Update', [9, 10]],
+      ],
+    );
     // Line 5: `    {"id":2,"module":"builtin:BasicRouter",...`
     assert.equal(at(lineIndex, router.idSpan), '5:11');
     assert.equal(at(lineIndex, router.anchor), '5:22');
@@ -248,15 +284,18 @@ describe('real exports: blueprint parser', () => {
   test('slack-free-looper: a straight flow with aggregator and feeder, dlq false', () => {
     const { scenario: s, findings } = parsed('slack-free-looper.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [12, 'util:SetVariables'],
-      [1, 'slack:SearchMessages'],
-      [9, 'builtin:BasicAggregator'],
-      [6, 'slack:CreateMessage'],
-      [7, 'builtin:BasicFeeder'],
-      [4, 'slack:GetUser'],
-      [3, 'slack:CreateMessage'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [12, 'util:SetVariables'],
+        [1, 'slack:SearchMessages'],
+        [9, 'builtin:BasicAggregator'],
+        [6, 'slack:CreateMessage'],
+        [7, 'builtin:BasicFeeder'],
+        [4, 'slack:GetUser'],
+        [3, 'slack:CreateMessage'],
+      ],
+    );
     assert.ok(s.modules.every((m) => !m.isRouter && m.onError.length === 0));
     assert.equal(s.settings.storeIncompleteExecutions, false);
   });
@@ -279,9 +318,13 @@ describe('real exports: blueprint parser', () => {
       // no handlers; trigger 1 and router 2 are not flagged
       'calendar-agent.blueprint.json': missing([3, 4, 5, 6, 7, 8, 9, 10]),
       'high-ticket-sales.blueprint.json': missing([4, 5, 7, 10, 11, 18, 20, 21, 14, 23, 12, 17, 19, 22, 15, 24]),
-      'instagram-dm.broken.blueprint.json': Array(lintScenario('x.json', load('instagram-dm.broken.blueprint.json')).findings.length).fill('json-syntax@-'),
+      'instagram-dm.broken.blueprint.json': Array(lintScenario('x.json', load('instagram-dm.broken.blueprint.json')).findings.length).fill(
+        'json-syntax@-',
+      ),
       // 6, 14, 18, 40, 48 have Break handlers (dlq true, 3 attempts / 15 min: valid)
-      'marketing-ai-post.blueprint.json': missing([58, 59, 61, 29, 30, 8, 31, 9, 11, 12, 13, 16, 20, 21, 22, 23, 24, 37, 50, 38, 42, 36, 33, 54]),
+      'marketing-ai-post.blueprint.json': missing([
+        58, 59, 61, 29, 30, 8, 31, 9, 11, 12, 13, 16, 20, 21, 22, 23, 24, 37, 50, 38, 42, 36, 33, 54,
+      ]),
       // 6, 7, 15 have Ignore handlers; 13 is the router
       'notion-language-dashboard-updater.blueprint.json': missing([4, 14]),
       'notion-task-dashboard-updater.blueprint.json': missing([4]),
@@ -383,15 +426,22 @@ describe('real exports: blueprintErrorHandlerEdit', () => {
     assert.ok(s);
     assert.deepEqual(findModule(s, 20)?.onError[0].output, {});
     assert.deepEqual(findModule(s, 20)?.routerPath, [17]);
-    const before = lintScenario(name, text).findings.filter((f) => f.moduleId === 20).map((f) => f.code);
-    const after = lintScenario(name, out).findings.filter((f) => f.moduleId === 20).map((f) => f.code);
+    const before = lintScenario(name, text)
+      .findings.filter((f) => f.moduleId === 20)
+      .map((f) => f.code);
+    const after = lintScenario(name, out)
+      .findings.filter((f) => f.moduleId === 20)
+      .map((f) => f.code);
     assert.deepEqual([before, after], [['missing-error-handler'], []]);
   });
 
   test('Ignore and Rollback have no mapper; a minified module stays on its line', () => {
     const name = 'calendar-agent.blueprint.json';
     const text = load(name);
-    for (const [id, directive] of [[4, 'ignore'], [9, 'rollback']] as const) {
+    for (const [id, directive] of [
+      [4, 'ignore'],
+      [9, 'rollback'],
+    ] as const) {
       const out = fix(name, text, id, directive);
       assert.equal(out.split('\n').length, text.split('\n').length, 'no new lines in a one-line module');
       const json = JSON.parse(out) as { flow: { routes: { flow: { id: number; onerror?: Record<string, unknown>[] }[] }[] }[] };
@@ -420,7 +470,7 @@ describe('real exports: blueprintErrorHandlerEdit', () => {
     const p = parseScenario('m.blueprint.json', marketing);
     assert.equal(blueprintErrorHandlerEdit(p, 6, 'break'), null, 'module 6 has a Break route');
     assert.equal(blueprintErrorHandlerEdit(p, 999, 'break'), null);
-    assert.equal(blueprintErrorHandlerEdit(p, 7, 'break'), null, '7 is module 6\'s builtin:Break');
+    assert.equal(blueprintErrorHandlerEdit(p, 7, 'break'), null, "7 is module 6's builtin:Break");
     const yaml = parseScenario('a.scenario.yaml', 'name: a\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n');
     assert.equal(blueprintErrorHandlerEdit(yaml, 2, 'break'), null);
     const broken = parseScenario('b.blueprint.json', load('instagram-dm.broken.blueprint.json'));
@@ -448,7 +498,10 @@ describe('real exports: blueprintToYaml', () => {
       assert.equal(fromYaml.format, 'yaml');
       assert.deepEqual(strip(fromYaml), strip(fromBlueprint));
       // and the same lint findings (code, module) as the blueprint
-      const pairs = (f: string, t: string): string[] => lintScenario(f, t).findings.map((x) => `${x.code}@${x.moduleId}`).sort();
+      const pairs = (f: string, t: string): string[] =>
+        lintScenario(f, t)
+          .findings.map((x) => `${x.code}@${x.moduleId}`)
+          .sort();
       assert.deepEqual(pairs('out.scenario.yaml', yaml), pairs(name, text));
     });
   }
@@ -460,7 +513,10 @@ describe('real exports: blueprintToYaml', () => {
       /\n {2}- id: 6\n {4}app: openai-gpt-3:CreateCompletion\n {4}name: Generate Outline\n {4}onError:\n {6}directive: break\n {6}autoComplete: true\n {6}attempts: 3\n {6}intervalMinutes: 15\n/,
     );
     assert.match(yaml, /\n {2}- id: 17\n {4}app: builtin:router\n {4}routes:\n {6}- name: 25%\n {8}modules:\n {10}- id: 18\n/);
-    assert.match(yaml, /\nsettings:\n {2}storeIncompleteExecutions: true\n {2}sequentialProcessing: false\n {2}maxConsecutiveErrors: 3\n {2}dataLoss: false\n {2}instant: true\n/);
+    assert.match(
+      yaml,
+      /\nsettings:\n {2}storeIncompleteExecutions: true\n {2}sequentialProcessing: false\n {2}maxConsecutiveErrors: 3\n {2}dataLoss: false\n {2}instant: true\n/,
+    );
   });
 
   test('blueprint → yaml → blueprint → yaml is stable', () => {
@@ -476,7 +532,10 @@ describe('real exports: blueprintToYaml', () => {
   test('bad input: one line naming the file, line and column', () => {
     assert.throws(
       () => blueprintToYaml(load('instagram-dm.broken.blueprint.json'), '/x/instagram-dm.broken.blueprint.json'),
-      (e: unknown) => e instanceof Error && /^instagram-dm\.broken\.blueprint\.json:53:62: JSON syntax error \(InvalidSymbol\)/.test(e.message) && !e.message.includes('\n'),
+      (e: unknown) =>
+        e instanceof Error &&
+        /^instagram-dm\.broken\.blueprint\.json:53:62: JSON syntax error \(InvalidSymbol\)/.test(e.message) &&
+        !e.message.includes('\n'),
     );
   });
 });

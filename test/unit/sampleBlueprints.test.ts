@@ -37,7 +37,10 @@ const arr = (v: unknown): unknown[] => {
 describe('sample blueprints', () => {
   test('the two hand-written exports', () => {
     assert.deepEqual(fs.readdirSync(BLUEPRINTS), ['calendar-agent.blueprint.json']);
-    assert.deepEqual(fs.readdirSync(path.join(SAMPLES, 'scenarios')).filter((f) => f.endsWith('.json')), ['Order routing.blueprint.json']);
+    assert.deepEqual(
+      fs.readdirSync(path.join(SAMPLES, 'scenarios')).filter((f) => f.endsWith('.json')),
+      ['Order routing.blueprint.json'],
+    );
   });
 
   test('calendar-agent: the test fixture of that name, byte for byte, in every place it is used', () => {
@@ -60,7 +63,10 @@ describe('sample blueprints', () => {
     assert.deepEqual(lines[line3].match(/(?<![\w."-])4(?![\w."])/g), ['4']);
     assert.equal(text.includes('"onerror"'), false, 'no module has a handler yet');
     const r = lintScenario('calendar-agent.blueprint.json', text);
-    assert.deepEqual(r.findings.map((f) => `${f.code}@${f.moduleId}`), [3, 4, 5, 6, 7, 8, 9, 10].map((id) => `missing-error-handler@${id}`));
+    assert.deepEqual(
+      r.findings.map((f) => `${f.code}@${f.moduleId}`),
+      [3, 4, 5, 6, 7, 8, 9, 10].map((id) => `missing-error-handler@${id}`),
+    );
     assert.ok(r.findings.every((f) => f.severity === 'warning' && /storing of incomplete executions is off/.test(f.message)));
   });
 
@@ -68,7 +74,10 @@ describe('sample blueprints', () => {
     const text = sample(ORDERS);
     assert.ok(isBlueprint('Order routing.json', text), 'recognised by its content too, not only by the .blueprint.json name');
     const r = parseScenario('Order routing.blueprint.json', text);
-    assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(
+      r.findings.filter((f) => f.severity === 'error'),
+      [],
+    );
     assert.equal(r.scenario?.name, 'Order routing');
     assert.equal(r.scenario?.settings.storeIncompleteExecutions, true);
     const ids = allIds(text);
@@ -78,20 +87,32 @@ describe('sample blueprints', () => {
   test('Order routing: builtin:BasicIfElse with two condition branches and an else, then builtin:BasicMerge', () => {
     const bp = obj(JSON.parse(sample(ORDERS)));
     const flow = arr(bp.flow).map(obj);
-    assert.deepEqual(flow.map((m) => m.module), ['gateway:CustomWebHook', 'http:ActionSendData', 'builtin:BasicIfElse', 'builtin:BasicMerge', 'gmail:sendEmail']);
+    assert.deepEqual(
+      flow.map((m) => m.module),
+      ['gateway:CustomWebHook', 'http:ActionSendData', 'builtin:BasicIfElse', 'builtin:BasicMerge', 'gmail:sendEmail'],
+    );
     const ifElse = flow[2];
     const branches = arr(ifElse.branches).map(obj);
-    assert.deepEqual(branches.map((b) => [b.type, b.label, b.merge]), [
-      ['condition', 'Express shipping', true],
-      ['condition', 'Large order', true],
-      ['else', '', true],
-    ]);
+    assert.deepEqual(
+      branches.map((b) => [b.type, b.label, b.merge]),
+      [
+        ['condition', 'Express shipping', true],
+        ['condition', 'Large order', true],
+        ['else', '', true],
+      ],
+    );
     for (const b of branches.slice(0, 2)) {
       const conditions = arr(b.conditions).map(arr);
-      assert.ok(conditions.length > 0 && conditions.every((and) => and.length > 0 && and.every((c) => ['a', 'b', 'o'].every((k) => typeof obj(c)[k] === 'string'))));
+      assert.ok(
+        conditions.length > 0 &&
+          conditions.every((and) => and.length > 0 && and.every((c) => ['a', 'b', 'o'].every((k) => typeof obj(c)[k] === 'string'))),
+      );
     }
     assert.equal('conditions' in branches[2], false, 'the else branch has no conditions');
-    assert.deepEqual(branches.map((b) => arr(b.flow).map((m) => obj(m).id)), [[4], [5], [6]]);
+    assert.deepEqual(
+      branches.map((b) => arr(b.flow).map((m) => obj(m).id)),
+      [[4], [5], [6]],
+    );
     // the branches' modules are inside the if-else, not in the top-level flow
     assert.ok(!flow.some((m) => [4, 5, 6].includes(Number(m.id))));
     // the merge right after it has one filter slot per branch
@@ -103,13 +124,19 @@ describe('sample blueprints', () => {
     const flow = arr(bp.flow).map(obj);
     // module 2: the route is one Break directive that only takes connection errors
     const route2 = arr(flow[1].onerror).map(obj);
-    assert.deepEqual(route2.map((m) => m.module), ['builtin:Break']);
+    assert.deepEqual(
+      route2.map((m) => m.module),
+      ['builtin:Break'],
+    );
     assert.deepEqual(obj(route2[0].filter).conditions, [[{ a: '{{2.error.type}}', b: 'ConnectionError', o: 'text:equal' }]]);
     assert.deepEqual(route2[0].mapper, { retry: true, count: '3', interval: '15' });
     // module 4 (in the first branch): a handler module filtered on RateLimitError, then Ignore
     const m4 = obj(arr(obj(arr(flow[2].branches)[0]).flow)[0]);
     const route4 = arr(m4.onerror).map(obj);
-    assert.deepEqual(route4.map((m) => m.module), ['slack:CreateMessage', 'builtin:Ignore']);
+    assert.deepEqual(
+      route4.map((m) => m.module),
+      ['slack:CreateMessage', 'builtin:Ignore'],
+    );
     assert.deepEqual(obj(route4[0].filter).conditions, [[{ a: '{{4.error.type}}', b: 'RateLimitError', o: 'text:equal' }]]);
     assert.equal('filter' in route4[1], false);
   });

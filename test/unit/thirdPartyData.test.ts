@@ -42,7 +42,11 @@ function filesUnder(dir: string, skip: ReadonlySet<string> = new Set()): string[
  * the working tree except the never-tracked folders.
  */
 function trackedFiles(): string[] {
-  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (git.status === 0 && git.stdout.length > 0) {
     return git.stdout.split('\0').filter((f) => f !== '' && fs.existsSync(path.join(REPO_ROOT, f)));
   }
@@ -90,6 +94,10 @@ describe('third-party data', () => {
 
   test('no tracked file is a byte copy of a file of ../shared corpus, fixtures or reference/make-api/sdk-mocks', { skip: SKIP }, () => {
     assert.ok(trackedFiles().length > 50, 'the tracked files were listed');
-    assert.deepEqual(copiesOfThirdPartyData(), [], 'replace these with hand-written files; tests read the real ones from ../shared at run time');
+    assert.deepEqual(
+      copiesOfThirdPartyData(),
+      [],
+      'replace these with hand-written files; tests read the real ones from ../shared at run time',
+    );
   });
 });

@@ -63,7 +63,10 @@ describe('workspace: scenario globs', () => {
     assert.equal(isScenarioPath('exports/Invoices.Blueprint.JSON'), true);
     assert.equal(isScenarioPath('Scenarios/Payroll.Scenario.YML'), true);
     assert.equal(isScenarioPath('Flows/X.YAML', ['flows/*.yaml']), true);
-    assert.deepEqual(filterScenarioFiles(['b/Z.SCENARIO.YAML', 'a/y.Blueprint.Json', 'README.md']), ['b/Z.SCENARIO.YAML', 'a/y.Blueprint.Json']);
+    assert.deepEqual(filterScenarioFiles(['b/Z.SCENARIO.YAML', 'a/y.Blueprint.Json', 'README.md']), [
+      'b/Z.SCENARIO.YAML',
+      'a/y.Blueprint.Json',
+    ]);
   });
 
   test('custom globs replace the defaults', () => {
@@ -102,7 +105,10 @@ describe('workspace: scenario resolver', () => {
 
   test('by name when scenarioFile is absent or names no known file; YAML preferred over its blueprint twin', () => {
     const r = createScenarioResolver([
-      { path: 'exports/invoices.blueprint.json', text: '{"name":"Invoice export","flow":[{"id":1,"module":"http:ActionSendData"}],"metadata":{}}' },
+      {
+        path: 'exports/invoices.blueprint.json',
+        text: '{"name":"Invoice export","flow":[{"id":1,"module":"http:ActionSendData"}],"metadata":{}}',
+      },
       { path: 'z/invoices.scenario.yaml', text: scenarioYaml('Invoice export') },
       { path: 'other.scenario.yaml', text: scenarioYaml('Payroll') },
     ]);

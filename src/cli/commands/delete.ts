@@ -10,7 +10,8 @@ import { printResults } from '../results';
 export const deleteCommand: Command = {
   name: 'delete',
   summary: 'Remove executions from the executions file; records from Make are deleted on Make first.',
-  usage: 'delete <id…> | --all --scenario NAME --yes [--except ID…] [--zone HOST | --api-url URL] [--dry-run] [--json] [--executions FILE] [--workspace DIR]',
+  usage:
+    'delete <id…> | --all --scenario NAME --yes [--except ID…] [--zone HOST | --api-url URL] [--dry-run] [--json] [--executions FILE] [--workspace DIR]',
   details: [
     'Records from Make (origin "make") are deleted on Make: DELETE /dlqs?scenarioId= with {"ids": [...]};',
     'with --all --scenario NAME --yes, {"all": true} and confirmed=true: every incomplete execution of that',
@@ -36,10 +37,14 @@ export const deleteCommand: Command = {
     const all = boolOpt(ctx.values, 'all');
     const scenario = nonEmptyOpt(ctx, 'scenario');
     const exceptRaw = ctx.values.except;
-    const except = (Array.isArray(exceptRaw) ? exceptRaw : exceptRaw === undefined ? [] : [exceptRaw]).map((v) => String(v).trim()).filter((v) => v !== '');
+    const except = (Array.isArray(exceptRaw) ? exceptRaw : exceptRaw === undefined ? [] : [exceptRaw])
+      .map((v) => String(v).trim())
+      .filter((v) => v !== '');
     if (all && ctx.positionals.length > 0) throw new UsageError('give execution ids or --all, not both', ctx.command);
-    if (!all && (scenario !== undefined || except.length > 0)) throw new UsageError("'--scenario' and '--except' only work with --all", ctx.command);
-    if (all && scenario === undefined) throw new UsageError("'--all' needs '--scenario NAME' (the scenario whose executions to delete)", ctx.command);
+    if (!all && (scenario !== undefined || except.length > 0))
+      throw new UsageError("'--scenario' and '--except' only work with --all", ctx.command);
+    if (all && scenario === undefined)
+      throw new UsageError("'--all' needs '--scenario NAME' (the scenario whose executions to delete)", ctx.command);
     if (all && !boolOpt(ctx.values, 'yes') && !boolOpt(ctx.values, 'dry-run')) {
       throw new UsageError(`deleting every execution of "${scenario}" (on Make too, for records from Make) needs --yes`, ctx.command);
     }
@@ -49,7 +54,9 @@ export const deleteCommand: Command = {
     let out: DeleteResult;
     try {
       const ids = all
-        ? (await listAction({ executionsFile: target.file, ...(scenario !== undefined ? { scenario } : {}) })).shown.map((r) => r.id).filter((id) => !except.includes(id))
+        ? (await listAction({ executionsFile: target.file, ...(scenario !== undefined ? { scenario } : {}) })).shown
+            .map((r) => r.id)
+            .filter((id) => !except.includes(id))
         : idsFrom(ctx, 'the ids of the executions to delete');
       out = await deleteAction({
         executionsFile: target.file,
@@ -63,7 +70,14 @@ export const deleteCommand: Command = {
       actionError(e, target, ctx.cwd);
     }
     if (setup.dryRun) {
-      if (boolOpt(ctx.values, 'json')) ctx.out(JSON.stringify({ dryRun: true, requests: describeRequests(setup.captured, setup.token !== undefined), results: out.results }, null, 2) + '\n');
+      if (boolOpt(ctx.values, 'json'))
+        ctx.out(
+          JSON.stringify(
+            { dryRun: true, requests: describeRequests(setup.captured, setup.token !== undefined), results: out.results },
+            null,
+            2,
+          ) + '\n',
+        );
       else {
         printRequests(ctx, setup.captured, setup.token !== undefined);
         for (const r of out.results) ctx.out(`${r.id}  ${r.message}\n`);

@@ -24,7 +24,11 @@ export const importCommand: Command = {
     '  fusion-executions import dlqs.json',
   ].join('\n'),
   options: {
-    'scenario-id': { type: 'string', valueName: 'ID', description: 'The Make scenario the responses belong to (a list response does not say).' },
+    'scenario-id': {
+      type: 'string',
+      valueName: 'ID',
+      description: 'The Make scenario the responses belong to (a list response does not say).',
+    },
     zone: { type: 'string', valueName: 'HOST', description: 'The Make zone they came from (default: make.zone of .fusionlintrc.json).' },
     'api-url': { type: 'string', valueName: 'URL', description: "The API's base URL they came from (wins over --zone)." },
     ...JSON_OPTION,
@@ -34,7 +38,8 @@ export const importCommand: Command = {
   async run(ctx) {
     if (ctx.positionals.length === 0) throw new UsageError('missing argument: the Make API response files to import', ctx.command);
     const rawId = stringOpt(ctx.values, 'scenario-id');
-    if (rawId !== undefined && !/^\s*\d+\s*$/.test(rawId)) throw new UsageError(`option '--scenario-id' must be a Make scenario id (got '${rawId}')`, ctx.command);
+    if (rawId !== undefined && !/^\s*\d+\s*$/.test(rawId))
+      throw new UsageError(`option '--scenario-id' must be a Make scenario id (got '${rawId}')`, ctx.command);
     const override = overrideConnection(ctx);
     const target = executionsTarget(ctx);
     const config = await workspaceMakeConfig(target.workspace, ctx.cwd);

@@ -29,7 +29,14 @@ function shortTime(iso: string | null): string {
 
 function renderTable(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**
@@ -57,7 +64,10 @@ function limitNotes(
       );
     }
     if (s.blocked) {
-      const n = s.notResolved === 1 ? '1 execution is not resolved: new runs wait until it is resolved' : `${s.notResolved} executions are not resolved: new runs wait until they are resolved`;
+      const n =
+        s.notResolved === 1
+          ? '1 execution is not resolved: new runs wait until it is resolved'
+          : `${s.notResolved} executions are not resolved: new runs wait until they are resolved`;
       notes.push(`! ${s.scenario}: sequential processing is on and ${n}`);
     }
   }
@@ -67,7 +77,9 @@ function limitNotes(
     if (!r.purged || !shownIds.has(r.id)) continue;
     // A simulated record was never stored by Fusion: only the rule applies to it.
     const simulated = simulatedIds.has(r.id);
-    notes.push(`! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: ${simulated ? 'Fusion would have deleted it (a simulated record)' : 'Fusion has deleted it'}`);
+    notes.push(
+      `! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: ${simulated ? 'Fusion would have deleted it (a simulated record)' : 'Fusion has deleted it'}`,
+    );
   }
   if (report.team.level !== 'ok') {
     notes.push(
@@ -102,7 +114,11 @@ export const listCommand: Command = {
     const exists = executionsFileExists(target);
     if (exists) {
       try {
-        ({ all, shown } = await listAction({ executionsFile: target.file, ...(status ? { status } : {}), ...(scenario !== undefined ? { scenario } : {}) }));
+        ({ all, shown } = await listAction({
+          executionsFile: target.file,
+          ...(status ? { status } : {}),
+          ...(scenario !== undefined ? { scenario } : {}),
+        }));
       } catch (e) {
         actionError(e, target, ctx.cwd);
       }

@@ -22,18 +22,19 @@ import { explainLookups, printResults } from '../results';
 export const retryCommand: Command = {
   name: 'retry',
   summary: 'Retry executions: on Make for records pulled from Make, else a simulated retry (the fault model decides).',
-  usage: 'retry <id…|--all> [--scenario NAME] [--with-local-scenario] [--zone HOST | --api-url URL] [--dry-run] [--json] [--executions FILE] [--workspace DIR]',
+  usage:
+    'retry <id…|--all> [--scenario NAME] [--with-local-scenario] [--zone HOST | --api-url URL] [--dry-run] [--json] [--executions FILE] [--workspace DIR]',
   details: [
     'Records from Make (origin "make") are retried on Make: POST /dlqs/{id}/retry (one), POST /dlqs/retry',
     '?scenarioId= with {"ids": [...]} (several) or {"all": true} (--all --scenario NAME), then the scenario is',
     'pulled again and each result says what Make reports now (resolved, failed again, or not finished yet).',
-    'With --with-local-scenario each record\'s stored blueprint is first replaced by the scenario\'s',
+    "With --with-local-scenario each record's stored blueprint is first replaced by the scenario's",
     'blueprint file in the workspace (PATCH /dlqs/{id} with the blueprint and the failing module), so the',
     'retry runs the fixed scenario. The token comes from MAKE_API_TOKEN (or --token-file): dlqs:write.',
     '',
     'Every other record gets a simulated retry, marked "simulated": nothing is sent to Fusion or Make. The',
-    'scenario is found by the execution\'s scenarioFile (relative to --workspace), else by name among the',
-    'workspace\'s scenario files; simulation.faults decides, and where it says nothing the result says',
+    "scenario is found by the execution's scenarioFile (relative to --workspace), else by name among the",
+    "workspace's scenario files; simulation.faults decides, and where it says nothing the result says",
     'what was assumed. --all retries every execution that waits for a retry (unresolved or pending; of one',
     'scenario with --scenario).',
     '',
@@ -47,7 +48,7 @@ export const retryCommand: Command = {
     except: { type: 'string', multiple: true, valueName: 'ID', description: 'With --all: leave this execution out (repeatable).' },
     'with-local-scenario': {
       type: 'boolean',
-      description: 'Records from Make: replace the blueprint Make stored with the workspace\'s blueprint file first.',
+      description: "Records from Make: replace the blueprint Make stored with the workspace's blueprint file first.",
     },
     ...MAKE_OPTIONS,
     ...JSON_OPTION,
@@ -61,7 +62,9 @@ export const retryCommand: Command = {
     if (all && ctx.positionals.length > 0) throw new UsageError('give execution ids or --all, not both', ctx.command);
     if (!all && scenario !== undefined) throw new UsageError("'--scenario' only works with --all", ctx.command);
     const exceptRaw = ctx.values.except;
-    const except = (Array.isArray(exceptRaw) ? exceptRaw : exceptRaw === undefined ? [] : [exceptRaw]).map((v) => String(v).trim()).filter((v) => v !== '');
+    const except = (Array.isArray(exceptRaw) ? exceptRaw : exceptRaw === undefined ? [] : [exceptRaw])
+      .map((v) => String(v).trim())
+      .filter((v) => v !== '');
     if (!all && except.length > 0) throw new UsageError("'--except' only works with --all", ctx.command);
     const ids = all ? [] : idsFrom(ctx, 'the ids of the executions to retry (or --all)');
     const profile = profileOpt(ctx);
@@ -85,14 +88,25 @@ export const retryCommand: Command = {
     }
     if (setup.dryRun) {
       if (boolOpt(ctx.values, 'json')) {
-        ctx.out(JSON.stringify({ dryRun: true, requests: describeRequests(setup.captured, setup.token !== undefined), results: out.results }, null, 2) + '\n');
+        ctx.out(
+          JSON.stringify(
+            { dryRun: true, requests: describeRequests(setup.captured, setup.token !== undefined), results: out.results },
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
         printRequests(ctx, setup.captured, setup.token !== undefined);
         for (const r of out.results) ctx.out(`${r.id}  ${r.message}\n`);
       }
       return out.results.some((r) => r.result === 'error' || r.result === 'not-found') ? 1 : 0;
     }
-    const code = printResults(ctx, target, out.results, all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '');
+    const code = printResults(
+      ctx,
+      target,
+      out.results,
+      all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '',
+    );
     explainLookups(ctx, target, out.results, out.lookups);
     for (const pull of out.pulls) for (const p of pull.problems) ctx.err(`! ${p.message}\n`);
     return code;

@@ -122,29 +122,83 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
     switch (dir) {
       case 'break':
         return m.route.autoComplete
-          ? d(rule, 'incomplete-with-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`, m.route)
-          : d(rule, 'incomplete-without-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`, m.route);
+          ? d(
+              rule,
+              'incomplete-with-retry',
+              dir,
+              () =>
+                `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`,
+              m.route,
+            )
+          : d(
+              rule,
+              'incomplete-without-retry',
+              dir,
+              () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`,
+              m.route,
+            );
       case 'resume':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`, m.route);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`,
+          m.route,
+        );
       case 'ignore':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`, m.route);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () =>
+            `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`,
+          m.route,
+        );
       case 'commit':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`, m.route);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`,
+          m.route,
+        );
       case 'rollback':
-        return d(rule, 'failed', dir, () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`, m.route);
+        return d(
+          rule,
+          'failed',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`,
+          m.route,
+        );
     }
   };
 
   if (p === 'fusion') {
     if (isFirst) {
-      return d(1, 'stopped', null, () => `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`);
+      return d(
+        1,
+        'stopped',
+        null,
+        () =>
+          `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`,
+      );
     }
     if (match) return byHandler(2, match);
     switch (unhandledOutcome(errorType, p)) {
       case 'incomplete-with-retry':
-        return d(3, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
+        return d(
+          3,
+          'incomplete-with-retry',
+          null,
+          () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+        );
       case 'incomplete-without-retry':
-        return d(4, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`);
+        return d(
+          4,
+          'incomplete-without-retry',
+          null,
+          () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`,
+        );
       case 'failed':
         return d(5, 'failed', null, () => {
           const known = lookupErrorType(errorType) !== undefined;
@@ -156,19 +210,46 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
   // make profile
   const info = lookupErrorType(errorType);
   if (info?.uncatchableInMake) {
-    return d(1, 'failed', null, () => `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`);
+    return d(
+      1,
+      'failed',
+      null,
+      () =>
+        `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`,
+    );
   }
   if (match) return byHandler(2, match);
   if (isFirst) {
-    return d(3, 'stopped', null, () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`);
+    return d(
+      3,
+      'stopped',
+      null,
+      () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`,
+    );
   }
   switch (unhandledOutcome(errorType, p)) {
     case 'incomplete-with-retry':
-      return d(4, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
+      return d(
+        4,
+        'incomplete-with-retry',
+        null,
+        () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+      );
     case 'failed':
-      return d(5, 'failed', null, () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`);
+      return d(
+        5,
+        'failed',
+        null,
+        () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`,
+      );
     case 'incomplete-without-retry':
-      return d(6, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`);
+      return d(
+        6,
+        'incomplete-without-retry',
+        null,
+        () =>
+          `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`,
+      );
   }
 }
 
@@ -224,7 +305,7 @@ export function effectiveProfile(scenario: Scenario, fallback?: Profile): Profil
 }
 
 export interface OutcomeGroup {
-  readonly outcome: import('../model').Outcome;
+  readonly outcome: Outcome;
   /** Catalogue error types that lead to this outcome when the module fails. */
   readonly errorTypes: readonly string[];
 }
@@ -281,6 +362,8 @@ export function summarizeOutcomes(groups: readonly OutcomeGroup[]): string {
   if (nonEmpty.length === 1) return `On failure: ${OUTCOME_WORDS[nonEmpty[0].outcome].every}`;
   const last = nonEmpty[nonEmpty.length - 1];
   // `failed` last means "whatever is left", unknown types included (fusion): phrased as "others".
-  const parts = nonEmpty.map((g) => (g.outcome === 'failed' && g === last ? 'others fail the run' : OUTCOME_WORDS[g.outcome].counted(g.errorTypes.length)));
+  const parts = nonEmpty.map((g) =>
+    g.outcome === 'failed' && g === last ? 'others fail the run' : OUTCOME_WORDS[g.outcome].counted(g.errorTypes.length),
+  );
   return `On failure: ${parts.join(' · ')}`;
 }

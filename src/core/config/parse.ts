@@ -7,11 +7,12 @@
  * guessing at the rest of a broken file could silence the wrong thing. Otherwise every valid entry
  * is kept and every wrong one is reported and left out.
  */
+import { describeJsonNode } from '../text/json';
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import { DEFAULT_SEVERITIES, LINT_CODES } from '../lint/registry';
 import type { Finding, LintCode, Span } from '../model';
-import { withoutBom } from '../scenario/blueprint';
+import { blankBom } from '../text/bom';
 import { LineIndex } from '../text/lineIndex';
 import { nearest } from '../text/spelling';
 import { CONFIGURABLE_CODES, RULE_SETTINGS } from './types';
@@ -42,21 +43,6 @@ const SEVERITY_ALIASES: Readonly<Record<string, RuleSetting>> = {
 
 function spanOf(node: Node): Span {
   return { start: node.offset, end: node.offset + node.length };
-}
-
-function describe(node: Node): string {
-  switch (node.type) {
-    case 'object':
-      return 'an object';
-    case 'array':
-      return 'an array';
-    case 'null':
-      return 'null';
-    case 'string':
-      return `"${String(node.value).slice(0, 40)}"`;
-    default:
-      return String(node.value);
-  }
 }
 
 class ConfigParser {
@@ -114,7 +100,7 @@ class ConfigParser {
 
   private object(node: Node, where: string): boolean {
     if (node.type === 'object') return true;
-    this.report(spanOf(node), `${where} must be an object; found ${describe(node)}.`);
+    this.report(spanOf(node), `${where} must be an object; found ${describeJsonNode(node)}.`);
     return false;
   }
 
@@ -122,7 +108,7 @@ class ConfigParser {
     if (root.type !== 'object') {
       this.report(
         spanOf(root),
-        `A project configuration must be a JSON object (with "rules", "exempt", "overrides", "ignorePatterns"); found ${describe(root)}. It is not applied.`,
+        `A project configuration must be a JSON object (with "rules", "exempt", "overrides", "ignorePatterns"); found ${describeJsonNode(root)}. It is not applied.`,
       );
       return undefined;
     }
@@ -133,7 +119,7 @@ class ConfigParser {
     for (const { key, value } of this.properties(root, 'configuration', TOP_KEYS)) {
       if (key === '$schema') {
         if (value.type !== 'string')
-          this.report(spanOf(value), `"$schema" must be a text (the schema's URL or path); found ${describe(value)}.`);
+          this.report(spanOf(value), `"$schema" must be a text (the schema's URL or path); found ${describeJsonNode(value)}.`);
       } else if (key === 'rules') rules = this.rules(value, 'rules');
       else if (key === 'exempt') exempt = this.exempt(value, 'exempt');
       else if (key === 'overrides') overrides = this.overrides(value);
@@ -169,7 +155,7 @@ class ConfigParser {
         const hint = SEVERITY_ALIASES[text.toLowerCase()] ?? (text ? nearest(text, RULE_SETTINGS) : undefined);
         this.report(
           spanOf(value),
-          `${where}.${code} must be one of ${RULE_SETTINGS.map((s) => `"${s}"`).join(', ')}; found ${describe(value)}${hint ? ` (did you mean "${hint}"?)` : ''}.`,
+          `${where}.${code} must be one of ${RULE_SETTINGS.map((s) => `"${s}"`).join(', ')}; found ${describeJsonNode(value)}${hint ? ` (did you mean "${hint}"?)` : ''}.`,
         );
         continue;
       }
@@ -190,7 +176,7 @@ class ConfigParser {
         else
           this.report(
             spanOf(value),
-            `${where}.defaults must be true or false (whether the built-in exemptions apply); found ${describe(value)}.`,
+            `${where}.defaults must be true or false (whether the built-in exemptions apply); found ${describeJsonNode(value)}.`,
           );
       } else if (key === 'modules' && this.object(value, `"${where}.modules"`)) {
         for (const p of value.children ?? []) {
@@ -200,7 +186,10 @@ class ConfigParser {
           const files = String(keyNode.value);
           if (!this.checkGlob(files, keyNode, `${where}.modules`)) continue;
           if (ids.type !== 'array') {
-            this.report(spanOf(ids), `${where}.modules["${files}"] must be an array of module ids, e.g. [3, 7]; found ${describe(ids)}.`);
+            this.report(
+              spanOf(ids),
+              `${where}.modules["${files}"] must be an array of module ids, e.g. [3, 7]; found ${describeJsonNode(ids)}.`,
+            );
             continue;
           }
           const list: number[] = [];
@@ -208,7 +197,10 @@ class ConfigParser {
             if (item.type === 'number' && typeof item.value === 'number' && Number.isSafeInteger(item.value) && item.value > 0)
               list.push(item.value);
             else
-              this.report(spanOf(item), `${where}.modules["${files}"]: a module id is a positive whole number; found ${describe(item)}.`);
+              this.report(
+                spanOf(item),
+                `${where}.modules["${files}"]: a module id is a positive whole number; found ${describeJsonNode(item)}.`,
+              );
           }
           modules.push({ files, ids: list });
         }
@@ -222,7 +214,7 @@ class ConfigParser {
     if (node.type !== 'array') {
       this.report(
         spanOf(node),
-        `"overrides" must be an array of {"files": [...], "rules": {...}, "exempt": {...}}; found ${describe(node)}.`,
+        `"overrides" must be an array of {"files": [...], "rules": {...}, "exempt": {...}}; found ${describeJsonNode(node)}.`,
       );
       return out;
     }
@@ -252,13 +244,13 @@ class ConfigParser {
 
   private strings(node: Node, where: string, what: string): string[] {
     if (node.type !== 'array') {
-      this.report(spanOf(node), `${where} must be an array of texts (each ${what}); found ${describe(node)}.`);
+      this.report(spanOf(node), `${where} must be an array of texts (each ${what}); found ${describeJsonNode(node)}.`);
       return [];
     }
     const out: string[] = [];
     for (const item of node.children ?? []) {
       if (item.type === 'string' && String(item.value).trim() !== '') out.push(String(item.value));
-      else this.report(spanOf(item), `${where}: each entry must be ${what}; found ${describe(item)}.`);
+      else this.report(spanOf(item), `${where}: each entry must be ${what}; found ${describeJsonNode(item)}.`);
     }
     return out;
   }
@@ -267,12 +259,13 @@ class ConfigParser {
   private globs(node: Node, where: string, single = false): string[] {
     const items = single && node.type === 'string' ? [node] : node.type === 'array' ? (node.children ?? []) : undefined;
     if (!items) {
-      this.report(spanOf(node), `${where} must be an array of globs such as "exports/**/*.json"; found ${describe(node)}.`);
+      this.report(spanOf(node), `${where} must be an array of globs such as "exports/**/*.json"; found ${describeJsonNode(node)}.`);
       return [];
     }
     const out: string[] = [];
     for (const item of items) {
-      if (item.type !== 'string') this.report(spanOf(item), `${where}: each entry must be a glob (a text); found ${describe(item)}.`);
+      if (item.type !== 'string')
+        this.report(spanOf(item), `${where}: each entry must be a glob (a text); found ${describeJsonNode(item)}.`);
       else if (this.checkGlob(String(item.value), item, where)) out.push(String(item.value));
     }
     return out;
@@ -295,12 +288,12 @@ class ConfigParser {
 export function parseProjectConfig(text: string): ParsedConfig {
   const parser = new ConfigParser(text);
   try {
-    if (withoutBom(text).trim() === '') {
+    if (blankBom(text).trim() === '') {
       parser.report({ start: 0, end: 0 }, 'The project configuration is empty: it needs a JSON object, e.g. {"rules": {}}.');
       return { config: undefined, findings: parser.findings };
     }
     const errors: ParseError[] = [];
-    const root = parseTree(withoutBom(text), errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const root = parseTree(blankBom(text), errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     if (errors.length > 0) {
       parser.syntax(errors);
       return { config: undefined, findings: parser.findings };

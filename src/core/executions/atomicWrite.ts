@@ -34,7 +34,11 @@ export async function removeAbandonedTempFiles(file: string): Promise<void> {
 export async function writeAtomically(file: string, text: string, isCompromised: LockCompromised): Promise<void> {
   const lost = isCompromised();
   if (lost) {
-    throw ExecutionsFileError.at(`lost the lock on the executions file before saving (${lost.message}); nothing was written`, file, 'LOCKED');
+    throw ExecutionsFileError.at(
+      `lost the lock on the executions file before saving (${lost.message}); nothing was written`,
+      file,
+      'LOCKED',
+    );
   }
   try {
     await writeFileAtomic(file, text, { fsync: true });

@@ -19,7 +19,7 @@
  * files (see `sequentialByScenarioFrom`).
  */
 import type { Scenario } from '../model';
-import type { ExecutionsFile, IncompleteExecution } from './model';
+import type { ExecutionsFile, HistoryEntry, IncompleteExecution } from './model';
 
 /** Fusion keeps at most this many bytes of not-resolved incomplete executions per scenario. */
 export const SCENARIO_STORAGE_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -69,10 +69,11 @@ export function recordBytes(r: IncompleteExecution): number {
 /** When the record was resolved (ISO), or undefined when it is not resolved or no date is known. */
 export function resolvedAt(r: IncompleteExecution): string | undefined {
   if (r.status !== 'resolved') return undefined;
-  const history = Array.isArray(r.history) ? r.history : [];
+  const history: readonly HistoryEntry[] = Array.isArray(r.history) ? r.history : [];
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
-    if (h && typeof h.at === 'string' && (h.action === 'resolve' || h.result === 'succeeded') && !Number.isNaN(Date.parse(h.at))) return h.at;
+    if (h && typeof h.at === 'string' && (h.action === 'resolve' || h.result === 'succeeded') && !Number.isNaN(Date.parse(h.at)))
+      return h.at;
   }
   return typeof r.updated === 'string' && !Number.isNaN(Date.parse(r.updated)) ? r.updated : undefined;
 }

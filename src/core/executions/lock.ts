@@ -95,10 +95,12 @@ export async function withFileLock<T>(
   fn: (isCompromised: LockCompromised) => Promise<T>,
 ): Promise<T> {
   const previous = localQueues.get(file) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    await prepare();
-    return withCrossProcessLock(file, options, fn);
-  });
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      await prepare();
+      return withCrossProcessLock(file, options, fn);
+    });
   const tail = run.catch(() => undefined);
   localQueues.set(file, tail);
   try {
@@ -130,7 +132,11 @@ async function withCrossProcessLock<T>(file: string, options: LockOptions, fn: (
       if (code !== 'ELOCKED') throw ioError(e, file, 'lock');
       if (await breakDeadLock(file)) continue;
       if (Date.now() >= deadline) {
-        throw ExecutionsFileError.at(`the executions file is locked by another process (${lockDir(file)}); try again later`, file, 'LOCKED');
+        throw ExecutionsFileError.at(
+          `the executions file is locked by another process (${lockDir(file)}); try again later`,
+          file,
+          'LOCKED',
+        );
       }
       await sleep(delay + Math.random() * delay);
       delay = Math.min(delay * 1.5, 100);

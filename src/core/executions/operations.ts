@@ -81,7 +81,11 @@ export interface OperationOutput {
   readonly results: readonly OperationResult[];
 }
 
-export interface RetryOptions { readonly clock?: Clock; readonly profile?: Profile; readonly automatic?: boolean }
+export interface RetryOptions {
+  readonly clock?: Clock;
+  readonly profile?: Profile;
+  readonly automatic?: boolean;
+}
 
 /** Most retries run per scenario by one `runDueRetries` call. */
 export const MAX_RETRIES_PER_SCENARIO_AT_ONCE = 3;
@@ -91,7 +95,12 @@ function unique(ids: readonly string[]): string[] {
 }
 
 function withHistory(rec: IncompleteExecution, entry: HistoryEntry, changes: Partial<IncompleteExecution> = {}): IncompleteExecution {
-  return { ...rec, ...changes, updated: entry.at, history: [...(Array.isArray(rec.history) ? rec.history : []), entry] };
+  return {
+    ...rec,
+    ...changes,
+    updated: entry.at,
+    history: [...(Array.isArray(rec.history) ? (rec.history as readonly HistoryEntry[]) : []), entry],
+  };
 }
 
 /** The bundle number the record was stored for, if it says so. */
@@ -130,10 +139,23 @@ function replayModel(rec: IncompleteExecution, scenario: Scenario, bundle: numbe
   const type = rec.error?.type ?? 'UnknownError';
   const forBundle = bundle !== null ? ` for bundle ${bundle}` : '';
   if (originOf(rec) === 'simulation' && isTransient(type)) {
-    return { scenario, assumed: `no fault in simulation.faults makes module ${rec.moduleId} fail${forBundle} any more, so the ${type} is taken to have passed` };
+    return {
+      scenario,
+      assumed: `no fault in simulation.faults makes module ${rec.moduleId} fail${forBundle} any more, so the ${type} is taken to have passed`,
+    };
   }
-  const repeat: Fault = { module: rec.moduleId, error: type, message: rec.error?.message ?? type, bundles: null, recoverAfter: null, span: { start: 0, end: 0 } };
-  const why = originOf(rec) === 'simulation' ? `replaying the unchanged bundle repeats a ${type}` : `the record did not come from this fault model, so its stored ${type} is taken to repeat`;
+  const repeat: Fault = {
+    module: rec.moduleId,
+    error: type,
+    message: rec.error?.message ?? type,
+    bundles: null,
+    recoverAfter: null,
+    span: { start: 0, end: 0 },
+  };
+  const why =
+    originOf(rec) === 'simulation'
+      ? `replaying the unchanged bundle repeats a ${type}`
+      : `the record did not come from this fault model, so its stored ${type} is taken to repeat`;
   return {
     scenario: { ...scenario, simulation: { bundles: scenario.simulation?.bundles ?? 1, faults: [...faults, repeat] } },
     assumed: `no fault in simulation.faults matches module ${rec.moduleId}${forBundle}; ${why}`,
@@ -143,7 +165,12 @@ function replayModel(rec: IncompleteExecution, scenario: Scenario, bundle: numbe
 const NOTHING_SENT = 'nothing was sent to Fusion or Make';
 
 /** One simulated retry of one record at `now`. Returns the new record and the result. */
-function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date, options: RetryOptions): { rec: IncompleteExecution; result: OperationResult } {
+function retryOne(
+  rec: IncompleteExecution,
+  resolve: ScenarioResolver,
+  now: Date,
+  options: RetryOptions,
+): { rec: IncompleteExecution; result: OperationResult } {
   const at = now.toISOString();
   const action = options.automatic ? 'auto-retry' : 'retry';
   const fail = (message: string): { rec: IncompleteExecution; result: OperationResult } => ({
@@ -200,7 +227,11 @@ function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date
   const next = c.autoRetry ? nextRetryAt(policy, attempts, now) : null;
   const status = next ? 'pending' : 'unresolved';
   const sameError = module.id === rec.moduleId && fault.error === rec.error?.type;
-  const error = { ...(sameError ? rec.error : {}), type: fault.error, message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`) };
+  const error = {
+    ...(sameError ? rec.error : {}),
+    type: fault.error,
+    message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`),
+  };
   const moved = module.id !== rec.moduleId ? ` (the execution moves to module ${module.id})` : '';
   let tail: string;
   if (next) tail = `next automatic retry at ${next.toISOString()} (${attempts} of ${max} attempts made).`;
@@ -211,7 +242,15 @@ function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date
   return {
     rec: withHistory(
       rec,
-      { at, action, result: 'failed', error: fault.error, ...(module.id !== rec.moduleId ? { moduleId: module.id } : {}), simulated: true, ...noted },
+      {
+        at,
+        action,
+        result: 'failed',
+        error: fault.error,
+        ...(module.id !== rec.moduleId ? { moduleId: module.id } : {}),
+        simulated: true,
+        ...noted,
+      },
       {
         moduleId: module.id,
         moduleName: module.name ?? module.app,
@@ -242,7 +281,12 @@ function unresolvedIndex(executions: readonly IncompleteExecution[], id: string,
   return i;
 }
 
-export function retryExecutions(doc: ExecutionsFile, ids: readonly string[], resolve: ScenarioResolver, options: RetryOptions = {}): OperationOutput {
+export function retryExecutions(
+  doc: ExecutionsFile,
+  ids: readonly string[],
+  resolve: ScenarioResolver,
+  options: RetryOptions = {},
+): OperationOutput {
   const now = (options.clock ?? systemClock)();
   const executions = [...doc.executions];
   const results: OperationResult[] = [];
@@ -282,7 +326,11 @@ export function resolveExecutions(doc: ExecutionsFile, ids: readonly string[], n
       });
       continue;
     }
-    executions[i] = withHistory(rec, { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) }, { status: 'resolved', nextRetryAt: null });
+    executions[i] = withHistory(
+      rec,
+      { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) },
+      { status: 'resolved', nextRetryAt: null },
+    );
     results.push({ id, result: 'resolved', message: `${id} marked resolved${trimmed ? ` (${trimmed})` : ''}.` });
   }
   return { doc: { ...doc, executions }, results };
@@ -292,7 +340,9 @@ export function deleteExecutions(doc: ExecutionsFile, ids: readonly string[]): O
   const wanted = new Set(ids);
   const present = new Set(doc.executions.map((e) => e.id));
   const results: OperationResult[] = unique(ids).map((id) =>
-    present.has(id) ? { id, result: 'deleted', message: `${id} deleted.` } : { id, result: 'not-found', message: `No incomplete execution with id ${id}.` },
+    present.has(id)
+      ? { id, result: 'deleted', message: `${id} deleted.` }
+      : { id, result: 'not-found', message: `No incomplete execution with id ${id}.` },
   );
   return { doc: { ...doc, executions: doc.executions.filter((e) => !wanted.has(e.id)) }, results };
 }
@@ -311,7 +361,9 @@ export function dueExecutions(doc: ExecutionsFile, now: Date): IncompleteExecuti
       const t = dueTime(e);
       return t !== null && t <= now.getTime();
     })
-    .sort((a, b) => (dueTime(a) ?? 0) - (dueTime(b) ?? 0) || String(a.created).localeCompare(String(b.created)) || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) => (dueTime(a) ?? 0) - (dueTime(b) ?? 0) || String(a.created).localeCompare(String(b.created)) || a.id.localeCompare(b.id),
+    );
 }
 
 /** Performs every automatic retry due at `now`, in schedule order, at most 3 per scenario at once. */

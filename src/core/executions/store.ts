@@ -194,7 +194,11 @@ export async function saveIfUnchanged(file: string, doc: ExecutionsFile, expecte
       throw ExecutionsFileError.at('the executions file was deleted since it was loaded; not saved', file, 'CONFLICT');
     }
     if (contentHash(bytes) !== expectedVersion) {
-      throw ExecutionsFileError.at('the executions file changed since it was loaded (another process wrote it); not saved — reload and try again', file, 'CONFLICT');
+      throw ExecutionsFileError.at(
+        'the executions file changed since it was loaded (another process wrote it); not saved — reload and try again',
+        file,
+        'CONFLICT',
+      );
     }
     const invalid = validateExecutionsDoc(doc, file);
     if (invalid) throw invalid;

@@ -43,7 +43,7 @@ export function isBlueprint(fileName: string, text: string): boolean {
     if (!/\.json$/i.test(fileName)) return false;
     const tree = parseTree(stripBom(text).text, [], { allowTrailingComma: true });
     if (!tree || tree.type !== 'object' || !tree.children) return false;
-    const keys = new Set(tree.children.map((p) => (p.children && p.children[0] ? p.children[0].value : undefined)));
+    const keys = new Set<unknown>(tree.children.map((p): unknown => (p.children && p.children[0] ? p.children[0].value : undefined)));
     return keys.has('flow') && keys.has('metadata');
   } catch {
     return false;

@@ -65,7 +65,9 @@ export function ruleOf(code: LintCode): RegisteredRule {
   return rule;
 }
 
-export const DEFAULT_SEVERITIES: Readonly<Record<LintCode, Severity>> = Object.fromEntries(RULES.map((r) => [r.code, r.defaultSeverity])) as Record<LintCode, Severity>;
+export const DEFAULT_SEVERITIES: Readonly<Record<LintCode, Severity>> = Object.fromEntries(
+  RULES.map((r) => [r.code, r.defaultSeverity]),
+) as Record<LintCode, Severity>;
 
 /** Codes that make a scenario unusable for classify / simulate / convert. */
 export const STRUCTURAL_CODES: ReadonlySet<LintCode> = new Set(RULES.filter((r) => r.structural).map((r) => r.code));

@@ -71,6 +71,7 @@ export type RuleDefinition<C extends string> = Omit<LintRule<C>, 'suppressible' 
 /** A rule with its defaults filled in. Throws when it has no source of findings at all. */
 export function defineRule<C extends string>(def: RuleDefinition<C>): LintRule<C> {
   const rule: LintRule<C> = { ...def, suppressible: def.suppressible ?? true, fromParser: def.fromParser ?? false };
-  if (rule.check === null && !rule.fromParser && !rule.reportedBy) throw new Error(`Lint rule ${rule.code} has neither a check, fromParser nor reportedBy: nothing would report it.`);
+  if (rule.check === null && !rule.fromParser && !rule.reportedBy)
+    throw new Error(`Lint rule ${rule.code} has neither a check, fromParser nor reportedBy: nothing would report it.`);
   return rule;
 }

@@ -21,7 +21,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type ParseError } from 'jsonc-parser';
-import { lineColumnAt, withoutBom } from '../text/json';
+import { stripBom } from '../text/bom';
+import { lineColumnAt } from '../text/json';
 import { connectionForApiUrl, connectionForZone, MakeConnectionError, type MakeConnection } from './connection';
 
 export const PROJECT_CONFIG_FILE = '.fusionlintrc.json';
@@ -59,7 +60,7 @@ function isId(v: unknown): v is number {
 
 /** Reads the `make` section of the config text (JSON with comments); `file` names it in errors. */
 export function parseMakeConfig(rawText: string, file: string): MakeWorkspaceConfig {
-  const text = withoutBom(rawText);
+  const text = stripBom(rawText).text;
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0 || !tree) {

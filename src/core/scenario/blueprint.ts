@@ -14,10 +14,22 @@
  * mapper is the substitute output. `metadata.scenario` (dlq, sequential, maxErrors, dataloss) and
  * `metadata.instant` are the settings. Never throws.
  */
+import { describeJsonNode } from '../text/json';
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node, ParseError } from 'jsonc-parser';
 import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from '../model';
-import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
+import {
+  ROUTE_DEFAULTS,
+  ScenarioParserBase,
+  buildHandlerRoute,
+  buildModule,
+  buildScenario,
+  defaultSettings,
+  handlerLocation,
+  moduleRef,
+  routeLocation,
+  routesOnNonRouterMessage,
+} from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans } from './modelBuilder';
 import { blankBom } from '../text/bom';
 import type { LineIndex } from '../text/lineIndex';
@@ -39,15 +51,10 @@ export function directiveModuleName(directive: Directive): string {
   return `builtin:${directive.charAt(0).toUpperCase()}${directive.slice(1)}`;
 }
 
-/** The text with a leading BOM replaced by a space (`blankBom`): same length, so jsonc-parser's offsets stay valid. */
-export function withoutBom(text: string): string {
-  return blankBom(text);
-}
-
 /** Strict JSON parse of a blueprint text (BOM allowed). */
 export function parseBlueprintTree(text: string): { root: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
-  const root = parseTree(withoutBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const root = parseTree(blankBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   return { root, errors };
 }
 
@@ -151,28 +158,16 @@ class BlueprintParser extends ScenarioParserBase {
     }
   }
 
-  private describe(node: Node | undefined): string {
-    if (!node) return 'nothing';
-    switch (node.type) {
-      case 'object':
-        return 'an object';
-      case 'array':
-        return 'an array';
-      case 'null':
-        return 'null';
-      case 'string':
-        return quoteShort(String(node.value));
-      default:
-        return String(node.value);
-    }
-  }
-
   // ---- document --------------------------------------------------------------------------------
 
   scenario(root: Node): Scenario | null {
     const rootSpan = spanOf(root);
     if (root.type !== 'object') {
-      this.report('invalid-scenario', rootSpan, `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${this.describe(root)}.`);
+      this.report(
+        'invalid-scenario',
+        rootSpan,
+        `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${describeJsonNode(root)}.`,
+      );
       return null;
     }
     const firstKey = root.children?.[0]?.children?.[0];
@@ -184,7 +179,8 @@ class BlueprintParser extends ScenarioParserBase {
     if (nameNode) {
       nameSpan = spanOf(nameNode);
       if (nameNode.type === 'string' && String(nameNode.value).trim() !== '') name = String(nameNode.value);
-      else this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${this.describe(nameNode)}.`);
+      else
+        this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${describeJsonNode(nameNode)}.`);
     }
 
     const { settings, settingSpans } = this.settings(prop(root, 'metadata'));
@@ -192,9 +188,13 @@ class BlueprintParser extends ScenarioParserBase {
     let modules: ScenarioModule[] = [];
     const flow = prop(root, 'flow');
     if (!flow) {
-      this.report('invalid-scenario', headSpan, 'The blueprint has no `flow` array (the list of modules; its first module is the trigger).');
+      this.report(
+        'invalid-scenario',
+        headSpan,
+        'The blueprint has no `flow` array (the list of modules; its first module is the trigger).',
+      );
     } else if (flow.type !== 'array') {
-      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${this.describe(flow)}.`);
+      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`);
     } else {
       modules = this.modules(flow, { routerPath: [] });
       if ((flow.children ?? []).length === 0) {
@@ -211,10 +211,19 @@ class BlueprintParser extends ScenarioParserBase {
     const { settings: out, settingSpans: spans } = result;
     if (!metadata) return result;
     if (metadata.type !== 'object') {
-      this.report('invalid-scenario', spanOf(metadata), `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${this.describe(metadata)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(metadata),
+        `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${describeJsonNode(metadata)}.`,
+      );
       return result;
     }
-    const flag = (parent: Node, key: string, setting: 'storeIncompleteExecutions' | 'sequentialProcessing' | 'dataLoss' | 'instant', where: string): void => {
+    const flag = (
+      parent: Node,
+      key: string,
+      setting: 'storeIncompleteExecutions' | 'sequentialProcessing' | 'dataLoss' | 'instant',
+      where: string,
+    ): void => {
       const p = propertyNode(parent, key);
       const v = p?.children?.[1];
       const k = p?.children?.[0];
@@ -222,12 +231,16 @@ class BlueprintParser extends ScenarioParserBase {
       spans[setting] = spanOf(k);
       const b = booleanOf(v);
       if (b !== undefined) out[setting] = b;
-      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${this.describe(v)}.`);
+      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${describeJsonNode(v)}.`);
     };
     flag(metadata, 'instant', 'instant', 'metadata');
     const sc = prop(metadata, 'scenario');
     if (sc && sc.type !== 'object') {
-      this.report('invalid-scenario', spanOf(sc), `\`metadata.scenario\` must be an object of scenario settings; found ${this.describe(sc)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(sc),
+        `\`metadata.scenario\` must be an object of scenario settings; found ${describeJsonNode(sc)}.`,
+      );
     } else if (sc) {
       flag(sc, 'dlq', 'storeIncompleteExecutions', 'metadata.scenario');
       flag(sc, 'sequential', 'sequentialProcessing', 'metadata.scenario');
@@ -239,7 +252,12 @@ class BlueprintParser extends ScenarioParserBase {
         spans.maxConsecutiveErrors = spanOf(k);
         const n = numberOf(v);
         if (n !== undefined && Number.isSafeInteger(n) && n >= 1) out.maxConsecutiveErrors = n;
-        else this.report('invalid-scenario', spanOf(v), `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${this.describe(v)}.`);
+        else
+          this.report(
+            'invalid-scenario',
+            spanOf(v),
+            `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${describeJsonNode(v)}.`,
+          );
       }
     }
     return result;
@@ -251,7 +269,11 @@ class BlueprintParser extends ScenarioParserBase {
     const out: ScenarioModule[] = [];
     for (const item of list.children ?? []) {
       if (item.type !== 'object') {
-        this.report('invalid-scenario', spanOf(item), `Each module must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`);
+        this.report(
+          'invalid-scenario',
+          spanOf(item),
+          `Each module must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
+        );
         continue;
       }
       const m = this.module(item, loc);
@@ -277,7 +299,7 @@ class BlueprintParser extends ScenarioParserBase {
       id = idNode.value;
       this.registerId(id, idSpan);
     } else {
-      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${this.describe(idNode)}.`);
+      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${describeJsonNode(idNode)}.`);
     }
 
     let app = '';
@@ -287,10 +309,20 @@ class BlueprintParser extends ScenarioParserBase {
     } else if (appNode.type === 'string' && String(appNode.value).trim() !== '') {
       app = String(appNode.value);
       if (!/^[^:\s]+:[^:\s]+$/.test(app.trim())) {
-        this.report('invalid-scenario', appSpan, `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData, builtin:BasicRouter); found "${app}".`, id);
+        this.report(
+          'invalid-scenario',
+          appSpan,
+          `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData, builtin:BasicRouter); found "${app}".`,
+          id,
+        );
       }
     } else {
-      this.report('invalid-scenario', appSpan, `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${this.describe(appNode)}.`, id);
+      this.report(
+        'invalid-scenario',
+        appSpan,
+        `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${describeJsonNode(appNode)}.`,
+        id,
+      );
     }
     return { id, idSpan, app, appSpan, anchor };
   }
@@ -330,23 +362,39 @@ class BlueprintParser extends ScenarioParserBase {
 
   private routerRoutes(node: Node, loc: Location): RouterRoute[] {
     if (node.type !== 'array') {
-      this.report('invalid-scenario', spanOf(node), `\`routes\` must be an array of routes (each with a \`flow\` array); found ${this.describe(node)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(node),
+        `\`routes\` must be an array of routes (each with a \`flow\` array); found ${describeJsonNode(node)}.`,
+      );
       return [];
     }
     const out: RouterRoute[] = [];
     for (const route of node.children ?? []) {
       const span = spanOf(route);
       if (route.type !== 'object') {
-        this.report('invalid-scenario', span, `Each router route must be an object with a \`flow\` array; found ${this.describe(route)}.`);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each router route must be an object with a \`flow\` array; found ${describeJsonNode(route)}.`,
+        );
         continue;
       }
       const flow = prop(route, 'flow');
       let modules: ScenarioModule[] = [];
       let name: string | undefined;
       if (!flow) {
-        this.report('invalid-scenario', { start: span.start, end: span.start + 1 }, 'This router route has no `flow` array (the modules of the route).');
+        this.report(
+          'invalid-scenario',
+          { start: span.start, end: span.start + 1 },
+          'This router route has no `flow` array (the modules of the route).',
+        );
       } else if (flow.type !== 'array') {
-        this.report('invalid-scenario', spanOf(flow), `A router route's \`flow\` must be an array of modules; found ${this.describe(flow)}.`);
+        this.report(
+          'invalid-scenario',
+          spanOf(flow),
+          `A router route's \`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`,
+        );
       } else {
         modules = this.modules(flow, loc);
         // Make shows a route under the label of the filter on its first module.
@@ -365,7 +413,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(node),
-        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${this.describe(node)}.`,
+        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${describeJsonNode(node)}.`,
         ownerId,
       );
       return [];
@@ -380,7 +428,12 @@ class BlueprintParser extends ScenarioParserBase {
     const modules: ScenarioModule[] = [];
     for (const item of handlerItems) {
       if (item.type !== 'object') {
-        this.report('invalid-scenario', spanOf(item), `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`, ownerId);
+        this.report(
+          'invalid-scenario',
+          spanOf(item),
+          `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
+          ownerId,
+        );
         continue;
       }
       const a = prop(item, 'module');
@@ -415,24 +468,47 @@ class BlueprintParser extends ScenarioParserBase {
           fieldSpans.autoComplete = spanOf(retry);
           const b = booleanOf(retry.children[1]);
           if (b !== undefined) autoComplete = b;
-          else this.report('invalid-retry-settings', spanOf(retry.children[1]), `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${this.describe(retry.children[1])}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              spanOf(retry.children[1]),
+              `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${describeJsonNode(retry.children[1])}.`,
+              ownerId,
+            );
         }
         const count = propertyNode(mapper, 'count');
         if (count?.children?.[1]) {
           fieldSpans.attempts = spanOf(count);
           const n = numberOf(count.children[1]);
           if (n !== undefined) attempts = n;
-          else this.report('invalid-retry-settings', spanOf(count.children[1]), `Break's \`count\` (number of attempts) must be a whole number; found ${this.describe(count.children[1])}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              spanOf(count.children[1]),
+              `Break's \`count\` (number of attempts) must be a whole number; found ${describeJsonNode(count.children[1])}.`,
+              ownerId,
+            );
         }
         const interval = propertyNode(mapper, 'interval');
         if (interval?.children?.[1]) {
           fieldSpans.intervalMinutes = spanOf(interval);
           const n = numberOf(interval.children[1]);
           if (n !== undefined) intervalMinutes = n;
-          else this.report('invalid-retry-settings', spanOf(interval.children[1]), `Break's \`interval\` (minutes between attempts) must be a whole number; found ${this.describe(interval.children[1])}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              spanOf(interval.children[1]),
+              `Break's \`interval\` (minutes between attempts) must be a whole number; found ${describeJsonNode(interval.children[1])}.`,
+              ownerId,
+            );
         }
       } else if (directive === 'break' && mapper && mapper.type !== 'null') {
-        this.report('invalid-retry-settings', spanOf(mapper), `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${this.describe(mapper)}.`, ownerId);
+        this.report(
+          'invalid-retry-settings',
+          spanOf(mapper),
+          `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${describeJsonNode(mapper)}.`,
+          ownerId,
+        );
       } else if (directive === 'resume' && mapper && mapperProp?.children?.[0]) {
         hasOutput = true;
         // JSON.parse of the node's own text: plain objects (jsonc-parser's getNodeValue builds null-prototype ones).
@@ -501,7 +577,11 @@ export function parseBlueprintScenario(text: string, lineIndex: LineIndex): { sc
       return { scenario: null, findings: parser.findings };
     }
     if (!root) {
-      parser.report('invalid-scenario', { start: 0, end: lineIndex.lineEnd(0) }, 'The blueprint file is empty: it needs a JSON object with `name`, `flow` and `metadata`.');
+      parser.report(
+        'invalid-scenario',
+        { start: 0, end: lineIndex.lineEnd(0) },
+        'The blueprint file is empty: it needs a JSON object with `name`, `flow` and `metadata`.',
+      );
       return { scenario: null, findings: parser.findings };
     }
     const scenario = parser.scenario(root);
@@ -518,5 +598,7 @@ export function parseBlueprintScenario(text: string, lineIndex: LineIndex): { sc
 
 /** The module object with this id in a parsed blueprint (not a directive module), or undefined. */
 export function findBlueprintModule(root: Node | undefined, id: number): BlueprintModuleNode | undefined {
-  return blueprintModuleNodes(root).find((m) => m.id === id && !(m.role === 'onerror' && m.app !== undefined && BLUEPRINT_DIRECTIVES[m.app] !== undefined));
+  return blueprintModuleNodes(root).find(
+    (m) => m.id === id && !(m.role === 'onerror' && m.app !== undefined && BLUEPRINT_DIRECTIVES[m.app] !== undefined),
+  );
 }

@@ -8,6 +8,7 @@
  */
 import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node as JsonNode, ParseError } from 'jsonc-parser';
+import { stripBom } from './bom';
 
 /** What is wrong with a JSON text and where (1-based, UTF-16 code units; absent when unknown). */
 export interface JsonProblem {
@@ -18,8 +19,7 @@ export interface JsonProblem {
 }
 
 export type JsonTextResult =
-  | { readonly ok: true; readonly value: unknown; readonly text: string }
-  | { readonly ok: false; readonly problem: JsonProblem };
+  { readonly ok: true; readonly value: unknown; readonly text: string } | { readonly ok: false; readonly problem: JsonProblem };
 
 /** 1-based line and column (UTF-16 code units) of `offset` in `text`. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
@@ -41,20 +41,13 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 }
 
 /**
- * The text without a leading byte-order mark. This is the one place the JSON readers drop it;
- * positions are then counted in the text without it, as an editor shows the file.
- */
-export function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/**
  * Parses strict JSON (a leading BOM is allowed). Fast path: `JSON.parse`; only when that fails is
  * the text parsed again with jsonc-parser to find the position of the first problem. The `text`
  * of a success and every position refer to the text without its BOM. Never throws.
  */
 export function parseJsonText(rawText: string): JsonTextResult {
-  const text = withoutBom(rawText);
+  // positions are counted in the text without its byte-order mark, as an editor shows the file
+  const text = stripBom(rawText).text;
   if (text.trim() === '') {
     return { ok: false, problem: { detail: 'the file is empty (expected a JSON object)', line: 1, column: 1 } };
   }
@@ -147,4 +140,23 @@ export function formatPath(p: JSONPath): string {
     else s += `[${JSON.stringify(seg)}]`;
   }
   return s === '' ? 'the top level' : s;
+}
+
+/** How a finding names the JSON value it found: "an object", "an array", "null", a short quoted string, a number or boolean. */
+export function describeJsonNode(node: JsonNode | undefined): string {
+  if (!node) return 'nothing';
+  switch (node.type) {
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'an array';
+    case 'null':
+      return 'null';
+    case 'string': {
+      const v = String(node.value);
+      return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+    }
+    default:
+      return String(node.value);
+  }
 }

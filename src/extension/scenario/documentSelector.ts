@@ -15,11 +15,7 @@ import { VersionCache } from '../shared/versionCache';
  * Names and globs are matched by the core's `isScenarioPath`, the predicate the CLI uses too:
  * case-insensitive, and never inside node_modules or .git.
  */
-export const SCENARIO_LANGUAGE_SELECTOR: vscode.DocumentSelector = [
-  { language: 'yaml' },
-  { language: 'json' },
-  { language: 'jsonc' },
-];
+export const SCENARIO_LANGUAGE_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }];
 
 /** Schemes whose documents are views of something else (diff bases, output), never linted. */
 const IGNORED_SCHEMES = new Set(['git', 'output', 'vscode-scm', 'debug', 'vscode-settings', 'walkThroughSnippet']);

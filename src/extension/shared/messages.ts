@@ -11,7 +11,12 @@ export function errorText(err: unknown): string {
  * writes all of it to the log: as an error with the stack of `err` at debug level, or as a
  * warning for an expected refusal (`severity: 'warning'`). Does not wait for the user.
  */
-export function showErrorWithLog(log: vscode.LogOutputChannel, message: string, err?: unknown, severity: 'error' | 'warning' = 'error'): void {
+export function showErrorWithLog(
+  log: vscode.LogOutputChannel,
+  message: string,
+  err?: unknown,
+  severity: 'error' | 'warning' = 'error',
+): void {
   if (severity === 'warning') {
     log.warn(message);
   } else {

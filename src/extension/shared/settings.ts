@@ -49,7 +49,10 @@ export function executionsFileSetting(folder: vscode.WorkspaceFolder): string {
 export function executionsFileUri(folder: vscode.WorkspaceFolder): vscode.Uri {
   const setting = executionsFileSetting(folder);
   if (folder.uri.scheme === 'file' && path.isAbsolute(setting)) return vscode.Uri.file(setting);
-  const parts = setting.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = setting
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   return vscode.Uri.joinPath(folder.uri, ...parts);
 }
 
@@ -88,7 +91,7 @@ export function severityOverrides(scope?: vscode.ConfigurationScope): Partial<Re
   if (typeof value !== 'object' || value === null) return out;
   for (const [code, sev] of Object.entries(value as Record<string, unknown>)) {
     if (isLintCode(code) && typeof sev === 'string' && SEVERITY_VALUES.has(sev)) {
-      out[code as LintCode] = sev as Severity | 'off';
+      out[code] = sev as Severity | 'off';
     }
   }
   return out;

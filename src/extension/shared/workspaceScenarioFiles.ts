@@ -27,7 +27,8 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
 async function findFiles(folder: vscode.WorkspaceFolder, globs: readonly string[]): Promise<Map<string, vscode.Uri>> {
   const found = new Map<string, vscode.Uri>();
   for (const glob of globs) {
-    for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), EXCLUDE)) found.set(relativePath(folder, uri), uri);
+    for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), EXCLUDE))
+      found.set(relativePath(folder, uri), uri);
   }
   return found;
 }

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  applyQuickFix, closeActionWidget, eventually, filterProblems, goToLine, hoverOnLine, openFile, problemCountOf, problemRows, quickFixTitles,
+  applyQuickFix,
+  closeActionWidget,
+  eventually,
+  filterProblems,
+  goToLine,
+  hoverOnLine,
+  openFile,
+  problemCountOf,
+  problemRows,
+  quickFixTitles,
 } from '../workbench.mjs';
 import { BLUEPRINT, BLUEPRINT_NAME, STATE, blueprintModules, blueprintWarnings, log } from './common.mjs';
 
@@ -24,10 +33,20 @@ export const problems = {
     const rows = blueprintWarnings(await filterProblems(page, BLUEPRINT_NAME, /storing of incomplete executions is off/));
     log(`  problems of ${BLUEPRINT_NAME}: ${rows.length} rows; first: ${JSON.stringify(rows[0]?.split(' | ')[0] ?? null)}`);
     // modules 3..10 sit in the router's branches; the trigger (1) and the router (2) get none
-    for (let id = 3; id <= 10; id++) assert.ok(rows.some((r) => r.includes(`Module ${id} (`)), `a warning on module ${id}`);
+    for (let id = 3; id <= 10; id++)
+      assert.ok(
+        rows.some((r) => r.includes(`Module ${id} (`)),
+        `a warning on module ${id}`,
+      );
     assert.ok(!rows.some((r) => /Module [12] \(/.test(r)), 'none on the trigger or the router');
-    assert.ok(rows.every((r) => /warning/i.test(r)), 'they are warnings');
-    assert.ok(rows.some((r) => r.includes(`[Ln ${module3.line}, Col ${module3.column}]`)), `module 3's is at line ${module3.line}, column ${module3.column}`);
+    assert.ok(
+      rows.every((r) => /warning/i.test(r)),
+      'they are warnings',
+    );
+    assert.ok(
+      rows.some((r) => r.includes(`[Ln ${module3.line}, Col ${module3.column}]`)),
+      `module 3's is at line ${module3.line}, column ${module3.column}`,
+    );
     assert.equal(await problemCountOf(page, BLUEPRINT_NAME), rows.length, "the file's count badge");
   },
 };
@@ -41,7 +60,9 @@ export const codeLens = {
     const { module3 } = facts;
     await openFile(page, BLUEPRINT);
     await goToLine(page, module3.line, module3.column);
-    const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: /On failure: every error fails the run/ }).first();
+    const lens = page
+      .locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: /On failure: every error fails the run/ })
+      .first();
     await lens.waitFor({ state: 'visible', timeout: 20000 });
     const text = (await lens.innerText()).trim();
     log('  lens:', JSON.stringify(text));
@@ -65,7 +86,11 @@ export const moduleHover = {
     assert.match(problem, /Module 4 \(gmail:sendEmail\) has no error-handler route/);
     // ... and its id explains the module, as `- id:` does in a scenario YAML
     await page.mouse.move(0, 0);
-    await page.locator('.monaco-hover:visible').first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+    await page
+      .locator('.monaco-hover:visible')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 10000 })
+      .catch(() => {});
     const text = await hoverOnLine(page, module4.line, '4', /Module 4\s*—/);
     log('  hover:', JSON.stringify(text.slice(0, 300)));
     assert.match(text, /Module 4\s*—\s*gmail:sendEmail/, 'names the module and its app');
@@ -85,7 +110,10 @@ export const quickFixMenu = {
     const titles = await quickFixTitles(page, /Add error handler/);
     log('  offered:', JSON.stringify(titles));
     for (const d of ['Resume', 'Ignore', 'Rollback']) {
-      assert.ok(titles.some((t) => t.includes(`Add error handler (${d})`)), `"Add error handler (${d})" is offered`);
+      assert.ok(
+        titles.some((t) => t.includes(`Add error handler (${d})`)),
+        `"Add error handler (${d})" is offered`,
+      );
     }
     assert.ok(!titles.some((t) => /Break/.test(t)), 'Break is not offered (storage of incomplete executions is off)');
     await shot(); // with the menu open
@@ -106,7 +134,10 @@ export const applyIgnore = {
     await openFile(page, BLUEPRINT);
     const before = blueprintWarnings(await filterProblems(page, BLUEPRINT_NAME, /storing of incomplete executions is off/));
     const countBefore = await problemCountOf(page, BLUEPRINT_NAME);
-    assert.ok(before.some((r) => r.includes('Module 3 (')), 'module 3 has its warning before the fix');
+    assert.ok(
+      before.some((r) => r.includes('Module 3 (')),
+      'module 3 has its warning before the fix',
+    );
     await openFile(page, BLUEPRINT);
     await goToLine(page, module3.line, module3.column);
     await applyQuickFix(page, 'Add error handler (Ignore)');
@@ -116,7 +147,10 @@ export const applyIgnore = {
       const doc = JSON.parse(fs.readFileSync(path.join(ws, BLUEPRINT), 'utf8')); // throws until valid JSON is on disk
       const m3 = blueprintModules(doc.flow).find((m) => m.id === 3);
       const handler = blueprintModules(m3?.onerror);
-      assert.ok(handler.some((m) => m.module === 'builtin:Ignore'), 'module 3 has an onerror route ending in builtin:Ignore on disk');
+      assert.ok(
+        handler.some((m) => m.module === 'builtin:Ignore'),
+        'module 3 has an onerror route ending in builtin:Ignore on disk',
+      );
       return doc;
     }, 'saved blueprint');
     assert.equal(blueprintModules(saved.flow).filter((m) => m.onerror !== undefined).length, 1, 'only module 3 got a handler');

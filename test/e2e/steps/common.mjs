@@ -95,16 +95,14 @@ export function executions(ws) {
 export function blueprintModules(flow) {
   /** @type {Array<{ id?: number, module?: string, onerror?: unknown, routes?: Array<{ flow?: unknown }> }>} */
   const list = Array.isArray(flow) ? flow : [];
-  return list.flatMap((m) => [
-    m,
-    ...(m.routes ?? []).flatMap((r) => blueprintModules(r.flow)),
-    ...blueprintModules(m.onerror),
-  ]);
+  return list.flatMap((m) => [m, ...(m.routes ?? []).flatMap((r) => blueprintModules(r.flow)), ...blueprintModules(m.onerror)]);
 }
 
 /** Problems rows of the blueprint's missing-error-handler warnings (storage is off there, so every error fails the run). @param {string[]} rows */
 export function blueprintWarnings(rows) {
-  return rows.filter((r) => r.includes('missing-error-handler') && /storing of incomplete executions is off\): every error fails the run/.test(r));
+  return rows.filter(
+    (r) => r.includes('missing-error-handler') && /storing of incomplete executions is off\): every error fails the run/.test(r),
+  );
 }
 
 /**
@@ -135,7 +133,8 @@ export function sampleFacts(ws) {
     retried: recordOf('Fetch invoice PDF'),
     resolved: recordOf('Ask finance to chase'),
     /** A Problems row of the missing-error-handler warning on module 5 of the invoice scenario. @param {string} r */
-    isModule5Warning: (r) => r.includes('missing-error-handler') && r.includes('Ask finance to chase') && r.includes(`[Ln ${module5Line}, Col`),
+    isModule5Warning: (r) =>
+      r.includes('missing-error-handler') && r.includes('Ask finance to chase') && r.includes(`[Ln ${module5Line}, Col`),
   };
 }
 

@@ -4,7 +4,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  applyQuickFix, contextMenu, eventually, expandRow, goToLine, hoverToken, openContainer, openFile, problemRows, runCommand, treeRow, visibleEditorText,
+  applyQuickFix,
+  contextMenu,
+  eventually,
+  expandRow,
+  goToLine,
+  hoverToken,
+  openContainer,
+  openFile,
+  problemRows,
+  runCommand,
+  treeRow,
+  visibleEditorText,
 } from '../workbench.mjs';
 import { INVOICE, STATE, execution, lineOf, log } from './common.mjs';
 
@@ -112,6 +123,8 @@ export const resolveFromPalette = {
     await page.keyboard.press('Enter');
     await eventually(() => assert.equal(execution(ws, resolved.id).status, 'resolved'), 'resolved execution');
     await openContainer(page, 'Fusion');
-    await treeRow(page, 'Ask finance to chase').filter({ hasText: /resolved/i }).waitFor({ state: 'visible', timeout: 20000 });
+    await treeRow(page, 'Ask finance to chase')
+      .filter({ hasText: /resolved/i })
+      .waitFor({ state: 'visible', timeout: 20000 });
   },
 };

@@ -66,15 +66,21 @@ export function selectSteps(spec) {
   if (!spec || spec.trim() === '') return all;
   /** @type {Set<number>} */
   const chosen = new Set();
-  for (const word of spec.split(',').map((w) => w.trim()).filter((w) => w !== '')) {
+  for (const word of spec
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '')) {
     const range = /^(\d+)(?:-(\d+))?$/.exec(word);
     if (range) {
       const from = Number(range[1]);
       const to = Number(range[2] ?? range[1]);
-      if (from < 1 || to > STEPS.length || from > to) throw new Error(`FUSION_E2E_STEPS: "${word}" is not within the steps 1-${STEPS.length}`);
+      if (from < 1 || to > STEPS.length || from > to)
+        throw new Error(`FUSION_E2E_STEPS: "${word}" is not within the steps 1-${STEPS.length}`);
       for (let n = from; n <= to; n++) chosen.add(n - 1);
     } else if (GROUPS.includes(word.toLowerCase())) {
-      STEPS.forEach((s, i) => { if (s.group === word.toLowerCase()) chosen.add(i); });
+      STEPS.forEach((s, i) => {
+        if (s.group === word.toLowerCase()) chosen.add(i);
+      });
     } else {
       throw new Error(`FUSION_E2E_STEPS: "${word}" is no group (${GROUPS.join(', ')}) and no step number 1-${STEPS.length}`);
     }

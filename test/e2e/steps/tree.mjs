@@ -25,12 +25,18 @@ export const executionsView = {
   name: 'Incomplete Executions view lists the sample executions',
   run: async ({ page }) => {
     await openContainer(page, 'Fusion');
-    await page.locator('.part.sidebar', { hasText: /incomplete executions/i }).first().waitFor({ timeout: 10000 });
+    await page
+      .locator('.part.sidebar', { hasText: /incomplete executions/i })
+      .first()
+      .waitFor({ timeout: 10000 });
     await expandRow(page, 'Invoice export');
     await treeRow(page, 'Fetch invoice PDF').waitFor({ state: 'visible', timeout: 20000 });
     const rows = await treeRows(page);
     log('  tree rows:', JSON.stringify(rows));
-    assert.ok(rows.some((r) => r.includes('Fetch invoice PDF') && r.includes('ConnectionError')), 'row "Fetch invoice PDF" shows its error type');
+    assert.ok(
+      rows.some((r) => r.includes('Fetch invoice PDF') && r.includes('ConnectionError')),
+      'row "Fetch invoice PDF" shows its error type',
+    );
   },
 };
 

@@ -133,11 +133,25 @@ export function fix(name: string, text: string, moduleId: number, directive: Dir
   assert.equal(m.onError.length, 1);
   assert.equal(m.onError[0].directive, directive);
   assert.equal(m.onError[0].directiveExplicit, true);
-  assert.equal(out.slice(m.onError[0].directiveSpan?.start, m.onError[0].directiveSpan?.end), `"builtin:${directive[0].toUpperCase()}${directive.slice(1)}"`);
+  assert.equal(
+    out.slice(m.onError[0].directiveSpan?.start, m.onError[0].directiveSpan?.end),
+    `"builtin:${directive[0].toUpperCase()}${directive.slice(1)}"`,
+  );
   return out;
 }
 
-const SPAN_KEYS = new Set(['span', 'anchor', 'idSpan', 'appSpan', 'nameSpan', 'directiveSpan', 'errorSpans', 'fieldSpans', 'settingSpans', 'format']);
+const SPAN_KEYS = new Set([
+  'span',
+  'anchor',
+  'idSpan',
+  'appSpan',
+  'nameSpan',
+  'directiveSpan',
+  'errorSpans',
+  'fieldSpans',
+  'settingSpans',
+  'format',
+]);
 
 /** The model without source positions and format, routers spelled one way. */
 export function strip(value: unknown): unknown {
@@ -157,7 +171,11 @@ export function strip(value: unknown): unknown {
 /** The scenario of a file that must parse without errors (YAML or blueprint, by its name). */
 export function model(fileName: string, text: string): Scenario {
   const r = parseScenario(fileName, text);
-  assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), [], `${fileName} should parse without errors`);
+  assert.deepEqual(
+    r.findings.filter((f) => f.severity === 'error'),
+    [],
+    `${fileName} should parse without errors`,
+  );
   assert.ok(r.scenario);
   return r.scenario;
 }

@@ -35,7 +35,11 @@ export async function deleteAction(input: DeleteInput): Promise<DeleteResult> {
   const wanted = new Set(input.ids);
   const fromMake = (await loadExecutions(input.executionsFile)).doc.executions.filter((r) => wanted.has(r.id) && originOf(r) === 'make');
   if (fromMake.length === 0 && input.make?.dryRun) {
-    return { results: [...wanted].map((id) => ({ id, result: 'skipped', where: 'local', message: `Dry run: ${id} was not deleted.` })), written: false, pulls: [] };
+    return {
+      results: [...wanted].map((id) => ({ id, result: 'skipped', where: 'local', message: `Dry run: ${id} was not deleted.` })),
+      written: false,
+      pulls: [],
+    };
   }
   if (fromMake.length === 0) {
     const { result, written } = await updateExecutionsFile(input.executionsFile, (doc) => {
@@ -55,7 +59,10 @@ export async function deleteAction(input: DeleteInput): Promise<DeleteResult> {
   const rest = input.ids.filter((id) => !makeIds.has(id));
   let local: RecordsResult = { results: [], written: false };
   if (input.make?.dryRun) {
-    local = { results: rest.map((id) => ({ id, result: 'skipped', where: 'local', message: `Dry run: ${id} was not deleted.` })), written: false };
+    local = {
+      results: rest.map((id) => ({ id, result: 'skipped', where: 'local', message: `Dry run: ${id} was not deleted.` })),
+      written: false,
+    };
   } else if (rest.length > 0) {
     const out = await updateExecutionsFile(input.executionsFile, (doc) => {
       const d = deleteExecutions(doc, rest);

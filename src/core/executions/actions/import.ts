@@ -35,9 +35,11 @@ function decorateWith(context: ImportContext | undefined): MergeOptions {
   if (!context) return {};
   return {
     decorate: (_id, rec) => {
-      const make: Record<string, unknown> = typeof rec.make === 'object' && rec.make !== null ? { ...(rec.make as Record<string, unknown>) } : {};
+      const make: Record<string, unknown> =
+        typeof rec.make === 'object' && rec.make !== null ? { ...(rec.make as Record<string, unknown>) } : {};
       if (make.scenarioId === undefined && context.scenarioId !== undefined) make.scenarioId = context.scenarioId;
-      if (context.connection && make.zone === undefined && make.apiUrl === undefined) Object.assign(make, connectionFields(context.connection));
+      if (context.connection && make.zone === undefined && make.apiUrl === undefined)
+        Object.assign(make, connectionFields(context.connection));
       if (context.teamId !== undefined && make.teamId === undefined) make.teamId = context.teamId;
       const next: Record<string, unknown> = { ...rec, make };
       const sid = Number(make.scenarioId);

@@ -54,7 +54,9 @@ export async function retryAction(input: RetryInput): Promise<RetryResult> {
   const fromMake = before.filter(
     (r) =>
       originOf(r) === 'make' &&
-      ('ids' in select ? select.ids.includes(r.id) : isRetryable(r) && !except.has(r.id) && (select.scenario === undefined || r.scenario === select.scenario)),
+      ('ids' in select
+        ? select.ids.includes(r.id)
+        : isRetryable(r) && !except.has(r.id) && (select.scenario === undefined || r.scenario === select.scenario)),
   );
   let onMake: Awaited<ReturnType<typeof retryOnMake>> | undefined;
   if (fromMake.length > 0) {
@@ -71,19 +73,39 @@ export async function retryAction(input: RetryInput): Promise<RetryResult> {
   const local = input.make?.dryRun ? dryRunLocally(before, input, makeIds, except) : await retryLocally(input, makeIds, except);
   if (!onMake) return { ...local, pulls: [] };
   const makeResults = new Map(onMake.results.map((r) => [r.id, r]));
-  const results = 'ids' in select ? [...new Set(select.ids)].map((id) => makeResults.get(id) ?? local.results.find((r) => r.id === id)).filter((r) => r !== undefined) : [...onMake.results, ...local.results];
+  const results =
+    'ids' in select
+      ? [...new Set(select.ids)].map((id) => makeResults.get(id) ?? local.results.find((r) => r.id === id)).filter((r) => r !== undefined)
+      : [...onMake.results, ...local.results];
   return { results, lookups: local.lookups, written: local.written || onMake.written, pulls: onMake.pulls };
 }
 
 /** A dry run sends nothing and writes nothing: the simulated retries are only named. */
-function dryRunLocally(before: readonly IncompleteExecution[], input: RetryInput, makeIds: ReadonlySet<string>, except: ReadonlySet<string>): ReplayResult {
+function dryRunLocally(
+  before: readonly IncompleteExecution[],
+  input: RetryInput,
+  makeIds: ReadonlySet<string>,
+  except: ReadonlySet<string>,
+): ReplayResult {
   const { select } = input;
   const chosen =
     'ids' in select
       ? before.filter((r) => select.ids.includes(r.id) && !makeIds.has(r.id))
-      : before.filter((r) => isRetryable(r) && originOf(r) !== 'make' && !except.has(r.id) && (select.scenario === undefined || r.scenario === select.scenario));
+      : before.filter(
+          (r) =>
+            isRetryable(r) &&
+            originOf(r) !== 'make' &&
+            !except.has(r.id) &&
+            (select.scenario === undefined || r.scenario === select.scenario),
+        );
   return {
-    results: chosen.map((r) => ({ id: r.id, result: 'skipped', simulated: true, where: 'local', message: `Dry run: ${r.id} would get a simulated retry here (no request; the file is not written).` })),
+    results: chosen.map((r) => ({
+      id: r.id,
+      result: 'skipped',
+      simulated: true,
+      where: 'local',
+      message: `Dry run: ${r.id} would get a simulated retry here (no request; the file is not written).`,
+    })),
     lookups: [],
     written: false,
   };
@@ -98,10 +120,19 @@ async function retryLocally(input: RetryInput, makeIds: ReadonlySet<string>, exc
       'ids' in select
         ? select.ids.filter((id) => !makeIds.has(id))
         : doc.executions
-            .filter((r) => isRetryable(r) && originOf(r) !== 'make' && !except.has(r.id) && (select.scenario === undefined || r.scenario === select.scenario))
+            .filter(
+              (r) =>
+                isRetryable(r) &&
+                originOf(r) !== 'make' &&
+                !except.has(r.id) &&
+                (select.scenario === undefined || r.scenario === select.scenario),
+            )
             .map((r) => r.id);
     const wanted = new Set(ids);
-    const resolver = await scenarioResolverFor(input.scenarioFiles, doc.executions.filter((r) => wanted.has(r.id)));
+    const resolver = await scenarioResolverFor(
+      input.scenarioFiles,
+      doc.executions.filter((r) => wanted.has(r.id)),
+    );
     const out = retryExecutions(doc, ids, resolver.resolve, {
       ...(input.profile ? { profile: input.profile } : {}),
       ...(input.clock ? { clock: input.clock } : {}),

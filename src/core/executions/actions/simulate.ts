@@ -56,7 +56,9 @@ export async function simulateAction(input: SimulateInput): Promise<SimulateResu
   const { store } = input;
   if (toStore.length > 0 && store) {
     const write = async (): Promise<void> => {
-      await updateExecutionsFile(store.executionsFile, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), { create: true });
+      await updateExecutionsFile(store.executionsFile, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), {
+        create: true,
+      });
     };
     await (store.around ? store.around(write) : write());
     stored = true;

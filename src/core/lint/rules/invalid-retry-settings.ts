@@ -19,7 +19,8 @@ export const rule = defineRule({
   defaultSeverity: 'error',
   structural: true,
   fromParser: true,
-  summary: '`attempts` / `intervalMinutes` (blueprint `count` / `interval`) out of range, or `autoComplete`, `attempts`, `intervalMinutes` on a directive other than `break`.',
+  summary:
+    '`attempts` / `intervalMinutes` (blueprint `count` / `interval`) out of range, or `autoComplete`, `attempts`, `intervalMinutes` on a directive other than `break`.',
   check(ctx, report) {
     const maxAttempts = RETRY_LIMITS[ctx.profile].maxAttempts;
     for (const m of ctx.modules) {
@@ -28,9 +29,17 @@ export const rule = defineRule({
         const where = route.directiveSpan ?? route.span;
         if (route.directive === 'break') {
           if (!Number.isInteger(route.attempts) || route.attempts < 1 || route.attempts > maxAttempts) {
-            report(fields.attempts ?? where, `\`attempts\` must be a whole number from 1 to ${maxAttempts} (profile ${ctx.profile}); found ${route.attempts}.`, m.id);
+            report(
+              fields.attempts ?? where,
+              `\`attempts\` must be a whole number from 1 to ${maxAttempts} (profile ${ctx.profile}); found ${route.attempts}.`,
+              m.id,
+            );
           }
-          if (!Number.isInteger(route.intervalMinutes) || route.intervalMinutes < 1 || route.intervalMinutes > RETRY_LIMITS.maxIntervalMinutes) {
+          if (
+            !Number.isInteger(route.intervalMinutes) ||
+            route.intervalMinutes < 1 ||
+            route.intervalMinutes > RETRY_LIMITS.maxIntervalMinutes
+          ) {
             report(
               fields.intervalMinutes ?? where,
               `\`intervalMinutes\` must be a whole number of minutes from 1 to ${RETRY_LIMITS.maxIntervalMinutes} (31 days); found ${route.intervalMinutes}.`,

@@ -47,10 +47,14 @@ function message(scenario: Scenario, m: ScenarioModule, routes: readonly ErrorHa
     parts.push(`${listTypes(types)} ${outcomeVerb(o, types.length > 1)}`);
   }
   const rest = byOutcome.get(other);
-  if (rest && rest.length <= 5) parts.push(`${listTypes(rest)} ${outcomeVerb(other, rest.length > 1)} (so do error types the catalogue does not know)`);
+  if (rest && rest.length <= 5)
+    parts.push(`${listTypes(rest)} ${outcomeVerb(other, rest.length > 1)} (so do error types the catalogue does not know)`);
   else if (rest) parts.push(`${parts.length ? 'any other uncaught error' : 'every uncaught error'} ${outcomeVerb(other, false)}`);
   const many = m.onError.length > 1 || (m.onError.length === 0 && routes.length > 1);
-  const via = m.onError.length > 0 ? `its error-handler route${many ? 's' : ''}` : `the enclosing router's error-handler route${many ? 's' : ''}`;
-  const caughtText = caught.length ? `${many ? 'catch' : 'catches'} only ${listTypes(caught)}` : `${many ? 'catch' : 'catches'} no error type`;
+  const via =
+    m.onError.length > 0 ? `its error-handler route${many ? 's' : ''}` : `the enclosing router's error-handler route${many ? 's' : ''}`;
+  const caughtText = caught.length
+    ? `${many ? 'catch' : 'catches'} only ${listTypes(caught)}`
+    : `${many ? 'catch' : 'catches'} no error type`;
   return `${moduleTitle(m)}: ${via} ${caughtText}; the other errors fall through to the default rules: ${parts.join('; ')}.`;
 }

@@ -6,7 +6,8 @@ export const rule = defineRule({
   code: 'unknown-directive',
   defaultSeverity: 'error',
   structural: true,
-  summary: 'A route\'s `directive` is not one of `break`, `resume`, `ignore`, `commit`, `rollback` (scenario YAML; in a blueprint, an `onerror` module other than `builtin:Break|Resume|Ignore|Commit|Rollback` is a handler module).',
+  summary:
+    "A route's `directive` is not one of `break`, `resume`, `ignore`, `commit`, `rollback` (scenario YAML; in a blueprint, an `onerror` module other than `builtin:Break|Resume|Ignore|Commit|Rollback` is a handler module).",
   check: null,
   fromParser: true,
 });

@@ -10,7 +10,10 @@ export const rule = defineRule({
     for (const fault of ctx.scenario.simulation?.faults ?? []) {
       if (ctx.byId.has(fault.module)) continue;
       const ids = [...ctx.byId.keys()].sort((a, b) => a - b);
-      report(fault.moduleSpan ?? fault.span, `Fault names module ${fault.module}, which does not exist in this scenario (ids: ${ids.length ? ids.join(', ') : 'none'}).`);
+      report(
+        fault.moduleSpan ?? fault.span,
+        `Fault names module ${fault.module}, which does not exist in this scenario (ids: ${ids.length ? ids.join(', ') : 'none'}).`,
+      );
     }
   },
 });

@@ -14,7 +14,12 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
     if (!ensureTrusted()) return undefined;
     const targets =
       targetsFromArgs(ctx, arg, selection) ??
-      (await pickExecutions(ctx, (r) => isResolvable(r) && originOf(r) !== 'make', vscode.l10n.t('Incomplete executions to mark as resolved'), true));
+      (await pickExecutions(
+        ctx,
+        (r) => isResolvable(r) && originOf(r) !== 'make',
+        vscode.l10n.t('Incomplete executions to mark as resolved'),
+        true,
+      ));
     if (!targets || targets.length === 0) return undefined;
     let note: string | undefined;
     if (isArgs(arg) && arg.note !== undefined) note = arg.note;
@@ -44,7 +49,9 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
   const title = vscode.l10n.t('Delete');
   return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
+    const targets =
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
     if (!targets || targets.length === 0) return undefined;
     const count = targets.reduce((n, t) => n + t.ids.length, 0);
     const onMake = targets.reduce(
@@ -60,7 +67,10 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
       const del = onMake > 0 ? vscode.l10n.t('Delete on Make') : vscode.l10n.t('Delete');
       const detail =
         onMake > 0
-          ? vscode.l10n.t('{0} of them come from Make: they are deleted on Make (they cannot be retried afterwards), then removed from the executions file. This cannot be undone.', onMake)
+          ? vscode.l10n.t(
+              '{0} of them come from Make: they are deleted on Make (they cannot be retried afterwards), then removed from the executions file. This cannot be undone.',
+              onMake,
+            )
           : vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.');
       const choice = await vscode.window.showWarningMessage(
         count === 1 ? vscode.l10n.t('Delete this incomplete execution?') : vscode.l10n.t('Delete {0} incomplete executions?', count),

@@ -31,17 +31,25 @@ import {
 async function retryIn(ctx: CommandContext, folder: FolderExecutions, select: RetrySelection): Promise<RecordResult[]> {
   const make = await ctx.make.access(folder.folder);
   const out = await ctx.model.runWrite(folder.key, (file) =>
-    retryAction({ executionsFile: file, scenarioFiles: folderScenarioFiles(folder.folder), select, profile: defaultProfile(folder.folder.uri), make }),
+    retryAction({
+      executionsFile: file,
+      scenarioFiles: folderScenarioFiles(folder.folder),
+      select,
+      profile: defaultProfile(folder.folder.uri),
+      make,
+    }),
   );
   return [...out.results];
 }
 
 /** "Retrying on Make…" or "Simulating retries…" for the records chosen. */
 function progressTitle(targets: readonly Target[]): string {
-  const fromMake = targets.some((t) => t.ids.some((id) => {
-    const r = t.folder.records.get(id);
-    return r !== undefined && originOf(r) === 'make';
-  }));
+  const fromMake = targets.some((t) =>
+    t.ids.some((id) => {
+      const r = t.folder.records.get(id);
+      return r !== undefined && originOf(r) === 'make';
+    }),
+  );
   return fromMake ? vscode.l10n.t('Retrying on Make…') : vscode.l10n.t('Simulating retries (nothing is sent to Fusion or Make)…');
 }
 
@@ -51,7 +59,8 @@ export async function retryCommand(ctx: CommandContext, arg?: unknown, selection
     if (!ensureTrusted()) return undefined;
     if (arg instanceof GroupNode) return retryAllCommand(ctx, arg);
     const targets: Target[] | undefined =
-      targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
     const results = await withViewProgress(progressTitle(targets), async () => {
       const all: RecordResult[] = [];
@@ -79,7 +88,9 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
       scenario = arg.key;
     } else if (isArgs(arg) && arg.scenario !== undefined) {
       scenario = arg.scenario;
-      folderKey = (folderFromArg(ctx, arg.folder) ?? ctx.model.folders().find((f) => [...f.records.values()].some((r) => r.scenario === scenario)))?.key;
+      folderKey = (
+        folderFromArg(ctx, arg.folder) ?? ctx.model.folders().find((f) => [...f.records.values()].some((r) => r.scenario === scenario))
+      )?.key;
     } else {
       const multi = ctx.model.folders().length > 1;
       const items: ScenarioPick[] = [];
@@ -99,7 +110,9 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
         void vscode.window.showInformationMessage(vscode.l10n.t('There are no incomplete executions to retry.'));
         return undefined;
       }
-      const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Retry every incomplete execution of a scenario') });
+      const picked = await vscode.window.showQuickPick(items, {
+        placeHolder: vscode.l10n.t('Retry every incomplete execution of a scenario'),
+      });
       if (!picked) return undefined;
       folderKey = picked.folderKey;
       scenario = picked.scenario;
@@ -109,7 +122,9 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
     const name = scenario;
     const fromMake = [...folder.records.values()].some((r) => r.scenario === name && isRetryable(r) && originOf(r) === 'make');
     const results = await withViewProgress(
-      fromMake ? vscode.l10n.t('Retrying the incomplete executions of {0} on Make…', name) : vscode.l10n.t('Simulating retries of the incomplete executions of {0}…', name),
+      fromMake
+        ? vscode.l10n.t('Retrying the incomplete executions of {0} on Make…', name)
+        : vscode.l10n.t('Simulating retries of the incomplete executions of {0}…', name),
       () => retryIn(ctx, folder, { all: true, scenario: name }),
     );
     showResults(resultsTitle(title, results), results);

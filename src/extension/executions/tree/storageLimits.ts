@@ -9,7 +9,15 @@
  * given to the constructor), and the tree refreshes the groups it shows for them.
  */
 import * as vscode from 'vscode';
-import { addToUsage, emptyUsage, scenarioStorage, sequentialByScenarioFrom, usageByScenario, type ScenarioStorage, type ScenarioUsage } from '../../../core/executions/limits';
+import {
+  addToUsage,
+  emptyUsage,
+  scenarioStorage,
+  sequentialByScenarioFrom,
+  usageByScenario,
+  type ScenarioStorage,
+  type ScenarioUsage,
+} from '../../../core/executions/limits';
 import type { IncompleteExecution } from '../../../core/executions/model';
 import { scenarioResolverFor } from '../../../core/executions/scenarioFiles';
 import { folderScenarioFiles } from '../../shared/workspaceScenarioFiles';
@@ -87,7 +95,10 @@ export class StorageLimits implements vscode.Disposable {
   }
 
   /** Keeps the counts up to date for changed records; returns the scenarios whose warning changed. */
-  applyChanges(folderKey: string, changed: readonly { readonly before: IncompleteExecution; readonly after: IncompleteExecution }[]): string[] {
+  applyChanges(
+    folderKey: string,
+    changed: readonly { readonly before: IncompleteExecution; readonly after: IncompleteExecution }[],
+  ): string[] {
     const usage = this.limits.get(folderKey)?.usage;
     if (!usage) return [];
     const looks = new Map<string, string>();

@@ -1,7 +1,14 @@
 /** Builds the TreeItems of the Incomplete Executions view (labels, icons, tooltips, context values). */
 import * as vscode from 'vscode';
 import { lookupErrorType } from '../../../core/catalogue/catalogue';
-import { RESOLVED_RETENTION_DAYS, SCENARIO_STORAGE_LIMIT_BYTES, formatBytes, formatPercent, retentionOf, type ScenarioStorage } from '../../../core/executions/limits';
+import {
+  RESOLVED_RETENTION_DAYS,
+  SCENARIO_STORAGE_LIMIT_BYTES,
+  formatBytes,
+  formatPercent,
+  retentionOf,
+  type ScenarioStorage,
+} from '../../../core/executions/limits';
 import { goneFromMake, originOf, type ExecutionStatus, type IncompleteExecution } from '../../../core/executions/model';
 import { executionContextValue } from './capabilities';
 import type { GroupBy } from '../../shared/settings';
@@ -65,15 +72,23 @@ function originLine(r: IncompleteExecution): string {
   switch (originOf(r)) {
     case 'make': {
       const where = makeWhere(r);
-      const sid = typeof scenarioId === 'number' || typeof scenarioId === 'string' ? vscode.l10n.t('scenario {0}', String(scenarioId)) : vscode.l10n.t('scenario id unknown');
+      const sid =
+        typeof scenarioId === 'number' || typeof scenarioId === 'string'
+          ? vscode.l10n.t('scenario {0}', String(scenarioId))
+          : vscode.l10n.t('scenario id unknown');
       return where
         ? vscode.l10n.t('From Make ({0}, {1}): Retry and Delete act on Make.', where, sid)
-        : vscode.l10n.t('From a saved Make API response ({0}); it does not say its zone: set make.zone in .fusionlintrc.json to act on Make.', sid);
+        : vscode.l10n.t(
+            'From a saved Make API response ({0}); it does not say its zone: set make.zone in .fusionlintrc.json to act on Make.',
+            sid,
+          );
     }
     case 'simulation':
       return vscode.l10n.t('Stored by Run Simulation: a Retry here is simulated (nothing is sent to Fusion or Make).');
     default:
-      return vscode.l10n.t('Written into the executions file by hand or by another tool: a Retry here is simulated (nothing is sent to Fusion or Make).');
+      return vscode.l10n.t(
+        'Written into the executions file by hand or by another tool: a Retry here is simulated (nothing is sent to Fusion or Make).',
+      );
   }
 }
 
@@ -123,7 +138,9 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
   );
   md.appendMarkdown('  \n');
   md.appendText(
-    originOf(r) === 'make' ? vscode.l10n.t('Attempts on Make: {0}', r.attempts) : vscode.l10n.t('Attempts: {0} of {1}', r.attempts, r.maxAttempts),
+    originOf(r) === 'make'
+      ? vscode.l10n.t('Attempts on Make: {0}', r.attempts)
+      : vscode.l10n.t('Attempts: {0} of {1}', r.attempts, r.maxAttempts),
   );
   md.appendMarkdown('  \n');
   if (originOf(r) === 'make' && r.moduleId === 0) {
@@ -151,13 +168,26 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
   const retention = r.status === 'resolved' && !gone ? retentionOf(r, new Date()) : undefined;
   if (retention && originOf(r) === 'simulation') {
     // A simulated record was never stored by Fusion or Make: say the rule, not that they deleted it.
-    md.appendText(vscode.l10n.t('Fusion and Make delete a resolved incomplete execution {0} days after it was resolved; this one exists only in the executions file.', RESOLVED_RETENTION_DAYS));
+    md.appendText(
+      vscode.l10n.t(
+        'Fusion and Make delete a resolved incomplete execution {0} days after it was resolved; this one exists only in the executions file.',
+        RESOLVED_RETENTION_DAYS,
+      ),
+    );
     md.appendMarkdown('  \n');
   } else if (retention) {
     md.appendText(
       retention.purged
-        ? vscode.l10n.t('Resolved {0} days ago: Fusion has deleted it (resolved executions are kept {1} days).', retention.daysSinceResolved, RESOLVED_RETENTION_DAYS)
-        : vscode.l10n.t('Fusion deletes it on {0} ({1} days after it was resolved).', formatDate(retention.purgeAt) ?? retention.purgeAt, RESOLVED_RETENTION_DAYS),
+        ? vscode.l10n.t(
+            'Resolved {0} days ago: Fusion has deleted it (resolved executions are kept {1} days).',
+            retention.daysSinceResolved,
+            RESOLVED_RETENTION_DAYS,
+          )
+        : vscode.l10n.t(
+            'Fusion deletes it on {0} ({1} days after it was resolved).',
+            formatDate(retention.purgeAt) ?? retention.purgeAt,
+            RESOLVED_RETENTION_DAYS,
+          ),
     );
     md.appendMarkdown('  \n');
   }
@@ -202,7 +232,8 @@ export function groupLabel(groupBy: GroupBy, key: string): string {
 export function storageWarnings(storage: ScenarioStorage | undefined): string[] {
   if (!storage) return [];
   const parts: string[] = [];
-  if (storage.level !== 'ok') parts.push(
+  if (storage.level !== 'ok')
+    parts.push(
       vscode.l10n.t({
         message: '{0} of {1}',
         args: [formatPercent(storage.fraction), formatBytes(SCENARIO_STORAGE_LIMIT_BYTES)],
@@ -264,7 +295,10 @@ export function scenarioGroupTooltip(storage: ScenarioStorage | undefined, make?
     md.appendText(
       storage.notResolved === 1
         ? vscode.l10n.t('Sequential processing is on and 1 execution is not resolved: new runs wait until it is resolved.')
-        : vscode.l10n.t('Sequential processing is on and {0} executions are not resolved: new runs wait until they are resolved.', storage.notResolved),
+        : vscode.l10n.t(
+            'Sequential processing is on and {0} executions are not resolved: new runs wait until they are resolved.',
+            storage.notResolved,
+          ),
     );
     md.appendMarkdown('  \n');
   }
@@ -281,7 +315,9 @@ export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: 
   switch (node.groupBy) {
     case 'scenario':
       item.iconPath =
-        warnings.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('type-hierarchy-sub');
+        warnings.length > 0
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+          : new vscode.ThemeIcon('type-hierarchy-sub');
       break;
     case 'errorType':
       item.iconPath = new vscode.ThemeIcon('symbol-class');

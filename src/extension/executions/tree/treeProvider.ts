@@ -14,7 +14,15 @@ import { groupBySetting, showResolvedSetting, type GroupBy } from '../../shared/
 import type { ExecutionsModel, FolderExecutions, ModelChange } from '../executionsModel';
 import { StorageLimits } from './storageLimits';
 import { ExecutionNode, FolderNode, GroupNode, type ExecutionsTreeNode } from './treeNodes';
-import { executionTreeItem, folderTreeItem, groupTreeItem, resolveExecutionTooltip, scenarioGroupTooltip, type GroupSummary, type MakeGroupInfo } from './treeItems';
+import {
+  executionTreeItem,
+  folderTreeItem,
+  groupTreeItem,
+  resolveExecutionTooltip,
+  scenarioGroupTooltip,
+  type GroupSummary,
+  type MakeGroupInfo,
+} from './treeItems';
 import { scenarioSyncs, stateParts, syncText } from '../../make/sync';
 
 /** Whether the last contact with a Make API failed (the Make service; absent in tests without it). */
@@ -86,7 +94,10 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       const fire = this.scenarioGroups(folderKey, scenarios);
       if (fire.length > 0) this.emitter.fire(fire);
     });
-    this.disposables.push(this.limits, model.onDidChange((c) => this.onModelChange(c)));
+    this.disposables.push(
+      this.limits,
+      model.onDidChange((c) => this.onModelChange(c)),
+    );
   }
 
   get currentGroupBy(): GroupBy {
@@ -167,7 +178,12 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       case 'group': {
         const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0 };
         const scenario = node.groupBy === 'scenario';
-        return groupTreeItem(node, summary, scenario ? this.scenarioStorage(node.folderKey, node.key, false) : undefined, scenario ? this.makeInfo(node.folderKey, node.key) : undefined);
+        return groupTreeItem(
+          node,
+          summary,
+          scenario ? this.scenarioStorage(node.folderKey, node.key, false) : undefined,
+          scenario ? this.makeInfo(node.folderKey, node.key) : undefined,
+        );
       }
       case 'execution': {
         const r = this.record(node);

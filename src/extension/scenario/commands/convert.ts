@@ -63,7 +63,7 @@ async function openUntitled(source: vscode.Uri, toYaml: boolean, language: strin
       const edit = new vscode.WorkspaceEdit();
       edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), content);
       if (await vscode.workspace.applyEdit(edit)) {
-        return doc.languageId === language ? doc : vscode.languages.setTextDocumentLanguage(doc, language);
+        return doc.languageId === language ? doc : await vscode.languages.setTextDocumentLanguage(doc, language);
       }
     } catch {
       // fall back to a nameless untitled document
