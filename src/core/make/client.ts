@@ -1,8 +1,9 @@
 /**
  * The Make API client: Make's official TypeScript SDK (`@makehq/sdk`) for the requests, plus what a
  * tool that runs unattended needs around it. The SDK builds every URL, header and body (its
- * endpoint classes where it has them, its public `fetch` for the ones it does not wrap: the
- * paginated `GET /dlqs` and `DELETE /dlqs`); this file replaces only its transport
+ * endpoint classes where it has them, its public `fetch` where they fall short: `GET /dlqs`
+ * and `GET /scenarios?teamId=` page by page with the answer's `pg` — its wrappers take no page or
+ * drop the `pg` —, and `DELETE /dlqs`, which it does not wrap); this file replaces only its transport
  * (`handleRequest`, which the SDK documents as the method to override) to add:
  *
  * - a request budget shared by every request (budget.ts): never more than N per minute;
