@@ -1,6 +1,7 @@
 // @ts-check
 // The UI suite's steps, in the order they run: what the sample workspace shows, Classify Failure,
-// the person's flow of issue 4, the samples' blueprint (issue 5), then Run Simulation. A step's
+// the person's flow of issue 4, the samples' blueprint (issue 5), Run Simulation, then Make (a
+// fake Make API on 127.0.0.1: connect, pull, retry with the local scenario). A step's
 // place here is its screenshot's number (01-…png to 19-…png), whichever steps a run selects.
 //
 // Order rules (the step's `needs` / `changes` say which part of the sample workspace; `checkOrder`
@@ -18,6 +19,7 @@ import * as classify from './classify.mjs';
 import * as flow from './flow.mjs';
 import * as blueprint from './blueprint.mjs';
 import * as simulation from './simulation.mjs';
+import * as make from './make.mjs';
 
 /** @type {import('./common.mjs').Step[]} */
 export const STEPS = [
@@ -40,6 +42,9 @@ export const STEPS = [
   blueprint.quickFixMenu,
   blueprint.applyIgnore,
   simulation.runSimulation,
+  make.connectMake,
+  make.pullFromMake,
+  make.retryWithLocalScenario,
 ];
 
 /** The groups, in the order their first step runs. */
