@@ -229,8 +229,9 @@ export function toolHelp(commands: readonly Command[], version: string): string 
     '  -V, --version  Show the version.',
     '      --debug    Show stack traces of internal errors.',
     '',
-    'Exit codes: 0 ok; 1 problems found (lint errors, unknown execution ids);',
-    '            2 the command could not run (usage mistake, unreadable file, unusable input).',
+    'Exit codes: 0 ok; 1 problems found (lint errors, unknown execution ids, requests to Make that failed);',
+    '            2 the command could not run (usage mistake, unreadable file, unusable input; for Make:',
+    '            no token, the token refused, Make not reachable).',
     '',
   ].join('\n');
 }

@@ -4,6 +4,8 @@ import { ExecutionsModel } from './executions/executionsModel';
 import { registerExecutionFeatures } from './executions/register';
 import { VIEW_ID } from './executions/commands/common';
 import { ExecutionsTreeProvider } from './executions/tree/treeProvider';
+import { registerMakeFeatures } from './make/register';
+import { MakeService } from './make/service';
 import { registerScenarioFeatures } from './scenario/register';
 import type { CommandContext } from './shared/commandContext';
 import { DETAILS_SCHEME, DetailsDocuments } from './shared/readOnlyDocuments';
@@ -32,11 +34,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     provider,
     treeView,
   );
-  const ctx: CommandContext = { log, details, model, provider };
+  const make = new MakeService(context.secrets, context.globalState, log);
+  provider.setMakeStatus(make);
+  context.subscriptions.push(make);
+  const ctx: CommandContext = { log, details, model, provider, make };
   registerExecutionFeatures(context, ctx, treeView);
   registerScenarioFeatures(context, ctx, scenarioFiles);
+  const makeWatcher = registerMakeFeatures(context, ctx);
   log.info('Fusion Incomplete Executions activated');
-  return { model, provider, treeView };
+  return { model, provider, treeView, make, makeWatcher, logUri: context.logUri };
 }
 
 export function deactivate(): void {

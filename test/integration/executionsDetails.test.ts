@@ -192,14 +192,16 @@ suite('executions: details, menus and messages', () => {
     } finally {
       info.restore();
     }
-    assert.deepEqual(
-      info.calls.map((c) => c.message),
-      [
-        'Resolve: “Post order to ERP” (module 2) in Order sync is marked resolved.',
-        'Retry: “Post order to ERP” (module 2) in Order sync: the retry succeeded, the execution is resolved.',
-        'Delete: “Parse refund” (module 2) in Refund export is deleted.',
-      ],
+    const messages = info.calls.map((c) => c.message);
+    assert.equal(messages.length, 3, messages.join('\n'));
+    assert.equal(messages[0], 'Resolve: “Post order to ERP” (module 2) in Order sync is marked resolved.');
+    // a local record's retry is simulated, and its toast says so (title and text); what the
+    // simulation assumed may follow
+    assert.match(
+      messages[1],
+      /^Simulated Retry: “Post order to ERP” \(module 2\) in Order sync: the simulated retry succeeded, the execution is marked resolved \(nothing was sent to Fusion or Make\)\./,
     );
+    assert.equal(messages[2], 'Delete: “Parse refund” (module 2) in Refund export is deleted.');
   });
 
   test('Show Bundle of a record deleted meanwhile: the document says so in plain text, not as broken JSON', async () => {

@@ -63,6 +63,8 @@ export interface MakeApiServerOptions {
   readonly token: string;
   /** Page size cap for list endpoints (Make's `pg[limit]`); default 100. */
   readonly maxPageSize?: number;
+  /** Do not keep the process alive (a runner that cannot always stop it, e.g. after a failed step). */
+  readonly unref?: boolean;
 }
 
 export class MakeApiServer {
@@ -72,6 +74,11 @@ export class MakeApiServer {
   readonly faults: Fault[] = [];
   /** Ids that vanish after they were listed once (deleted on Make between list and detail). */
   readonly vanishAfterList = new Set<string>();
+  /**
+   * What a retry on Make does to a record (default: see `retryOne`). Tests set it to decide, e.g.
+   * resolve only when the blueprint PATCHed in has a handler on the failing module.
+   */
+  onRetry?: (d: FakeDlq) => void;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
 
@@ -81,6 +88,7 @@ export class MakeApiServer {
   async start(): Promise<string> {
     const server = http.createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
+      if (this.options.unref) s.unref();
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
@@ -88,6 +96,7 @@ export class MakeApiServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
+    if (this.options.unref) server.unref();
     this.server = server;
     return this.baseUrl;
   }
@@ -289,6 +298,7 @@ export class MakeApiServer {
 
   /** What a retry on Make does here: a record whose blueprint was replaced by a fixed one (PATCH) resolves; otherwise it fails again. */
   private retryOne(d: FakeDlq): void {
+    if (this.onRetry) return this.onRetry(d);
     d.attempts += 1;
     if (d.blueprint !== undefined && d.failer !== undefined) d.resolved = true;
   }

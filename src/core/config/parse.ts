@@ -25,7 +25,8 @@ export interface ParsedConfig {
   readonly findings: readonly Finding[];
 }
 
-const TOP_KEYS = ['$schema', 'rules', 'exempt', 'overrides', 'ignorePatterns'] as const;
+/** `make` belongs to the Make connection (zone, team, scenario ids) and is read by core/make/config.ts. */
+const TOP_KEYS = ['$schema', 'rules', 'exempt', 'overrides', 'ignorePatterns', 'make'] as const;
 const EXEMPT_KEYS = ['apps', 'modules', 'defaults'] as const;
 const OVERRIDE_KEYS = ['files', 'rules', 'exempt'] as const;
 
@@ -123,6 +124,7 @@ class ConfigParser {
       else if (key === 'exempt') exempt = this.exempt(value, 'exempt');
       else if (key === 'overrides') overrides = this.overrides(value);
       else if (key === 'ignorePatterns') ignorePatterns = this.globs(value, 'ignorePatterns');
+      // 'make': checked by its own reader (core/make/config.ts) when a command talks to Make.
     }
     return { rules, exempt, overrides, ignorePatterns };
   }

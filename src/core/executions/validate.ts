@@ -9,7 +9,7 @@
 import type { JSONPath } from 'jsonc-parser';
 import { formatPath, jsonPathPosition, parseJsonText } from '../text/json';
 import { ExecutionsFileError } from './fileError';
-import { EXECUTION_STATUSES } from './model';
+import { EXECUTION_ORIGINS, EXECUTION_STATUSES } from './model';
 import type { ExecutionsFile } from './model';
 
 export type ParseExecutionsResult =
@@ -98,6 +98,8 @@ function checkRecord(r: unknown, i: number, fillDefaults: boolean): Problem | un
       : { path: at(), detail: `${label}: "${key}" is required (${what})` };
 
   if (typeof r.id !== 'string' || r.id.trim() === '') return need('id', 'a non-empty string');
+  if (r.origin !== undefined && !(EXECUTION_ORIGINS as readonly unknown[]).includes(r.origin))
+    return need('origin', `one of ${EXECUTION_ORIGINS.map((o) => `"${o}"`).join(', ')}`);
   if (typeof r.scenario !== 'string') return need('scenario', 'a string (the scenario name)');
   if (r.scenarioFile !== undefined && typeof r.scenarioFile !== 'string')
     return need('scenarioFile', 'a string (a path relative to the workspace)');

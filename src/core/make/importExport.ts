@@ -22,8 +22,10 @@
 // moduleId from `failer` (a number, a numeric string, or an object with `id`), else from the
 // bundle's failing module, else 0 (unknown); scenario from `scenarioName` (else "Make scenario
 // <scenarioId>", else "Unknown Make scenario"); `attempts`, `size`, `created` as given. The original
-// Make fields are kept under `make`. Records merge by id: only the fields an input provides are
-// applied, and re-importing the same data changes nothing (no `updated` bump, no history entry).
+// Make fields are kept under `make`; every record merged here has `origin: "make"`. Records merge by
+// id: only the fields an input provides are applied, and re-importing the same data changes nothing
+// (no `updated` bump, no history entry). A pull (pull.ts) goes through the same merge, adding where
+// the records came from (`make.zone` / `make.apiUrl`, `teamId`, `scenarioId`) with `decorate`.
 import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import type { ExecutionError, ExecutionStatus, ExecutionsFile, HistoryEntry, IncompleteExecution } from '../executions/model';
@@ -222,6 +224,11 @@ function bundleFailure(response: Json): { moduleId?: number; error?: ExecutionEr
   return {};
 }
 
+/** The id of the module whose entry in a bundle response carries the error, if any. */
+export function failingModuleOf(response: Record<string, unknown>): number | undefined {
+  return bundleFailure(response).moduleId;
+}
+
 /** `failer` may be a module id (number or numeric string) or an object with `id` (and `name`). */
 function failerOf(failer: unknown): { moduleId?: number; moduleName?: string } {
   const asId = (v: unknown): number | undefined => {
@@ -321,6 +328,7 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
   if (existing) {
     return {
       ...existing,
+      origin: 'make',
       scenario,
       moduleId,
       moduleName,
@@ -336,7 +344,7 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
       make,
     };
   }
-  const record: Json = { id, scenario, moduleId };
+  const record: Json = { id, origin: 'make', scenario, moduleId };
   if (moduleName !== undefined) record.moduleName = moduleName;
   Object.assign(record, { error, status, autoRetry, attempts, maxAttempts, nextRetryAt, created, updated: nowIso });
   if (size !== undefined) record.size = size;
@@ -373,6 +381,16 @@ export function parseMakeResponses(inputs: readonly { file: string; text: string
   return new ParsedMakeResponses(c);
 }
 
+export interface MergeOptions {
+  /**
+   * Changes each merged record before it is compared with the one in the file (so a second merge
+   * of the same data still changes nothing): e.g. where it came from, its scenario file.
+   */
+  readonly decorate?: (id: string, record: Record<string, unknown>, existing: IncompleteExecution | undefined) => Record<string, unknown>;
+  /** How the history names the source, e.g. "Pulled from Make (eu1.make.com, scenario 4321)"; default "Imported from Make (<files>)". */
+  readonly source?: (files: string) => { readonly added: string; readonly updated: string };
+}
+
 /**
  * Merges parsed responses into `doc` by id (see the header comment). Throws a MakeImportError
  * when a bundle response cannot be matched to an incomplete execution of the import or of `doc`.
@@ -381,6 +399,7 @@ export function mergeMakeResponses(
   doc: ExecutionsFile,
   responses: ParsedMakeResponses,
   now?: Date,
+  options: MergeOptions = {},
 ): { doc: ExecutionsFile; summary: ImportSummary } {
   const nowIso = (now ?? new Date()).toISOString();
   const c = responses.collected.copy();
@@ -408,9 +427,11 @@ export function mergeMakeResponses(
     const at = index.get(id);
     const existing = at !== undefined ? executions[at] : undefined;
     const files = [...col.files].map((f) => path.basename(f)).join(', ');
-    const next = clean(buildRecord(id, col, existing, nowIso));
+    const built = buildRecord(id, col, existing, nowIso);
+    const next = clean(options.decorate ? options.decorate(id, built, existing) : built);
+    const source = options.source?.(files) ?? { added: `Imported from Make (${files})`, updated: `Updated from Make (${files})` };
     if (!existing) {
-      const history: HistoryEntry[] = [{ at: nowIso, action: 'import', note: `Imported from Make (${files})` }];
+      const history: HistoryEntry[] = [{ at: nowIso, action: 'import', note: source.added }];
       next.history = history;
       index.set(id, executions.length);
       executions.push(next as IncompleteExecution);
@@ -422,7 +443,7 @@ export function mergeMakeResponses(
       unchangedIds.push(id);
       continue;
     }
-    const entry: HistoryEntry = { at: nowIso, action: 'import', note: `Updated from Make (${files}): ${describeChanges(before, next)}` };
+    const entry: HistoryEntry = { at: nowIso, action: 'import', note: `${source.updated}: ${describeChanges(before, next)}` };
     next.updated = nowIso;
     next.history = [...existing.history, entry];
     executions[at as number] = next as IncompleteExecution;

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ExecutionsModel } from '../executions/executionsModel';
 import type { ExecutionsTreeProvider } from '../executions/tree/treeProvider';
+import type { MakeService } from '../make/service';
 import type { DetailsDocuments } from './readOnlyDocuments';
 
 /** What every command handler of the extension is given; made once, in extension.ts. */
@@ -13,4 +14,6 @@ export interface CommandContext {
   readonly model: ExecutionsModel;
   /** The Incomplete Executions tree. */
   readonly provider: ExecutionsTreeProvider;
+  /** Tokens, config and request budgets for Make. */
+  readonly make: MakeService;
 }

@@ -73,6 +73,13 @@ export async function updateViewSetting(key: 'tree.groupBy' | 'tree.showResolved
   await cfg.update(key, value, target);
 }
 
+/** Minutes between two pulls from Make (0 = no polling); at least 1 when on. */
+export function makePollMinutes(): number {
+  const value: unknown = config().get('make.pollMinutes');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return 0;
+  return Math.max(1, value);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lint and CodeLens
 // ---------------------------------------------------------------------------------------------

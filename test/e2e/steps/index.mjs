@@ -1,8 +1,9 @@
 // @ts-check
 // The UI suite's steps, in the order they run: what the sample workspace shows, Classify Failure,
-// the person's flow of issue 4, the samples' blueprint (issue 5), Run Simulation, then the rough
-// edges of issue 11 (polish). A step's place here is its screenshot's number (01-…png to 23-…png),
-// whichever steps a run selects.
+// the person's flow of issue 4, the samples' blueprint (issue 5), Run Simulation, the rough edges
+// of issue 11 (polish), then Make (a fake Make API on 127.0.0.1: connect, pull, retry with the
+// local scenario). A step's place here is its screenshot's number (01-…png to 26-…png), whichever
+// steps a run selects.
 //
 // Order rules (the step's `needs` / `changes` say which part of the sample workspace; `checkOrder`
 // enforces them when the suite starts, before anything is launched):
@@ -20,6 +21,7 @@ import * as flow from './flow.mjs';
 import * as blueprint from './blueprint.mjs';
 import * as simulation from './simulation.mjs';
 import * as polish from './polish.mjs';
+import * as make from './make.mjs';
 
 /** @type {import('./common.mjs').Step[]} */
 export const STEPS = [
@@ -47,6 +49,11 @@ export const STEPS = [
   polish.detailsView,
   polish.quickFixOnName,
   polish.ruleDocRendered,
+  // Make's steps set up their own server, connection and pull, and add rows from Make: after polish,
+  // which only reads
+  make.connectMake,
+  make.pullFromMake,
+  make.retryWithLocalScenario,
 ];
 
 /** The groups, in the order their first step runs. */

@@ -179,20 +179,49 @@ export function withNotificationProgress<T>(title: string, task: () => Promise<T
   return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => task()));
 }
 
-/** One line summing up operation results, e.g. "2 resolved, 1 failed again". */
+/**
+ * The title of a results message: "Simulated Retry" when every result is a simulated retry,
+ * "Retry on Make" when every one happened on Make, else the command's title.
+ */
+export function resultsTitle(title: string, results: readonly RecordResult[]): string {
+  if (results.length > 0 && results.every((r) => r.simulated === true)) return vscode.l10n.t('Simulated {0}', title);
+  if (results.length > 0 && results.every((r) => r.where === 'make')) return vscode.l10n.t('{0} on Make', title);
+  return title;
+}
+
+/**
+ * One line summing up operation results, e.g. "2 resolved in the simulation, 1 failed again on
+ * Make": every count says where it happened when that was not this file alone.
+ */
 export function summarizeResults(results: readonly RecordResult[]): string {
-  const counts = new Map<RecordResult['result'], number>();
-  for (const r of results) counts.set(r.result, (counts.get(r.result) ?? 0) + 1);
+  const groups = new Map<string, { result: RecordResult['result']; where: 'simulated' | 'make' | 'local'; n: number }>();
+  for (const r of results) {
+    const where = r.simulated ? 'simulated' : r.where === 'make' ? 'make' : 'local';
+    const key = `${r.result}|${where}`;
+    const g = groups.get(key) ?? { result: r.result, where, n: 0 };
+    g.n++;
+    groups.set(key, g);
+  }
   const parts: string[] = [];
+  const suffix = (where: 'simulated' | 'make' | 'local', text: string): string =>
+    where === 'simulated' ? vscode.l10n.t('{0} in the simulation', text) : where === 'make' ? vscode.l10n.t('{0} on Make', text) : text;
   const label: Record<RecordResult['result'], (n: number) => string> = {
     resolved: (n) => vscode.l10n.t('{0} resolved', n),
     failed: (n) => vscode.l10n.t('{0} failed again', n),
     'not-found': (n) => vscode.l10n.t('{0} not found', n),
     skipped: (n) => vscode.l10n.t('{0} skipped', n),
     deleted: (n) => vscode.l10n.t('{0} deleted', n),
+    sent: (n) => vscode.l10n.t('{0} sent to Make, outcome not reported yet', n),
+    gone: (n) => vscode.l10n.t('{0} no longer on Make', n),
+    error: (n) => vscode.l10n.t('{0} could not be done', n),
   };
-  for (const [k, n] of counts) parts.push(label[k](n));
-  return parts.join(', ');
+  for (const g of groups.values()) {
+    // A local "resolved" is the Resolve command marking the record in the file.
+    const text = g.result === 'resolved' && g.where === 'local' ? vscode.l10n.t('{0} marked resolved', g.n) : label[g.result](g.n);
+    parts.push(g.result === 'resolved' || g.result === 'failed' || g.result === 'deleted' ? suffix(g.where, text) : text);
+  }
+  const simulated = results.some((r) => r.simulated === true);
+  return parts.join(', ') + (simulated ? ` ${vscode.l10n.t('(simulated: nothing was sent to Fusion or Make)')}` : '');
 }
 
 /**
@@ -234,11 +263,21 @@ export function resultMessage(result: RecordResult, action: ResultAction, r: Inc
   const subject = executionSubject(r);
   switch (result.result) {
     case 'resolved':
-      return action === 'retry'
-        ? vscode.l10n.t('{0}: the retry succeeded, the execution is resolved.', subject)
-        : vscode.l10n.t('{0} is marked resolved.', subject);
+      if (action !== 'retry') return vscode.l10n.t('{0} is marked resolved.', subject);
+      // A retry says where it ran: simulated here (nothing sent), or on Make (Make's own outcome).
+      if (result.simulated === true) {
+        const text = vscode.l10n.t(
+          '{0}: the simulated retry succeeded, the execution is marked resolved (nothing was sent to Fusion or Make).',
+          subject,
+        );
+        return result.assumed ? `${text} ${vscode.l10n.t('Assumed: {0}.', result.assumed)}` : text;
+      }
+      if (result.where === 'make') return vscode.l10n.t('{0}: retried on Make, Make reports it resolved.', subject);
+      return `${subject}: ${result.message}`;
     case 'deleted':
-      return vscode.l10n.t('{0} is deleted.', subject);
+      return result.where === 'make'
+        ? vscode.l10n.t('{0} is deleted on Make and removed from the executions file.', subject)
+        : vscode.l10n.t('{0} is deleted.', subject);
     default:
       return `${subject}: ${result.message}`;
   }
@@ -261,7 +300,7 @@ export function showResults(title: string, results: readonly RecordResult[], act
     const [only] = scenarios;
     text = scenarios.size === 1 && only !== undefined ? `${only}: ${summarizeResults(results)}` : summarizeResults(results);
   }
-  const anyProblem = results.some((r) => r.result === 'not-found' || r.result === 'failed');
+  const anyProblem = results.some((r) => r.result === 'not-found' || r.result === 'failed' || r.result === 'error');
   if (anyProblem) void vscode.window.showWarningMessage(`${title}: ${text}`);
   else void vscode.window.showInformationMessage(`${title}: ${text}`);
 }

@@ -7,13 +7,13 @@
 import * as vscode from 'vscode';
 import { lookupErrorType } from '../../../core/catalogue/catalogue';
 import { RESOLVED_RETENTION_DAYS, retentionOf } from '../../../core/executions/limits';
-import type { HistoryEntry, IncompleteExecution } from '../../../core/executions/model';
+import { goneFromMake, originOf, type HistoryEntry, type IncompleteExecution } from '../../../core/executions/model';
 import { codeBlock, escapeMarkdown } from '../../../core/text/markdown';
 import type { CommandContext } from '../../shared/commandContext';
 import { showMarkdownPreview } from '../../shared/readOnlyDocuments';
 import type { ExecutionsModel } from '../executionsModel';
 import { formatDate, nextRetryValue } from '../recordText';
-import { moduleLabel, statusLabel } from '../tree/treeItems';
+import { makeNextRetryText, moduleLabel, originLine, statusLabel } from '../tree/treeItems';
 import { guarded, pickExecutions, targetsFromArgs } from './common';
 import { recordFor, recordUri, safeName, watchRecordDocuments } from './recordDocuments';
 
@@ -44,14 +44,29 @@ export function detailsMarkdown(r: IncompleteExecution, now: Date): string {
   const lines: string[] = [];
   lines.push(`# ${escapeMarkdown(moduleLabel(r))}`, '');
   lines.push(escapeMarkdown(vscode.l10n.t('Incomplete execution of module {0} in {1}', r.moduleId, r.scenario)), '');
+  // A record from Make is acted on on Make: its status may be "gone", its attempts are Make's
+  // count (Make sets no maximum here) and Make schedules its retries.
+  const fromMake = originOf(r) === 'make';
+  const gone = goneFromMake(r);
   const rows: [string, string][] = [
-    [vscode.l10n.t('Status'), cell(statusLabel(r.status))],
+    [
+      vscode.l10n.t('Status'),
+      cell(
+        gone
+          ? vscode.l10n.t('no longer on Make since {0} (resolved or deleted there)', formatDate(gone.at) ?? gone.at)
+          : statusLabel(r.status),
+      ),
+    ],
     [vscode.l10n.t('Error'), `**${cell(r.error.type)}**${r.error.message ? `: ${cell(r.error.message)}` : ''}`],
-    [vscode.l10n.t('Attempts'), cell(vscode.l10n.t('{0} of {1}', r.attempts, r.maxAttempts))],
+    [
+      vscode.l10n.t('Attempts'),
+      cell(fromMake ? vscode.l10n.t('{0} on Make', r.attempts) : vscode.l10n.t('{0} of {1}', r.attempts, r.maxAttempts)),
+    ],
   ];
-  const next = nextRetryValue(r, now);
+  const next = fromMake ? makeNextRetryText(r) : nextRetryValue(r, now);
   if (next) rows.push([vscode.l10n.t('Next retry'), cell(next)]);
-  const retention = r.status === 'resolved' ? retentionOf(r, now) : undefined;
+  rows.push([vscode.l10n.t('Origin'), cell(originLine(r))]);
+  const retention = r.status === 'resolved' && !gone ? retentionOf(r, now) : undefined;
   if (retention) {
     rows.push([
       vscode.l10n.t('Resolved'),

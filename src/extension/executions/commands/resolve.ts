@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { deleteAction } from '../../../core/executions/actions/delete';
 import { resolveAction } from '../../../core/executions/actions/resolve';
 import type { RecordResult } from '../../../core/executions/actions/result';
-import { isResolvable, type IncompleteExecution } from '../../../core/executions/model';
+import { goneFromMake, isResolvable, originOf, type IncompleteExecution } from '../../../core/executions/model';
+import { guardedMake } from '../../make/commands';
 import type { CommandContext } from '../../shared/commandContext';
 import { groupLabel } from '../tree/treeItems';
 import { ExecutionNode, GroupNode } from '../tree/treeNodes';
@@ -14,6 +15,7 @@ import {
   isArgs,
   pickExecutions,
   pickFolder,
+  resultsTitle,
   showResults,
   snapshotOf,
   targetsFromArgs,
@@ -27,7 +29,12 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
     if (!ensureTrusted()) return undefined;
     const targets =
       targetsFromArgs(ctx, arg, selection) ??
-      (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
+      (await pickExecutions(
+        ctx,
+        (r) => isResolvable(r) && originOf(r) !== 'make',
+        vscode.l10n.t('Incomplete executions to mark as resolved'),
+        true,
+      ));
     if (!targets || targets.length === 0) return undefined;
     let note: string | undefined;
     if (isArgs(arg) && arg.note !== undefined) note = arg.note;
@@ -57,45 +64,76 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
 /** Records listed in the confirmation of a deletion of several. */
 const LISTED = 5;
 
+/** How many of the targets' records a deletion removes on Make first (from Make and still listed there). */
+function countOnMake(targets: readonly Target[]): number {
+  return targets.reduce(
+    (n, t) =>
+      n +
+      t.ids.filter((id) => {
+        const r = t.folder.records.get(id);
+        return r !== undefined && originOf(r) === 'make' && !goneFromMake(r);
+      }).length,
+    0,
+  );
+}
+
 /**
  * The modal confirmation of a deletion: it names the execution (module, scenario, error), or lists
  * the first few of several. `what` replaces the question for a group ("the 3 resolved … of X").
+ * `onMake` records come from Make: the detail says they are deleted there, and the button says so.
  */
 export function deleteConfirmation(
   records: readonly IncompleteExecution[],
   count: number,
   what?: string,
-): { message: string; detail: string } {
-  const undone = vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.');
+  onMake = 0,
+): { message: string; detail: string; button: string } {
+  const undone =
+    onMake > 0
+      ? vscode.l10n.t(
+          '{0} of them come from Make: they are deleted on Make (they cannot be retried afterwards), then removed from the executions file. This cannot be undone.',
+          onMake,
+        )
+      : count === 1
+        ? vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.')
+        : vscode.l10n.t('The records and their bundles are removed from the executions file; this cannot be undone.');
+  const button = onMake > 0 ? vscode.l10n.t('Delete on Make') : vscode.l10n.t('Delete');
   const errorOf = (r: IncompleteExecution): string => (r.error.message ? `${r.error.type}: ${r.error.message}` : r.error.type);
   if (count === 1 && records.length === 1 && what === undefined) {
     const r = records[0];
     return {
       message: vscode.l10n.t('Delete the incomplete execution of {0}?', executionSubject(r)),
       detail: `${errorOf(r)}\n\n${undone}`,
+      button,
     };
   }
   const lines = records.slice(0, LISTED).map((r) => `• ${executionSubject(r)} — ${r.error.type}`);
   if (count > LISTED) lines.push(vscode.l10n.t('…and {0} more', count - LISTED));
   return {
     message: what ?? vscode.l10n.t('Delete {0} incomplete executions?', count),
-    detail: `${lines.join('\n')}\n\n${count === 1 ? undone : vscode.l10n.t('The records and their bundles are removed from the executions file; this cannot be undone.')}`,
+    detail: `${lines.join('\n')}\n\n${undone}`,
+    button,
   };
 }
 
 /** Asks before deleting (unless `confirmed: true` was passed); true to go on. */
-async function confirmDelete(arg: unknown, confirmation: { message: string; detail: string }): Promise<boolean> {
+async function confirmDelete(arg: unknown, confirmation: { message: string; detail: string; button: string }): Promise<boolean> {
   if (isArgs(arg) && arg.confirmed === true) return true;
-  const del = vscode.l10n.t('Delete');
-  const choice = await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, del);
-  return choice === del;
+  const choice = await vscode.window.showWarningMessage(
+    confirmation.message,
+    { modal: true, detail: confirmation.detail },
+    confirmation.button,
+  );
+  return choice === confirmation.button;
 }
 
-async function deleteTargets(ctx: CommandContext, targets: readonly Target[]): Promise<RecordResult[]> {
-  return withViewProgress(vscode.l10n.t('Deleting…'), async () => {
+/** Deletes the targets' records: those from Make on Make first (with the folder's Make access), then from the file. */
+async function deleteTargets(ctx: CommandContext, targets: readonly Target[], onMake: number): Promise<RecordResult[]> {
+  return withViewProgress(onMake > 0 ? vscode.l10n.t('Deleting on Make…') : vscode.l10n.t('Deleting…'), async () => {
     const all: RecordResult[] = [];
     for (const t of targets) {
-      const out = await ctx.model.runWrite(t.folder.key, (file) => deleteAction({ executionsFile: file, ids: t.ids }));
+      const make = await ctx.make.access(t.folder.folder);
+      const out = await ctx.model.runWrite(t.folder.key, (file) => deleteAction({ executionsFile: file, ids: t.ids, make }));
       all.push(...out.results);
     }
     return all;
@@ -104,18 +142,19 @@ async function deleteTargets(ctx: CommandContext, targets: readonly Target[]): P
 
 export async function deleteCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Delete');
-  return guarded(ctx, title, async () => {
+  return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     const targets =
       targetsFromArgs(ctx, arg, selection) ??
       (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
     if (!targets || targets.length === 0) return undefined;
     const count = targets.reduce((n, t) => n + t.ids.length, 0);
+    const onMake = countOnMake(targets);
     const known = snapshotOf(targets);
     const records = targets.flatMap((t) => t.ids.map((id) => known(id)).filter((r): r is IncompleteExecution => r !== undefined));
-    if (!(await confirmDelete(arg, deleteConfirmation(records, count)))) return undefined;
-    const results = await deleteTargets(ctx, targets);
-    showResults(title, results, 'delete', known);
+    if (!(await confirmDelete(arg, deleteConfirmation(records, count, undefined, onMake)))) return undefined;
+    const results = await deleteTargets(ctx, targets, onMake);
+    showResults(resultsTitle(title, results), results, 'delete', known);
     return results;
   });
 }
@@ -127,7 +166,7 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
  */
 export async function deleteResolvedCommand(ctx: CommandContext, arg?: unknown, options?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Delete Resolved');
-  return guarded(ctx, title, async () => {
+  return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     let target: Target | undefined;
     let whose: string;
@@ -152,6 +191,7 @@ export async function deleteResolvedCommand(ctx: CommandContext, arg?: unknown, 
       void vscode.window.showInformationMessage(vscode.l10n.t('{0}: there are no resolved incomplete executions in {1}.', title, whose));
       return [];
     }
+    const onMake = countOnMake([target]);
     const known = snapshotOf([target]);
     const records = target.ids.map((id) => known(id)).filter((r): r is IncompleteExecution => r !== undefined);
     const question =
@@ -159,9 +199,9 @@ export async function deleteResolvedCommand(ctx: CommandContext, arg?: unknown, 
         ? vscode.l10n.t('Delete the resolved incomplete execution of {0}?', whose)
         : vscode.l10n.t('Delete the {0} resolved incomplete executions of {1}?', count, whose);
     // from a menu the second argument is the selection; programmatic callers may pass `{ confirmed: true }` there
-    if (!(await confirmDelete(isArgs(options) ? options : arg, deleteConfirmation(records, count, question)))) return undefined;
-    const results = await deleteTargets(ctx, [target]);
-    showResults(title, results, 'delete', known);
+    if (!(await confirmDelete(isArgs(options) ? options : arg, deleteConfirmation(records, count, question, onMake)))) return undefined;
+    const results = await deleteTargets(ctx, [target], onMake);
+    showResults(resultsTitle(title, results), results, 'delete', known);
     return results;
   });
 }

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { retryAction, type RetrySelection } from '../../../core/executions/actions/retry';
 import type { RecordResult } from '../../../core/executions/actions/result';
 import { runDueAction } from '../../../core/executions/actions/runDue';
-import { isRetryable } from '../../../core/executions/model';
+import { isRetryable, originOf } from '../../../core/executions/model';
+import { guardedMake } from '../../make/commands';
 import type { CommandContext } from '../../shared/commandContext';
 import { defaultProfile } from '../../shared/settings';
 import { folderScenarioFiles } from '../../shared/workspaceScenarioFiles';
@@ -14,6 +15,7 @@ import {
   folderFromArg,
   guarded,
   isArgs,
+  resultsTitle,
   pickExecutions,
   showResults,
   snapshotOf,
@@ -22,21 +24,39 @@ import {
   type Target,
 } from './common';
 
+/**
+ * Retries in one folder: records from Make on Make (with the folder's Make access), the others as
+ * simulated retries. Without a way to reach Make for its records nothing changes (the error says
+ * how to connect).
+ */
 async function retryIn(ctx: CommandContext, folder: FolderExecutions, select: RetrySelection): Promise<RecordResult[]> {
+  const make = await ctx.make.access(folder.folder);
   const out = await ctx.model.runWrite(folder.key, (file) =>
     retryAction({
       executionsFile: file,
       scenarioFiles: folderScenarioFiles(folder.folder),
       select,
       profile: defaultProfile(folder.folder.uri),
+      make,
     }),
   );
   return [...out.results];
 }
 
+/** "Retrying on Make…" or "Simulating retries…" for the records chosen. */
+function progressTitle(targets: readonly Target[]): string {
+  const fromMake = targets.some((t) =>
+    t.ids.some((id) => {
+      const r = t.folder.records.get(id);
+      return r !== undefined && originOf(r) === 'make';
+    }),
+  );
+  return fromMake ? vscode.l10n.t('Retrying on Make…') : vscode.l10n.t('Simulating retries (nothing is sent to Fusion or Make)…');
+}
+
 export async function retryCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Retry');
-  return guarded(ctx, title, async () => {
+  return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     if (arg instanceof GroupNode) return retryAllCommand(ctx, arg);
     const targets: Target[] | undefined =
@@ -44,12 +64,12 @@ export async function retryCommand(ctx: CommandContext, arg?: unknown, selection
       (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
     const known = snapshotOf(targets);
-    const results = await withViewProgress(vscode.l10n.t('Retrying incomplete executions…'), async () => {
+    const results = await withViewProgress(progressTitle(targets), async () => {
       const all: RecordResult[] = [];
       for (const t of targets) all.push(...(await retryIn(ctx, t.folder, { ids: t.ids })));
       return all;
     });
-    showResults(title, results, 'retry', known);
+    showResults(resultsTitle(title, results), results, 'retry', known);
     return results;
   });
 }
@@ -61,7 +81,7 @@ interface ScenarioPick extends vscode.QuickPickItem {
 
 export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Retry All');
-  return guarded(ctx, title, async () => {
+  return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     let folderKey: string | undefined;
     let scenario: string | undefined;
@@ -102,11 +122,15 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
     const folder = folderKey ? ctx.model.folder(folderKey) : undefined;
     if (!folder || scenario === undefined) return undefined;
     const name = scenario;
-    const results = await withViewProgress(vscode.l10n.t('Retrying the incomplete executions of {0}…', name), () =>
-      retryIn(ctx, folder, { all: true, scenario: name }),
+    const fromMake = [...folder.records.values()].some((r) => r.scenario === name && isRetryable(r) && originOf(r) === 'make');
+    const results = await withViewProgress(
+      fromMake
+        ? vscode.l10n.t('Retrying the incomplete executions of {0} on Make…', name)
+        : vscode.l10n.t('Simulating retries of the incomplete executions of {0}…', name),
+      () => retryIn(ctx, folder, { all: true, scenario: name }),
     );
     // the records after the retries (each result's record is still in the file)
-    showResults(title, results, 'retry', (id) => ctx.model.folder(folder.key)?.records.get(id));
+    showResults(resultsTitle(title, results), results, 'retry', (id) => ctx.model.folder(folder.key)?.records.get(id));
     return results;
   });
 }
@@ -127,7 +151,7 @@ export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no executions file to run due retries on.'));
       return [];
     }
-    const results = await withViewProgress(vscode.l10n.t('Running due retries…'), async () => {
+    const results = await withViewProgress(vscode.l10n.t('Simulating the due retries (nothing is sent to Fusion or Make)…'), async () => {
       const all: RecordResult[] = [];
       for (const f of folders) {
         const out = await ctx.model.runWrite(f.key, (file) =>
@@ -138,7 +162,7 @@ export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise
       return all;
     });
     if (results.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('No automatic retry is due.'));
-    else showResults(title, results, 'retry', (id) => ctx.model.find(id)[0]?.record);
+    else showResults(resultsTitle(title, results), results, 'retry', (id) => ctx.model.find(id)[0]?.record);
     return results;
   });
 }

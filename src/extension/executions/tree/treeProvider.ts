@@ -21,7 +21,14 @@ import {
   resolveExecutionTooltip,
   scenarioGroupTooltip,
   type GroupSummary,
+  type MakeGroupInfo,
 } from './treeItems';
+import { scenarioSyncs, stateParts, syncText } from '../../make/sync';
+
+/** Whether the last contact with a Make API failed (the Make service; absent in tests without it). */
+export interface MakeStatusSource {
+  contactState(baseUrl: string): { readonly failedAt?: number } | undefined;
+}
 
 interface MutableSummary {
   count: number;
@@ -77,6 +84,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   /** Folder keys of the root the view was last given (see `invalidate`). */
   private rootKeys = '';
   private readonly limits: StorageLimits;
+  private makeStatus: MakeStatusSource | undefined;
 
   /** `scenarioFileChanges`: the shared watch on scenario files (they say whether runs wait, for the limits). */
   constructor(
@@ -121,6 +129,39 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
     this.emitter.fire(undefined);
   }
 
+  /** Where the tree learns whether Make can be reached ("offline" on the groups pulled from it). */
+  setMakeStatus(source: MakeStatusSource): void {
+    this.makeStatus = source;
+  }
+
+  /** Refreshes the group rows (their "synced … ago" and Make state change without a record changing). */
+  refreshGroups(): void {
+    const fire: ExecutionsTreeNode[] = [];
+    for (const [folderKey, index] of this.indexes) {
+      if (index.groupBy !== 'scenario') continue;
+      const doc = this.model.folder(folderKey)?.doc;
+      for (const key of index.groups.keys()) if (scenarioSyncs(doc, key).length > 0) fire.push(this.groupNode(folderKey, key));
+    }
+    if (fire.length > 0) this.emitter.fire(fire);
+  }
+
+  /** What a scenario group shows about Make: its state there and when it was synced (undefined: not from Make). */
+  makeInfo(folderKey: string, scenario: string): MakeGroupInfo | undefined {
+    const syncs = scenarioSyncs(this.model.folder(folderKey)?.doc, scenario);
+    if (syncs.length === 0) return undefined;
+    const parts: string[] = [];
+    const lines: string[] = [];
+    for (const s of syncs) {
+      const offline = this.makeStatus?.contactState(s.baseUrl)?.failedAt !== undefined;
+      parts.push(...stateParts(s), syncText(s, offline));
+      lines.push(`${s.baseUrl} · ${vscode.l10n.t('scenario {0}', s.scenarioId)} · ${syncText(s, offline)}`);
+      if (s.dlqCount !== undefined) lines.push(vscode.l10n.t('Make reports {0} incomplete executions for it.', s.dlqCount));
+      lines.push(...stateParts(s));
+      for (const p of s.problems) lines.push(`⚠ ${p}`);
+    }
+    return { parts: [...new Set(parts)], lines };
+  }
+
   /** A scenario's storage against Fusion's limits (see StorageLimits.storage). */
   scenarioStorage(folderKey: string, scenario: string, now = true): ScenarioStorage | undefined {
     return this.limits.storage(folderKey, scenario, now);
@@ -137,10 +178,12 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         return folderTreeItem(node, this.model.folder(node.folderKey));
       case 'group': {
         const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0, resolved: 0 };
+        const scenario = node.groupBy === 'scenario';
         return groupTreeItem(
           node,
           summary,
-          node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key, false) : undefined,
+          scenario ? this.scenarioStorage(node.folderKey, node.key, false) : undefined,
+          scenario ? this.makeInfo(node.folderKey, node.key) : undefined,
         );
       }
       case 'execution': {
@@ -157,7 +200,8 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       if (r) resolveExecutionTooltip(item, r);
     } else if (node.kind === 'group' && node.groupBy === 'scenario') {
       const storage = this.scenarioStorage(node.folderKey, node.key);
-      if (storage) item.tooltip = scenarioGroupTooltip(storage);
+      const make = this.makeInfo(node.folderKey, node.key);
+      if (storage || make) item.tooltip = scenarioGroupTooltip(storage, make, node.key);
     }
     return item;
   }
