@@ -4,6 +4,7 @@ import type { ScenarioFiles } from '../shared/scenarioFiles';
 import type { Finding, LintCode, Severity } from '../../core/model';
 import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';
+import type { ProjectConfigs } from './projectConfig';
 import { defaultProfile, lintOnSave, lintOnType, scenarioGlobs, severityOverrides, SETTINGS_SECTION } from '../shared/settings';
 
 /** Milliseconds after the last edit before a document is linted again. */
@@ -37,6 +38,7 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly files: ScenarioFiles,
+    private readonly projectConfigs?: ProjectConfigs,
   ) {}
 
   /** Hooks the events and starts the workspace scan in the background. Returns at once. */
@@ -117,8 +119,11 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   }
 
   private lintText(uri: vscode.Uri, fileName: string, text: string): vscode.Diagnostic[] {
-    const parsed = lintScenario(fileName, text, { severities: severityOverrides(uri), profile: defaultProfile(uri) });
-    return parsed.findings.map((f) => this.toDiagnostic(f));
+    const severities = severityOverrides(uri);
+    const parsed = lintScenario(fileName, text, { severities, profile: defaultProfile(uri) });
+    // the project's .fusionlintrc.json, with the severity settings on top (see projectConfig.ts)
+    const findings = this.projectConfigs ? this.projectConfigs.apply(uri, parsed.findings, parsed.scenario, severities) : parsed.findings;
+    return findings.map((f) => this.toDiagnostic(f));
   }
 
   private toDiagnostic(f: Finding): vscode.Diagnostic {
