@@ -14,6 +14,8 @@ import { resolveExecutions, retryExecutions } from '../src/core/executions/opera
 import { loadExecutions, serializeExecutions, updateExecutions } from '../src/core/executions/store';
 import { parseExecutionsText } from '../src/core/executions/validate';
 import { generateExecutions, generateScenarioYaml } from './generate';
+import { buildMap } from '../src/core/map/layout';
+import { colourMap } from '../src/core/map/colours';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -245,6 +247,63 @@ async function benchStore(dir: string): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * A scenario shaped like a real one, `count` modules: a flow where every 10th module is a router
+ * with three routes of three modules, every third module has a Break handler route, every 7th a
+ * handler route with an alert module before its Rollback.
+ */
+function generateRoutedScenarioYaml(count: number): string {
+  const lines = ['name: Generated routed scenario', 'modules:', '  - id: 1', '    app: webhook:customWebhook'];
+  let id = 2;
+  const mod = (indent: string): void => {
+    const n = id++;
+    lines.push(`${indent}- id: ${n}`, `${indent}  app: http:makeRequest`, `${indent}  name: Step ${n}`);
+    if (n % 7 === 0) {
+      lines.push(
+        `${indent}  onError:`,
+        `${indent}    modules:`,
+        `${indent}      - id: ${id}`,
+        `${indent}        app: slack:createMessage`,
+        `${indent}    directive: rollback`,
+      );
+      id++;
+    } else if (n % 3 === 0)
+      lines.push(
+        `${indent}  onError:`,
+        `${indent}    errors: [ConnectionError, RateLimitError]`,
+        `${indent}    directive: break`,
+        `${indent}    autoComplete: true`,
+      );
+  };
+  while (id <= count) {
+    if (id % 10 === 0 && id + 10 <= count) {
+      lines.push(`  - id: ${id}`, '    app: builtin:router', '    routes:');
+      id++;
+      for (let r = 0; r < 3; r++) {
+        lines.push(`      - name: Route ${r + 1}`, '        modules:');
+        for (let k = 0; k < 3 && id <= count; k++) mod('          ');
+      }
+    } else mod('  ');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function benchMap(): Promise<Row> {
+  const base = { name: 'map layout 500 modules', subject: 'buildMap + colourMap', floor: 'parseScenario', target: 1.0 };
+  const text = generateRoutedScenarioYaml(500);
+  try {
+    const parsed = parseScenario('generated.scenario.yaml', text);
+    const scenario = parsed.scenario;
+    if (!scenario) return { ...base, note: 'not measured: the generated scenario does not parse' };
+    const layout = (): unknown => colourMap(scenario, buildMap(scenario).map, { kind: 'type', name: 'ConnectionError' });
+    const nodes = buildMap(scenario).map.nodes.length;
+    const r = await compare(15, () => parseScenario('generated.scenario.yaml', text), layout);
+    return { ...base, ...r, note: `${nodes} nodes; ${r.subjectMs.toFixed(1)} ms (limit 300 ms)` };
+  } catch (e) {
+    return { ...base, note: `not measured: ${failed(e)}` };
+  }
+}
+
 async function benchCli(): Promise<Row> {
   const base = { name: 'CLI start', subject: 'node dist/cli.js --version', floor: 'node -e 0', target: 2.0 };
   const cli = path.join(ROOT, 'dist', 'cli.js');
@@ -295,15 +354,16 @@ async function main(): Promise<void> {
   );
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-bench-'));
   const rows: Row[] = [];
-  // BENCH_ONLY=lint: just the lint rows (10,000-module YAML and the largest blueprint).
+  // BENCH_ONLY=lint: just the lint rows (10,000-module YAML and the largest blueprint); =map: the map row.
   const only = process.env.BENCH_ONLY;
   try {
-    rows.push(await benchLint());
-    if (only !== 'lint') {
+    if (only !== 'map') rows.push(await benchLint());
+    if (only === 'map' || only === undefined) rows.push(await benchMap());
+    if (only !== 'lint' && only !== 'map') {
       rows.push(...(await benchStore(dir)));
       rows.push(await benchCli());
     }
-    rows.push(...(await benchBlueprint()));
+    if (only !== 'map') rows.push(...(await benchBlueprint()));
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }

@@ -155,6 +155,12 @@ export interface Finding {
   /** `span` converted through the document's LineIndex (0-based). */
   readonly range: Range;
   readonly moduleId?: number;
+  /**
+   * The long form, when the message is a summary (e.g. what each group of error types does): for
+   * the diagnostic's related information and `lint --format json`; the message stays short enough
+   * for one line of the Problems panel.
+   */
+  readonly detail?: string;
 }
 
 /** The result of classifying one failure (core/classify/classifier.ts says how it is decided). */

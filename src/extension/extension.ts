@@ -10,6 +10,8 @@ import { registerScenarioFeatures } from './scenario/register';
 import type { CommandContext } from './shared/commandContext';
 import { DETAILS_SCHEME, DetailsDocuments } from './shared/readOnlyDocuments';
 import { ScenarioFiles } from './shared/scenarioFiles';
+import { registerFailureMap } from './map/register';
+import { registerLanguageFeatures } from './scenario/language/register';
 
 /**
  * Wires the adapters: the objects every feature shares are made here, once, and handed to the two
@@ -41,6 +43,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerExecutionFeatures(context, ctx, treeView);
   registerScenarioFeatures(context, ctx, scenarioFiles);
   const makeWatcher = registerMakeFeatures(context, ctx);
+  // "See the scenario": language features and the failure map (each registers its own providers)
+  registerLanguageFeatures(context);
+  registerFailureMap(context, log);
   log.info('Fusion Incomplete Executions activated');
   return { model, provider, treeView, make, makeWatcher, logUri: context.logUri };
 }

@@ -7,8 +7,8 @@
 //
 //   npm run test:e2e                       (builds first; npm test runs it after the integration suite)
 //   FUSION_E2E_STEPS=<list>                only these steps: comma-separated groups (tree, diagnostics,
-//                                          hover, classify, flow, blueprint, simulation, make), step numbers
-//                                          and ranges, e.g. FUSION_E2E_STEPS=blueprint or =7,11-13
+//                                          hover, classify, map, language, flow, blueprint, simulation, polish,
+//                                          make), step numbers and ranges, e.g. FUSION_E2E_STEPS=blueprint or =7,11-13
 //   FUSION_E2E_GREP=<regexp>               only the steps whose name matches (with FUSION_E2E_STEPS: both)
 //   FUSION_TEST_PORT / FUSION_TEST_DIR     as for the integration runner (run folder <dir>/e2e)
 //   FUSION_E2E_OUT=<dir>                   screenshots (default test-results/e2e)

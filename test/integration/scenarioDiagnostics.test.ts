@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import {
   activateExtension,
   codeOf,
+  EXTENSION_ID,
   fixtureUri,
   fusionDiagnostics,
   hasCode,
@@ -15,6 +16,13 @@ import {
 } from './scenarioSupport';
 import { LINT_CODES } from '../../src/core/lint/registry';
 import { NOT_FROM_SCENARIO_FILES, RULE_FIXTURES } from './ruleFixtures';
+
+/** Where the extension under test is installed. */
+function extensionUri(): vscode.Uri {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, 'the extension is installed');
+  return ext.extensionUri;
+}
 
 suite('scenario diagnostics', function () {
   this.timeout(60000);
@@ -48,12 +56,35 @@ suite('scenario diagnostics', function () {
       assert.ok(d.message.length > 0);
       const target = typeof d.code === 'object' ? d.code.target : undefined;
       assert.ok(target, 'the code links to its rule page');
-      assert.ok(target.path.endsWith(`/docs/rules/${code}.md`), target.toString());
+      // the link runs Show Rule Documentation on the code: the page opens rendered, read-only
+      assert.equal(target.scheme, 'command', target.toString());
+      assert.equal(target.path, 'fusionExecutions.showRuleDoc', target.toString());
+      assert.deepEqual(JSON.parse(target.query), [code], target.toString());
       // the page exists in the installed extension
-      const stat = await vscode.workspace.fs.stat(target);
+      const page = vscode.Uri.joinPath(extensionUri(), 'docs', 'rules', `${code}.md`);
+      assert.ok(page.path.endsWith(`/docs/rules/${code}.md`), page.toString());
+      const stat = await vscode.workspace.fs.stat(page);
       assert.equal(stat.type, vscode.FileType.File);
     });
   }
+
+  test("a rule's page opens rendered in a Markdown preview (read-only), not as its source", async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const shown = await vscode.commands.executeCommand<vscode.Uri>('fusionExecutions.showRuleDoc', 'missing-error-handler');
+    assert.ok(shown?.path.endsWith('/docs/rules/missing-error-handler.md'), String(shown));
+    const previews = (): vscode.Tab[] =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+    for (let i = 0; previews().length === 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(previews().length, 1, 'a Markdown preview tab opened');
+    assert.match(previews()[0].label, /missing-error-handler/);
+    assert.ok(
+      !vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('missing-error-handler.md')),
+      'the source is not in an editor',
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 
   test('missing-error-handler sits on the module and json-syntax on the parser position', async () => {
     const invoices = fixtureUri('invoices.scenario.yaml');

@@ -67,6 +67,7 @@ interface LintJson {
   code: string;
   message: string;
   moduleId?: number;
+  detail?: string;
 }
 
 interface ExecutionJson {
@@ -175,11 +176,13 @@ describe('cli: lint', () => {
     assert.equal(missing.file, 'invoices.scenario.yaml');
     assert.equal(missing.severity, 'warning');
     assert.equal(missing.moduleId, 3);
+    // the message is the one-line summary; what each group of error types does is `detail`
+    assert.match(missing.detail ?? '', /store an incomplete execution with automatic retry; .*any other error fails the run\.$/);
     // Module 3 starts on line 17 ("  - id: 3"); the finding sits on that module.
     assert.ok(missing.line >= 17 && missing.line <= 19, `line ${missing.line}`);
     assert.ok(missing.column >= 1 && missing.endLine >= missing.line);
     for (const f of findings) {
-      const allowed = ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message', 'moduleId'];
+      const allowed = ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message', 'moduleId', 'detail'];
       for (const k of Object.keys(f)) assert.ok(allowed.includes(k), `unexpected key ${k}`);
       assert.ok(f.line >= 1 && f.column >= 1);
     }

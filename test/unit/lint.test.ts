@@ -56,9 +56,14 @@ describe('missing-error-handler', () => {
     const f = r.findings[0];
     assert.equal(f.severity, 'warning');
     assert.equal(f.moduleId, 2);
+    // one short line for the Problems panel; what each family does is the detail
     assert.equal(
       f.message,
-      'Module 2 "Fetch invoice PDF" (http:makeRequest) has no error-handler route: ConnectionError, RateLimitError, OutOfSpaceError, ModuleTimeoutError store an incomplete execution with automatic retry; DataError, InvalidConfigurationError, InvalidAccessTokenError, UnexpectedError, MaxFileSizeExceededError, MaxResultsExceededError store an incomplete execution without automatic retry; any other error fails the run.',
+      'Module 2 "Fetch invoice PDF" (http:makeRequest) has no error-handler route: a failure stores an incomplete execution or fails the run.',
+    );
+    assert.equal(
+      f.detail,
+      'ConnectionError, RateLimitError, OutOfSpaceError, ModuleTimeoutError store an incomplete execution with automatic retry; DataError, InvalidConfigurationError, InvalidAccessTokenError, UnexpectedError, MaxFileSizeExceededError, MaxResultsExceededError store an incomplete execution without automatic retry; any other error fails the run.',
     );
   });
 
@@ -68,11 +73,13 @@ describe('missing-error-handler', () => {
       lintScenario(F, text, { profile: 'make' }),
       lintScenario(F, text.replace('modules:', 'settings: {profile: make}\nmodules:')),
     ]) {
-      const m = only(r.findings, 'missing-error-handler')[0].message;
-      assert.match(
-        m,
-        /^Module 2 \(http:makeRequest\) has no error-handler route: ConnectionError, RateLimitError, ModuleTimeoutError store an incomplete execution with automatic retry; /,
+      const f = only(r.findings, 'missing-error-handler')[0];
+      assert.equal(
+        f.message,
+        'Module 2 (http:makeRequest) has no error-handler route: a failure stores an incomplete execution or fails the run.',
       );
+      const m = f.detail ?? '';
+      assert.match(m, /^ConnectionError, RateLimitError, ModuleTimeoutError store an incomplete execution with automatic retry; /);
       assert.match(m, /fail the run; any other error stores an incomplete execution without automatic retry\.$/);
     }
   });
@@ -84,6 +91,8 @@ describe('missing-error-handler', () => {
       m,
       'Module 2 (http:makeRequest) has no error-handler route (storing of incomplete executions is off): every error fails the run.',
     );
+    // every error does the same: the message says it whole, nothing more to detail
+    assert.equal(only(lintScenario(F, text).findings, 'missing-error-handler')[0].detail, undefined);
   });
 
   test('not flagged: the trigger, routers, modules with a route, modules in handler routes, modules under a router with a route', () => {

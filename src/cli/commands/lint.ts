@@ -43,6 +43,8 @@ export interface JsonFinding {
   readonly code: string;
   readonly message: string;
   readonly moduleId?: number;
+  /** The long form of a summary message (e.g. what each group of error types does). */
+  readonly detail?: string;
 }
 
 function toJson(file: string, f: Finding): JsonFinding {
@@ -56,6 +58,7 @@ function toJson(file: string, f: Finding): JsonFinding {
     code: f.code,
     message: f.message,
     ...(f.moduleId !== undefined ? { moduleId: f.moduleId } : {}),
+    ...(f.detail !== undefined ? { detail: f.detail } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export interface OutcomeWords {
   readonly every: string;
   /** When `n` of the catalogue's types lead to it: "4 types retry automatically". */
   counted(n: number): string;
+  /** After "a failure", the gist (retry or not left out): "a failure stores an incomplete execution". */
+  readonly gist: string;
 }
 
 function types(n: number): string {
@@ -34,6 +36,7 @@ export const OUTCOME_WORDS: Readonly<Record<Outcome, OutcomeWords>> = {
     they: 'they stop the run without storing anything',
     every: 'the run stops at once, nothing is stored',
     counted: (n) => `${types(n)} stop the run`,
+    gist: 'stops the run',
   },
   'incomplete-with-retry': {
     label: 'stored as an incomplete execution and retried automatically',
@@ -42,6 +45,7 @@ export const OUTCOME_WORDS: Readonly<Record<Outcome, OutcomeWords>> = {
     they: 'they are stored as incomplete executions with automatic retry',
     every: 'every error is stored and retried automatically',
     counted: (n) => `${types(n)} ${n === 1 ? 'retries' : 'retry'} automatically`,
+    gist: 'stores an incomplete execution',
   },
   'incomplete-without-retry': {
     label: 'stored as an incomplete execution, waiting for you',
@@ -50,6 +54,7 @@ export const OUTCOME_WORDS: Readonly<Record<Outcome, OutcomeWords>> = {
     they: 'they are stored as incomplete executions without automatic retry',
     every: 'every error is stored without retry',
     counted: (n) => `${n} stored without retry`,
+    gist: 'stores an incomplete execution',
   },
   failed: {
     label: 'the run fails and is rolled back, nothing is stored',
@@ -58,6 +63,7 @@ export const OUTCOME_WORDS: Readonly<Record<Outcome, OutcomeWords>> = {
     they: 'they fail the run',
     every: 'every error fails the run',
     counted: (n) => `${n} fail the run`,
+    gist: 'fails the run',
   },
   succeeded: {
     label: 'handled, the run succeeds',
@@ -66,6 +72,7 @@ export const OUTCOME_WORDS: Readonly<Record<Outcome, OutcomeWords>> = {
     they: 'they are handled and the run goes on',
     every: 'every error is handled and the run goes on',
     counted: (n) => `${n} handled`,
+    gist: 'is handled',
   },
 };
 

@@ -129,7 +129,7 @@ function checkFindings(scenario: Scenario, lineIndex: LineIndex, fallbackProfile
   for (const rule of RULES) {
     if (!rule.check) continue;
     const code: LintCode = rule.code;
-    rule.check(ctx, (span: Span, message: string, moduleId?: number) => {
+    rule.check(ctx, (span: Span, message: string, moduleId?: number, detail?: string) => {
       out.push({
         code,
         severity: rule.defaultSeverity,
@@ -137,6 +137,7 @@ function checkFindings(scenario: Scenario, lineIndex: LineIndex, fallbackProfile
         span,
         range: lineIndex.rangeOf(span),
         ...(moduleId !== undefined ? { moduleId } : {}),
+        ...(detail !== undefined ? { detail } : {}),
       });
     });
   }

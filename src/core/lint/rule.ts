@@ -41,8 +41,11 @@ export interface LintContext {
   fieldSpans(route: ErrorHandlerRoute): Readonly<Partial<Record<RouteField, Span>>>;
 }
 
-/** Reports one finding of the rule's own code; `moduleId` is the module it is about, if any. */
-export type Report = (span: Span, message: string, moduleId?: number) => void;
+/**
+ * Reports one finding of the rule's own code; `moduleId` is the module it is about, if any;
+ * `detail` the long form when `message` is a summary (see Finding.detail).
+ */
+export type Report = (span: Span, message: string, moduleId?: number, detail?: string) => void;
 
 /** A rule's check over the model. Runs only when the file parsed into a scenario. */
 export type Check = (ctx: LintContext, report: Report) => void;

@@ -41,6 +41,8 @@ export interface FolderExecutions {
   readonly records: ReadonlyMap<string, IncompleteExecution>;
   /** Number of records with status `unresolved`. */
   readonly unresolved: number;
+  /** Number of records with status `pending` (waiting for an automatic retry). */
+  readonly pending: number;
   /** True when this folder's file can be written by this extension (a `file` URI). */
   readonly writable: boolean;
 }
@@ -69,6 +71,7 @@ interface Entry {
   doc: ExecutionsFile | undefined;
   records: Map<string, IncompleteExecution>;
   unresolved: number;
+  pending: number;
   lastText: string | undefined;
   watcher: vscode.Disposable | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -146,6 +149,13 @@ export class ExecutionsModel implements vscode.Disposable {
     return n;
   }
 
+  /** Records waiting for an automatic retry (`pending`), in every folder. */
+  pendingCount(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.pending;
+    return n;
+  }
+
   /** Reloads one folder (or all) now; resolves when done. */
   async reload(folderKey?: string): Promise<void> {
     const keys = folderKey ? [folderKey] : [...this.entries.keys()];
@@ -202,6 +212,7 @@ export class ExecutionsModel implements vscode.Disposable {
       doc: e.doc,
       records: e.records,
       unresolved: e.unresolved,
+      pending: e.pending,
       writable: e.uri.scheme === 'file',
     };
   }
@@ -234,6 +245,7 @@ export class ExecutionsModel implements vscode.Disposable {
         doc: undefined,
         records: new Map(),
         unresolved: 0,
+        pending: 0,
         lastText: undefined,
         watcher: undefined,
         timer: undefined,
@@ -314,6 +326,7 @@ export class ExecutionsModel implements vscode.Disposable {
           e.doc = undefined;
           e.records = new Map();
           e.unresolved = 0;
+          e.pending = 0;
           e.lastText = undefined;
           this.emitter.fire({ folderKey: e.key, kind: 'full' });
         }
@@ -335,15 +348,18 @@ export class ExecutionsModel implements vscode.Disposable {
     const before = e.records;
     const records = new Map<string, IncompleteExecution>();
     let unresolved = 0;
+    let pending = 0;
     for (const r of parsed.doc.executions) {
       records.set(r.id, r);
       if (r.status === 'unresolved') unresolved++;
+      else if (r.status === 'pending') pending++;
     }
     e.state = 'ok';
     e.problem = undefined;
     e.doc = parsed.doc;
     e.records = records;
     e.unresolved = unresolved;
+    e.pending = pending;
     if (!wasOk || before.size === 0) {
       this.emitter.fire({ folderKey: e.key, kind: 'full' });
       return;

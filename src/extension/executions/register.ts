@@ -8,14 +8,17 @@
  * system cannot give).
  */
 import * as vscode from 'vscode';
+import { DEFAULT_EXECUTIONS_PATH } from '../../core/executions/model';
 import type { CommandContext } from '../shared/commandContext';
+import { executionsFileSetting } from '../shared/settings';
 import { guarded } from './commands/common';
 import { groupByCommand, showResolvedCommand } from './commands/grouping';
 import { importMakeCommand } from './commands/importMake';
 import { createFileCommand, openFileCommand } from './commands/openFile';
-import { resolveCommand, deleteCommand } from './commands/resolve';
+import { DETAILS_RECORD_SCHEME, DetailsContentProvider, showDetailsCommand } from './commands/details';
+import { resolveCommand, deleteCommand, deleteResolvedCommand } from './commands/resolve';
 import { retryAllCommand, retryCommand, runDueCommand } from './commands/retry';
-import { revealModuleCommand } from './commands/revealModule';
+import { openScenarioCommand, revealModuleCommand } from './commands/revealModule';
 import { runSimulationCommand } from './commands/runSimulation';
 import { BUNDLE_SCHEME, BundleContentProvider, showBundleCommand } from './commands/showBundle';
 import type { ExecutionsTreeNode } from './tree/treeNodes';
@@ -31,16 +34,22 @@ export function registerExecutionFeatures(
 ): void {
   const { model, provider, log } = ctx;
   const bundles = new BundleContentProvider(model);
+  const details = new DetailsContentProvider(model);
 
   const cmd = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
     bundles,
     vscode.workspace.registerTextDocumentContentProvider(BUNDLE_SCHEME, bundles),
+    details,
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_RECORD_SCHEME, details),
     cmd('fusionExecutions.retry', (a, b) => retryCommand(ctx, a, b)),
     cmd('fusionExecutions.retryAll', (a) => retryAllCommand(ctx, a)),
     cmd('fusionExecutions.runDueRetries', (a) => runDueCommand(ctx, a)),
     cmd('fusionExecutions.resolve', (a, b) => resolveCommand(ctx, a, b)),
     cmd('fusionExecutions.delete', (a, b) => deleteCommand(ctx, a, b)),
+    cmd('fusionExecutions.deleteResolved', (a, b) => deleteResolvedCommand(ctx, a, b)),
+    cmd('fusionExecutions.showDetails', (a) => showDetailsCommand(ctx, a)),
+    cmd('fusionExecutions.openScenario', (a) => openScenarioCommand(ctx, a)),
     cmd('fusionExecutions.refresh', () =>
       guarded(ctx, vscode.l10n.t('Refresh'), async () => {
         await model.reload();
@@ -56,6 +65,10 @@ export function registerExecutionFeatures(
     cmd('fusionExecutions.groupByScenario', () => groupByCommand(ctx, 'scenario')),
     cmd('fusionExecutions.groupByErrorType', () => groupByCommand(ctx, 'errorType')),
     cmd('fusionExecutions.groupByStatus', () => groupByCommand(ctx, 'status')),
+    // the view's menu shows the current grouping as checked: the same commands under a "✓" title
+    cmd('fusionExecutions.groupByScenario.checked', () => groupByCommand(ctx, 'scenario')),
+    cmd('fusionExecutions.groupByErrorType.checked', () => groupByCommand(ctx, 'errorType')),
+    cmd('fusionExecutions.groupByStatus.checked', () => groupByCommand(ctx, 'status')),
     cmd('fusionExecutions.hideResolved', () => showResolvedCommand(ctx, false)),
     cmd('fusionExecutions.showResolved', () => showResolvedCommand(ctx, true)),
     cmd('fusionExecutions.showLog', () => log.show()),
@@ -69,20 +82,19 @@ export function registerExecutionFeatures(
       .filter((f) => f.state === 'error' && f.problem)
       .map((f) => (model.folders().length > 1 ? `${f.folder.name}: ${f.problem?.message}` : (f.problem?.message ?? '')));
     treeView.message = problems.length > 0 ? problems.join('\n') : undefined;
+    // the badge counts what waits for a person (README, decisions); the tooltip also names the
+    // executions waiting for an automatic retry
     const unresolved = model.unresolvedCount();
-    treeView.badge =
-      unresolved > 0
-        ? {
-            value: unresolved,
-            tooltip:
-              unresolved === 1
-                ? vscode.l10n.t('1 unresolved incomplete execution')
-                : vscode.l10n.t('{0} unresolved incomplete executions', unresolved),
-          }
-        : undefined;
+    treeView.badge = unresolved > 0 ? { value: unresolved, tooltip: badgeTooltip(unresolved, model.pendingCount()) } : undefined;
+  };
+  // the welcome content names the default path; with a path of one's own it points at the setting
+  const updatePathContext = (): void => {
+    const custom = (vscode.workspace.workspaceFolders ?? []).some((f) => executionsFileSetting(f) !== DEFAULT_EXECUTIONS_PATH);
+    void vscode.commands.executeCommand('setContext', 'fusionExecutions.customExecutionsFile', custom);
   };
   const updateFilterContext = (): void => {
     void vscode.commands.executeCommand('setContext', 'fusionExecutions.hideResolved', !provider.resolvedShown);
+    void vscode.commands.executeCommand('setContext', 'fusionExecutions.groupBy', provider.currentGroupBy);
   };
   context.subscriptions.push(
     model.onDidChange(updateView),
@@ -91,10 +103,25 @@ export function registerExecutionFeatures(
         provider.applySettings();
         updateFilterContext();
       }
+      if (e.affectsConfiguration('fusionExecutions.executionsFile')) updatePathContext();
     }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => updatePathContext()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => updateView()),
   );
   updateFilterContext();
+  updatePathContext();
   model.start();
   void model.whenIdle().then(updateView);
+}
+
+/** "2 unresolved incomplete executions wait for you (3 more wait for an automatic retry)" */
+export function badgeTooltip(unresolved: number, pending: number): string {
+  const first =
+    unresolved === 1
+      ? vscode.l10n.t('1 unresolved incomplete execution waits for you')
+      : vscode.l10n.t('{0} unresolved incomplete executions wait for you', unresolved);
+  if (pending === 0) return first;
+  return pending === 1
+    ? vscode.l10n.t('{0} (1 more waits for an automatic retry)', first)
+    : vscode.l10n.t('{0} ({1} more wait for an automatic retry)', first, pending);
 }

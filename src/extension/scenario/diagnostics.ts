@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { lintScenario } from '../../core/lint/lint';
 import type { ScenarioFiles } from '../shared/scenarioFiles';
-import type { Finding, LintCode, Severity } from '../../core/model';
+import type { Finding, Severity } from '../../core/model';
 import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';
 import type { ProjectConfigs } from './projectConfig';
+import { ruleDocLink } from './ruleDocs';
 import { defaultProfile, lintOnSave, lintOnType, scenarioGlobs, severityOverrides, SETTINGS_SECTION } from '../shared/settings';
 
 /** Milliseconds after the last edit before a document is linted again. */
@@ -35,7 +36,6 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   private scanRun = 0;
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly files: ScenarioFiles,
     private readonly projectConfigs?: ProjectConfigs,
@@ -123,15 +123,7 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     const parsed = lintScenario(fileName, text, { severities, profile: defaultProfile(uri) });
     // the project's .fusionlintrc.json, with the severity settings on top (see projectConfig.ts)
     const findings = this.projectConfigs ? this.projectConfigs.apply(uri, parsed.findings, parsed.scenario, severities) : parsed.findings;
-    return findings.map((f) => this.toDiagnostic(f));
-  }
-
-  private toDiagnostic(f: Finding): vscode.Diagnostic {
-    const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
-    const d = new vscode.Diagnostic(range, f.message, toSeverity(f.severity));
-    d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.code, target: ruleDocUri(this.extensionUri, f.code) };
-    return d;
+    return findings.map((f) => toDiagnostic(uri, f));
   }
 
   private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
@@ -251,6 +243,18 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   }
 }
 
+/** One finding of `uri` as a diagnostic (scenario files, and `.fusionlintrc.json` files: see projectConfig.ts). */
+export function toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
+  const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
+  const d = new vscode.Diagnostic(range, f.message, toSeverity(f.severity));
+  // the long form under the one-line message (the hover and the Problems panel show it below)
+  if (f.detail !== undefined) d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), f.detail)];
+  d.source = DIAGNOSTIC_SOURCE;
+  // the rule's page, rendered read-only (a command link: see ruleDocs.ts)
+  d.code = { value: f.code, target: ruleDocLink(f.code) };
+  return d;
+}
+
 export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
   switch (s) {
     case 'error':
@@ -262,11 +266,6 @@ export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
     case 'hint':
       return vscode.DiagnosticSeverity.Hint;
   }
-}
-
-/** The page of a rule inside the installed extension (docs/rules/<code>.md). */
-export function ruleDocUri(extensionUri: vscode.Uri, code: LintCode): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, 'docs', 'rules', `${code}.md`);
 }
 
 /** The rule code of one of our diagnostics, or undefined for anyone else's. */

@@ -12,7 +12,7 @@ import {
 } from '../../core/config';
 import type { Finding, Scenario } from '../../core/model';
 import { SETTINGS_SECTION, severityOverrides } from '../shared/settings';
-import { DIAGNOSTIC_SOURCE, ruleDocUri, toSeverity } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 
 /** How long the first lint waits for the configuration files before it goes ahead without them. */
 export const CONFIG_LOAD_GRACE_MS = 3000;
@@ -56,10 +56,7 @@ export class ProjectConfigs implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private loadRun = 0;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
+  constructor(private readonly log: vscode.LogOutputChannel) {}
 
   /** Watches the configuration files and reads them all; resolves when they have been read (never rejects). */
   start(): Promise<void> {
@@ -205,21 +202,13 @@ export class ProjectConfigs implements vscode.Disposable {
     const findings = setting === 'off' ? [] : (this.problems.get(key) ?? []).map((f) => (setting ? { ...f, severity: setting } : f));
     this.collection.set(
       uri,
-      findings.map((f) => this.toDiagnostic(f)),
+      findings.map((f) => toDiagnostic(uri, f)),
     );
   }
 
   private changed(why: string): void {
     this.log.info(`Project configuration: ${why}; linting scenario files again`);
     this.emitter.fire();
-  }
-
-  private toDiagnostic(f: Finding): vscode.Diagnostic {
-    const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
-    const d = new vscode.Diagnostic(range, f.message, toSeverity(f.severity));
-    d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.code, target: ruleDocUri(this.extensionUri, f.code) };
-    return d;
   }
 }
 

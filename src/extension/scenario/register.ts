@@ -9,6 +9,7 @@ import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
 import { ScenarioHoverProvider } from './hoverProvider';
 import { CONFIG_LOAD_GRACE_MS, ProjectConfigs } from './projectConfig';
+import { SHOW_RULE_DOC_COMMAND, showRuleDocCommand } from './ruleDocs';
 
 /**
  * Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files.
@@ -22,6 +23,7 @@ export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: 
       classifyFailureCommand(ctx, uri, moduleId, errorType),
     ),
     vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(ctx, uri)),
+    vscode.commands.registerCommand(SHOW_RULE_DOC_COMMAND, (code?: unknown) => showRuleDocCommand(context.extensionUri, ctx.log, code)),
     vscode.languages.registerHoverProvider(SCENARIO_LANGUAGE_SELECTOR, new ScenarioHoverProvider()),
     vscode.languages.registerCodeActionsProvider(
       SCENARIO_LANGUAGE_SELECTOR,
@@ -31,8 +33,8 @@ export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: 
     codeLens,
     vscode.languages.registerCodeLensProvider(SCENARIO_LANGUAGE_SELECTOR, codeLens),
   );
-  const projectConfigs = new ProjectConfigs(context.extensionUri, ctx.log);
-  const diagnostics = new ScenarioDiagnostics(context.extensionUri, ctx.log, scenarioFiles, projectConfigs);
+  const projectConfigs = new ProjectConfigs(ctx.log);
+  const diagnostics = new ScenarioDiagnostics(ctx.log, scenarioFiles, projectConfigs);
   // The first lint waits (briefly) for the .fusionlintrc.json files, so a warning the project
   // silences does not flash up; after that, every change of one lints the scenario files again.
   let started = false;

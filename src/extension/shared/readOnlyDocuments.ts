@@ -39,3 +39,15 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
     this.contents.clear();
   }
 }
+
+/**
+ * Shows a Markdown document rendered (the built-in Markdown preview, which is read-only); as its
+ * source in a read-only editor when the preview is not there (the Markdown extension disabled).
+ */
+export async function showMarkdownPreview(uri: vscode.Uri): Promise<void> {
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+  }
+}

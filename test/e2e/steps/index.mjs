@@ -1,12 +1,13 @@
 // @ts-check
 // The UI suite's steps, in the order they run: what the sample workspace shows, Classify Failure,
-// the person's flow of issue 4, the samples' blueprint (issue 5), Run Simulation, then Make (a
-// fake Make API on 127.0.0.1: connect, pull, retry with the local scenario). A step's
-// place here is its screenshot's number (01-…png to 19-…png), whichever steps a run selects.
+// the failure map and the language features (issue 11), the person's flow of issue 4, the samples'
+// blueprint (issue 5), Run Simulation, the rough edges of issue 11 (polish), then Make (a fake Make
+// API on 127.0.0.1: connect, pull, retry with the local scenario). A step's place here is its
+// screenshot's number (01-…png to 32-…png), whichever steps a run selects.
 //
 // Order rules (the step's `needs` / `changes` say which part of the sample workspace; `checkOrder`
 // enforces them when the suite starts, before anything is launched):
-// - the diagnostics, hover and classify steps read the invoice scenario as in samples/, before the
+// - the diagnostics, hover, classify, map and language steps read the invoice scenario as in samples/, before the
 //   flow's quick fix gives module 5 a handler (which changes module 5's outcomes and moves the lines
 //   after it);
 // - the flow's retry and resolve steps act on the sample executions, before Run Simulation adds
@@ -19,6 +20,9 @@ import * as classify from './classify.mjs';
 import * as flow from './flow.mjs';
 import * as blueprint from './blueprint.mjs';
 import * as simulation from './simulation.mjs';
+import * as map from './map.mjs';
+import * as language from './language.mjs';
+import * as polish from './polish.mjs';
 import * as make from './make.mjs';
 
 /** @type {import('./common.mjs').Step[]} */
@@ -31,6 +35,12 @@ export const STEPS = [
   classify.fromPalette,
   classify.fromCodeLens,
   classify.customErrorType,
+  map.openFromTitle,
+  map.switchErrorType,
+  map.simulationOverlay,
+  map.clickRevealsModule,
+  language.directiveCompletion,
+  language.outline,
   flow.expandScenario,
   flow.hoverErrorType,
   flow.quickFixAddsHandler,
@@ -42,6 +52,13 @@ export const STEPS = [
   blueprint.quickFixMenu,
   blueprint.applyIgnore,
   simulation.runSimulation,
+  // after the steps that count or act on the sample rows: these only read (the grouping is set back)
+  polish.groupingMenuChecked,
+  polish.detailsView,
+  polish.quickFixOnName,
+  polish.ruleDocRendered,
+  // Make's steps set up their own server, connection and pull, and add rows from Make: after polish,
+  // which only reads
   make.connectMake,
   make.pullFromMake,
   make.retryWithLocalScenario,

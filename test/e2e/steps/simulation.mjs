@@ -10,7 +10,7 @@ import {
   openFile,
   rowsUnder,
   treeRow,
-  visibleEditorText,
+  webviewText,
 } from '../workbench.mjs';
 import { INVOICE, STATE, executions, log } from './common.mjs';
 
@@ -24,7 +24,7 @@ export const runSimulation = {
   name: 'simulation Run Simulation from the editor title stores executions',
   // adds executions of the invoice scenario's modules, rows the retry and resolve steps would also match
   changes: [STATE.fetchPdfExecution, STATE.askFinanceExecution],
-  run: async ({ page, ws }) => {
+  run: async ({ page, ws, shot }) => {
     const before = executions(ws);
     await openContainer(page, 'Fusion');
     await expandRow(page, 'Invoice export');
@@ -62,13 +62,13 @@ export const runSimulation = {
       .locator('.notification-toast', { hasText: /Simulation of Invoice export/ })
       .locator('.monaco-button', { hasText: 'Show Report' })
       .click({ timeout: 10000 });
-    await page
-      .locator('.editor-instance .monaco-editor .view-line', { hasText: 'Simulation of Invoice export' })
-      .first()
-      .waitFor({ timeout: 20000 });
-    const report = await visibleEditorText(page);
+    // rendered (a Markdown preview), not the Markdown source
+    const report = await webviewText(page, /Simulation of Invoice export[\s\S]*Run result: /);
     assert.match(report, /Run result: /, 'the report gives the run result');
     assert.match(report, /Bundle/, 'the report lists the bundles');
+    assert.doesNotMatch(report, /^#|\|---\|/m, 'no Markdown syntax shows: the report is rendered');
+    await page.locator('.tabs-container .tab.active', { hasText: 'Preview Simulation of Invoice export' }).waitFor({ timeout: 10000 });
+    await shot(); // the rendered report (the tree and the badge are checked below)
     // the tree and the badge
     await openContainer(page, 'Fusion');
     await expandRow(page, 'Invoice export');

@@ -1,5 +1,5 @@
 // @ts-check
-// The Fusion view container and its Incomplete Executions tree, as the sample workspace shows them.
+// The Fusion view container and its Executions tree, as the sample workspace shows them.
 import assert from 'node:assert/strict';
 import { expandRow, openContainer, runCommand, treeRow, treeRows } from '../workbench.mjs';
 import { log } from './common.mjs';
@@ -14,19 +14,24 @@ export const fusionContainer = {
   name: 'Fusion container in the activity bar',
   run: async ({ page }) => {
     await openContainer(page, 'Fusion');
-    const title = await page.locator('.part.sidebar .composite.title').first().textContent({ timeout: 10000 });
-    assert.match(title ?? '', /fusion/i, 'the side bar shows the Fusion container');
+    const title = page.locator('.part.sidebar .composite.title').first();
+    assert.match((await title.textContent({ timeout: 10000 })) ?? '', /fusion/i, 'the side bar shows the Fusion container');
+    // the title is whole: "Fusion: Executions" fits beside the view's actions (no ellipsis)
+    assert.match((await title.textContent()) ?? '', /^\s*Fusion: Executions\s*$/i, 'the side bar title is the container and the view');
+    const heading = title.locator('h2').first();
+    const cut = await heading.evaluate((el) => el.scrollWidth > el.clientWidth);
+    assert.equal(cut, false, 'the side bar title is not cut off');
   },
 };
 
 /** @type {Step} */
 export const executionsView = {
   group,
-  name: 'Incomplete Executions view lists the sample executions',
+  name: 'Executions view lists the sample executions',
   run: async ({ page }) => {
     await openContainer(page, 'Fusion');
     await page
-      .locator('.part.sidebar', { hasText: /incomplete executions/i })
+      .locator('.part.sidebar .composite.title', { hasText: /executions/i })
       .first()
       .waitFor({ timeout: 10000 });
     await expandRow(page, 'Invoice export');

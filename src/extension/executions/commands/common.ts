@@ -224,13 +224,82 @@ export function summarizeResults(results: readonly RecordResult[]): string {
   return parts.join(', ') + (simulated ? ` ${vscode.l10n.t('(simulated: nothing was sent to Fusion or Make)')}` : '');
 }
 
-/** Tells the outcome: the message of a single result, or the summary of several. */
-export function showResults(title: string, results: readonly RecordResult[]): void {
+/**
+ * How a toast names an execution: “Fetch invoice PDF” (module 2) in Invoice export — module and
+ * scenario, which a person recognises, rather than the record's id.
+ */
+export function executionSubject(r: IncompleteExecution): string {
+  const named = typeof r.moduleName === 'string' && r.moduleName.trim() !== '';
+  return named
+    ? vscode.l10n.t({
+        message: '“{0}” (module {1}) in {2}',
+        args: [moduleLabel(r), r.moduleId, r.scenario],
+        comment: ['{0} module name, {1} module id, {2} scenario'],
+      })
+    : vscode.l10n.t({ message: 'Module {0} in {1}', args: [r.moduleId, r.scenario], comment: ['{0} module id, {1} scenario'] });
+}
+
+/** What a command did to the records, for the wording of its toast. */
+export type ResultAction = 'retry' | 'resolve' | 'delete';
+
+/** The records as they were before the action (a deleted one is gone from the model after it). */
+export type RecordLookup = (id: string) => IncompleteExecution | undefined;
+
+/** A lookup over the records the targets name, taken now (before the action changes them). */
+export function snapshotOf(targets: readonly Target[]): RecordLookup {
+  const byId = new Map<string, IncompleteExecution>();
+  for (const t of targets) {
+    for (const id of t.ids) {
+      const r = t.folder.records.get(id);
+      if (r) byId.set(id, r);
+    }
+  }
+  return (id) => byId.get(id);
+}
+
+/** The toast's text for one record's result: module and scenario first, then what happened. */
+export function resultMessage(result: RecordResult, action: ResultAction, r: IncompleteExecution | undefined): string {
+  if (!r) return result.message;
+  const subject = executionSubject(r);
+  switch (result.result) {
+    case 'resolved':
+      if (action !== 'retry') return vscode.l10n.t('{0} is marked resolved.', subject);
+      // A retry says where it ran: simulated here (nothing sent), or on Make (Make's own outcome).
+      if (result.simulated === true) {
+        const text = vscode.l10n.t(
+          '{0}: the simulated retry succeeded, the execution is marked resolved (nothing was sent to Fusion or Make).',
+          subject,
+        );
+        return result.assumed ? `${text} ${vscode.l10n.t('Assumed: {0}.', result.assumed)}` : text;
+      }
+      if (result.where === 'make') return vscode.l10n.t('{0}: retried on Make, Make reports it resolved.', subject);
+      return `${subject}: ${result.message}`;
+    case 'deleted':
+      return result.where === 'make'
+        ? vscode.l10n.t('{0} is deleted on Make and removed from the executions file.', subject)
+        : vscode.l10n.t('{0} is deleted.', subject);
+    default:
+      return `${subject}: ${result.message}`;
+  }
+}
+
+/**
+ * Tells the outcome: the message of a single result (naming the execution's module and scenario
+ * when `known` finds its record), or the summary of several (naming their scenario when they
+ * share one).
+ */
+export function showResults(title: string, results: readonly RecordResult[], action?: ResultAction, known?: RecordLookup): void {
   if (results.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0}: nothing to do.', title));
     return;
   }
-  const text = results.length === 1 ? results[0].message : summarizeResults(results);
+  let text: string;
+  if (results.length === 1) text = action ? resultMessage(results[0], action, known?.(results[0].id)) : results[0].message;
+  else {
+    const scenarios = new Set(results.map((r) => known?.(r.id)?.scenario));
+    const [only] = scenarios;
+    text = scenarios.size === 1 && only !== undefined ? `${only}: ${summarizeResults(results)}` : summarizeResults(results);
+  }
   const anyProblem = results.some((r) => r.result === 'not-found' || r.result === 'failed' || r.result === 'error');
   if (anyProblem) void vscode.window.showWarningMessage(`${title}: ${text}`);
   else void vscode.window.showInformationMessage(`${title}: ${text}`);

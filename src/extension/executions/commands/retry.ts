@@ -18,6 +18,7 @@ import {
   resultsTitle,
   pickExecutions,
   showResults,
+  snapshotOf,
   targetsFromArgs,
   withViewProgress,
   type Target,
@@ -62,12 +63,13 @@ export async function retryCommand(ctx: CommandContext, arg?: unknown, selection
       targetsFromArgs(ctx, arg, selection) ??
       (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
+    const known = snapshotOf(targets);
     const results = await withViewProgress(progressTitle(targets), async () => {
       const all: RecordResult[] = [];
       for (const t of targets) all.push(...(await retryIn(ctx, t.folder, { ids: t.ids })));
       return all;
     });
-    showResults(resultsTitle(title, results), results);
+    showResults(resultsTitle(title, results), results, 'retry', known);
     return results;
   });
 }
@@ -127,7 +129,8 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
         : vscode.l10n.t('Simulating retries of the incomplete executions of {0}…', name),
       () => retryIn(ctx, folder, { all: true, scenario: name }),
     );
-    showResults(resultsTitle(title, results), results);
+    // the records after the retries (each result's record is still in the file)
+    showResults(resultsTitle(title, results), results, 'retry', (id) => ctx.model.folder(folder.key)?.records.get(id));
     return results;
   });
 }
@@ -159,7 +162,7 @@ export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise
       return all;
     });
     if (results.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('No automatic retry is due.'));
-    else showResults(resultsTitle(title, results), results);
+    else showResults(resultsTitle(title, results), results, 'retry', (id) => ctx.model.find(id)[0]?.record);
     return results;
   });
 }

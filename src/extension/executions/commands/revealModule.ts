@@ -10,6 +10,7 @@ import { folderScenarioFiles } from '../../shared/workspaceScenarioFiles';
 import { guarded, pickExecutions, targetsFromArgs } from './common';
 import type { CommandContext } from '../../shared/commandContext';
 import { hasModule } from '../tree/capabilities';
+import { ExecutionNode, GroupNode } from '../tree/treeNodes';
 
 export interface RevealResult {
   readonly uri: vscode.Uri;
@@ -17,7 +18,8 @@ export interface RevealResult {
   readonly range: vscode.Range | undefined;
 }
 
-async function scenarioUri(folder: FolderExecutions, r: IncompleteExecution): Promise<vscode.Uri | undefined> {
+/** The scenario file of a record: its `scenarioFile` when that exists, else the file whose scenario has its name. */
+export async function scenarioUri(folder: FolderExecutions, r: IncompleteExecution): Promise<vscode.Uri | undefined> {
   if (typeof r.scenarioFile === 'string' && r.scenarioFile.trim() !== '') {
     const rel = toPosixPath(r.scenarioFile.trim());
     const uri = vscode.Uri.joinPath(folder.folder.uri, ...rel.split('/'));
@@ -58,5 +60,35 @@ export async function revealModuleCommand(ctx: CommandContext, arg?: unknown): P
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return { uri, range };
+  });
+}
+
+/**
+ * Open Scenario (a scenario group's context menu): opens the scenario file of the group's
+ * executions. Accepts a scenario group, an execution row or `{ scenario, folder }`.
+ */
+export async function openScenarioCommand(ctx: CommandContext, arg?: unknown): Promise<vscode.Uri | undefined> {
+  const title = vscode.l10n.t('Open Scenario');
+  return guarded(ctx, title, async () => {
+    let folder: FolderExecutions | undefined;
+    let record: IncompleteExecution | undefined;
+    if (arg instanceof GroupNode && arg.groupBy === 'scenario') {
+      folder = ctx.model.folder(arg.folderKey);
+      const records = [...(folder?.records.values() ?? [])].filter((r) => r.scenario === arg.key);
+      // a record that names its file says best where the scenario is
+      record = records.find((r) => typeof r.scenarioFile === 'string' && r.scenarioFile.trim() !== '') ?? records[0];
+    } else if (arg instanceof ExecutionNode) {
+      folder = ctx.model.folder(arg.folderKey);
+      record = folder?.records.get(arg.id);
+    } else if (typeof arg === 'object' && arg !== null && typeof (arg as { scenario?: unknown }).scenario === 'string') {
+      const { scenario, folder: name } = arg as { scenario: string; folder?: string };
+      folder = ctx.model.folders().find((f) => name === undefined || f.key === name || f.folder.name === name);
+      record = [...(folder?.records.values() ?? [])].find((r) => r.scenario === scenario);
+    }
+    if (!folder || !record) return undefined;
+    const uri = await scenarioUri(folder, record);
+    if (!uri) throw new Error(vscode.l10n.t('No scenario file for "{0}" was found in {1}.', record.scenario, folder.folder.name));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+    return uri;
   });
 }

@@ -4,6 +4,7 @@ import { simulateAction, type SimulateResult } from '../../../core/executions/ac
 import type { SimulationReport } from '../../../core/simulate/simulator';
 import type { CommandContext } from '../../shared/commandContext';
 import { relativePath } from '../../shared/paths';
+import { showMarkdownPreview } from '../../shared/readOnlyDocuments';
 import { defaultProfile } from '../../shared/settings';
 import { findScenarioFiles } from '../../shared/workspaceScenarioFiles';
 import { isScenarioFileName } from '../../scenario/documentSelector';
@@ -20,6 +21,8 @@ export interface RunSimulationResult {
   /** True when the stored executions were appended to the file. */
   readonly stored: boolean;
   readonly executionsFile?: vscode.Uri;
+  /** The report's read-only document, when it was opened (`showReport: true`). */
+  readonly reportUri?: vscode.Uri;
 }
 
 async function targetUri(arg: unknown): Promise<vscode.Uri | undefined> {
@@ -135,18 +138,21 @@ export async function runSimulationCommand(ctx: CommandContext, arg?: unknown): 
         vscode.workspace.asRelativePath(folder.uri),
       );
     const markdown = reportMarkdown(report, rel, storedText);
-    const openReport = async (): Promise<void> => {
-      // a read-only document (an untitled one would stay as an unsaved tab asking to be saved)
+    const openReport = async (): Promise<vscode.Uri> => {
+      // rendered in the Markdown preview, from a read-only document (an untitled one would stay as
+      // an unsaved tab asking to be saved)
       const uri = ctx.details.create(vscode.l10n.t('Simulation of {0}', report.scenario), markdown);
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+      await showMarkdownPreview(uri);
+      return uri;
     };
     const wantsReport = typeof arg === 'object' && arg !== null && 'showReport' in arg ? (arg as RunSimulationArgs).showReport : undefined;
-    if (wantsReport === true) await openReport();
+    let reportUri: vscode.Uri | undefined;
+    if (wantsReport === true) reportUri = await openReport();
     else if (wantsReport !== false) {
       const show = vscode.l10n.t('Show Report');
       const message = vscode.l10n.t('Simulation of {0}: {1}. {2}', report.scenario, report.runResult, storedText);
       void vscode.window.showInformationMessage(message, show).then((choice) => (choice === show ? openReport() : undefined));
     }
-    return { report, stored, executionsFile: folder?.uri };
+    return { report, stored, executionsFile: folder?.uri, ...(reportUri ? { reportUri } : {}) };
   });
 }

@@ -11,6 +11,7 @@ import {
 } from '../../../core/executions/limits';
 import { goneFromMake, originOf, type ExecutionStatus, type IncompleteExecution } from '../../../core/executions/model';
 import { executionContextValue } from './capabilities';
+import { formatDate, nextRetryText } from '../recordText';
 import type { GroupBy } from '../../shared/settings';
 import type { FolderExecutions } from '../executionsModel';
 import type { ExecutionNode, FolderNode, GroupNode } from './treeNodes';
@@ -65,8 +66,8 @@ export function executionDescription(r: IncompleteExecution): string {
   return `${r.error.type} · ${status} · ${attemptsLabel(r.attempts)} · ${vscode.l10n.t('Make')}`;
 }
 
-/** The tooltip line that says where the record came from and what a Retry does with it. */
-function originLine(r: IncompleteExecution): string {
+/** The tooltip line (and the details' Origin) that says where the record came from and what a Retry does with it. */
+export function originLine(r: IncompleteExecution): string {
   const make = r['make'];
   const scenarioId = typeof make === 'object' && make !== null ? (make as Record<string, unknown>).scenarioId : undefined;
   switch (originOf(r)) {
@@ -92,10 +93,14 @@ function originLine(r: IncompleteExecution): string {
   }
 }
 
-function formatDate(iso: string | null | undefined): string | undefined {
-  if (typeof iso !== 'string') return undefined;
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+/** The next-retry line of a record from Make that is not resolved (undefined when it is). */
+export function makeNextRetryText(r: IncompleteExecution): string | undefined {
+  if (r.status === 'resolved') return undefined;
+  const next = formatDate(r.nextRetryAt);
+  if (next) return vscode.l10n.t('Next automatic retry: {0}', next);
+  return r.status === 'pending'
+    ? vscode.l10n.t('Make retries it automatically; its API does not say when.')
+    : vscode.l10n.t('Make does not retry it automatically: retry it on Make (Retry, or Retry with Local Scenario) or delete it.');
 }
 
 const BUNDLE_PREVIEW_CHARS = 300;
@@ -147,17 +152,11 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
     md.appendText(vscode.l10n.t('The failing module is not known yet: Pull from Make reads it from the bundle.'));
     md.appendMarkdown('  \n');
   }
-  if (r.status !== 'resolved') {
-    const next = formatDate(r.nextRetryAt);
-    let line: string;
-    if (next) line = vscode.l10n.t('Next automatic retry: {0}', next);
-    else if (originOf(r) === 'make') {
-      line =
-        r.status === 'pending'
-          ? vscode.l10n.t('Make retries it automatically; its API does not say when.')
-          : vscode.l10n.t('Make does not retry it automatically: retry it on Make (Retry, or Retry with Local Scenario) or delete it.');
-    } else line = vscode.l10n.t('No automatic retry scheduled: retry or resolve it by hand.');
-    md.appendText(line);
+  // A local record's next retry runs when Run Due Retries runs it ("overdue" once its time has
+  // passed); Make retries its own on its schedule, which its API does not tell.
+  const next = originOf(r) === 'make' ? makeNextRetryText(r) : nextRetryText(r, new Date());
+  if (next) {
+    md.appendText(next);
     md.appendMarkdown('  \n');
   }
   const created = formatDate(r.created);
@@ -208,6 +207,8 @@ export function executionTreeItem(node: ExecutionNode, r: IncompleteExecution): 
   item.iconPath = statusIcon(r.status);
   item.contextValue = executionContextValue(r);
   item.accessibilityInformation = { label: `${moduleLabel(r)}, ${r.scenario}, ${executionDescription(r)}` };
+  // a click or Enter opens the record's details (rendered, read-only)
+  item.command = { command: 'fusionExecutions.showDetails', title: vscode.l10n.t('Show Execution Details'), arguments: [node] };
   return item;
 }
 
@@ -221,6 +222,8 @@ export interface GroupSummary {
   readonly count: number;
   readonly unresolved: number;
   readonly retryable: number;
+  /** Resolved executions shown in the group (none while resolved ones are hidden). */
+  readonly resolved: number;
 }
 
 export function groupLabel(groupBy: GroupBy, key: string): string {
@@ -329,6 +332,7 @@ export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: 
   }
   const tokens = ['group', node.groupBy];
   if (node.groupBy === 'scenario' && summary.retryable > 0) tokens.push('retryable');
+  if (summary.resolved > 0) tokens.push('hasResolved');
   if (make) tokens.push('make');
   item.contextValue = tokens.join(' ');
   return item;

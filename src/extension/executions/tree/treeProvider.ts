@@ -34,6 +34,7 @@ interface MutableSummary {
   count: number;
   unresolved: number;
   retryable: number;
+  resolved: number;
 }
 
 interface FolderIndex {
@@ -176,7 +177,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       case 'folder':
         return folderTreeItem(node, this.model.folder(node.folderKey));
       case 'group': {
-        const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0 };
+        const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0, resolved: 0 };
         const scenario = node.groupBy === 'scenario';
         return groupTreeItem(
           node,
@@ -330,9 +331,12 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       if (summary) {
         const du = (after.status === 'unresolved' ? 1 : 0) - (before.status === 'unresolved' ? 1 : 0);
         const dr = (isRetryable(after) ? 1 : 0) - (isRetryable(before) ? 1 : 0);
+        const dd = (after.status === 'resolved' ? 1 : 0) - (before.status === 'resolved' ? 1 : 0);
         summary.unresolved += du;
         summary.retryable += dr;
-        if ((du !== 0 || dr !== 0) && !fire.includes(this.groupNode(c.folderKey, oldKey))) fire.push(this.groupNode(c.folderKey, oldKey));
+        summary.resolved += dd;
+        if ((du !== 0 || dr !== 0 || dd !== 0) && !fire.includes(this.groupNode(c.folderKey, oldKey)))
+          fire.push(this.groupNode(c.folderKey, oldKey));
       }
       const node = this.executionNodes.get(`${c.folderKey}|${index.groupBy}|${id}`);
       if (node) fire.push(node);
@@ -371,7 +375,7 @@ function buildIndex(f: FolderExecutions, groupBy: GroupBy, showResolved: boolean
     let summary = summaries.get(key);
     if (!ids || !summary) {
       ids = [];
-      summary = { count: 0, unresolved: 0, retryable: 0 };
+      summary = { count: 0, unresolved: 0, retryable: 0, resolved: 0 };
       unsorted.set(key, ids);
       summaries.set(key, summary);
     }
@@ -380,6 +384,7 @@ function buildIndex(f: FolderExecutions, groupBy: GroupBy, showResolved: boolean
     summary.count++;
     if (r.status === 'unresolved') summary.unresolved++;
     if (isRetryable(r)) summary.retryable++;
+    if (r.status === 'resolved') summary.resolved++;
   }
   const groups = new Map<string, string[]>();
   for (const key of [...unsorted.keys()].sort(compareKeys(groupBy))) groups.set(key, unsorted.get(key) ?? []);
