@@ -25,5 +25,5 @@ export const RULE_FIXTURES: Readonly<Record<LintCode, string | null>> = {
 /** Why a rule has no scenario fixture, and where it is tested instead. */
 export const NOT_FROM_SCENARIO_FILES: Readonly<Partial<Record<LintCode, string>>> = {
   'unreadable-file': 'reported by the CLI lint run on files it cannot read as text (test/unit/cliLint.test.ts, lintInputs.test.ts)',
-  'invalid-config': 'reported on .fusionlintrc.json, not on a scenario (test/unit/config.test.ts)',
+  'invalid-config': 'reported on .fusionlintrc.json, not on a scenario (test/unit/config.test.ts, test/integration/projectConfig.test.ts)',
 };

@@ -3,14 +3,12 @@ import * as path from 'node:path';
 import {
   CONFIG_FILE_NAME,
   CONFIGURABLE_CODES,
+  ConfigResolver,
   RULE_SETTINGS,
   applyProjectConfig,
   configRelativePath,
-  findConfigFile,
   isConfigurableCode,
   isIgnoredByConfig,
-  parseProjectConfig,
-  type ProjectConfig,
   type RuleSetting,
   type RuleSettings,
 } from '../../core/config';
@@ -82,13 +80,16 @@ interface Target {
 // Project configuration
 // ---------------------------------------------------------------------------------------------
 
-interface LoadedConfig {
-  /** Absolute path of the configuration file. */
-  readonly file: string;
-  readonly shown: string;
-  /** Undefined when the file could not be read or has a syntax error. */
-  readonly config: ProjectConfig | undefined;
-  readonly findings: readonly Finding[];
+/**
+ * The configuration of each linted file (core/config's resolver on node:fs): the one given with
+ * --config, else the nearest `.fusionlintrc.json` from the file's folder up to the repository root
+ * (the first folder holding `.git`) or the file system root. Each file is read and parsed once.
+ */
+function configResolver(explicit: string | undefined): ConfigResolver {
+  return new ConfigResolver(
+    { fileExists: isRegularFile, isRoot: (d) => fs.existsSync(path.join(d, '.git')), readText: (f) => readTextSafely(f, LINT_MAX_BYTES) },
+    explicit !== undefined ? { explicit } : {},
+  );
 }
 
 function isRegularFile(p: string): boolean {
@@ -96,63 +97,6 @@ function isRegularFile(p: string): boolean {
     return fs.statSync(p).isFile();
   } catch {
     return false;
-  }
-}
-
-/**
- * The configuration of each linted file: the one given with --config, else the nearest
- * `.fusionlintrc.json` from the file's folder up to the repository root (the first folder holding
- * `.git`) or the file system root. Each file is read and parsed once.
- */
-class ConfigResolver {
-  private readonly loaded = new Map<string, LoadedConfig>();
-  private readonly byDir = new Map<string, string | undefined>();
-  private readonly used: LoadedConfig[] = [];
-
-  constructor(
-    private readonly cwd: string,
-    private readonly explicit: string | undefined,
-  ) {}
-
-  forPath(abs: string): LoadedConfig | undefined {
-    const file = this.explicit ?? this.lookup(path.dirname(abs));
-    return file === undefined ? undefined : this.load(file);
-  }
-
-  /** Configurations actually used, in first-use order (their findings are reported once). */
-  get all(): readonly LoadedConfig[] {
-    return this.used;
-  }
-
-  private lookup(dir: string): string | undefined {
-    if (this.byDir.has(dir)) return this.byDir.get(dir);
-    const found = findConfigFile(dir, { fileExists: isRegularFile, isRoot: (d) => fs.existsSync(path.join(d, '.git')) });
-    this.byDir.set(dir, found);
-    return found;
-  }
-
-  private load(file: string): LoadedConfig {
-    const cached = this.loaded.get(file);
-    if (cached) return cached;
-    const shown = displayPath(file, this.cwd);
-    const read = readTextSafely(file, LINT_MAX_BYTES);
-    let loaded: LoadedConfig;
-    if (!read.ok) {
-      const finding: Finding = {
-        code: 'invalid-config',
-        severity: DEFAULT_SEVERITIES['invalid-config'],
-        message: `The project configuration cannot be read: ${read.problem}. It is not applied.`,
-        span: { start: 0, end: 0 },
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      };
-      loaded = { file, shown, config: undefined, findings: [finding] };
-    } else {
-      const parsed = parseProjectConfig(read.text);
-      loaded = { file, shown, config: parsed.config, findings: parsed.findings };
-    }
-    this.loaded.set(file, loaded);
-    this.used.push(loaded);
-    return loaded;
   }
 }
 
@@ -224,7 +168,7 @@ function collectTargets(ctx: CommandContext, configs: ConfigResolver): Collected
     targets.push({ abs, shown: displayPath(abs, ctx.cwd), read, found });
   };
   const isIgnored = (abs: string): boolean => {
-    const lc = configs.forPath(abs);
+    const lc = configs.forFile(abs);
     return lc !== undefined && isIgnoredByConfig(lc.config, configRelativePath(lc.file, abs));
   };
   for (const arg of ctx.positionals) {
@@ -367,7 +311,7 @@ export const lintCommand: Command = {
     const verbose = boolOpt(ctx.values, 'verbose');
     if (ctx.positionals.length === 0) throw new UsageError('missing argument: the scenario files or directories to lint', ctx.command);
 
-    const configs = new ConfigResolver(ctx.cwd, explicitConfig(ctx));
+    const configs = configResolver(explicitConfig(ctx));
     const { targets, skipped, walked } = collectTargets(ctx, configs);
 
     const perFile: JsonFinding[] = [];
@@ -375,7 +319,7 @@ export const lintCommand: Command = {
     let blueprintFiles = 0;
     let unreadableFiles = 0;
     for (const target of targets) {
-      const lc = configs.forPath(target.abs);
+      const lc = configs.forFile(target.abs);
       const rel = lc ? configRelativePath(lc.file, target.abs) : path.relative(ctx.cwd, target.abs).split(path.sep).join('/');
       let findings: Finding[];
       if (!target.read.ok) {
@@ -391,7 +335,10 @@ export const lintCommand: Command = {
     }
     // Mistakes in the configuration files come first: they change what the rest means.
     const results: JsonFinding[] = [];
-    for (const lc of configs.all) for (const f of lc.findings) results.push(toJson(lc.shown, f));
+    for (const lc of configs.used) {
+      const shown = displayPath(lc.file, ctx.cwd);
+      for (const f of lc.findings) results.push(toJson(shown, f));
+    }
     results.push(...perFile);
 
     const count = (s: Severity): number => results.filter((r) => r.severity === s).length;

@@ -2,10 +2,11 @@
  * Applying a project configuration to the findings of one file.
  *
  * Severity of a finding, first that says something wins:
- *   1. the command line (`--rule code=severity`, CLI only);
+ *   1. the person running the tool (`cliRules`): the CLI's `--rule code=severity`, the editor's
+ *      `fusionExecutions.lint.severity` setting;
  *   2. the last override whose `files` match the file, then the earlier ones;
  *   3. the configuration's top-level `rules`;
- *   4. the caller's base settings (in VS Code: `fusionExecutions.lint.severity`);
+ *   4. the caller's base settings (`baseRules`; neither the CLI nor the extension passes any);
  *   5. the rule's default.
  * `off` at the winning level drops the finding.
  *
@@ -33,9 +34,9 @@ export interface FileConfig {
 }
 
 export interface ApplyOptions {
-  /** Settings below the configuration (the extension's `fusionExecutions.lint.severity`). */
+  /** Settings below the configuration: defaults a caller wants the configuration to be able to change. */
   readonly baseRules?: RuleSettings;
-  /** Settings above everything (the CLI's `--rule`). */
+  /** Settings above everything: the CLI's `--rule`, the editor's `fusionExecutions.lint.severity`. */
   readonly cliRules?: RuleSettings;
 }
 

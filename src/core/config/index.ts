@@ -1,5 +1,5 @@
 /**
- * Project configuration (`.fusionlintrc.json`): parse it with positions, find it for a file, apply
+ * Project configuration (`.fusionlintrc.json`): parse it with positions, find and load it for a file, apply
  * it to a file's findings. Pure: the file system is passed in where one is needed.
  */
 export * from './types';
@@ -11,3 +11,5 @@ export { applyProjectConfig, configForFile, configRelativePath, isIgnoredByConfi
 export type { ApplyOptions, FileConfig } from './apply';
 export { findConfigFile, findConfigFileAsync } from './lookup';
 export type { AsyncConfigLookupHost, ConfigLookupHost } from './lookup';
+export { ConfigResolver, loadProjectConfig } from './resolve';
+export type { ConfigHost, ConfigRead, ConfigResolverOptions, LoadedConfig } from './resolve';

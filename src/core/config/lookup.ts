@@ -6,8 +6,9 @@
  * up are not merged into it (a folder that needs other settings gets its own complete file, or an
  * `overrides` entry in the shared one).
  *
- * The file system is passed in, so the CLI (node:fs) and the extension (workspace.fs, async) share
- * the walk.
+ * The file system is passed in, so the CLI (node:fs) and the extension (the configuration files it
+ * has read through workspace.fs) share the walk, through `ConfigResolver` (resolve.ts). The
+ * asynchronous walk is for a host that must ask the file system as it goes.
  */
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from './types';

@@ -4,6 +4,7 @@ import type { ScenarioFiles } from '../shared/scenarioFiles';
 import type { Finding, Severity } from '../../core/model';
 import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';
+import type { ProjectConfigs } from './projectConfig';
 import { ruleDocLink } from './ruleDocs';
 import { defaultProfile, lintOnSave, lintOnType, scenarioGlobs, severityOverrides, SETTINGS_SECTION } from '../shared/settings';
 
@@ -37,6 +38,7 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly files: ScenarioFiles,
+    private readonly projectConfigs?: ProjectConfigs,
   ) {}
 
   /** Hooks the events and starts the workspace scan in the background. Returns at once. */
@@ -117,19 +119,11 @@ export class ScenarioDiagnostics implements vscode.Disposable {
   }
 
   private lintText(uri: vscode.Uri, fileName: string, text: string): vscode.Diagnostic[] {
-    const parsed = lintScenario(fileName, text, { severities: severityOverrides(uri), profile: defaultProfile(uri) });
-    return parsed.findings.map((f) => this.toDiagnostic(uri, f));
-  }
-
-  private toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
-    const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
-    const d = new vscode.Diagnostic(range, f.message, toSeverity(f.severity));
-    // the long form under the one-line message (the hover and the Problems panel show it below)
-    if (f.detail !== undefined) d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), f.detail)];
-    d.source = DIAGNOSTIC_SOURCE;
-    // the rule's page, rendered read-only (a command link: see ruleDocs.ts)
-    d.code = { value: f.code, target: ruleDocLink(f.code) };
-    return d;
+    const severities = severityOverrides(uri);
+    const parsed = lintScenario(fileName, text, { severities, profile: defaultProfile(uri) });
+    // the project's .fusionlintrc.json, with the severity settings on top (see projectConfig.ts)
+    const findings = this.projectConfigs ? this.projectConfigs.apply(uri, parsed.findings, parsed.scenario, severities) : parsed.findings;
+    return findings.map((f) => toDiagnostic(uri, f));
   }
 
   private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
@@ -247,6 +241,18 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     }
     this.log.info(`Linted ${linted} scenario file(s) in the workspace in ${Date.now() - started} ms`);
   }
+}
+
+/** One finding of `uri` as a diagnostic (scenario files, and `.fusionlintrc.json` files: see projectConfig.ts). */
+export function toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
+  const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
+  const d = new vscode.Diagnostic(range, f.message, toSeverity(f.severity));
+  // the long form under the one-line message (the hover and the Problems panel show it below)
+  if (f.detail !== undefined) d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), f.detail)];
+  d.source = DIAGNOSTIC_SOURCE;
+  // the rule's page, rendered read-only (a command link: see ruleDocs.ts)
+  d.code = { value: f.code, target: ruleDocLink(f.code) };
+  return d;
 }
 
 export function toSeverity(s: Severity): vscode.DiagnosticSeverity {

@@ -8,11 +8,13 @@ import type { ScenarioFiles } from '../shared/scenarioFiles';
 import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
 import { ScenarioHoverProvider } from './hoverProvider';
+import { CONFIG_LOAD_GRACE_MS, ProjectConfigs } from './projectConfig';
 import { SHOW_RULE_DOC_COMMAND, showRuleDocCommand } from './ruleDocs';
 
 /**
  * Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files.
- * Everything is registered synchronously; the workspace lint runs in the background.
+ * Everything is registered synchronously; the project configuration files are read and the
+ * workspace lint runs in the background.
  */
 export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: CommandContext, scenarioFiles: ScenarioFiles): void {
   const codeLens = new ScenarioCodeLensProvider();
@@ -31,7 +33,28 @@ export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: 
     codeLens,
     vscode.languages.registerCodeLensProvider(SCENARIO_LANGUAGE_SELECTOR, codeLens),
   );
-  const diagnostics = new ScenarioDiagnostics(ctx.log, scenarioFiles);
-  context.subscriptions.push(diagnostics);
-  diagnostics.start();
+  const projectConfigs = new ProjectConfigs(ctx.log);
+  const diagnostics = new ScenarioDiagnostics(ctx.log, scenarioFiles, projectConfigs);
+  // The first lint waits (briefly) for the .fusionlintrc.json files, so a warning the project
+  // silences does not flash up; after that, every change of one lints the scenario files again.
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    diagnostics.start();
+  };
+  const grace = setTimeout(start, CONFIG_LOAD_GRACE_MS);
+  context.subscriptions.push(
+    projectConfigs,
+    diagnostics,
+    projectConfigs.onDidChange(() => {
+      if (started) diagnostics.relintAll();
+    }),
+    { dispose: () => clearTimeout(grace) },
+  );
+  void projectConfigs.start().then(() => {
+    clearTimeout(grace);
+    if (started) diagnostics.relintAll();
+    else start();
+  });
 }
