@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import { parseTree } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
 import { lintScenario, parseScenario } from '../src/core/lint/lint';
-import type { ExecutionsFile, Scenario } from '../src/core/model';
+import type { Scenario } from '../src/core/model';
+import type { ExecutionsFile } from '../src/core/executions/model';
 import { resolveExecutions, retryExecutions } from '../src/core/executions/operations';
-import { loadExecutions, parseExecutionsText, serializeExecutions, updateExecutions } from '../src/core/executions/store';
+import { loadExecutions, serializeExecutions, updateExecutions } from '../src/core/executions/store';
+import { parseExecutionsText } from '../src/core/executions/validate';
 import { generateExecutions, generateNestedBlueprint, generateScenarioYaml, generateUnhandledScenarioYaml } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,7 +45,12 @@ async function time(fn: () => unknown): Promise<number> {
  * subject whose warm-up takes longer than `budgetMs` is not run again: that single run is its figure
  * (far off target anyway, and the bench must finish).
  */
-async function compare(runs: number, floor: () => unknown, subject: () => unknown, budgetMs = 10_000): Promise<{ floorMs: number; subjectMs: number; runs: number }> {
+async function compare(
+  runs: number,
+  floor: () => unknown,
+  subject: () => unknown,
+  budgetMs = 10_000,
+): Promise<{ floorMs: number; subjectMs: number; runs: number }> {
   await floor();
   const warm = await time(subject);
   if (warm > budgetMs) return { floorMs: await time(floor), subjectMs: warm, runs: 1 };
@@ -65,7 +72,11 @@ async function benchLint(): Promise<Row> {
   const base = { name: 'lint 10,000-module scenario', subject: 'lintScenario', floor: 'yaml.parseDocument', target: 1.5 };
   const text = generateScenarioYaml(10_000);
   try {
-    const r = await compare(5, () => parseDocument(text), () => lintScenario('generated.scenario.yaml', text));
+    const r = await compare(
+      5,
+      () => parseDocument(text),
+      () => lintScenario('generated.scenario.yaml', text),
+    );
     return { ...base, ...r, note: `${(text.length / 1e6).toFixed(1)} MB${r.runs === 1 ? '; slow: 1 run only' : ''}` };
   } catch (e) {
     return { ...base, note: `not measured: ${failed(e)}` };
@@ -78,7 +89,11 @@ async function benchLintShapes(): Promise<Row[]> {
   const yaml = generateUnhandledScenarioYaml(10_000);
   const a = { name: 'lint 10,000 modules, 95 % unhandled', subject: 'lintScenario', floor: 'yaml.parseDocument', target: 1.1 };
   try {
-    const r = await compare(5, () => parseDocument(yaml), () => lintScenario('unhandled.scenario.yaml', yaml));
+    const r = await compare(
+      5,
+      () => parseDocument(yaml),
+      () => lintScenario('unhandled.scenario.yaml', yaml),
+    );
     const n = lintScenario('unhandled.scenario.yaml', yaml).findings.length;
     rows.push({ ...a, ...r, note: `${(yaml.length / 1e6).toFixed(1)} MB, ${n} findings` });
   } catch (e) {
@@ -87,7 +102,11 @@ async function benchLintShapes(): Promise<Row[]> {
   const json = generateNestedBlueprint(10_000);
   const b = { name: 'lint nested export (if-else, filtered handlers)', subject: 'lintScenario', floor: 'jsonc parseTree', target: 1.1 };
   try {
-    const r = await compare(5, () => parseTree(json), () => lintScenario('nested.blueprint.json', json));
+    const r = await compare(
+      5,
+      () => parseTree(json),
+      () => lintScenario('nested.blueprint.json', json),
+    );
     const n = lintScenario('nested.blueprint.json', json).findings.length;
     rows.push({ ...b, ...r, note: `${(json.length / 1e6).toFixed(1)} MB, ~10,000 module objects, ${n} findings` });
   } catch (e) {
@@ -98,7 +117,9 @@ async function benchLintShapes(): Promise<Row[]> {
 
 async function benchBlueprint(): Promise<Row[]> {
   const base = { name: 'lint largest blueprint fixture', subject: 'lintScenario', floor: 'JSON.parse' };
-  const dir = path.join(ROOT, 'test', 'fixtures', 'blueprints');
+  // The real exports (hundreds of KB) beside the clone when present; else the small hand-written ones.
+  const real = path.resolve(ROOT, '..', 'shared', 'fixtures', 'blueprints');
+  const dir = existsSync(real) ? real : path.join(ROOT, 'test', 'fixtures', 'blueprints');
   const candidates = existsSync(dir)
     ? readdirSync(dir)
         .filter((n) => n.endsWith('.blueprint.json'))
@@ -113,7 +134,7 @@ async function benchBlueprint(): Promise<Row[]> {
         })
         .sort((a, b) => statSync(b).size - statSync(a).size)
     : [];
-  if (candidates.length === 0) return [{ ...base, note: 'not measured: no valid blueprint in test/fixtures/blueprints/' }];
+  if (candidates.length === 0) return [{ ...base, note: `not measured: no valid blueprint in ${dir}` }];
   const file = candidates[0];
   const text = readFileSync(file, 'utf8');
   const json = text.replace(/^\uFEFF/, '');
@@ -125,9 +146,13 @@ async function benchBlueprint(): Promise<Row[]> {
   };
   const rows: Row[] = [];
   try {
-    const r = await compare(7, () => {
-      for (let i = 0; i < reps; i++) JSON.parse(json);
-    }, lint);
+    const r = await compare(
+      7,
+      () => {
+        for (let i = 0; i < reps; i++) JSON.parse(json);
+      },
+      lint,
+    );
     rows.push({ ...base, ...r, note });
   } catch (e) {
     rows.push({ ...base, note: `not measured: ${failed(e)}` });
@@ -135,9 +160,13 @@ async function benchBlueprint(): Promise<Row[]> {
   // Informative: the same lint against a positions-keeping parse (what a linter needs at least).
   const tree = { ...base, floor: 'jsonc parseTree', target: 1.5 };
   try {
-    const r = await compare(7, () => {
-      for (let i = 0; i < reps; i++) parseTree(json, [], { allowTrailingComma: true });
-    }, lint);
+    const r = await compare(
+      7,
+      () => {
+        for (let i = 0; i < reps; i++) parseTree(json, [], { allowTrailingComma: true });
+      },
+      lint,
+    );
     rows.push({ ...tree, ...r, note });
   } catch (e) {
     rows.push({ ...tree, note: `not measured: ${failed(e)}` });
@@ -153,12 +182,44 @@ async function benchStore(dir: string): Promise<Row[]> {
   const mb = `${(Buffer.byteLength(text) / 1e6).toFixed(0)} MB`;
   const rows: Row[] = [];
 
-  const parseOnly = await compare(5, () => JSON.parse(text), () => parseExecutionsText(text, file));
-  rows.push({ name: 'parse 100,000 records', subject: 'parseExecutionsText', floor: 'JSON.parse', target: 1.5, ...parseOnly, note: `${mb} string in memory on both sides` });
-  const readParse = await compare(5, async () => JSON.parse(await fsp.readFile(file, 'utf8')), () => loadExecutions(file));
-  rows.push({ name: 'load 100,000 records', subject: 'loadExecutions', floor: 'readFile + JSON.parse', target: 1.5, ...readParse, note: 'from disk on both sides (sha256 version: lazy)' });
-  const withHash = await compare(5, async () => JSON.parse(await fsp.readFile(file, 'utf8')), async () => (await loadExecutions(file)).version);
-  rows.push({ name: 'load 100,000 records', subject: 'loadExecutions + version', floor: 'readFile + JSON.parse', ...withHash, note: 'figure: as above plus the sha256 version, which only saveIfUnchanged needs' });
+  const parseOnly = await compare(
+    5,
+    () => JSON.parse(text),
+    () => parseExecutionsText(text, file),
+  );
+  rows.push({
+    name: 'parse 100,000 records',
+    subject: 'parseExecutionsText',
+    floor: 'JSON.parse',
+    target: 1.5,
+    ...parseOnly,
+    note: `${mb} string in memory on both sides`,
+  });
+  const readParse = await compare(
+    5,
+    async () => JSON.parse(await fsp.readFile(file, 'utf8')),
+    () => loadExecutions(file),
+  );
+  rows.push({
+    name: 'load 100,000 records',
+    subject: 'loadExecutions',
+    floor: 'readFile + JSON.parse',
+    target: 1.5,
+    ...readParse,
+    note: 'from disk on both sides (sha256 version: lazy)',
+  });
+  const withHash = await compare(
+    5,
+    async () => JSON.parse(await fsp.readFile(file, 'utf8')),
+    async () => (await loadExecutions(file)).version,
+  );
+  rows.push({
+    name: 'load 100,000 records',
+    subject: 'loadExecutions + version',
+    floor: 'readFile + JSON.parse',
+    ...withHash,
+    note: 'figure: as above plus the sha256 version, which only saveIfUnchanged needs',
+  });
 
   // One retry written to that file.
   const scenarioFile = path.join(ROOT, 'samples', 'scenarios', 'invoice-export.scenario.yaml');
@@ -196,9 +257,22 @@ async function benchStore(dir: string): Promise<Row[]> {
       async () => fsp.writeFile(floorFile, JSON.stringify(doc, null, 2)),
       () => updateExecutions(file, mutate),
     );
-    rows.push({ name: 'one retry written to that file', subject: `updateExecutions + ${[...ops].join('/')}`, floor: 'JSON.stringify + writeFile', target: 2.0, ...r, note: 'lock, fsync, rename; the re-read is skipped while the file is as this process left it (a new process reads once)' });
+    rows.push({
+      name: 'one retry written to that file',
+      subject: `updateExecutions + ${[...ops].join('/')}`,
+      floor: 'JSON.stringify + writeFile',
+      target: 2.0,
+      ...r,
+      note: 'lock, fsync, rename; the re-read is skipped while the file is as this process left it (a new process reads once)',
+    });
   } catch (e) {
-    rows.push({ name: 'one retry written to that file', subject: 'updateExecutions', floor: 'JSON.stringify + writeFile', target: 2.0, note: `not measured: ${failed(e)}` });
+    rows.push({
+      name: 'one retry written to that file',
+      subject: 'updateExecutions',
+      floor: 'JSON.stringify + writeFile',
+      target: 2.0,
+      note: `not measured: ${failed(e)}`,
+    });
   }
   return rows;
 }
@@ -208,7 +282,8 @@ async function benchCli(): Promise<Row> {
   const cli = path.join(ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) return { ...base, note: 'not measured: dist/cli.js missing (npm run build)' };
   const probe = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { ...base, note: `not measured: --version exited ${probe.status}: ${(probe.stderr || '').split('\n')[0]}` };
+  if (probe.status !== 0)
+    return { ...base, note: `not measured: --version exited ${probe.status}: ${(probe.stderr || '').split('\n')[0]}` };
   const r = await compare(
     9,
     () => spawnSync(process.execPath, ['-e', '0']),
@@ -221,13 +296,13 @@ function printTable(rows: readonly Row[]): void {
   const lines: string[][] = [['figure', 'ours', 'floor', 'ours ms', 'floor ms', 'ratio', 'target', 'result', 'note']];
   for (const r of rows) {
     const measured = r.subjectMs !== undefined && r.floorMs !== undefined && r.floorMs > 0;
-    const ratio = measured ? (r.subjectMs as number) / (r.floorMs as number) : undefined;
+    const ratio = measured ? r.subjectMs / r.floorMs : undefined;
     lines.push([
       r.name,
       r.subject,
       r.floor,
-      measured ? (r.subjectMs as number).toFixed(1) : '-',
-      measured ? (r.floorMs as number).toFixed(1) : '-',
+      measured ? r.subjectMs.toFixed(1) : '-',
+      measured ? r.floorMs.toFixed(1) : '-',
       ratio !== undefined ? ratio.toFixed(2) : '-',
       r.target === undefined ? '-' : `≤ ${r.target.toFixed(1)}`,
       ratio === undefined ? 'N/A' : r.target === undefined ? 'figure' : ratio <= r.target ? 'PASS' : 'OVER',
@@ -236,13 +311,20 @@ function printTable(rows: readonly Row[]): void {
   }
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   for (const [i, l] of lines.entries()) {
-    console.log(l.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+    console.log(
+      l
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    );
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ''}; medians, floor and subject interleaved\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ''}; medians, floor and subject interleaved\n`,
+  );
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-bench-'));
   const rows: Row[] = [];
   // BENCH_ONLY=lint: just the lint rows (10,000-module YAML and the largest blueprint).

@@ -1,5 +1,5 @@
 // Generators for the benchmark inputs (deterministic, no randomness).
-import type { ExecutionsFile, IncompleteExecution } from '../src/core/model';
+import type { ExecutionsFile, IncompleteExecution } from '../src/core/executions/model';
 
 const ERROR_TYPES = ['ConnectionError', 'RateLimitError', 'DataError', 'ModuleTimeoutError', 'InvalidAccessTokenError'];
 const STATUSES = ['pending', 'unresolved', 'resolved', 'in-progress'] as const;
@@ -41,7 +41,14 @@ export function generateScenarioYaml(count: number): string {
   for (let id = 2; id <= count; id++) {
     lines.push(`  - id: ${id}`, '    app: http:makeRequest', `    name: Step ${id}`);
     if (id % 3 === 0) {
-      lines.push('    onError:', '      errors: [ConnectionError, RateLimitError]', '      directive: break', '      autoComplete: true', '      attempts: 3', '      intervalMinutes: 15');
+      lines.push(
+        '    onError:',
+        '      errors: [ConnectionError, RateLimitError]',
+        '      directive: break',
+        '      autoComplete: true',
+        '      attempts: 3',
+        '      intervalMinutes: 15',
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -65,14 +72,37 @@ export function generateUnhandledScenarioYaml(count: number): string {
  */
 export function generateNestedBlueprint(count: number): string {
   let id = 1;
-  const mod = (app: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ id: id++, module: app, version: 1, parameters: {}, mapper: {}, metadata: { designer: { x: 0, y: 0 } }, ...extra });
+  const mod = (app: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id: id++,
+    module: app,
+    version: 1,
+    parameters: {},
+    mapper: {},
+    metadata: { designer: { x: 0, y: 0 } },
+    ...extra,
+  });
   const flow: Record<string, unknown>[] = [mod('gateway:CustomWebHook')];
   while (id < count) {
     const typed = mod('http:ActionSendData');
-    typed.onerror = [{ id: id++, module: 'builtin:Ignore', version: 1, filter: { name: 'Runtime', conditions: [[{ a: `{{${String(typed.id)}.error.type}}`, b: 'RuntimeError', o: 'text:equal' }]] } }];
+    typed.onerror = [
+      {
+        id: id++,
+        module: 'builtin:Ignore',
+        version: 1,
+        filter: { name: 'Runtime', conditions: [[{ a: `{{${String(typed.id)}.error.type}}`, b: 'RuntimeError', o: 'text:equal' }]] },
+      },
+    ];
     const byMessage = mod('http:ActionSendData');
     byMessage.onerror = [
-      { id: id++, module: 'slack:CreateMessage', version: 1, filter: { name: 'Timeouts', conditions: [[{ a: `{{${String(byMessage.id)}.error.message}}`, b: 'timeout', o: 'text:contain:ci' }]] } },
+      {
+        id: id++,
+        module: 'slack:CreateMessage',
+        version: 1,
+        filter: {
+          name: 'Timeouts',
+          conditions: [[{ a: `{{${String(byMessage.id)}.error.message}}`, b: 'timeout', o: 'text:contain:ci' }]],
+        },
+      },
       { id: id++, module: 'builtin:Break', version: 1, mapper: { retry: true, count: '3', interval: '15' } },
     ];
     const routed = mod('http:ActionSendData');
@@ -80,7 +110,16 @@ export function generateNestedBlueprint(count: number): string {
       mod('builtin:BasicRouter', {
         mapper: null,
         routes: [
-          { flow: [{ id: id++, module: 'builtin:Resume', version: 1, filter: { name: 'Dup', conditions: [[{ a: `{{${String(routed.id)}.error.message}}`, b: 'exists', o: 'text:contain' }]] } }] },
+          {
+            flow: [
+              {
+                id: id++,
+                module: 'builtin:Resume',
+                version: 1,
+                filter: { name: 'Dup', conditions: [[{ a: `{{${String(routed.id)}.error.message}}`, b: 'exists', o: 'text:contain' }]] },
+              },
+            ],
+          },
           { flow: [{ id: id++, module: 'builtin:Rollback', version: 1 }] },
         ],
       }),
@@ -88,12 +127,22 @@ export function generateNestedBlueprint(count: number): string {
     const ifElse = mod('builtin:BasicIfElse', {
       mapper: null,
       branches: [
-        { type: 'condition', label: 'A', conditions: [[{ a: '{{1.kind}}', b: 'a', o: 'text:equal' }]], merge: true, flow: [typed, byMessage, mod('google-sheets:addRow')] },
+        {
+          type: 'condition',
+          label: 'A',
+          conditions: [[{ a: '{{1.kind}}', b: 'a', o: 'text:equal' }]],
+          merge: true,
+          flow: [typed, byMessage, mod('google-sheets:addRow')],
+        },
         { type: 'else', label: '', merge: true, flow: [routed, mod('slack:CreateMessage')] },
       ],
     });
     flow.push(ifElse, mod('builtin:BasicMerge', { mapper: null }), mod('http:ActionSendData'));
   }
-  const blueprint = { name: 'Nested shapes', flow, metadata: { instant: false, version: 1, scenario: { roundtrips: 1, maxErrors: 3, sequential: false, dataloss: false, dlq: true } } };
+  const blueprint = {
+    name: 'Nested shapes',
+    flow,
+    metadata: { instant: false, version: 1, scenario: { roundtrips: 1, maxErrors: 3, sequential: false, dataloss: false, dlq: true } },
+  };
   return `${JSON.stringify(blueprint, null, 2)}\n`;
 }

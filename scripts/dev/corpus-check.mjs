@@ -27,7 +27,17 @@ for (const d of ['corpus/blueprints', 'fixtures/blueprints']) if (fs.existsSync(
 
 const NEST = new Set(['flow', 'routes', 'branches', 'onerror']);
 
-const stats = { files: files.length, crashes: 0, notJson: 0, validJson: 0, falseInvalid: 0, unknownModules: 0, uncheckedReported: 0, classified: 0, depends: 0 };
+const stats = {
+  files: files.length,
+  crashes: 0,
+  notJson: 0,
+  validJson: 0,
+  falseInvalid: 0,
+  unknownModules: 0,
+  uncheckedReported: 0,
+  classified: 0,
+  depends: 0,
+};
 const problems = [];
 for (const f of files) {
   const text = fs.readFileSync(f, 'utf8');
@@ -42,7 +52,8 @@ for (const f of files) {
   try {
     const r = lintScenario(f, text);
     const invalid = r.findings.filter((x) => x.code === 'invalid-scenario');
-    const isBlueprint = json && (Array.isArray(json.flow) || Array.isArray(json?.response?.blueprint?.flow) || Array.isArray(json?.blueprint?.flow));
+    const isBlueprint =
+      json && (Array.isArray(json.flow) || Array.isArray(json?.response?.blueprint?.flow) || Array.isArray(json?.blueprint?.flow));
     if (isBlueprint && invalid.length) {
       stats.falseInvalid++;
       problems.push(`${rel}: invalid-scenario on a valid export: ${invalid[0].message}`);
@@ -58,14 +69,23 @@ for (const f of files) {
       const visit = (v, inFlow) => {
         if (Array.isArray(v)) return v.forEach((x) => visit(x, inFlow));
         if (!v || typeof v !== 'object') return;
-        if (inFlow && typeof v.module === 'string' && !/^builtin:(Break|Resume|Ignore|Commit|Rollback)$/.test(v.module) && !known.has(v.module === 'placeholder:Placeholder' ? 0 : v.id)) unknown.push(v.id);
+        if (
+          inFlow &&
+          typeof v.module === 'string' &&
+          !/^builtin:(Break|Resume|Ignore|Commit|Rollback)$/.test(v.module) &&
+          !known.has(v.module === 'placeholder:Placeholder' ? 0 : v.id)
+        )
+          unknown.push(v.id);
         for (const [k, x] of Object.entries(v)) if (k !== 'mapper' && k !== 'parameters' && k !== 'metadata') visit(x, NEST.has(k));
       };
       visit(json?.response?.blueprint ?? (json && !json.flow && json.blueprint) ?? json, false);
-      const reported = r.scenario && [...walkModules(r.scenario.modules)].reduce((n, m) => n + (m.unchecked ?? []).reduce((a, u) => a + u.count, 0), 0);
+      const reported =
+        r.scenario && [...walkModules(r.scenario.modules)].reduce((n, m) => n + (m.unchecked ?? []).reduce((a, u) => a + u.count, 0), 0);
       if (unknown.length > reported) {
         stats.unknownModules += unknown.length - reported;
-        problems.push(`${rel}: ${unknown.length - reported} module(s) not in the model and not reported: ${unknown.slice(0, 8).join(', ')}`);
+        problems.push(
+          `${rel}: ${unknown.length - reported} module(s) not in the model and not reported: ${unknown.slice(0, 8).join(', ')}`,
+        );
       }
       for (const m of walkModules(r.scenario.modules)) {
         if (m.kind === 'unset-trigger') continue;

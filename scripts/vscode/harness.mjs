@@ -10,6 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -151,7 +152,8 @@ function pidAlive(pid) {
 export function prepareRunDir(name, opts = {}) {
   const base = process.env.FUSION_TEST_DIR ? path.resolve(process.env.FUSION_TEST_DIR) : path.join(REPO, '.vscode-test');
   let root = path.join(base, name);
-  const ownerOf = (/** @type {string} */ dir) => Number(fs.existsSync(path.join(dir, '.owner')) ? fs.readFileSync(path.join(dir, '.owner'), 'utf8') : 0);
+  const ownerOf = (/** @type {string} */ dir) =>
+    Number(fs.existsSync(path.join(dir, '.owner')) ? fs.readFileSync(path.join(dir, '.owner'), 'utf8') : 0);
   const owner = ownerOf(root);
   if (owner && owner !== process.pid && pidAlive(owner)) {
     root = path.join(base, `${name}-${process.pid}`);
@@ -206,6 +208,65 @@ export function isolatedEnv(dirs, extra = {}) {
   };
 }
 
+/**
+ * The invoking user's home folders: this process's HOME (os.homedir()) and the account's home from
+ * the password database (they differ when HOME was pointed elsewhere, as .ci/run does).
+ * @returns {string[]}
+ */
+export function realHomes() {
+  /** @type {string[]} */
+  const homes = [os.homedir()];
+  try {
+    homes.push(os.userInfo().homedir);
+  } catch {
+    /* no passwd entry (container with an arbitrary uid) */
+  }
+  return [...new Set(homes.filter(Boolean).map(canonical))];
+}
+
+/** @param {string} p */
+function canonical(p) {
+  const abs = path.resolve(p);
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+/** The XDG base folders code-server, VS Code and chromium write to, with their defaults under HOME. */
+const XDG_DEFAULTS = /** @type {const} */ ([
+  ['XDG_CONFIG_HOME', '.config'],
+  ['XDG_DATA_HOME', '.local/share'],
+  ['XDG_CACHE_HOME', '.cache'],
+]);
+
+/**
+ * Throws unless `env` keeps `what` (code-server, chromium) out of the user's own HOME: HOME and every
+ * XDG base folder must be set, and none may be the invoking user's (see realHomes), nor the XDG
+ * folders this process itself was given. code-server writes ~/.config/code-server/config.yaml and
+ * ~/.local/share/code-server on its first run; a run must never touch the developer's.
+ * @param {NodeJS.ProcessEnv} env @param {string} what @param {string[]} [homes] defaults to realHomes()
+ */
+export function assertIsolatedEnv(env, what, homes = realHomes()) {
+  if (!env.HOME) throw new HarnessError(`refusing to start ${what} without HOME set to a run folder`);
+  const home = canonical(env.HOME);
+  if (homes.includes(home)) {
+    throw new HarnessError(
+      `refusing to start ${what} with the real HOME (${env.HOME}): it must get HOME inside its run folder (isolatedEnv)`,
+    );
+  }
+  for (const [name, sub] of XDG_DEFAULTS) {
+    const value = env[name];
+    if (!value) throw new HarnessError(`refusing to start ${what} without ${name} set to a run folder`);
+    const own = process.env[name] ? [canonical(process.env[name])] : [];
+    if ([...homes.map((h) => path.join(h, sub)), ...own].includes(canonical(value))) {
+      throw new HarnessError(`refusing to start ${what} with the real ${name} (${value}): it must be inside its run folder (isolatedEnv)`);
+    }
+  }
+  return env;
+}
+
 /** User settings that keep the workbench quiet and deterministic. @param {RunDirs} dirs @param {Record<string, unknown>} [extra] */
 export function writeUserSettings(dirs, extra = {}) {
   const settings = {
@@ -250,7 +311,9 @@ export function copyWorkspace(from, to) {
  * (scripts/vscode/install-code-server.sh). @param {{browser?: boolean}} [opts] browser: false for npm start
  */
 export function ensureCodeServer(opts = {}) {
-  const deps = spawnSync('bash', [path.join(REPO, 'scripts/system-deps.sh'), ...(opts.browser === false ? ['--no-browser'] : [])], { stdio: 'inherit' });
+  const deps = spawnSync('bash', [path.join(REPO, 'scripts/system-deps.sh'), ...(opts.browser === false ? ['--no-browser'] : [])], {
+    stdio: 'inherit',
+  });
   if (deps.status !== 0) throw new HarnessError('system packages are missing (see the messages above)');
   const r = spawnSync('bash', [path.join(REPO, 'scripts/vscode/install-code-server.sh')], { stdio: 'inherit' });
   if (r.status !== 0) throw new HarnessError('code-server is not available (see the messages above)');
@@ -258,25 +321,23 @@ export function ensureCodeServer(opts = {}) {
 
 /** Common code-server options for an isolated profile. @param {RunDirs} dirs */
 function profileArgs(dirs) {
-  return [
-    '--config', path.join(dirs.root, 'config.yaml'),
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
-  ];
+  return ['--config', path.join(dirs.root, 'config.yaml'), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 }
 
 /** `code-server --install-extension <vsix>` into the run's isolated extensions dir. @param {RunDirs} dirs @param {string} vsix */
 export function installExtension(dirs, vsix) {
   const logFile = path.join(dirs.logs, 'install-extension.log');
   const r = spawnSync(CODE_SERVER_BIN, [...profileArgs(dirs), '--force', '--install-extension', vsix], {
-    env: isolatedEnv(dirs),
+    env: assertIsolatedEnv(isolatedEnv(dirs), 'code-server --install-extension'),
     encoding: 'utf8',
     timeout: 120000,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   fs.writeFileSync(logFile, `${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.status !== 0 || !/successfully installed/i.test(r.stdout ?? '')) {
-    throw new HarnessError(`installing ${path.basename(vsix)} into code-server failed (log: ${logFile}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.trim());
+    throw new HarnessError(
+      `installing ${path.basename(vsix)} into code-server failed (log: ${logFile}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.trim(),
+    );
   }
 }
 
@@ -310,27 +371,32 @@ function portFree(port) {
 /**
  * Starts code-server as its own process group (setsid) on 127.0.0.1:port with the isolated profile,
  * waits for /healthz (bounded), and registers the group for cleanup.
+ * `workspace`: the folder (or .code-workspace file) that the bare URL opens.
  * `workspaceTrust: true` keeps VS Code's workspace trust on (every other run turns it off); pair it
  * with the user settings that enable it (see run-integration.mjs, suite "untrusted").
  * @param {{ dirs: RunDirs, port: number, workspace?: string, env?: Record<string, string>, timeoutMs?: number, workspaceTrust?: boolean }} o
  */
 export async function startCodeServer(o) {
-  if (!fs.existsSync(CODE_SERVER_BIN)) throw new HarnessError(`code-server not installed at ${CODE_SERVER_BIN}; run scripts/vscode/install-code-server.sh`);
+  if (!fs.existsSync(CODE_SERVER_BIN))
+    throw new HarnessError(`code-server not installed at ${CODE_SERVER_BIN}; run scripts/vscode/install-code-server.sh`);
   const logFile = path.join(o.dirs.logs, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
   const args = [
     ...profileArgs(o.dirs),
-    '--bind-addr', `127.0.0.1:${o.port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${o.port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--disable-proxy',
-    ...(o.workspace ? [o.workspace] : []),
+    // the folder the bare URL (no ?folder=) opens, even after another folder was opened in this profile
+    ...(o.workspace ? ['--ignore-last-opened', o.workspace] : []),
   ];
   const child = spawn(CODE_SERVER_BIN, args, {
-    env: isolatedEnv(o.dirs, o.env),
+    env: assertIsolatedEnv(isolatedEnv(o.dirs, o.env), 'code-server'),
     detached: true, // setsid: code-server leads its own group; its watchers and extension hosts die with it
     stdio: ['ignore', out, out],
   });
@@ -348,10 +414,15 @@ export async function startCodeServer(o) {
     if (exitCode !== null) {
       throw new HarnessError(`code-server exited (code ${exitCode}) before it was ready; last lines of ${logFile}:\n${tail(logFile, 20)}`);
     }
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > until) {
-      throw new HarnessError(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000}s; last lines of ${logFile}:\n${tail(logFile, 20)}`);
+      throw new HarnessError(
+        `code-server did not answer ${url}/healthz within ${timeoutMs / 1000}s; last lines of ${logFile}:\n${tail(logFile, 20)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -392,26 +463,35 @@ export function remoteUri(port, p) {
  * @param {{ width?: number, height?: number }} [viewport]
  */
 export async function launchBrowser(dirs, viewport = {}) {
-  if (!fs.existsSync(CHROMIUM)) throw new HarnessError(`chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM=/path)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new HarnessError(`chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM=/path)`);
   const { chromium } = await import('playwright-core');
   const profile = path.join(dirs.root, 'chromium-profile');
   fs.mkdirSync(profile, { recursive: true });
-  const launching = chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    // FUSION_E2E_HEADED=1 shows the browser (needs a display: a desktop, or xvfb-run), to watch a run.
-    headless: !process.env.FUSION_E2E_HEADED,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-    ],
-    env: /** @type {Record<string, string>} */ (isolatedEnv(dirs)),
-    viewport: { width: viewport.width ?? 1400, height: viewport.height ?? 900 },
-    timeout: 60000,
-  }).catch((/** @type {unknown} */ err) => {
-    const text = err instanceof Error ? err.message : String(err);
-    const fatal = text.split('\n').find((l) => /FATAL|error while loading|cannot open/i.test(l));
-    throw new HarnessError(`chromium did not start${fatal ? `: ${fatal.replace(/^.*?\]\s*/, '').trim()}` : ` (${text.split('\n')[0]})`}`);
-  });
+  const launching = chromium
+    .launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      // FUSION_E2E_HEADED=1 shows the browser (needs a display: a desktop, or xvfb-run), to watch a run.
+      headless: !process.env.FUSION_E2E_HEADED,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+      env: /** @type {Record<string, string>} */ (assertIsolatedEnv(isolatedEnv(dirs), 'chromium')),
+      viewport: { width: viewport.width ?? 1400, height: viewport.height ?? 900 },
+      timeout: 60000,
+    })
+    .catch((/** @type {unknown} */ err) => {
+      const text = err instanceof Error ? err.message : String(err);
+      const fatal = text.split('\n').find((l) => /FATAL|error while loading|cannot open/i.test(l));
+      throw new HarnessError(`chromium did not start${fatal ? `: ${fatal.replace(/^.*?\]\s*/, '').trim()}` : ` (${text.split('\n')[0]})`}`);
+    });
   const context = await within(launching, 90000, 'launching chromium');
   onCleanup(() => context.close());
   const page = context.pages()[0] ?? (await context.newPage());
@@ -428,12 +508,18 @@ export function npmRun(script, timeoutMs = 300000) {
 export function packExtension(dirs) {
   const vsix = path.join(dirs.root, 'fusion-incomplete-executions.vsix');
   const vsce = path.join(REPO, 'node_modules/@vscode/vsce/vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 180000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // there is no published repository to resolve the docs' relative links (CONTRIBUTING.md) against,
+  // and vsce refuses to pack them unless told to leave them as they are
+  const r = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 180000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   fs.writeFileSync(path.join(dirs.logs, 'vsce.log'), `${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.status !== 0 || !fs.existsSync(vsix)) {
     throw new HarnessError(`vsce package failed:\n${((r.stdout ?? '') + (r.stderr ?? '')).trim()}`);

@@ -90,14 +90,14 @@ export function parseCommandArgs(command: string, options: OptionDefs, args: rea
   }
   try {
     const { values, positionals } = parseArgs({ args: [...args], options: config, strict: true, allowPositionals: true });
-    return { values: values as Record<string, OptionValue>, positionals };
+    return { values: values, positionals };
   } catch (e) {
     throw new UsageError(describeParseError(e, options), command);
   }
 }
 
 function describeParseError(e: unknown, options: OptionDefs): string {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
   const message = e instanceof Error ? e.message : String(e);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const m = /option '([^']+)'/i.exec(message);
@@ -172,11 +172,31 @@ export function choiceOpt<T extends string>(ctx: CommandContext, name: string, c
 export function onePositional(ctx: CommandContext, what: string): string {
   if (ctx.positionals.length === 0) throw new UsageError(`missing argument: ${what}`, ctx.command);
   if (ctx.positionals.length > 1) {
-    throw new UsageError(`expected one argument (${what}), got ${ctx.positionals.length}: ${ctx.positionals.map((p) => `'${p}'`).join(' ')}`, ctx.command);
+    throw new UsageError(
+      `expected one argument (${what}), got ${ctx.positionals.length}: ${ctx.positionals.map((p) => `'${p}'`).join(' ')}`,
+      ctx.command,
+    );
   }
   const v = ctx.positionals[0];
   if (v.trim() === '') throw new UsageError(`missing argument: ${what} (got an empty string)`, ctx.command);
   return v;
+}
+
+/** No positional argument at all. */
+export function noPositionals(ctx: CommandContext): void {
+  if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument '${ctx.positionals[0]}'`, ctx.command);
+}
+
+/** The positional arguments as execution ids (trimmed, each once); `what` names them when none is given. */
+export function idsFrom(ctx: CommandContext, what: string): string[] {
+  const ids: string[] = [];
+  for (const p of ctx.positionals) {
+    const id = p.trim();
+    if (id === '') throw new UsageError(`an empty execution id`, ctx.command);
+    if (!ids.includes(id)) ids.push(id);
+  }
+  if (ids.length === 0) throw new UsageError(`missing argument: ${what}`, ctx.command);
+  return ids;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,14 +209,7 @@ export function commandHelp(cmd: Command): string {
     return [flag, def.description] as const;
   });
   const width = Math.max(...rows.map(([f]) => f.length));
-  const lines = [
-    `Usage: ${TOOL} ${cmd.usage}`,
-    '',
-    cmd.summary,
-    '',
-    'Options:',
-    ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
-  ];
+  const lines = [`Usage: ${TOOL} ${cmd.usage}`, '', cmd.summary, '', 'Options:', ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`)];
   if (cmd.details) lines.push('', cmd.details.trimEnd());
   return lines.join('\n') + '\n';
 }
@@ -216,8 +229,9 @@ export function toolHelp(commands: readonly Command[], version: string): string 
     '  -V, --version  Show the version.',
     '      --debug    Show stack traces of internal errors.',
     '',
-    'Exit codes: 0 ok; 1 problems found (lint errors, unknown execution ids);',
-    '            2 the command could not run (usage mistake, unreadable file, unusable input).',
+    'Exit codes: 0 ok; 1 problems found (lint errors, unknown execution ids, requests to Make that failed);',
+    '            2 the command could not run (usage mistake, unreadable file, unusable input; for Make:',
+    '            no token, the token refused, Make not reachable).',
     '',
   ].join('\n');
 }

@@ -4,32 +4,8 @@
  */
 import { version } from '../../package.json';
 import { HELP_OPTIONS, TOOL, commandHelp, parseCommandArgs, suggest, toolHelp, type Command, type Output } from './args';
-import { classifyCommand } from './commands/classify';
-import { convertCommand } from './commands/convert';
-import {
-  deleteCommand,
-  importCommand,
-  listCommand,
-  resolveCommand,
-  retryCommand,
-  runDueCommand,
-} from './commands/executions';
-import { lintCommand } from './commands/lint';
-import { simulateCommand } from './commands/simulate';
+import { COMMANDS } from './commands/index';
 import { CliError, CliErrors, EXIT_OK, EXIT_USAGE, UsageError, messageOf } from './errors';
-
-export const COMMANDS: readonly Command[] = [
-  lintCommand,
-  classifyCommand,
-  simulateCommand,
-  listCommand,
-  retryCommand,
-  resolveCommand,
-  deleteCommand,
-  runDueCommand,
-  importCommand,
-  convertCommand,
-];
 
 const processOutput: Output = {
   out: (text) => void process.stdout.write(text),
@@ -61,7 +37,10 @@ export async function run(argv: readonly string[], io: Output = processOutput, c
     if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command)`);
     command = COMMANDS.find((c) => c.name === first);
     if (!command) {
-      const hint = suggest(first, COMMANDS.map((c) => c.name));
+      const hint = suggest(
+        first,
+        COMMANDS.map((c) => c.name),
+      );
       throw new UsageError(`unknown command '${first}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
     }
     const parsed = parseCommandArgs(command.name, { ...command.options, ...HELP_OPTIONS }, args.slice(1));

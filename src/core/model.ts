@@ -6,6 +6,8 @@
  * 0-based line/character pair; the CLI prints them 1-based.
  */
 
+import type { LintCode } from './lint/registry';
+
 /** Half-open range of UTF-16 offsets into the source text. */
 export interface Span {
   readonly start: number;
@@ -29,12 +31,7 @@ export const PROFILES: readonly Profile[] = ['fusion', 'make'];
 export type Directive = 'break' | 'resume' | 'ignore' | 'commit' | 'rollback';
 export const DIRECTIVES: readonly Directive[] = ['break', 'resume', 'ignore', 'commit', 'rollback'];
 
-export type Outcome =
-  | 'stopped'
-  | 'incomplete-with-retry'
-  | 'incomplete-without-retry'
-  | 'failed'
-  | 'succeeded';
+export type Outcome = 'stopped' | 'incomplete-with-retry' | 'incomplete-without-retry' | 'failed' | 'succeeded';
 
 export type ScenarioFormat = 'yaml' | 'blueprint';
 
@@ -244,53 +241,10 @@ export interface Scenario {
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-export const LINT_CODES = [
-  'missing-error-handler',
-  'partial-error-handler',
-  'yaml-syntax',
-  'json-syntax',
-  'invalid-scenario',
-  'duplicate-module-id',
-  'unknown-directive',
-  'unknown-error-type',
-  'break-requires-incomplete-storage',
-  'invalid-retry-settings',
-  'unknown-module-reference',
-  'unset-trigger',
-  'decided-at-run-time',
-  'unchecked-modules',
-  'wrapped-export',
-] as const;
-export type LintCode = (typeof LINT_CODES)[number];
+/** The stable code of a lint rule: one per file under core/lint/rules/, listed in core/lint/registry.ts. */
+export type { LintCode };
 
-/** Codes that make a scenario unusable for classify / simulate (spec 5). */
-export const STRUCTURAL_CODES: ReadonlySet<LintCode> = new Set<LintCode>([
-  'yaml-syntax',
-  'json-syntax',
-  'invalid-scenario',
-  'duplicate-module-id',
-  'unknown-directive',
-  'invalid-retry-settings',
-]);
-
-export const DEFAULT_SEVERITIES: Readonly<Record<LintCode, Severity>> = {
-  'missing-error-handler': 'warning',
-  'partial-error-handler': 'information',
-  'yaml-syntax': 'error',
-  'json-syntax': 'error',
-  'invalid-scenario': 'error',
-  'duplicate-module-id': 'error',
-  'unknown-directive': 'error',
-  'unknown-error-type': 'warning',
-  'break-requires-incomplete-storage': 'error',
-  'invalid-retry-settings': 'error',
-  'unknown-module-reference': 'error',
-  'unset-trigger': 'information',
-  'decided-at-run-time': 'information',
-  'unchecked-modules': 'warning',
-  'wrapped-export': 'information',
-};
-
+/** One lint finding: a rule's code, its effective severity and where it applies. */
 export interface Finding {
   readonly code: LintCode;
   readonly severity: Severity;
@@ -319,7 +273,7 @@ export interface ClassificationCase {
   readonly route?: ErrorHandlerRoute;
 }
 
-/** The result of classifying one failure (spec 1). */
+/** The result of classifying one failure (core/classify/classifier.ts says how it is decided). */
 export interface Classification {
   readonly moduleId: number;
   readonly errorType: string;
@@ -348,62 +302,6 @@ export interface Classification {
   /** `depends` only: `message` when giving the error message would decide it (at least in part), else `data`. */
   readonly dependsOn?: DependsOn;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Incomplete executions file (spec 3)
-// ---------------------------------------------------------------------------------------------
-
-export type ExecutionStatus = 'unresolved' | 'pending' | 'in-progress' | 'resolved';
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['unresolved', 'pending', 'in-progress', 'resolved'];
-
-export interface HistoryEntry {
-  readonly at: string;
-  /** e.g. 'created' | 'retry' | 'auto-retry' | 'resolve' | 'import' */
-  readonly action: string;
-  readonly result?: string;
-  readonly error?: string;
-  readonly note?: string;
-  readonly [extra: string]: unknown;
-}
-
-export interface ExecutionError {
-  readonly type: string;
-  readonly message: string;
-  readonly [extra: string]: unknown;
-}
-
-export interface IncompleteExecution {
-  readonly id: string;
-  readonly scenario: string;
-  readonly scenarioFile?: string;
-  readonly moduleId: number;
-  readonly moduleName?: string;
-  readonly error: ExecutionError;
-  readonly status: ExecutionStatus;
-  readonly autoRetry: boolean;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly nextRetryAt: string | null;
-  readonly created: string;
-  readonly updated: string;
-  readonly size?: number;
-  readonly bundle?: unknown;
-  readonly history: readonly HistoryEntry[];
-  /** Fields the tool does not know are kept on every write. */
-  readonly [extra: string]: unknown;
-}
-
-export interface ExecutionsFile {
-  readonly version: 1;
-  readonly executions: readonly IncompleteExecution[];
-  readonly [extra: string]: unknown;
-}
-
-export const DEFAULT_EXECUTIONS_PATH = '.fusion/incomplete-executions.json';
-
-/** A clock the simulator and retry operations read; tests inject a fixed one. */
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers over the model

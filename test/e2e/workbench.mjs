@@ -31,7 +31,10 @@ export async function closeActionWidget(page) {
     if (attempt > 3) throw new Error('the quick-fix menu stays open after Escape');
     await page.mouse.move(0, 0); // a pointer over the menu keeps an entry focused
     await page.keyboard.press('Escape');
-    await open.first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+    await open
+      .first()
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .catch(() => {});
   }
 }
 
@@ -67,7 +70,9 @@ export async function runCommand(page, label) {
 export async function openFile(page, relPath) {
   await palette(page, relPath);
   const base = relPath.split('/').pop() ?? relPath;
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ state: 'visible', timeout: SHORT });
+  // the first file search of a workbench that has just opened can take more than SHORT on a loaded
+  // machine (seen when a run starts with a step that opens a file)
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ state: 'visible', timeout: LONG });
   await page.keyboard.press('Enter');
   await page.locator(`.tabs-container .tab.active:has-text("${base}")`).waitFor({ timeout: LONG });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: LONG });
@@ -80,13 +85,23 @@ export async function goToLine(page, line, column) {
   const wanted = `Ln ${line}, Col ${column ?? 1}`;
   for (let attempt = 1; ; attempt++) {
     await palette(page, `:${line}${column ? `:${column}` : ''}`);
-    await page.locator('.quick-input-widget', { hasText: /Go to line|Line \d+/i }).first().waitFor({ state: 'visible', timeout: SHORT }).catch(() => {});
+    await page
+      .locator('.quick-input-widget', { hasText: /Go to line|Line \d+/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: SHORT })
+      .catch(() => {});
     await page.keyboard.press('Enter');
     await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: SHORT });
     const check = async () => {
       if ((await cursorPosition(page)) !== wanted) throw new Error('not there yet');
     };
-    if (await eventually(check, 'Go to Line', SHORT / 2, 100).then(() => true, () => false)) return;
+    if (
+      await eventually(check, 'Go to Line', SHORT / 2, 100).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     const at = await cursorPosition(page);
     if (attempt === 3) throw new Error(`Go to Line ${line}:${column ?? 1} left the cursor at "${at}"`);
     console.log(`[e2e] Go to Line left the cursor at "${at}", not "${wanted}" (attempt ${attempt}); again`);
@@ -112,7 +127,7 @@ export async function eventually(fn, what, ms = LONG, every = 250) {
     try {
       return await fn();
     } catch (err) {
-      if (Date.now() > until) throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      if (Date.now() > until) throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     await new Promise((r) => setTimeout(r, every));
   }
@@ -125,26 +140,34 @@ function present(value, message) {
 }
 
 /**
- * Text of the first visible hover whose text matches `expected`, read in one step inside the page
- * (a hover can hide between a wait and a separate read, which then waits for a hover that is gone).
- * @param {Page} page @param {RegExp} expected
+ * Text of the first visible hover whose text matches `expected`, or undefined when none shows; read
+ * in one step inside the page (a hover can hide between a wait and a separate read, which then
+ * waits for a hover that is gone).
+ * @param {Page} page @param {RegExp} expected @returns {Promise<string | undefined>}
  */
+function shownHover(page, expected) {
+  return page.locator('.monaco-hover').evaluateAll(
+    (els, src) => {
+      const re = new RegExp(src[0], src[1]);
+      const shown = els.find(
+        (e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText),
+      );
+      return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
+    },
+    [expected.source, expected.flags],
+  );
+}
+
+/** Waits for a visible hover whose text matches `expected` (see shownHover); returns its text. @param {Page} page @param {RegExp} expected */
 async function hoverText(page, expected) {
-  const read = () =>
-    page.locator('.monaco-hover').evaluateAll(
-      (els, src) => {
-        const re = new RegExp(src[0], src[1]);
-        const shown = els.find((e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText));
-        return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
-      },
-      [expected.source, expected.flags],
-    );
-  return eventually(async () => present(await read(), `no hover matching ${expected}`), 'hover', LONG, 100);
+  return eventually(async () => present(await shownHover(page, expected), `no hover matching ${expected}`), 'hover', LONG, 100);
 }
 
 /** The activity bar item of a view container. @param {Page} page @param {string} title */
 export function activityItem(page, title) {
-  return page.locator(`.activitybar .action-item:has(a[aria-label^="${title}"]), .activitybar .action-item[aria-label^="${title}"]`).first();
+  return page
+    .locator(`.activitybar .action-item:has(a[aria-label^="${title}"]), .activitybar .action-item[aria-label^="${title}"]`)
+    .first();
 }
 
 /** Opens a view container from the activity bar; returns the side bar. @param {Page} page @param {string} title */
@@ -170,16 +193,27 @@ export async function expandRow(page, label) {
   if ((await row.getAttribute('aria-expanded')) === 'false') {
     await row.locator('.monaco-tl-twistie').click({ timeout: SHORT });
   }
-  await page.waitForFunction(
-    (el) => el?.getAttribute('aria-expanded') !== 'false',
-    await row.elementHandle(),
-    { timeout: SHORT },
-  );
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') !== 'false', await row.elementHandle(), { timeout: SHORT });
 }
 
 /** Texts of the visible rows of the side bar's tree. @param {Page} page */
 export async function treeRows(page) {
   return page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+}
+
+/** Labels of the tree rows under the group row `group` (one level deeper, in order). @param {Page} page @param {string} group */
+export async function rowsUnder(page, group) {
+  const rows = await page
+    .locator('.part.sidebar .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '0'), text: (e.textContent ?? '').trim() })));
+  const at = rows.findIndex((r) => r.text.startsWith(group));
+  if (at < 0) throw new Error(`no tree row "${group}"`);
+  const under = [];
+  for (const r of rows.slice(at + 1)) {
+    if (r.level <= rows[at].level) break;
+    if (r.level === rows[at].level + 1) under.push(r.text);
+  }
+  return under;
 }
 
 /** Right-clicks a tree row and chooses a context-menu entry. @param {Page} page @param {string} label @param {string} action */
@@ -213,18 +247,52 @@ export async function problems(page, expected) {
 /** Rows of the Problems panel right now (no waiting). @param {Page} page */
 export async function problemRows(page) {
   // the visible text has the rule code and `[Ln, Col]`; the aria-label has the severity and message
-  return page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
-    els.map((e) => `${e.getAttribute('aria-label') ?? ''} | ${e.textContent ?? ''}`.trim()),
-  );
+  return page
+    .locator('.markers-panel .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label') ?? ''} | ${e.textContent ?? ''}`.trim()));
 }
 
 /** Hovers the first visible editor token whose text is `token`; returns the hover's text. @param {Page} page @param {string} token @param {RegExp} expected */
 export async function hoverToken(page, token, expected) {
-  const span = page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: new RegExp(`^${reEscape(token)}$`) }).first();
+  const span = page
+    .locator('.editor-instance .monaco-editor .view-line span span', { hasText: new RegExp(`^${reEscape(token)}$`) })
+    .first();
   await span.waitFor({ state: 'visible', timeout: SHORT });
-  await page.mouse.move(0, 0);
-  await span.hover({ timeout: SHORT });
-  return hoverText(page, expected);
+  // In a file opened just now the CodeLens lines can arrive after the pointer is on the token and
+  // push the text down, leaving the pointer over another line and no hover coming (seen in 3 of 14
+  // runs that start with a hover step, so that the file had not been open before: the token moved
+  // down by the two lenses above it). A person moves the pointer onto the token again, and so does
+  // this, only when the token has moved from under the pointer (logged; at most 3 hovers in all), so
+  // a product that shows no hover still fails.
+  /** Hovers the token (at the middle of its box); returns where the pointer is. */
+  const hover = async () => {
+    await page.mouse.move(0, 0);
+    await span.hover({ timeout: SHORT });
+    const box = await span.boundingBox();
+    return box && { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  let pointer = await hover();
+  let hovers = 1;
+  return eventually(
+    async () => {
+      const text = await shownHover(page, expected);
+      if (text !== undefined) return text;
+      const box = await span.boundingBox();
+      const under =
+        !pointer || !box || (pointer.x >= box.x && pointer.x <= box.x + box.width && pointer.y >= box.y && pointer.y <= box.y + box.height);
+      if (!under && hovers < 3) {
+        console.log(
+          `[e2e] "${token}" moved from under the pointer (y ${Math.round(pointer?.y ?? 0)} -> ${Math.round((box?.y ?? 0) + (box?.height ?? 0) / 2)}) before its hover showed; hovering it again`,
+        );
+        pointer = await hover();
+        hovers++;
+      }
+      throw new Error(`no hover matching ${expected}`);
+    },
+    'hover',
+    LONG,
+    100,
+  );
 }
 
 /**
@@ -247,18 +315,31 @@ async function openQuickFixMenu(page) {
     await page.keyboard.press('Control+.');
     const shown = await Promise.race([
       widget.waitFor({ state: 'visible', timeout: LONG }).then(() => 'menu'),
-      none.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'none'),
+      none
+        .first()
+        .waitFor({ state: 'visible', timeout: LONG })
+        .then(() => 'none'),
     ]);
     if (shown === 'menu') return widget;
-    if (await widget.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) {
+    if (
+      await widget.waitFor({ state: 'visible', timeout: 2000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       console.log(`[e2e] Ctrl+. answered "No code actions available", then showed the menu (attempt ${attempt})`);
       return widget;
     }
     if (attempt === 3) throw new Error('Ctrl+. answered "No code actions available" 3 times');
-    console.log(`[e2e] Ctrl+. answered "No code actions available" at "${await cursorPosition(page)}" (attempt ${attempt}); pressing it again`);
+    console.log(
+      `[e2e] Ctrl+. answered "No code actions available" at "${await cursorPosition(page)}" (attempt ${attempt}); pressing it again`,
+    );
     // close the message (it stays until the cursor moves), so the next answer is not read off the old one
     if ((await open.count()) === 0) await page.keyboard.press('Escape');
-    await none.first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
+    await none
+      .first()
+      .waitFor({ state: 'hidden', timeout: SHORT })
+      .catch(() => {});
   }
 }
 
@@ -274,7 +355,11 @@ export async function applyQuickFix(page, title) {
   // unreliable while it animates in)
   const count = await widget.locator('.monaco-list-row').count();
   for (let i = 0; i <= count; i++) {
-    const focused = await widget.locator('.monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null);
+    const focused = await widget
+      .locator('.monaco-list-row.focused')
+      .first()
+      .getAttribute('aria-label')
+      .catch(() => null);
     if (focused?.includes(title)) break;
     if (i === count) throw new Error(`could not move the focus to "${title}"`);
     await page.keyboard.press('ArrowDown');
@@ -285,13 +370,19 @@ export async function applyQuickFix(page, title) {
 
 /** Text of the active editor's model (through the DOM of the visible lines). @param {Page} page */
 export async function visibleEditorText(page) {
-  return page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((el) =>
-    [...el.querySelectorAll('.view-line')]
-      .map((l) => ({ top: parseFloat(/** @type {HTMLElement} */ (l).style.top || '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.text)
-      .join('\n'),
-  );
+  return page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .evaluate((el) =>
+      [...el.querySelectorAll('.view-line')]
+        .map((l) => ({
+          top: parseFloat(/** @type {HTMLElement} */ (l).style.top || '0'),
+          text: (l.textContent ?? '').replace(/\u00a0/g, ' '),
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n'),
+    );
 }
 
 /** Waits for a notification toast matching `text`; returns its text. @param {Page} page @param {RegExp} text @param {number} [timeout] */
@@ -299,7 +390,10 @@ export async function notification(page, text, timeout = LONG) {
   const toast = page.locator('.notification-toast', { hasText: text }).first();
   await toast.waitFor({ state: 'visible', timeout });
   // the toast slides in; wait for the end of that so a screenshot shows it whole
-  await page.locator('.notification-toast.notification-fade-in-done', { hasText: text }).first().waitFor({ state: 'visible', timeout: SHORT });
+  await page
+    .locator('.notification-toast.notification-fade-in-done', { hasText: text })
+    .first()
+    .waitFor({ state: 'visible', timeout: SHORT });
   return (await toast.innerText()).trim();
 }
 
@@ -315,19 +409,25 @@ export async function errorToasts(page) {
  * @param {Page} page @param {number} line @param {string} token
  */
 async function tokenRect(page, line, token) {
-  return page.locator('.editor-instance .monaco-editor').first().evaluate((ed, [n, tok]) => {
-    const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
-    if (!num) return null;
-    const top = /** @type {HTMLElement} */ (num.parentElement ?? num).style.top || /** @type {HTMLElement} */ (num).style.top;
-    const viewLine = [...ed.querySelectorAll('.view-lines .view-line')].find((l) => /** @type {HTMLElement} */ (l).style.top === top);
-    if (!viewLine) return null;
-    const span = [...viewLine.querySelectorAll('span span')].find((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ') === tok);
-    if (!span) return null;
-    const r = span.getBoundingClientRect();
-    const box = ed.querySelector('.overflow-guard')?.getBoundingClientRect() ?? ed.getBoundingClientRect();
-    if (r.width === 0 || r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) return null;
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-  }, [String(line), token]);
+  return page
+    .locator('.editor-instance .monaco-editor')
+    .first()
+    .evaluate(
+      (ed, [n, tok]) => {
+        const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
+        if (!num) return null;
+        const top = /** @type {HTMLElement} */ (num.parentElement ?? num).style.top || /** @type {HTMLElement} */ (num).style.top;
+        const viewLine = [...ed.querySelectorAll('.view-lines .view-line')].find((l) => /** @type {HTMLElement} */ (l).style.top === top);
+        if (!viewLine) return null;
+        const span = [...viewLine.querySelectorAll('span span')].find((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ') === tok);
+        if (!span) return null;
+        const r = span.getBoundingClientRect();
+        const box = ed.querySelector('.overflow-guard')?.getBoundingClientRect() ?? ed.getBoundingClientRect();
+        if (r.width === 0 || r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) return null;
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      },
+      [String(line), token],
+    );
 }
 
 /**
@@ -337,7 +437,12 @@ async function tokenRect(page, line, token) {
  * @param {Page} page @param {number} line @param {string} token @param {RegExp} expected
  */
 export async function hoverOnLine(page, line, token, expected) {
-  const at = await eventually(async () => present(await tokenRect(page, line, token), `token ${JSON.stringify(token)} is not visible on line ${line}`), 'hover target', SHORT, 100);
+  const at = await eventually(
+    async () => present(await tokenRect(page, line, token), `token ${JSON.stringify(token)} is not visible on line ${line}`),
+    'hover target',
+    SHORT,
+    100,
+  );
   await page.mouse.move(0, 0);
   await page.mouse.move(at.x, at.y, { steps: 2 });
   return hoverText(page, expected);
@@ -347,9 +452,9 @@ export async function hoverOnLine(page, line, token, expected) {
 export async function quickFixTitles(page, expected) {
   const widget = await openQuickFixMenu(page);
   await widget.locator('.monaco-list-row', { hasText: expected }).first().waitFor({ state: 'visible', timeout: SHORT });
-  return widget.locator('.monaco-list-row').evaluateAll((els) =>
-    els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()).filter((t) => t !== ''),
-  );
+  return widget
+    .locator('.monaco-list-row')
+    .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()).filter((t) => t !== ''));
 }
 
 /**
@@ -386,26 +491,31 @@ export async function problemCountOf(page, fileName) {
 export async function quickInput(page, placeholder) {
   const input = page.locator('.quick-input-widget:visible input');
   await input.first().waitFor({ state: 'visible', timeout: SHORT });
-  await page.waitForFunction(
-    ([source, flags]) => {
-      const el = /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'));
-      return !!el && new RegExp(source, flags).test(el.placeholder || el.getAttribute('aria-label') || '');
-    },
-    [placeholder.source, placeholder.flags],
-    { timeout: SHORT },
-  ).catch(async () => {
-    const shown = await input.first().getAttribute('placeholder').catch(() => null);
-    throw new Error(`the quick input shows placeholder ${JSON.stringify(shown)}, not ${placeholder}`);
-  });
+  await page
+    .waitForFunction(
+      ([source, flags]) => {
+        const el = /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'));
+        return !!el && new RegExp(source, flags).test(el.placeholder || el.getAttribute('aria-label') || '');
+      },
+      [placeholder.source, placeholder.flags],
+      { timeout: SHORT },
+    )
+    .catch(async () => {
+      const shown = await input
+        .first()
+        .getAttribute('placeholder')
+        .catch(() => null);
+      throw new Error(`the quick input shows placeholder ${JSON.stringify(shown)}, not ${placeholder}`);
+    });
   return input.first();
 }
 
 /** Rows of the open quick pick (aria-labels: label, description, detail). @param {Page} page */
 export async function quickPickRows(page) {
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: SHORT });
-  return page.locator('.quick-input-list .monaco-list-row').evaluateAll((els) =>
-    els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').replace(/\s+/g, ' ').trim()),
-  );
+  return page
+    .locator('.quick-input-list .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').replace(/\s+/g, ' ').trim()));
 }
 
 /**
@@ -417,17 +527,19 @@ export async function pickQuickItem(page, filter, row) {
   const input = page.locator('.quick-input-widget:visible input').first();
   await input.fill(filter);
   const focused = page.locator('.quick-input-list .monaco-list-row.focused').first();
-  await page.waitForFunction(
-    ([source, flags]) => {
-      const el = document.querySelector('.quick-input-list .monaco-list-row.focused');
-      return !!el && new RegExp(source, flags).test(el.getAttribute('aria-label') || el.textContent || '');
-    },
-    [row.source, row.flags],
-    { timeout: SHORT },
-  ).catch(async () => {
-    const shown = await focused.getAttribute('aria-label').catch(() => null);
-    throw new Error(`after typing ${JSON.stringify(filter)} the focused row is ${JSON.stringify(shown)}, not ${row}`);
-  });
+  await page
+    .waitForFunction(
+      ([source, flags]) => {
+        const el = document.querySelector('.quick-input-list .monaco-list-row.focused');
+        return !!el && new RegExp(source, flags).test(el.getAttribute('aria-label') || el.textContent || '');
+      },
+      [row.source, row.flags],
+      { timeout: SHORT },
+    )
+    .catch(async () => {
+      const shown = await focused.getAttribute('aria-label').catch(() => null);
+      throw new Error(`after typing ${JSON.stringify(filter)} the focused row is ${JSON.stringify(shown)}, not ${row}`);
+    });
   await page.keyboard.press('Enter');
 }
 
@@ -449,40 +561,57 @@ export async function clickCodeLensAbove(page, line, text, opened) {
   for (let attempt = 1; ; attempt++) {
     const lensText = await clickLensOnce(page, line, text);
     const shown = await Promise.race([
-      opened.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'opened'),
-      stale.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'stale'),
+      opened
+        .first()
+        .waitFor({ state: 'visible', timeout: LONG })
+        .then(() => 'opened'),
+      stale
+        .first()
+        .waitFor({ state: 'visible', timeout: LONG })
+        .then(() => 'stale'),
     ]);
     if (shown === 'opened') return lensText;
     if (attempt === 3) throw new Error(`the CodeLens above line ${line} answered "Actual command not found" 3 times`);
     console.log(`[e2e] the CodeLens above line ${line} was stale ("Actual command not found", attempt ${attempt}); clicking it again`);
-    await stale.first().locator('.codicon-notifications-clear').click({ timeout: SHORT }).catch(() => {});
-    await stale.first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
+    await stale
+      .first()
+      .locator('.codicon-notifications-clear')
+      .click({ timeout: SHORT })
+      .catch(() => {});
+    await stale
+      .first()
+      .waitFor({ state: 'hidden', timeout: SHORT })
+      .catch(() => {});
   }
 }
 
 /** One click on the lens (see clickCodeLensAbove). @param {Page} page @param {number} line @param {RegExp} text */
 async function clickLensOnce(page, line, text) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  const find = () => editor.evaluate((ed, [n, source, flags]) => {
-    const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
-    if (!num) return null;
-    const lineTop = num.getBoundingClientRect().top;
-    const re = new RegExp(source, flags);
-    let best = null;
-    let bestBottom = -Infinity;
-    for (const lens of ed.querySelectorAll('.codelens-decoration')) {
-      const r = lens.getBoundingClientRect();
-      if (r.height === 0 || r.bottom > lineTop + 2 || r.bottom < lineTop - 2 * r.height) continue;
-      if (r.bottom > bestBottom) {
-        best = lens;
-        bestBottom = r.bottom;
-      }
-    }
-    const link = best ? [...best.querySelectorAll('a')].find((a) => re.test(a.textContent ?? '')) : undefined;
-    if (!best || !link) return null;
-    const r = link.getBoundingClientRect();
-    return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: (link.textContent ?? '').trim() };
-  }, [String(line), text.source, text.flags]);
+  const find = () =>
+    editor.evaluate(
+      (ed, [n, source, flags]) => {
+        const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
+        if (!num) return null;
+        const lineTop = num.getBoundingClientRect().top;
+        const re = new RegExp(source, flags);
+        let best = null;
+        let bestBottom = -Infinity;
+        for (const lens of ed.querySelectorAll('.codelens-decoration')) {
+          const r = lens.getBoundingClientRect();
+          if (r.height === 0 || r.bottom > lineTop + 2 || r.bottom < lineTop - 2 * r.height) continue;
+          if (r.bottom > bestBottom) {
+            best = lens;
+            bestBottom = r.bottom;
+          }
+        }
+        const link = best ? [...best.querySelectorAll('a')].find((a) => re.test(a.textContent ?? '')) : undefined;
+        if (!best || !link) return null;
+        const r = link.getBoundingClientRect();
+        return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: (link.textContent ?? '').trim() };
+      },
+      [String(line), text.source, text.flags],
+    );
   const at = await eventually(async () => present(await find(), `no CodeLens matching ${text} above line ${line}`), 'CodeLens', LONG, 100);
   await page.mouse.click(at.x, at.y);
   return at.text;

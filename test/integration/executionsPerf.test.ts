@@ -2,9 +2,9 @@
 // a one-record change still refreshes one element. Prints the figures (`perf:` lines).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
-import type { ExecutionStatus, IncompleteExecution } from '../../src/core/model';
+import type { ExecutionStatus, IncompleteExecution } from '../../src/core/executions/model';
 import { executionsApi, executionsPath, FixtureFile, waitForModel } from './executionsSupport';
 
 const COUNT = 100_000;
@@ -41,7 +41,7 @@ function ms(start: bigint): number {
 
 suite('executions: 100,000 records', function () {
   this.timeout(120_000);
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
 
   suiteSetup(async () => {
@@ -87,7 +87,9 @@ suite('executions: 100,000 records', function () {
     sub.dispose();
     assert.deepEqual(fired, [[children[0]]]);
 
-    console.log(`perf: ${COUNT} records, ${(text.length / 1e6).toFixed(1)} MB: load+parse+index ${loadMs.toFixed(0)} ms; first level (${groups.length} groups) ${firstLevelMs.toFixed(1)} ms; one group of ${children.length} items ${groupMs.toFixed(1)} ms; external one-record edit → element refresh ${changeMs.toFixed(0)} ms`);
+    console.log(
+      `perf: ${COUNT} records, ${(text.length / 1e6).toFixed(1)} MB: load+parse+index ${loadMs.toFixed(0)} ms; first level (${groups.length} groups) ${firstLevelMs.toFixed(1)} ms; one group of ${children.length} items ${groupMs.toFixed(1)} ms; external one-record edit → element refresh ${changeMs.toFixed(0)} ms`,
+    );
     assert.ok(firstLevelMs < 1000, `first level took ${firstLevelMs} ms`);
   });
 });

@@ -3,13 +3,23 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
-import type { ExecutionsFile } from '../../src/core/model';
-import { executionsApi, executionsPath, FixtureFile, labelOf, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
+import type { ExecutionsFile } from '../../src/core/executions/model';
+import {
+  executionsApi,
+  executionsPath,
+  FixtureFile,
+  labelOf,
+  readExecutions,
+  setViewSettings,
+  waitForModel,
+  workspacePath,
+  writeExternally,
+} from './executionsSupport';
 
 suite('executions: tree', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
 
   suiteSetup(async () => {
@@ -41,13 +51,20 @@ suite('executions: tree', () => {
     assert.equal(first.description, 'ConnectionError · pending · 1 attempt');
     assert.ok(first.iconPath instanceof vscode.ThemeIcon);
     assert.equal(first.iconPath.id, 'clock');
-    assert.deepEqual(String(first.contextValue).split(' ').sort(), ['execution', 'hasBundle', 'hasModule', 'pending', 'resolvable', 'retryable']);
+    assert.deepEqual(String(first.contextValue).split(' ').sort(), [
+      'execution',
+      'hasBundle',
+      'hasModule',
+      'pending',
+      'resolvable',
+      'retryable',
+    ]);
     const resolved = api.provider.getTreeItem(children[2]);
     assert.equal((resolved.iconPath as vscode.ThemeIcon).id, 'pass');
     assert.doesNotMatch(String(resolved.contextValue), /\bretryable\b|\bresolvable\b|\bhasBundle\b/);
 
     const withTooltip = api.provider.resolveTreeItem(first, children[0]);
-    const tooltip = (withTooltip as vscode.TreeItem).tooltip;
+    const tooltip = withTooltip.tooltip;
     assert.ok(tooltip instanceof vscode.MarkdownString);
     // appendText escapes markdown and turns spaces into &nbsp;: compare the plain text
     const plain = tooltip.value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
@@ -118,7 +135,10 @@ suite('executions: tree', () => {
 
       // a status change inside the same group refreshes the element and its group (counts change)
       fired.length = 0;
-      writeExternally({ ...changed, executions: changed.executions.map((e) => (e.id === 'ie-order-1' ? { ...e, status: 'unresolved' } : e)) });
+      writeExternally({
+        ...changed,
+        executions: changed.executions.map((e) => (e.id === 'ie-order-1' ? { ...e, status: 'unresolved' } : e)),
+      });
       await waitForModel(api, () => api.model.folders()[0]?.records.get('ie-order-1')?.status === 'unresolved', 'ie-order-1 unresolved');
       assert.deepEqual(fired, [[groups[0], node]]);
       assert.equal(api.treeView.badge?.value, 3);
@@ -136,12 +156,13 @@ suite('executions: tree', () => {
       definitions: { execution: { properties: Record<string, { description?: string }> } };
     };
     assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-    for (const [key, prop] of Object.entries(schema.definitions.execution.properties)) assert.ok(prop.description, `${key} has a description`);
+    for (const [key, prop] of Object.entries(schema.definitions.execution.properties))
+      assert.ok(prop.description, `${key} has a description`);
   });
 });
 
 suite('executions: tree shows Fusion limits', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
   const DAY = 24 * 60 * 60 * 1000;
 
@@ -187,7 +208,11 @@ suite('executions: tree shows Fusion limits', () => {
   async function loadLimitsFixture(edit: (doc: ExecutionsFile) => ExecutionsFile = (d) => d): Promise<ExecutionsFile> {
     const doc = edit(JSON.parse(fs.readFileSync(workspacePath('executions-scenarios/limits-executions.json'), 'utf8')) as ExecutionsFile);
     writeExternally(doc);
-    await waitForModel(api, () => api.model.folders()[0]?.records.has('ie-arch-1') === true && api.model.folders()[0]?.records.size === doc.executions.length, 'the limits fixture');
+    await waitForModel(
+      api,
+      () => api.model.folders()[0]?.records.has('ie-arch-1') === true && api.model.folders()[0]?.records.size === doc.executions.length,
+      'the limits fixture',
+    );
     return doc;
   }
 
@@ -201,7 +226,7 @@ suite('executions: tree shows Fusion limits', () => {
     assert.ok(it.iconPath instanceof vscode.ThemeIcon);
     assert.equal(it.iconPath.id, 'warning');
     assert.equal(it.iconPath.color?.id, 'list.warningForeground');
-    const tip = plain((api.provider.resolveTreeItem(it, archive) as vscode.TreeItem).tooltip);
+    const tip = plain(api.provider.resolveTreeItem(it, archive).tooltip);
     assert.match(tip, /Storage: 8\.6 MB of 10 MB \(86%\) of unresolved incomplete executions/);
     assert.doesNotMatch(tip, /Sequential processing/);
 
@@ -217,43 +242,57 @@ suite('executions: tree shows Fusion limits', () => {
     const it = item(lead);
     assert.equal(it.description, '2 executions · 1 unresolved · runs wait (sequential)');
     assert.equal((it.iconPath as vscode.ThemeIcon).id, 'warning');
-    const tip = plain((api.provider.resolveTreeItem(it, lead) as vscode.TreeItem).tooltip);
+    const tip = plain(api.provider.resolveTreeItem(it, lead).tooltip);
     assert.match(tip, /Sequential processing is on and 1 execution is not resolved: new runs wait until it is resolved/);
     assert.match(tip, /Storage: 200 B of 10 MB \(0%\)/);
 
     // resolved on disk: the group's warning goes (one-record change, counted by delta)
-    writeExternally({ ...doc, executions: doc.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null } : e)) });
+    writeExternally({
+      ...doc,
+      executions: doc.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null } : e)),
+    });
     await waitForTree(() => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync warning to go');
     assert.equal((item(groupNamed('Lead sync')).iconPath as vscode.ThemeIcon).id, 'type-hierarchy-sub');
   });
 
   test('turning sequential processing off in the scenario file on disk clears "runs wait" (shared scenario-file watch)', async () => {
     await loadLimitsFixture();
-    await waitForTree(() => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync group to say runs wait');
+    await waitForTree(
+      () => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)),
+      'the Lead sync group to say runs wait',
+    );
     const file = workspacePath('executions-scenarios/leads.scenario.yaml');
     const original = fs.readFileSync(file, 'utf8');
     assert.match(original, /sequentialProcessing: true/);
     try {
       fs.writeFileSync(file, original.replace('sequentialProcessing: true', 'sequentialProcessing: false'));
-      await waitForTree(() => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync warning to go after the file edit');
+      await waitForTree(
+        () => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)),
+        'the Lead sync warning to go after the file edit',
+      );
       assert.equal(item(groupNamed('Lead sync')).description, '2 executions · 1 unresolved');
     } finally {
       fs.writeFileSync(file, original);
     }
-    await waitForTree(() => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)), 'the warning to come back with the original file');
+    await waitForTree(
+      () => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)),
+      'the warning to come back with the original file',
+    );
   });
 
-  test('a resolved execution\'s tooltip says when Fusion deletes it (30 days after it was resolved)', async () => {
+  test("a resolved execution's tooltip says when Fusion deletes it (30 days after it was resolved)", async () => {
     const recent = new Date(Date.now() - DAY).toISOString();
     await loadLimitsFixture((d) => ({
       ...d,
-      executions: d.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null, updated: recent, history: [] } : e)),
+      executions: d.executions.map((e) =>
+        e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null, updated: recent, history: [] } : e,
+      ),
     }));
     const lead = groupNamed('Lead sync');
     const [old, fresh] = ['ie-lead-0', 'ie-lead-1'].map((id) => {
       const n = api.provider.getChildren(lead).find((c) => c.kind === 'execution' && c.id === id);
       assert.ok(n, id);
-      return plain((api.provider.resolveTreeItem(item(n), n) as vscode.TreeItem).tooltip);
+      return plain(api.provider.resolveTreeItem(item(n), n).tooltip);
     });
     assert.match(old, /Resolved \d+ days ago: Fusion has deleted it \(resolved executions are kept 30 days\)\./);
     const purge = new Date(Date.parse(recent) + 30 * DAY).toLocaleString();

@@ -28,7 +28,8 @@ export const SEPARATE_SUITES: readonly string[] = ['multiroot', 'untrusted'];
 
 function testFiles(dir: string, suite: string | undefined): string[] {
   const top = (rel: string): string => rel.split(/[\\/]/)[0];
-  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.js'))
     .filter((f) => (suite ? top(f) === suite : !SEPARATE_SUITES.includes(top(f))))
     .map((f) => path.join(dir, f))
@@ -53,8 +54,22 @@ export function run(): Promise<void> {
   });
   // suites may use either BDD (describe/it) or TDD (suite/test): expose both
   mocha.suite.on('pre-require', (context: Record<string, unknown>) => {
-    const bdd = context as { describe?: unknown; it?: unknown; before?: unknown; after?: unknown; beforeEach?: unknown; afterEach?: unknown };
-    const tdd = context as { suite?: unknown; test?: unknown; suiteSetup?: unknown; suiteTeardown?: unknown; setup?: unknown; teardown?: unknown };
+    const bdd = context as {
+      describe?: unknown;
+      it?: unknown;
+      before?: unknown;
+      after?: unknown;
+      beforeEach?: unknown;
+      afterEach?: unknown;
+    };
+    const tdd = context as {
+      suite?: unknown;
+      test?: unknown;
+      suiteSetup?: unknown;
+      suiteTeardown?: unknown;
+      setup?: unknown;
+      teardown?: unknown;
+    };
     bdd.describe ??= tdd.suite;
     bdd.it ??= tdd.test;
     bdd.before ??= tdd.suiteSetup;
@@ -66,7 +81,9 @@ export function run(): Promise<void> {
   const suite = process.env.FUSION_TEST_SUITE || undefined;
   const files = testFiles(__dirname, suite);
   for (const f of files) mocha.addFile(f);
-  console.log(`integration: ${files.length} test file(s)${suite ? ` of suite ${suite}` : ''}${grep ? `, grep ${JSON.stringify(grep)}` : ''}`);
+  console.log(
+    `integration: ${files.length} test file(s)${suite ? ` of suite ${suite}` : ''}${grep ? `, grep ${JSON.stringify(grep)}` : ''}`,
+  );
 
   return new Promise((resolve, reject) => {
     let passed = 0;

@@ -52,7 +52,7 @@ suite('scenario CodeLens and commands', function () {
     assert.equal((await lenses(uri)).length, 9);
   });
 
-  test('Classify Failure with arguments returns the classifier\'s answer', async () => {
+  test("Classify Failure with arguments returns the classifier's answer", async () => {
     const uri = invoices();
     const text = fs.readFileSync(uri.fsPath, 'utf8');
     const scenario = parseScenario(uri.fsPath, text).scenario;
@@ -80,7 +80,7 @@ suite('scenario CodeLens and commands', function () {
     const uri = invoices();
     const lens = (await lenses(uri)).find((l) => l.command?.arguments?.[1] === 2);
     assert.ok(lens?.command?.arguments);
-    const got = await classifyCmd(...lens.command.arguments, 'RateLimitError');
+    const got = await classifyCmd(...(lens.command.arguments as unknown[]), 'RateLimitError');
     assert.equal(got?.moduleId, 2);
     assert.equal(got?.outcome, 'incomplete-with-retry');
     // calendar-agent has dlq: false, so what would be stored fails instead
@@ -92,7 +92,7 @@ suite('scenario CodeLens and commands', function () {
   test('Classify Failure refuses an unknown module and a structurally broken file', async () => {
     assert.equal(await classifyCmd(invoices(), 999, 'ConnectionError'), undefined);
     assert.equal(await classifyCmd(fixtureUri('rules/duplicate-module-id.scenario.yaml'), 2, 'ConnectionError'), undefined);
-    assert.equal(await classifyCmd(fixtureUri('instagram-dm.broken.blueprint.json'), 1, 'ConnectionError'), undefined);
+    assert.equal(await classifyCmd(fixtureUri('newsletter.broken.blueprint.json'), 1, 'ConnectionError'), undefined);
   });
 
   test('Convert opens the blueprint as scenario YAML in an untitled editor, and YAML as blueprint JSON', async () => {
@@ -127,7 +127,10 @@ suite('scenario CodeLens and commands', function () {
   test('Convert refuses a broken blueprint and a YAML the blueprint format cannot express, opening nothing', async () => {
     const untitled = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && !d.isClosed).length;
     const before = untitled();
-    assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('instagram-dm.broken.blueprint.json')), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('newsletter.broken.blueprint.json')),
+      undefined,
+    );
     // (An `errors:` filter used to be refused here; it now converts to a filter on the error type.)
     assert.equal(untitled(), before);
   });

@@ -6,7 +6,11 @@ import { activateExtension, fixtureUri, hoverText, positionOf } from './scenario
 
 async function hoverAt(uri: vscode.Uri, needle: string, nth = 0, delta = 1): Promise<string> {
   const doc = await vscode.workspace.openTextDocument(uri);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(doc, needle, nth, delta));
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+    'vscode.executeHoverProvider',
+    uri,
+    positionOf(doc, needle, nth, delta),
+  );
   return hoverText(hovers);
 }
 
@@ -33,7 +37,7 @@ suite('scenario hovers', function () {
     assert.match(text, /If module 2 .* fails with it\*\*: stored as an incomplete execution and retried automatically/);
   });
 
-  test('a directive: what it does, its route and the module\'s outcomes', async () => {
+  test("a directive: what it does, its route and the module's outcomes", async () => {
     const text = await hoverAt(invoices(), 'directive: break', 0, 12);
     assert.match(text, /Directive `break`/);
     assert.match(text, /Error-handler route of module 3/);
@@ -65,8 +69,8 @@ suite('scenario hovers', function () {
   test('a blueprint module id and a Break directive module (file with a byte-order mark)', async () => {
     const calendar = await hoverAt(fixtureUri('calendar-agent.blueprint.json'), '"id":4', 0, 5);
     assert.match(calendar, /Module 4\*\* — `gmail:sendEmail`/);
-    const marketing = await hoverAt(fixtureUri('marketing-ai-post.blueprint.json'), '"builtin:Break"', 0, 3);
-    assert.match(marketing, /Directive `break`/);
+    const intake = await hoverAt(fixtureUri('invoice-intake.blueprint.json'), '"builtin:Break"', 0, 3);
+    assert.match(intake, /Directive `break`/);
   });
 
   test('no hover away from a symbol', async () => {

@@ -1,12 +1,22 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, effectiveProfile, findHandler, outcomesByErrorType, summarizeOutcomes, unknownTypeOutcome } from '../../src/core/classify/classifier';
-import { ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES } from '../../src/core/catalogue/catalogue';
+import {
+  classify,
+  effectiveProfile,
+  findHandler,
+  outcomesByErrorType,
+  summarizeOutcomes,
+  unknownTypeOutcome,
+} from '../../src/core/classify/classifier';
+import { ERROR_TYPES, typesUnhandledAs } from '../../src/core/catalogue/catalogue';
 import type { Profile } from '../../src/core/model';
 import { findModule } from '../../src/core/model';
 import { buildScenario, linear, mod } from './helpers/scenarioBuilder';
 
 const PROFILES: readonly Profile[] = ['fusion', 'make'];
+/** The catalogue's types fusion stores with / without automatic retry when unhandled (rules 3 and 4). */
+const FUSION_AUTO_RETRY_TYPES = typesUnhandledAs('fusion', 'incomplete-with-retry');
+const FUSION_STORED_TYPES = typesUnhandledAs('fusion', 'incomplete-without-retry');
 
 describe('classify — first module', () => {
   test('fusion rule 1: the trigger stops the run, nothing stored, for every type', () => {
@@ -49,9 +59,30 @@ describe('classify — first module', () => {
 });
 
 describe('classify — handler directives (rule 2)', () => {
-  const cases: { directive: 'break' | 'resume' | 'ignore' | 'commit' | 'rollback'; autoComplete?: boolean; outcome: string; stores: boolean; retry: boolean; word: RegExp }[] = [
-    { directive: 'break', autoComplete: true, outcome: 'incomplete-with-retry', stores: true, retry: true, word: /Break directive .* completed automatically \(3 attempts every 15 min\)/ },
-    { directive: 'break', autoComplete: false, outcome: 'incomplete-without-retry', stores: true, retry: false, word: /Break directive .* without automatic completion/ },
+  const cases: {
+    directive: 'break' | 'resume' | 'ignore' | 'commit' | 'rollback';
+    autoComplete?: boolean;
+    outcome: string;
+    stores: boolean;
+    retry: boolean;
+    word: RegExp;
+  }[] = [
+    {
+      directive: 'break',
+      autoComplete: true,
+      outcome: 'incomplete-with-retry',
+      stores: true,
+      retry: true,
+      word: /Break directive .* completed automatically \(3 attempts every 15 min\)/,
+    },
+    {
+      directive: 'break',
+      autoComplete: false,
+      outcome: 'incomplete-without-retry',
+      stores: true,
+      retry: false,
+      word: /Break directive .* without automatic completion/,
+    },
     { directive: 'resume', outcome: 'succeeded', stores: false, retry: false, word: /Resume/ },
     { directive: 'ignore', outcome: 'succeeded', stores: false, retry: false, word: /Ignore/ },
     { directive: 'commit', outcome: 'succeeded', stores: false, retry: false, word: /Commit/ },
@@ -60,7 +91,9 @@ describe('classify — handler directives (rule 2)', () => {
   for (const p of PROFILES) {
     for (const k of cases) {
       test(`${p}: ${k.directive}${k.autoComplete !== undefined ? ` autoComplete=${k.autoComplete}` : ''} → ${k.outcome}`, () => {
-        const s = buildScenario({ modules: [mod(1), mod(2, { onError: { directive: k.directive, autoComplete: k.autoComplete ?? false } }), mod(3)] });
+        const s = buildScenario({
+          modules: [mod(1), mod(2, { onError: { directive: k.directive, autoComplete: k.autoComplete ?? false } }), mod(3)],
+        });
         for (const t of ['ConnectionError', 'DataError', 'RuntimeError', 'AcmeCustomError']) {
           const c = classify(s, 2, t, p);
           assert.equal(c.outcome, k.outcome, t);
@@ -140,16 +173,19 @@ describe('classify — handler directives (rule 2)', () => {
 
 describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
   const s = linear(3);
-  test('fusion: each of the 4 auto-retry seed types → incomplete-with-retry (rule 3)', () => {
+  test('fusion: each auto-retry type → incomplete-with-retry (rule 3)', () => {
     for (const t of FUSION_AUTO_RETRY_TYPES) {
       const c = classify(s, 2, t, 'fusion');
       assert.equal(c.outcome, 'incomplete-with-retry', t);
       assert.ok(c.storesIncompleteExecution && c.autoRetry);
       assert.equal(c.handler, null);
-      assert.equal(c.reason, `Profile fusion, rule 3: ${t} raised in module 2 with no error-handler route stores an incomplete execution with automatic retry.`);
+      assert.equal(
+        c.reason,
+        `Profile fusion, rule 3: ${t} raised in module 2 with no error-handler route stores an incomplete execution with automatic retry.`,
+      );
     }
   });
-  test('fusion: each of the 6 stored seed types → incomplete-without-retry (rule 4)', () => {
+  test('fusion: each stored type → incomplete-without-retry (rule 4)', () => {
     for (const t of FUSION_STORED_TYPES) {
       const c = classify(s, 3, t, 'fusion');
       assert.equal(c.outcome, 'incomplete-without-retry', t);
@@ -178,7 +214,15 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
     assert.match(oos.reason, /^Profile make, rule 6: /);
   });
   test('make: other errors, unknown names included, are stored without retry', () => {
-    for (const t of [...FUSION_STORED_TYPES, 'RuntimeError', 'DuplicateDataError', 'IncompleteDataError', 'BundleValidationError', 'InconsistencyError', 'AcmeCustomError']) {
+    for (const t of [
+      ...FUSION_STORED_TYPES,
+      'RuntimeError',
+      'DuplicateDataError',
+      'IncompleteDataError',
+      'BundleValidationError',
+      'InconsistencyError',
+      'AcmeCustomError',
+    ]) {
       assert.equal(classify(s, 2, t, 'make').outcome, 'incomplete-without-retry', t);
     }
   });
@@ -197,7 +241,8 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
     assert.equal(classify(handled, 2, 'AccountValidationError', 'fusion').outcome, 'succeeded');
   });
   test('catalogue "unhandled" agrees with the classifier for a non-first module', () => {
-    for (const p of PROFILES) for (const e of ERROR_TYPES) assert.equal(classify(s, 2, e.name, p).outcome, e.unhandled[p], `${p} ${e.name}`);
+    for (const p of PROFILES)
+      for (const e of ERROR_TYPES) assert.equal(classify(s, 2, e.name, p).outcome, e.unhandled[p], `${p} ${e.name}`);
   });
 });
 
@@ -206,7 +251,12 @@ describe('classify — storage of incomplete executions off', () => {
     test(`${p}: stored outcomes become failed, with the reason saying so`, () => {
       const s = buildScenario({
         settings: { storeIncompleteExecutions: false },
-        modules: [mod(1), mod(2), mod(3, { onError: { directive: 'break', autoComplete: true } }), mod(4, { onError: { directive: 'ignore' } })],
+        modules: [
+          mod(1),
+          mod(2),
+          mod(3, { onError: { directive: 'break', autoComplete: true } }),
+          mod(4, { onError: { directive: 'ignore' } }),
+        ],
       });
       const c = classify(s, 2, 'ConnectionError', p);
       assert.equal(c.outcome, 'failed');
@@ -244,23 +294,39 @@ describe('classify — misc', () => {
 describe('outcomesByErrorType and summarizeOutcomes', () => {
   test('fusion, no handler: groups in order with the seed lists', () => {
     const groups = outcomesByErrorType(linear(3), 2, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['incomplete-with-retry', 'incomplete-without-retry', 'failed']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['incomplete-with-retry', 'incomplete-without-retry', 'failed'],
+    );
     assert.deepEqual(groups[0].errorTypes, FUSION_AUTO_RETRY_TYPES);
     assert.deepEqual(groups[1].errorTypes, FUSION_STORED_TYPES);
-    assert.equal(groups[2].errorTypes.length, ERROR_TYPES.length - 10);
-    assert.equal(summarizeOutcomes(groups), 'On failure: 4 types retry automatically · 6 stored without retry · others fail the run');
+    assert.equal(groups[2].errorTypes.length, ERROR_TYPES.length - FUSION_AUTO_RETRY_TYPES.length - FUSION_STORED_TYPES.length);
+    assert.equal(
+      summarizeOutcomes(groups),
+      `On failure: ${FUSION_AUTO_RETRY_TYPES.length} types retry automatically · ${FUSION_STORED_TYPES.length} stored without retry · others fail the run`,
+    );
   });
   test('first module: every type stops', () => {
     const groups = outcomesByErrorType(linear(3), 1, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['stopped']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['stopped'],
+    );
     assert.equal(summarizeOutcomes(groups), 'On failure: the run stops at once, nothing is stored');
   });
   test('partial handler: a succeeded group appears between stored and failed', () => {
     const s = buildScenario({ modules: [mod(1), mod(2, { onError: { errors: ['DataError', 'RuntimeError'], directive: 'ignore' } })] });
     const groups = outcomesByErrorType(s, 2, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed'],
+    );
     assert.deepEqual(groups[2].errorTypes, ['DataError', 'RuntimeError']);
-    assert.equal(summarizeOutcomes(groups), 'On failure: 4 types retry automatically · 5 stored without retry · 2 handled · others fail the run');
+    assert.equal(
+      summarizeOutcomes(groups),
+      `On failure: ${FUSION_AUTO_RETRY_TYPES.length} types retry automatically · ${FUSION_STORED_TYPES.length - 1} stored without retry · 2 handled · others fail the run`,
+      'DataError (stored) and RuntimeError (failed) are handled',
+    );
   });
   test('catch-all Ignore: one group', () => {
     const s = buildScenario({ modules: [mod(1), mod(2, { onError: { directive: 'ignore' } })] });
@@ -270,8 +336,19 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
     assert.equal(unknownTypeOutcome(linear(2), 2, 'make'), 'incomplete-without-retry');
   });
   test('make profile summary and singular wording', () => {
-    assert.equal(summarizeOutcomes(outcomesByErrorType(linear(2), 2, 'make')), 'On failure: 3 types retry automatically · 12 stored without retry · others fail the run');
-    assert.equal(summarizeOutcomes([{ outcome: 'incomplete-with-retry', errorTypes: ['ConnectionError'] }, { outcome: 'failed', errorTypes: ['X'] }]), 'On failure: 1 type retries automatically · others fail the run');
+    const retried = typesUnhandledAs('make', 'incomplete-with-retry').length;
+    const stored = typesUnhandledAs('make', 'incomplete-without-retry').length;
+    assert.equal(
+      summarizeOutcomes(outcomesByErrorType(linear(2), 2, 'make')),
+      `On failure: ${retried} types retry automatically · ${stored} stored without retry · others fail the run`,
+    );
+    assert.equal(
+      summarizeOutcomes([
+        { outcome: 'incomplete-with-retry', errorTypes: ['ConnectionError'] },
+        { outcome: 'failed', errorTypes: ['X'] },
+      ]),
+      'On failure: 1 type retries automatically · others fail the run',
+    );
     assert.equal(summarizeOutcomes([]), 'On failure: nothing known');
   });
   test('unknown module id throws', () => {

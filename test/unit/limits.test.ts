@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExecutionStatus, IncompleteExecution } from '../../src/core/model';
+import type { ExecutionStatus, IncompleteExecution } from '../../src/core/executions/model';
 import {
   RESOLVED_RETENTION_DAYS,
   SCENARIO_STORAGE_LIMIT_BYTES,
@@ -121,7 +121,7 @@ describe('limits: missing size', () => {
     const { size: _drop, ...noSize } = r;
     const bytes = Buffer.byteLength(JSON.stringify(noSize), 'utf8');
     assert.equal(recordBytes(noSize as IncompleteExecution), bytes);
-    const a = scenarioOf(report([noSize as IncompleteExecution, rec('A', 'pending', { size: 10 })]), 'A');
+    const a = scenarioOf(report([noSize, rec('A', 'pending', { size: 10 })]), 'A');
     assert.equal(a.bytes, bytes + 10);
     assert.equal(a.estimated, 1);
   });
@@ -135,7 +135,8 @@ describe('limits: missing size', () => {
   });
 
   test('utf8Length matches Buffer.byteLength, surrogate pairs included', () => {
-    for (const s of ['', 'abc', 'é', '€', '😀', 'a\ud800b', '\udc00', 'Zoë 😀 €']) assert.equal(utf8Length(s), Buffer.byteLength(s, 'utf8'), JSON.stringify(s));
+    for (const s of ['', 'abc', 'é', '€', '😀', 'a\ud800b', '\udc00', 'Zoë 😀 €'])
+      assert.equal(utf8Length(s), Buffer.byteLength(s, 'utf8'), JSON.stringify(s));
   });
 });
 
@@ -218,22 +219,31 @@ describe('limits: sequential processing', () => {
     const orders = buildScenario({ name: 'Order sync', modules: [mod(1)] });
     const calls: string[] = [];
     const m = sequentialByScenarioFrom(
-      [rec('Lead sync', 'unresolved'), rec('Lead sync', 'pending'), rec('Order sync', 'pending'), rec('Done', 'resolved'), rec('Gone', 'unresolved')],
+      [
+        rec('Lead sync', 'unresolved'),
+        rec('Lead sync', 'pending'),
+        rec('Order sync', 'pending'),
+        rec('Done', 'resolved'),
+        rec('Gone', 'unresolved'),
+      ],
       (e) => {
         calls.push(e.scenario);
         return [lead, orders].find((s) => s.name === e.scenario);
       },
     );
     assert.deepEqual(calls, ['Lead sync', 'Order sync', 'Gone']);
-    assert.deepEqual([...m], [
-      ['Lead sync', true],
-      ['Order sync', false],
-    ]);
+    assert.deepEqual(
+      [...m],
+      [
+        ['Lead sync', true],
+        ['Order sync', false],
+      ],
+    );
   });
 });
 
 describe('limits: usage kept up to date by deltas', () => {
-  test('removing a record\'s old share and adding its new one equals a fresh count', () => {
+  test("removing a record's old share and adding its new one equals a fresh count", () => {
     const before = rec('A', 'pending', { size: 9 * MB });
     const other = rec('A', 'unresolved', { size: MB });
     const u = usageByScenario([before, other]).get('A');

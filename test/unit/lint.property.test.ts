@@ -9,7 +9,8 @@ import type { ParsedScenario } from '../../src/core/lint/lint';
 import { symbolAt } from '../../src/core/scenario/symbols';
 import { errorHandlerEdit } from '../../src/core/fixes/quickfix';
 import { applyEdits } from '../../src/core/text/edits';
-import { LINT_CODES, walkModules } from '../../src/core/model';
+import { LINT_CODES } from '../../src/core/lint/registry';
+import { walkModules } from '../../src/core/model';
 import type { Span } from '../../src/core/model';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/scenarios');
@@ -37,9 +38,21 @@ function checkResult(text: string, r: ParsedScenario): void {
   }
 }
 
-const errorName = fc.constantFrom('ConnectionError', 'RateLimitError', 'DataError', 'OutOfSpaceError', 'RuntimeError', 'AcmeQuota', '', 'Connection Error');
+const errorName = fc.constantFrom(
+  'ConnectionError',
+  'RateLimitError',
+  'DataError',
+  'OutOfSpaceError',
+  'RuntimeError',
+  'AcmeQuota',
+  '',
+  'Connection Error',
+);
 const directive = fc.constantFrom('break', 'resume', 'ignore', 'commit', 'rollback', 'Break', 'explode', 7, null);
-const id = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 60 }), weight: 8 }, { arbitrary: fc.constantFrom(0, -1, 2.5, '3', null), weight: 1 });
+const id = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 60 }), weight: 8 },
+  { arbitrary: fc.constantFrom(0, -1, 2.5, '3', null), weight: 1 },
+);
 const app = fc.oneof(
   { arbitrary: fc.constantFrom('http:makeRequest', 'builtin:router', 'builtin:BasicRouter', 'slack:createMessage'), weight: 6 },
   { arbitrary: fc.constantFrom('nocolon', '', 42), weight: 1 },
@@ -69,11 +82,13 @@ const { module: moduleArb } = fc.letrec<{ module: Record<string, unknown>; modul
       name: fc.oneof(fc.string({ maxLength: 8 }), fc.integer()),
       onError: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
-        handlerRoute(tie('modules') as fc.Arbitrary<unknown[]>),
-        fc.array(handlerRoute(tie('modules') as fc.Arbitrary<unknown[]>), { maxLength: 2 }),
+        handlerRoute(tie('modules')),
+        fc.array(handlerRoute(tie('modules')), { maxLength: 2 }),
         fc.constant('ignore'),
       ),
-      routes: fc.array(fc.record({ name: maybe(fc.string({ maxLength: 6 })), modules: tie('modules') }, { requiredKeys: [] }), { maxLength: 2 }),
+      routes: fc.array(fc.record({ name: maybe(fc.string({ maxLength: 6 })), modules: tie('modules') }, { requiredKeys: [] }), {
+        maxLength: 2,
+      }),
     },
     { requiredKeys: ['id', 'app'] },
   ),
@@ -138,8 +153,14 @@ describe('lint properties', () => {
           fixed++;
           const after = lintScenario('gen.scenario.yaml', applyEdits(text, [edit]), { profile: 'fusion' });
           const key = (f: { code: string; moduleId?: number }): string => `${f.code}@${f.moduleId ?? ''}`;
-          const expected = r.findings.filter((f) => f !== missing).map(key).sort();
-          const got = after.findings.map(key).filter((k) => k !== `partial-error-handler@${missing.moduleId}`).sort();
+          const expected = r.findings
+            .filter((f) => f !== missing)
+            .map(key)
+            .sort();
+          const got = after.findings
+            .map(key)
+            .filter((k) => k !== `partial-error-handler@${missing.moduleId}`)
+            .sort();
           assert.deepEqual(got, expected, text);
         }
       }),
@@ -156,9 +177,20 @@ describe('lint properties', () => {
     .map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
 
   const mutation = fc.oneof(
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom(':', '- ', '\n', '\r\n', '  ', '#', '{', '[', '"', "'", '&a ', '*a', '!!', '|', '>', '\t', '\ufeff', '\ud800')) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.oneof(
+        fc.string({ maxLength: 4 }),
+        fc.constantFrom(':', '- ', '\n', '\r\n', '  ', '#', '{', '[', '"', "'", '&a ', '*a', '!!', '|', '>', '\t', '\ufeff', '\ud800'),
+      ),
+    }),
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
-    fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), char: fc.constantFrom(' ', ':', '-', '\n', 'x', '0', '}', ']', '#', '\u00e9') }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      at: fc.nat(),
+      char: fc.constantFrom(' ', ':', '-', '\n', 'x', '0', '}', ']', '#', '\u00e9'),
+    }),
   );
 
   test(`${RUNS} mutated sample texts (insertions, deletions, character flips): never throws, spans inside`, () => {
@@ -180,7 +212,11 @@ describe('lint properties', () => {
 
   const FIX_RUNS = 300;
   const shape = fc.array(
-    fc.record({ kind: fc.constantFrom('plain', 'handled', 'router', 'flow'), children: fc.integer({ min: 1, max: 3 }), name: fc.boolean() }),
+    fc.record({
+      kind: fc.constantFrom('plain', 'handled', 'router', 'flow'),
+      children: fc.integer({ min: 1, max: 3 }),
+      name: fc.boolean(),
+    }),
     { minLength: 1, maxLength: 5 },
   );
   test(`${FIX_RUNS} generated block-style scenarios: every quick fix removes its finding and adds none`, () => {
@@ -192,7 +228,7 @@ describe('lint properties', () => {
         fc.boolean(),
         fc.boolean(),
         fc.boolean(),
-        fc.constantFrom('break', 'resume', 'ignore', 'rollback') as fc.Arbitrary<'break' | 'resume' | 'ignore' | 'rollback'>,
+        fc.constantFrom<'break' | 'resume' | 'ignore' | 'rollback'>('break', 'resume', 'ignore', 'rollback'),
         (mods, indent, indentSeq, crlf, comments, directive) => {
           let next = 2;
           const plain = (): Record<string, unknown> => ({ id: next++, app: 'http:makeRequest' });

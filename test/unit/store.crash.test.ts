@@ -82,7 +82,9 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
       lastSeen = n;
     }
     assert.ok(lastSeen >= ROUNDS, 'every round saved at least once');
-    console.log(`killed holding the lock: ${roundsKilledHoldingLock}/${ROUNDS}; killed with a temp file written: ${roundsKilledMidWrite}/${ROUNDS}`);
+    console.log(
+      `killed holding the lock: ${roundsKilledHoldingLock}/${ROUNDS}; killed with a temp file written: ${roundsKilledMidWrite}/${ROUNDS}`,
+    );
     // The test must really hit writers inside their critical section.
     assert.ok(roundsKilledHoldingLock > 0, 'some kills hit a writer holding the lock');
 
@@ -91,7 +93,11 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
     await killed(child);
     await updateExecutions(file, (doc) => ({ doc, result: undefined }));
     const rest = (await fsp.readdir(dir)).filter((e) => e !== 'incomplete-executions.json');
-    assert.deepEqual(rest.filter((e) => !e.endsWith('.lock') && !e.endsWith('.lock-owner')), [], 'abandoned temp files are removed');
+    assert.deepEqual(
+      rest.filter((e) => !e.endsWith('.lock') && !e.endsWith('.lock-owner')),
+      [],
+      'abandoned temp files are removed',
+    );
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }

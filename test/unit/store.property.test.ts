@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseExecutionsText } from '../../src/core/executions/store';
+import { parseExecutionsText } from '../../src/core/executions/validate';
 
 const VALID = `${JSON.stringify(
   {
@@ -42,12 +42,44 @@ const VALID = `${JSON.stringify(
   2,
 )}\n`;
 
-const PIECES = ['{', '}', '[', ']', ',', ':', '"', '\\', '\n', '\r\n', ' ', '0', '-', '1e', 'null', 'true', '/*', '//', '\uFEFF', '\u0000', '\uD800', '😀', '"id"', '"version"', '2', '"x"'];
+const PIECES = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  ' ',
+  '0',
+  '-',
+  '1e',
+  'null',
+  'true',
+  '/*',
+  '//',
+  '\uFEFF',
+  '\u0000',
+  '\uD800',
+  '😀',
+  '"id"',
+  '"version"',
+  '2',
+  '"x"',
+];
 
-type Edit = { kind: 'insert'; at: number; piece: string } | { kind: 'delete'; at: number; len: number } | { kind: 'flip'; at: number; code: number };
+type Edit =
+  { kind: 'insert'; at: number; piece: string } | { kind: 'delete'; at: number; len: number } | { kind: 'flip'; at: number; code: number };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), piece: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 4 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    piece: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 4 })),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), code: fc.integer({ min: 0, max: 0xffff }) }),
 );
@@ -84,7 +116,10 @@ test('2000 damaged files: never throws, positions inside the text', () => {
       if (line === undefined) return;
       const lengths = lineLengths(text);
       assert.ok(Number.isInteger(line) && line >= 1 && line <= lengths.length, `line ${line} of ${lengths.length}`);
-      assert.ok(column !== undefined && Number.isInteger(column) && column >= 1 && column <= lengths[line - 1] + 1, `column ${column} on a line of ${lengths[line - 1]}`);
+      assert.ok(
+        column !== undefined && Number.isInteger(column) && column >= 1 && column <= lengths[line - 1] + 1,
+        `column ${column} on a line of ${lengths[line - 1]}`,
+      );
     }),
     { seed: 20261120, numRuns: 2000 },
   );

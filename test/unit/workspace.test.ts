@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { IncompleteExecution } from '../../src/core/model';
+import type { IncompleteExecution } from '../../src/core/executions/model';
 import {
   createFsScenarioResolver,
   createScenarioResolver,
@@ -59,6 +59,16 @@ describe('workspace: scenario globs', () => {
     assert.equal(isScenarioPath('scenarios\\win\\x.scenario.yaml'), true);
   });
 
+  test('names match whatever their case (Foo.Blueprint.JSON), with the default and custom globs', () => {
+    assert.equal(isScenarioPath('exports/Invoices.Blueprint.JSON'), true);
+    assert.equal(isScenarioPath('Scenarios/Payroll.Scenario.YML'), true);
+    assert.equal(isScenarioPath('Flows/X.YAML', ['flows/*.yaml']), true);
+    assert.deepEqual(filterScenarioFiles(['b/Z.SCENARIO.YAML', 'a/y.Blueprint.Json', 'README.md']), [
+      'b/Z.SCENARIO.YAML',
+      'a/y.Blueprint.Json',
+    ]);
+  });
+
   test('custom globs replace the defaults', () => {
     assert.equal(isScenarioPath('flows/x.yaml', ['flows/*.yaml']), true);
     assert.equal(isScenarioPath('x.scenario.yaml', ['flows/*.yaml']), false);
@@ -95,7 +105,10 @@ describe('workspace: scenario resolver', () => {
 
   test('by name when scenarioFile is absent or names no known file; YAML preferred over its blueprint twin', () => {
     const r = createScenarioResolver([
-      { path: 'exports/invoices.blueprint.json', text: '{"name":"Invoice export","flow":[{"id":1,"module":"http:ActionSendData"}],"metadata":{}}' },
+      {
+        path: 'exports/invoices.blueprint.json',
+        text: '{"name":"Invoice export","flow":[{"id":1,"module":"http:ActionSendData"}],"metadata":{}}',
+      },
       { path: 'z/invoices.scenario.yaml', text: scenarioYaml('Invoice export') },
       { path: 'other.scenario.yaml', text: scenarioYaml('Payroll') },
     ]);

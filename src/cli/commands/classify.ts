@@ -45,7 +45,13 @@ export function classificationJson(c: Classification): Record<string, unknown> {
       ? {
           dependsOn: c.dependsOn,
           worst: c.worst,
-          cases: c.cases.map((k) => ({ when: k.when, outcome: k.outcome, storesIncompleteExecution: k.storesIncompleteExecution, autoRetry: k.autoRetry, handler: k.handler })),
+          cases: c.cases.map((k) => ({
+            when: k.when,
+            outcome: k.outcome,
+            storesIncompleteExecution: k.storesIncompleteExecution,
+            autoRetry: k.autoRetry,
+            handler: k.handler,
+          })),
         }
       : {}),
   };
@@ -110,7 +116,10 @@ export const classifyCommand: Command = {
           ...(c.cases
             ? [
                 `  depends on:               ${c.dependsOn === 'message' ? 'the error message (give it with --message)' : "the run's data (decided at run time)"}; the fields above are the worst case`,
-                ...c.cases.map((k) => `  - when ${k.when}: ${k.outcome}${k.handler ? ` (${k.handler})` : ''}, stores: ${yesNo(k.storesIncompleteExecution)}, retry: ${yesNo(k.autoRetry)}`),
+                ...c.cases.map(
+                  (k) =>
+                    `  - when ${k.when}: ${k.outcome}${k.handler ? ` (${k.handler})` : ''}, stores: ${yesNo(k.storesIncompleteExecution)}, retry: ${yesNo(k.autoRetry)}`,
+                ),
               ]
             : []),
         ].join('\n') + '\n',

@@ -1,21 +1,12 @@
+/** `simulate`: runs a scenario's simulation and stores the incomplete executions it produces. */
 import * as path from 'node:path';
-import { appendExecutions } from '../../core/executions/operations';
-import { simulate, type SimulationReport } from '../../core/simulate/simulator';
-import { updateExecutions } from '../../core/executions/store';
+import { simulateAction, type SimulateResult } from '../../core/executions/actions/simulate';
+import type { SimulationReport } from '../../core/simulate/simulator';
 import { toWorkspaceRelative } from '../../core/scenario/workspace';
-import {
-  EXECUTIONS_OPTIONS,
-  HELP_OPTIONS,
-  JSON_OPTION,
-  PROFILE_OPTION,
-  boolOpt,
-  onePositional,
-  profileOpt,
-  type Command,
-} from '../args';
+import { EXECUTIONS_OPTIONS, HELP_OPTIONS, JSON_OPTION, PROFILE_OPTION, boolOpt, onePositional, profileOpt, type Command } from '../args';
 import { EXIT_OK } from '../errors';
 import { classificationJson } from './classify';
-import { executionsTarget, loadUsableScenario, storeError } from '../files';
+import { actionError, displayPath, executionsTarget, readTextFile, unusableScenarioError } from '../files';
 
 function reportJson(report: SimulationReport): Record<string, unknown> {
   return {
@@ -42,7 +33,7 @@ export const simulateCommand: Command = {
   summary: "Run the scenario's simulation (bundles, injected faults) and store the incomplete executions it produces.",
   usage: 'simulate <scenario> [--json] [--dry-run] [--executions FILE] [--workspace DIR] [--profile fusion|make]',
   details: [
-    'The scenario\'s `simulation:` block says how many bundles to feed and which modules fail.',
+    "The scenario's `simulation:` block says how many bundles to feed and which modules fail.",
     'Stored executions are appended to the executions file (created when missing).',
     '',
     'Exit codes: 0 the simulation ran (whatever its outcome); 2 usage mistake, unreadable file,',
@@ -60,18 +51,25 @@ export const simulateCommand: Command = {
     const profile = profileOpt(ctx);
     const target = executionsTarget(ctx);
     const dryRun = boolOpt(ctx.values, 'dry-run');
-    const { scenario, shown } = loadUsableScenario(file, ctx.cwd, profile);
-    const scenarioFile = toWorkspaceRelative(target.workspace, path.resolve(ctx.cwd, file));
-    const report = simulate(scenario, { scenarioFile, ...(profile ? { profile } : {}) });
-
-    const toStore = report.executions;
-    if (toStore.length > 0 && !dryRun) {
-      try {
-        await updateExecutions(target.file, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), { create: true });
-      } catch (e) {
-        storeError(e, target, ctx.cwd);
-      }
+    const shown = displayPath(file, ctx.cwd);
+    const abs = path.resolve(ctx.cwd, file);
+    const text = readTextFile(file, ctx.cwd);
+    const scenarioFile = toWorkspaceRelative(target.workspace, abs);
+    let out: SimulateResult;
+    try {
+      out = await simulateAction({
+        file: abs,
+        text,
+        scenarioFile,
+        ...(profile ? { profile } : {}),
+        ...(dryRun ? {} : { store: { executionsFile: target.file } }),
+      });
+    } catch (e) {
+      actionError(e, target, ctx.cwd);
     }
+    if (out.kind === 'unusable') throw unusableScenarioError(shown, out.structural);
+    const { report } = out;
+    const toStore = report.executions;
 
     const outside = scenarioFile.startsWith('../') || path.isAbsolute(scenarioFile);
     if (boolOpt(ctx.values, 'json')) {
@@ -92,7 +90,9 @@ export const simulateCommand: Command = {
       ctx.out(lines.join('\n') + '\n');
     }
     if (outside && toStore.length > 0 && !dryRun) {
-      ctx.err(`note: ${shown} is outside the workspace ${target.workspace}; retries will look the scenario up by name (use --workspace).\n`);
+      ctx.err(
+        `note: ${shown} is outside the workspace ${target.workspace}; retries will look the scenario up by name (use --workspace).\n`,
+      );
     }
     return EXIT_OK;
   },

@@ -1,41 +1,42 @@
 /*
- * Classification of one failure (spec 1): a scenario, the id of the module that failed, an error
- * type name → what happens to the run.
+ * Classification of one failure: a scenario, the id of the module that failed, an error type name →
+ * what happens to the run. What an error type does with no handler comes from its catalogue entry
+ * (`unhandled` per profile, `uncatchableInMake`); a name the catalogue does not know does what
+ * UNKNOWN_TYPE_UNHANDLED says. The rule numbers below are the ones every reason cites.
  *
  * Profile `fusion` (default; Adobe's tutorial "Understand incomplete executions"). First match wins:
  *   1. The failing module is the first module (`modules[0]`, the trigger) → `stopped`, nothing is
  *      stored (even when the trigger has an error-handler route).
  *   2. An error-handler route applies → its directive decides: break → stored (with retry when
  *      `autoComplete`, else without); resume / ignore / commit → `succeeded`; rollback → `failed`.
- *   3. No handler; ConnectionError, RateLimitError, OutOfSpaceError, ModuleTimeoutError →
- *      `incomplete-with-retry`.
- *   4. No handler; DataError, InvalidConfigurationError, InvalidAccessTokenError, UnexpectedError,
- *      MaxFileSizeExceededError, MaxResultsExceededError → `incomplete-without-retry`.
- *   5. Anything else (also names the catalogue does not know) → `failed`.
+ *   3. No handler; the entry says `unhandled.fusion: 'incomplete-with-retry'` (the four types the
+ *      tutorial lists: ConnectionError, RateLimitError, OutOfSpaceError, ModuleTimeoutError).
+ *   4. No handler; the entry says `'incomplete-without-retry'` (the six types the tutorial lists).
+ *   5. Anything else, names the catalogue does not know included → `failed`.
  *
  * Profile `make` (Make Help Center: "Types of errors", "Automatic retry of incomplete executions",
- * "Errors that don't create incomplete executions"). Decisions where the spec is terse:
- *   1. AccountValidationError → `failed` on any module: Make raises it while the scenario
- *      initialises, so no error-handler route can catch it and nothing is stored.
+ * "Errors that don't create incomplete executions"):
+ *   1. An entry with `uncatchableInMake` (AccountValidationError) → `failed` on any module: Make
+ *      raises it while the scenario initialises, so no error-handler route can catch it and nothing
+ *      is stored.
  *   2. An error-handler route applies → its directive decides, exactly as fusion rule 2, on ANY
  *      module including the first (Make: "with the Break error handler, Make stores the incomplete
  *      execution even when the first module outputs an error"; the other directives work there too).
  *   3. The first module, no handler → `stopped`, nothing is stored.
- *   4. No handler; ConnectionError, RateLimitError, ModuleTimeoutError → `incomplete-with-retry`
- *      (the only types Make retries automatically).
- *   5. No handler; a platform limit or an interruption outside the operation phase
- *      (OperationsLimitExceededError, DataSizeLimitExceededError, ScenarioTimeoutError,
- *      ExecutionInterruptedError) → `failed` (Make: runs longer than the duration limit create no
- *      incomplete execution).
- *   6. No handler; any other type, including OutOfSpaceError, the data / configuration types and
- *      names the catalogue does not know (a custom app's) → `incomplete-without-retry`.
+ *   4. No handler; the entry says `unhandled.make: 'incomplete-with-retry'` (Make retries only
+ *      ConnectionError, RateLimitError and ModuleTimeoutError automatically).
+ *   5. No handler; the entry says `'failed'`: a platform limit or an interruption outside the
+ *      operation phase, which creates no incomplete execution (Make: runs longer than the duration
+ *      limit create none).
+ *   6. No handler; any other type, names the catalogue does not know included →
+ *      `incomplete-without-retry`.
  *
  * Both profiles: when the scenario setting `storeIncompleteExecutions` is false, any outcome that
  * would store an incomplete execution becomes `failed` (the run ends with an error and is rolled
  * back); the reason says so. `handler` stays the directive that decided (so a `break` with storage
  * off reports handler `break`, outcome `failed`).
  *
- * Handler lookup (spec 2): the module's own error-handler routes, then the routes of each enclosing
+ * Handler lookup: the module's own error-handler routes, then the routes of each enclosing
  * router or if-else (`routerPath`, innermost first); the first route that applies decides. A route
  * applies when its `errors` list (null = every type) holds the type AND its filter passes: a
  * blueprint's filter on the route's first module is evaluated on the error type and, when given, the
@@ -56,9 +57,22 @@
  * stored with automatic retry, which is worse than succeeded. Cases that agree on outcome, storage,
  * retry and handler are not a fork: they collapse into one answer.
  */
-import { describeUnhandled, ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES, lookupErrorType, MAKE_AUTO_RETRY_TYPES, MAKE_NOT_STORED_TYPES } from '../catalogue/catalogue';
+import { ERROR_TYPES, lookupErrorType, unhandledOutcome } from '../catalogue/catalogue';
+import { dependsWords, OUTCOME_WORDS } from './outcomes';
 import { findModule } from '../model';
-import type { Classification, ClassificationCase, ClassifiedOutcome, DependsOn, Directive, ErrorHandlerRoute, Outcome, Profile, RouteFilter, Scenario, ScenarioModule } from '../model';
+import type {
+  Classification,
+  ClassificationCase,
+  ClassifiedOutcome,
+  DependsOn,
+  Directive,
+  ErrorHandlerRoute,
+  Outcome,
+  Profile,
+  RouteFilter,
+  Scenario,
+  ScenarioModule,
+} from '../model';
 import { describeFilter, evaluateFilter, undecidedInput } from '../scenario/filter';
 import type { ErrorFacts, Truth } from '../scenario/filter';
 
@@ -96,9 +110,11 @@ function candidates(module: ScenarioModule, router: RouterLookup): HandlerMatch[
   return out;
 }
 
-/** Handler lookup of spec 2: the first route that surely applies (own routes first, then enclosing routers innermost first). */
+/** The handler lookup: the first route that surely applies (own routes first, then enclosing routers innermost first). */
 export function findHandler(scenario: Scenario, module: ScenarioModule, errorType: string): HandlerMatch | undefined {
-  return candidates(module, (id) => findModule(scenario, id)).find((c) => routeApplies(c.route, errorType, [module.id, c.owner.id]) === 'yes');
+  return candidates(module, (id) => findModule(scenario, id)).find(
+    (c) => routeApplies(c.route, errorType, [module.id, c.owner.id]) === 'yes',
+  );
 }
 
 /**
@@ -133,7 +149,9 @@ interface Decision {
 }
 
 /** A decision, or a fork on something the classification was not given. */
-type Tree = { readonly leaf: Decision } | { readonly fork: { readonly when: string; readonly input: DependsOn; readonly yes: Tree; readonly no: Tree } };
+type Tree =
+  | { readonly leaf: Decision }
+  | { readonly fork: { readonly when: string; readonly input: DependsOn; readonly yes: Tree; readonly no: Tree } };
 
 function leaf(d: Decision): Tree {
   return { leaf: d };
@@ -159,8 +177,14 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
   const moduleId = module.id;
   const cands = candidates(module, ctx.router);
   const raised = (): string => `${errorType} raised in module ${moduleId}${module.name ? ` (${module.name})` : ''}`;
-  const d = (rule: number, outcome: Outcome, handler: Directive | null, sentence: () => string, route?: ErrorHandlerRoute, handlerRoute?: ErrorHandlerRoute): Tree =>
-    leaf({ rule, outcome, handler, sentence, ...(route ? { route } : {}), ...(handlerRoute ? { handlerRoute } : {}) });
+  const d = (
+    rule: number,
+    outcome: Outcome,
+    handler: Directive | null,
+    sentence: () => string,
+    route?: ErrorHandlerRoute,
+    handlerRoute?: ErrorHandlerRoute,
+  ): Tree => leaf({ rule, outcome, handler, sentence, ...(route ? { route } : {}), ...(handlerRoute ? { handlerRoute } : {}) });
 
   /** The directive's decision, `via` naming where it sits. */
   const byDirective = (rule: number, dirRoute: ErrorHandlerRoute, caught: HandlerMatch, via: () => string, facts: ErrorFacts): Tree => {
@@ -168,34 +192,106 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
     const hr = caught.route;
     switch (dir) {
       case 'break': {
-        const withRetry = (): Tree => d(rule, 'incomplete-with-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${dirRoute.attempts} attempts every ${dirRoute.intervalMinutes} min).`, dirRoute, hr);
-        const without = (): Tree => d(rule, 'incomplete-without-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`, dirRoute, hr);
+        const withRetry = (): Tree =>
+          d(
+            rule,
+            'incomplete-with-retry',
+            dir,
+            () =>
+              `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${dirRoute.attempts} attempts every ${dirRoute.intervalMinutes} min).`,
+            dirRoute,
+            hr,
+          );
+        const without = (): Tree =>
+          d(
+            rule,
+            'incomplete-without-retry',
+            dir,
+            () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`,
+            dirRoute,
+            hr,
+          );
         const expr = dirRoute.runTime?.autoComplete;
         if (expr !== undefined) {
-          return { fork: { when: `Break's "Automatically complete execution" (${expr}) is true when the scenario runs`, input: 'data', yes: withRetry(), no: without() } };
+          return {
+            fork: {
+              when: `Break's "Automatically complete execution" (${expr}) is true when the scenario runs`,
+              input: 'data',
+              yes: withRetry(),
+              no: without(),
+            },
+          };
         }
         void facts;
         return dirRoute.autoComplete ? withRetry() : without();
       }
       case 'resume':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`, dirRoute, hr);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`,
+          dirRoute,
+          hr,
+        );
       case 'ignore':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`, dirRoute, hr);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () =>
+            `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`,
+          dirRoute,
+          hr,
+        );
       case 'commit':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`, dirRoute, hr);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`,
+          dirRoute,
+          hr,
+        );
       case 'rollback':
-        return d(rule, 'failed', dir, () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`, dirRoute, hr);
+        return d(
+          rule,
+          'failed',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`,
+          dirRoute,
+          hr,
+        );
     }
   };
 
   const byHandler = (rule: number, m: HandlerMatch, facts: ErrorFacts): Tree => {
-    const filterText = (): string => (m.route.errors ? ` (filter ${m.route.errors.join(', ')})` : m.route.filter ? ` (${describeFilter(m.route.filter, facts.ownerIds)})` : '');
-    const via = (): string => (m.owner.id === moduleId ? `its error-handler route${filterText()}` : `the error-handler route of enclosing ${m.owner.isRouter ? 'router' : 'if-else'} ${m.owner.id}${filterText()}`);
+    const filterText = (): string =>
+      m.route.errors
+        ? ` (filter ${m.route.errors.join(', ')})`
+        : m.route.filter
+          ? ` (${describeFilter(m.route.filter, facts.ownerIds)})`
+          : '';
+    const via = (): string =>
+      m.owner.id === moduleId
+        ? `its error-handler route${filterText()}`
+        : `the error-handler route of enclosing ${m.owner.isRouter ? 'router' : 'if-else'} ${m.owner.id}${filterText()}`;
     const splitter = splitterOf(m.route);
     if (!splitter) return byDirective(rule, m.route, m, via, facts);
-    const none = (): Tree => d(rule, 'succeeded', 'ignore', () => `${raised()} is caught by ${via()}, where no route of ${splitter.isRouter ? 'router' : 'if-else'} ${splitter.id} runs to a directive, so the error is ignored and the run continues with the next bundle.`, m.route, m.route);
+    const none = (): Tree =>
+      d(
+        rule,
+        'succeeded',
+        'ignore',
+        () =>
+          `${raised()} is caught by ${via()}, where no route of ${splitter.isRouter ? 'router' : 'if-else'} ${splitter.id} runs to a directive, so the error is ignored and the run continues with the next bundle.`,
+        m.route,
+        m.route,
+      );
     const ended = (ending: ErrorHandlerRoute | undefined, label: string): Tree =>
-      ending ? byDirective(rule, ending, m, () => `${via()}, ${label}`, facts) : d(rule, 'succeeded', 'ignore', () => `${raised()} is caught by ${via()}, ${label} with no directive (Ignore).`, m.route, m.route);
+      ending
+        ? byDirective(rule, ending, m, () => `${via()}, ${label}`, facts)
+        : d(rule, 'succeeded', 'ignore', () => `${raised()} is caught by ${via()}, ${label} with no directive (Ignore).`, m.route, m.route);
     if (splitter.isRouter) {
       const build = (i: number): Tree => {
         if (i >= splitter.routes.length) return none();
@@ -232,7 +328,10 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
       const t = routeApplies(c.route, errorType, facts.ownerIds, message);
       if (t === 'yes') return byHandler(rule, c, facts);
       if (t === 'no') return build(i + 1);
-      const whose = c.owner.id === moduleId ? `the error-handler route of module ${moduleId}` : `the error-handler route of enclosing ${c.owner.isRouter ? 'router' : 'if-else'} ${c.owner.id}`;
+      const whose =
+        c.owner.id === moduleId
+          ? `the error-handler route of module ${moduleId}`
+          : `the error-handler route of enclosing ${c.owner.isRouter ? 'router' : 'if-else'} ${c.owner.id}`;
       return forkOn(c.route.filter, facts, whose, byHandler(rule, c, facts), build(i + 1));
     };
     return build(0);
@@ -240,38 +339,84 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
 
   if (p === 'fusion') {
     if (isFirst) {
-      return d(1, 'stopped', null, () => `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${cands.length > 0 ? ' (its error-handler route does not apply to the trigger)' : ''}.`);
+      return d(
+        1,
+        'stopped',
+        null,
+        () =>
+          `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${cands.length > 0 ? ' (its error-handler route does not apply to the trigger)' : ''}.`,
+      );
     }
     return lookup(2, () => {
-      if (FUSION_AUTO_RETRY_TYPES.includes(errorType)) {
-        return d(3, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
+      switch (unhandledOutcome(errorType, p)) {
+        case 'incomplete-with-retry':
+          return d(
+            3,
+            'incomplete-with-retry',
+            null,
+            () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+          );
+        case 'incomplete-without-retry':
+          return d(
+            4,
+            'incomplete-without-retry',
+            null,
+            () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`,
+          );
+        case 'failed':
+          return d(5, 'failed', null, () => {
+            const known = lookupErrorType(errorType) !== undefined;
+            return `${raised()} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`;
+          });
       }
-      if (FUSION_STORED_TYPES.includes(errorType)) {
-        return d(4, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`);
-      }
-      return d(5, 'failed', null, () => {
-        const known = lookupErrorType(errorType) !== undefined;
-        return `${raised()} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`;
-      });
     });
   }
 
   // make profile
   const info = lookupErrorType(errorType);
   if (info?.uncatchableInMake) {
-    return d(1, 'failed', null, () => `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`);
+    return d(
+      1,
+      'failed',
+      null,
+      () =>
+        `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`,
+    );
   }
   return lookup(2, () => {
     if (isFirst) {
-      return d(3, 'stopped', null, () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`);
+      return d(
+        3,
+        'stopped',
+        null,
+        () =>
+          `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`,
+      );
     }
-    if (MAKE_AUTO_RETRY_TYPES.includes(errorType)) {
-      return d(4, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
+    switch (unhandledOutcome(errorType, p)) {
+      case 'incomplete-with-retry':
+        return d(
+          4,
+          'incomplete-with-retry',
+          null,
+          () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+        );
+      case 'failed':
+        return d(
+          5,
+          'failed',
+          null,
+          () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`,
+        );
+      case 'incomplete-without-retry':
+        return d(
+          6,
+          'incomplete-without-retry',
+          null,
+          () =>
+            `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`,
+        );
     }
-    if (MAKE_NOT_STORED_TYPES.includes(errorType)) {
-      return d(5, 'failed', null, () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`);
-    }
-    return d(6, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`);
   });
 }
 
@@ -308,7 +453,13 @@ function finalOutcome(scenario: Scenario, d: Decision): Outcome {
 }
 
 /** The outcome and, for `depends`, what it depends on, without building the reason text. */
-function outcomeOf(scenario: Scenario, ctx: ModuleContext, errorType: string, profile?: Profile, message?: string): { outcome: ClassifiedOutcome; dependsOn?: DependsOn } {
+function outcomeOf(
+  scenario: Scenario,
+  ctx: ModuleContext,
+  errorType: string,
+  profile?: Profile,
+  message?: string,
+): { outcome: ClassifiedOutcome; dependsOn?: DependsOn } {
   const tree = decide(ctx, errorType, effectiveProfile(scenario, profile), message);
   if ('leaf' in tree) return { outcome: finalOutcome(scenario, tree.leaf) };
   const leaves = flatten(tree);
@@ -318,11 +469,17 @@ function outcomeOf(scenario: Scenario, ctx: ModuleContext, errorType: string, pr
 }
 
 /** The outcome alone (what `classify(...).outcome` returns), without building the reason text. */
-export function classifyOutcome(scenario: Scenario, ctx: ModuleContext, errorType: string, profile?: Profile, message?: string): ClassifiedOutcome {
+export function classifyOutcome(
+  scenario: Scenario,
+  ctx: ModuleContext,
+  errorType: string,
+  profile?: Profile,
+  message?: string,
+): ClassifiedOutcome {
   return outcomeOf(scenario, ctx, errorType, profile, message).outcome;
 }
 
-/** Spec 1. Throws only for an unknown module id (callers check first). `message`: the error message, when known. */
+/** What happens when the module fails with the error type, and why. Throws only for an unknown module id (callers check first). `message`: the error message, when known. */
 export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile, message?: string): Classification {
   const ctx = moduleContext(scenario, moduleId);
   if (!ctx) {
@@ -363,7 +520,13 @@ export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: st
   const base = { moduleId: ctx.module.id, errorType, ...(message !== undefined ? { message } : {}), profile: p };
   const leaves = flatten(tree);
   const cases = leaves.map((l) => caseOf(scenario, p, l.decision, l.when.length ? l.when.join(' and ') : 'always'));
-  const same = cases.every((c) => c.outcome === cases[0].outcome && c.storesIncompleteExecution === cases[0].storesIncompleteExecution && c.autoRetry === cases[0].autoRetry && c.handler === cases[0].handler);
+  const same = cases.every(
+    (c) =>
+      c.outcome === cases[0].outcome &&
+      c.storesIncompleteExecution === cases[0].storesIncompleteExecution &&
+      c.autoRetry === cases[0].autoRetry &&
+      c.handler === cases[0].handler,
+  );
   if (same) {
     const { when: _when, ...only } = cases[0];
     void _when;
@@ -403,7 +566,14 @@ export interface OutcomeGroup {
   readonly dependsOn?: DependsOn;
 }
 
-const GROUP_ORDER: readonly ClassifiedOutcome[] = ['stopped', 'incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'depends', 'failed'];
+const GROUP_ORDER: readonly ClassifiedOutcome[] = [
+  'stopped',
+  'incomplete-with-retry',
+  'incomplete-without-retry',
+  'succeeded',
+  'depends',
+  'failed',
+];
 
 /**
  * For a module, what each catalogue error type would do if it failed there, grouped by outcome
@@ -428,7 +598,11 @@ export function outcomesByErrorTypeIn(scenario: Scenario, ctx: ModuleContext, pr
     byOutcome.set(r.outcome, list);
     if (r.dependsOn && dependsOn !== 'message') dependsOn = r.dependsOn;
   }
-  return GROUP_ORDER.filter((o) => byOutcome.has(o)).map((o) => ({ outcome: o, errorTypes: byOutcome.get(o) ?? [], ...(o === 'depends' && dependsOn ? { dependsOn } : {}) }));
+  return GROUP_ORDER.filter((o) => byOutcome.has(o)).map((o) => ({
+    outcome: o,
+    errorTypes: byOutcome.get(o) ?? [],
+    ...(o === 'depends' && dependsOn ? { dependsOn } : {}),
+  }));
 }
 
 /** What an error type the catalogue does not know (a custom app's) would do at the module. */
@@ -445,10 +619,6 @@ export function unknownTypeOutcomeIn(scenario: Scenario, ctx: ModuleContext, pro
 /** A name no catalogue or app uses; only for probing the "any other type" rule. */
 const UNKNOWN_TYPE_PROBE = '\u0000UnknownErrorType';
 
-function types(n: number): string {
-  return n === 1 ? '1 type' : `${n} types`;
-}
-
 /**
  * A short phrase for CodeLens / hovers, e.g.
  * "On failure: 4 types retry automatically · 6 stored without retry · others fail the run".
@@ -459,51 +629,14 @@ export function summarizeOutcomes(groups: readonly OutcomeGroup[]): string {
   const nonEmpty = groups.filter((g) => g.errorTypes.length > 0);
   if (nonEmpty.length === 0) return 'On failure: nothing known';
   if (nonEmpty.length === 1) {
-    const only: Record<ClassifiedOutcome, string> = {
-      depends: `what happens depends on ${dependsWords(nonEmpty[0].dependsOn)}`,
-      stopped: 'the run stops at once, nothing is stored',
-      'incomplete-with-retry': 'every error is stored and retried automatically',
-      'incomplete-without-retry': 'every error is stored without retry',
-      succeeded: 'every error is handled and the run goes on',
-      failed: 'every error fails the run',
-    };
-    return `On failure: ${only[nonEmpty[0].outcome]}`;
+    const only = nonEmpty[0];
+    return `On failure: ${only.outcome === 'depends' ? `what happens depends on ${dependsWords(only.dependsOn)}` : OUTCOME_WORDS[only.outcome].every}`;
   }
+  const last = nonEmpty[nonEmpty.length - 1];
+  // `failed` last means "whatever is left", unknown types included (fusion): phrased as "others".
   const parts = nonEmpty.map((g) => {
-    const n = g.errorTypes.length;
-    switch (g.outcome) {
-      case 'stopped':
-        return `${types(n)} stop the run`;
-      case 'incomplete-with-retry':
-        return `${types(n)} ${n === 1 ? 'retries' : 'retry'} automatically`;
-      case 'incomplete-without-retry':
-        return `${n} stored without retry`;
-      case 'succeeded':
-        return `${n} handled`;
-      case 'depends':
-        return `${n} depend on ${dependsWords(g.dependsOn)}`;
-      case 'failed':
-        return g === nonEmpty[nonEmpty.length - 1] ? 'others fail the run' : `${n} fail the run`;
-    }
+    if (g.outcome === 'depends') return `${g.errorTypes.length} depend on ${dependsWords(g.dependsOn)}`;
+    return g.outcome === 'failed' && g === last ? 'others fail the run' : OUTCOME_WORDS[g.outcome].counted(g.errorTypes.length);
   });
   return `On failure: ${parts.join(' · ')}`;
-}
-
-/** "the error message" / "the run's data": what a `depends` outcome turns on, in words. */
-export function dependsWords(on: DependsOn | undefined): string {
-  return on === 'message' ? 'the error message' : "the run's data";
-}
-
-/** Plain-words description of an outcome (for summaries and hovers). */
-export function describeOutcome(outcome: ClassifiedOutcome): string {
-  switch (outcome) {
-    case 'depends':
-      return 'depends on the error message or the run\'s data';
-    case 'stopped':
-      return 'the run stops, nothing is stored';
-    case 'succeeded':
-      return 'handled, the run goes on';
-    default:
-      return describeUnhandled(outcome);
-  }
 }

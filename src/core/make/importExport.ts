@@ -1,6 +1,8 @@
-// Import of Make API responses about incomplete executions (spec 3, last paragraph). Owned by the
-// "core-store" helper. Pure: text in, document out; the caller writes it with updateExecutions, so
-// a malformed input (which throws here) leaves the executions file untouched.
+// Import of Make API responses about incomplete executions into the executions file. Pure: texts
+// in, document out. `parseMakeResponses` checks every input first (a malformed one throws a
+// MakeImportError naming that input file and the position), so the caller can refuse before it
+// locks or creates the executions file; `mergeMakeResponses` then merges them into the fresh
+// document under the lock.
 //
 // Accepted inputs (each file one JSON value; an array of such values is accepted too):
 // - list    `GET /dlqs?scenarioId=…`      {"dlqs": [{id, reason, created, size, resolved, retry, attempts}, …]}
@@ -10,7 +12,7 @@
 // A bundle response does not carry the id of its incomplete execution, so it is matched to one:
 // 1. by an `id` or `dlqId` field next to `response` (add it when saving the response), else
 // 2. by the file name containing a known id (from this import or already in the file), e.g.
-//    `a07e16f2ad134bf49cf83a00aa95c0a5.bundle.json`, else
+//    `6d2f8b14e9a04c7b9e3a5c1d0f8b2e61.bundle.json`, else
 // 3. when the same import has exactly one detail response, to that one.
 // Otherwise the import fails with a message saying how to name it.
 //
@@ -20,12 +22,15 @@
 // moduleId from `failer` (a number, a numeric string, or an object with `id`), else from the
 // bundle's failing module, else 0 (unknown); scenario from `scenarioName` (else "Make scenario
 // <scenarioId>", else "Unknown Make scenario"); `attempts`, `size`, `created` as given. The original
-// Make fields are kept under `make`. Records merge by id: only the fields an input provides are
-// applied, and re-importing the same data changes nothing (no `updated` bump, no history entry).
+// Make fields are kept under `make`; every record merged here has `origin: "make"`. Records merge by
+// id: only the fields an input provides are applied, and re-importing the same data changes nothing
+// (no `updated` bump, no history entry). A pull (pull.ts) goes through the same merge, adding where
+// the records came from (`make.zone` / `make.apiUrl`, `teamId`, `scenarioId`) with `decorate`.
 import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
-import type { ExecutionError, ExecutionStatus, ExecutionsFile, HistoryEntry, IncompleteExecution } from '../model';
-import { ExecutionsFileError, parseJsonText, shapeError } from '../executions/store';
+import type { ExecutionError, ExecutionStatus, ExecutionsFile, HistoryEntry, IncompleteExecution } from '../executions/model';
+import { parseJsonText } from '../text/json';
+import { MakeImportError } from './importError';
 
 export interface ImportSummary {
   readonly added: number;
@@ -37,7 +42,7 @@ export interface ImportSummary {
   readonly unchangedIds?: readonly string[];
 }
 
-/** Make's automatic retry schedule has 8 attempts (spec 4). */
+/** Make's automatic retry schedule has 8 attempts (see executions/schedule.ts). */
 const MAKE_AUTO_RETRY_ATTEMPTS = 8;
 
 type Json = Record<string, unknown>;
@@ -77,6 +82,15 @@ class Collector {
     c.files.add(file);
     return c;
   }
+
+  /** A copy whose entries can be changed without changing this one's. */
+  copy(): Collector {
+    const out = new Collector();
+    for (const [id, c] of this.byId) out.byId.set(id, { ...c, files: new Set(c.files) });
+    out.details.push(...this.details);
+    out.bundles.push(...this.bundles);
+    return out;
+  }
 }
 
 function idOf(v: unknown): string | undefined {
@@ -88,17 +102,24 @@ function idOf(v: unknown): string | undefined {
 /** Checks the fields of one list/detail entry; throws a located error. */
 function checkDlq(entry: unknown, file: string, text: string, at: JSONPath, detail: boolean): { id: string; fields: Json } {
   const where = detail ? '"dlq"' : `dlqs[${String(at[at.length - 1])}]`;
-  if (!isObject(entry)) throw shapeError(`${where} must be an object`, file, text, at);
+  if (!isObject(entry)) throw MakeImportError.shape(`${where} must be an object`, file, text, at);
   const id = idOf(entry.id);
-  if (id === undefined) throw shapeError(`${where}: "id" is missing or empty (the incomplete execution id)`, file, text, 'id' in entry ? [...at, 'id'] : at);
-  const bad = (key: string, what: string): ExecutionsFileError =>
-    shapeError(`${where} (id "${id}"): "${key}" must be ${what}`, file, text, [...at, key]);
+  if (id === undefined)
+    throw MakeImportError.shape(
+      `${where}: "id" is missing or empty (the incomplete execution id)`,
+      file,
+      text,
+      'id' in entry ? [...at, 'id'] : at,
+    );
+  const bad = (key: string, what: string): MakeImportError =>
+    MakeImportError.shape(`${where} (id "${id}"): "${key}" must be ${what}`, file, text, [...at, key]);
   if (entry.resolved !== undefined && typeof entry.resolved !== 'boolean') throw bad('resolved', 'true or false');
   if (entry.retry !== undefined && typeof entry.retry !== 'boolean') throw bad('retry', 'true or false');
   if (entry.attempts !== undefined && !(typeof entry.attempts === 'number' && Number.isInteger(entry.attempts) && entry.attempts >= 0)) {
     throw bad('attempts', 'a non-negative integer');
   }
-  if (entry.size !== undefined && !(typeof entry.size === 'number' && Number.isFinite(entry.size) && entry.size >= 0)) throw bad('size', 'a non-negative number');
+  if (entry.size !== undefined && !(typeof entry.size === 'number' && Number.isFinite(entry.size) && entry.size >= 0))
+    throw bad('size', 'a non-negative number');
   if (entry.created !== undefined && !(typeof entry.created === 'string' && !Number.isNaN(Date.parse(entry.created)))) {
     throw bad('created', 'an ISO date-time string');
   }
@@ -109,19 +130,25 @@ function checkDlq(entry: unknown, file: string, text: string, at: JSONPath, deta
 
 function collectValue(c: Collector, value: unknown, file: string, text: string, at: JSONPath): void {
   if (Array.isArray(value)) {
-    if (at.length > 0) throw shapeError('nested arrays are not a Make API response', file, text, at);
-    if (value.length === 0) throw shapeError('the file holds an empty array, not a Make API response', file, text, at);
+    if (at.length > 0) throw MakeImportError.shape('nested arrays are not a Make API response', file, text, at);
+    if (value.length === 0) throw MakeImportError.shape('the file holds an empty array, not a Make API response', file, text, at);
     value.forEach((v, i) => collectValue(c, v, file, text, [i]));
     return;
   }
   if (!isObject(value)) {
-    throw shapeError('not a Make API response: expected an object such as {"dlqs": [...]}, {"dlq": {...}} or {"response": {...}}', file, text, at);
+    throw MakeImportError.shape(
+      'not a Make API response: expected an object such as {"dlqs": [...]}, {"dlq": {...}} or {"response": {...}}',
+      file,
+      text,
+      at,
+    );
   }
   let recognized = false;
   if ('dlqs' in value) {
     recognized = true;
     const list = value.dlqs;
-    if (!Array.isArray(list)) throw shapeError('"dlqs" must be an array (the response of GET /dlqs)', file, text, [...at, 'dlqs']);
+    if (!Array.isArray(list))
+      throw MakeImportError.shape('"dlqs" must be an array (the response of GET /dlqs)', file, text, [...at, 'dlqs']);
     list.forEach((entry, i) => {
       const { id, fields } = checkDlq(entry, file, text, [...at, 'dlqs', i], false);
       const col = c.entry(id, file);
@@ -140,16 +167,20 @@ function collectValue(c: Collector, value: unknown, file: string, text: string, 
   if ('response' in value) {
     recognized = true;
     const response = value.response;
-    if (!isObject(response)) throw shapeError('"response" must be an object keyed by module id (the response of GET /dlqs/{id}/bundle)', file, text, [...at, 'response']);
+    if (!isObject(response))
+      throw MakeImportError.shape('"response" must be an object keyed by module id (the response of GET /dlqs/{id}/bundle)', file, text, [
+        ...at,
+        'response',
+      ]);
     const explicitId = idOf(value.dlqId) ?? idOf(value.id);
     c.bundles.push({ file, text, path: [...at, 'response'], response, explicitId });
   }
   if (!recognized) {
     if (typeof value.code === 'string' && (typeof value.message === 'string' || typeof value.detail === 'string')) {
       const what = typeof value.message === 'string' ? value.message : String(value.detail);
-      throw shapeError(`this is a Make API error response (${value.code}: ${what}), not incomplete executions`, file, text, at);
+      throw MakeImportError.shape(`this is a Make API error response (${value.code}: ${what}), not incomplete executions`, file, text, at);
     }
-    throw shapeError(
+    throw MakeImportError.shape(
       'not a Make API incomplete-executions response: expected {"dlqs": [...]} (GET /dlqs), {"dlq": {...}} (GET /dlqs/{id}) or {"response": {...}} (GET /dlqs/{id}/bundle)',
       file,
       text,
@@ -169,7 +200,7 @@ function bundleOwner(b: PendingBundle, c: Collector, existingIds: readonly strin
   if (best !== undefined) return best;
   const details = [...new Set(c.details)];
   if (details.length === 1) return details[0];
-  throw shapeError(
+  throw MakeImportError.shape(
     'cannot tell which incomplete execution this bundle belongs to: add "dlqId": "<id>" next to "response", name the file after the id (e.g. <id>.bundle.json), or import it together with exactly one detail response',
     b.file,
     b.text,
@@ -191,6 +222,11 @@ function bundleFailure(response: Json): { moduleId?: number; error?: ExecutionEr
     };
   }
   return {};
+}
+
+/** The id of the module whose entry in a bundle response carries the error, if any. */
+export function failingModuleOf(response: Record<string, unknown>): number | undefined {
+  return bundleFailure(response).moduleId;
 }
 
 /** `failer` may be a module id (number or numeric string) or an object with `id` (and `name`). */
@@ -264,20 +300,26 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
     // A reason only replaces an error that itself came from a reason (not one from a bundle).
     const previousReason = isObject(existing?.make) && typeof existing.make.reason === 'string' ? existing.make.reason : undefined;
     const fromOldReason = previousReason !== undefined ? errorFromReason(previousReason) : undefined;
-    error = !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
+    error =
+      !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
   } else error = existing?.error ?? { type: 'UnknownError', message: 'Make did not report a reason' };
 
   const status = statusOf(col.make) ?? existing?.status ?? 'unresolved';
   const autoRetry = col.make.retry !== undefined || col.make.resolved !== undefined ? status === 'pending' : (existing?.autoRetry ?? false);
   const attempts = typeof col.make.attempts === 'number' ? col.make.attempts : (existing?.attempts ?? 0);
-  const maxAttempts = existing ? Math.max(existing.maxAttempts, attempts) : autoRetry ? Math.max(MAKE_AUTO_RETRY_ATTEMPTS, attempts) : attempts;
+  const maxAttempts = existing
+    ? Math.max(existing.maxAttempts, attempts)
+    : autoRetry
+      ? Math.max(MAKE_AUTO_RETRY_ATTEMPTS, attempts)
+      : attempts;
   const nextRetryAt = status === 'pending' ? (existing?.nextRetryAt ?? null) : null;
   const moduleId = failer.moduleId ?? fromBundle.moduleId ?? existing?.moduleId ?? 0;
   const moduleName = failer.moduleName ?? existing?.moduleName;
   const scenarioName = typeof make.scenarioName === 'string' && make.scenarioName.trim() !== '' ? make.scenarioName : undefined;
   const scenarioId = idOf(make.scenarioId);
   const placeholder = scenarioId !== undefined ? `Make scenario ${scenarioId}` : 'Unknown Make scenario';
-  const existingIsPlaceholder = existing !== undefined && (existing.scenario === 'Unknown Make scenario' || /^Make scenario \S+$/.test(existing.scenario));
+  const existingIsPlaceholder =
+    existing !== undefined && (existing.scenario === 'Unknown Make scenario' || /^Make scenario \S+$/.test(existing.scenario));
   const scenario = scenarioName ?? (existing !== undefined && !existingIsPlaceholder ? existing.scenario : placeholder);
   const created = typeof col.make.created === 'string' ? col.make.created : (existing?.created ?? nowIso);
   const size = typeof col.make.size === 'number' ? col.make.size : existing?.size;
@@ -286,6 +328,7 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
   if (existing) {
     return {
       ...existing,
+      origin: 'make',
       scenario,
       moduleId,
       moduleName,
@@ -301,7 +344,7 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
       make,
     };
   }
-  const record: Json = { id, scenario, moduleId };
+  const record: Json = { id, origin: 'make', scenario, moduleId };
   if (moduleName !== undefined) record.moduleName = moduleName;
   Object.assign(record, { error, status, autoRetry, attempts, maxAttempts, nextRetryAt, created, updated: nowIso });
   if (size !== undefined) record.size = size;
@@ -318,25 +361,54 @@ function clean(r: Json): Json {
   return out;
 }
 
-/** Parses Make API response texts (list / detail / bundle shapes) and merges them by id. Throws ExecutionsFileError (naming the input file, with line/column) on malformed input. */
-export function importMakeResponses(
-  doc: ExecutionsFile,
-  inputs: readonly { file: string; text: string }[],
-  now?: Date,
-): { doc: ExecutionsFile; summary: ImportSummary } {
-  const nowIso = (now ?? new Date()).toISOString();
+/** Make API responses that parsed and have the shapes an import accepts (see `parseMakeResponses`). */
+export class ParsedMakeResponses {
+  /** @internal use `parseMakeResponses` */
+  constructor(readonly collected: Collector) {}
+}
+
+/**
+ * Parses Make API response texts (list / detail / bundle shapes) and checks them. Throws a
+ * MakeImportError (naming the input file, with line/column) on the first malformed input.
+ */
+export function parseMakeResponses(inputs: readonly { file: string; text: string }[]): ParsedMakeResponses {
   const c = new Collector();
   for (const input of inputs) {
-    const parsed = parseJsonText(input.text, input.file);
-    if (!parsed.ok) throw parsed.error;
+    const parsed = parseJsonText(input.text);
+    if (!parsed.ok) throw MakeImportError.syntax(input.file, parsed.problem);
     collectValue(c, parsed.value, input.file, parsed.text, []);
   }
+  return new ParsedMakeResponses(c);
+}
+
+export interface MergeOptions {
+  /**
+   * Changes each merged record before it is compared with the one in the file (so a second merge
+   * of the same data still changes nothing): e.g. where it came from, its scenario file.
+   */
+  readonly decorate?: (id: string, record: Record<string, unknown>, existing: IncompleteExecution | undefined) => Record<string, unknown>;
+  /** How the history names the source, e.g. "Pulled from Make (eu1.make.com, scenario 4321)"; default "Imported from Make (<files>)". */
+  readonly source?: (files: string) => { readonly added: string; readonly updated: string };
+}
+
+/**
+ * Merges parsed responses into `doc` by id (see the header comment). Throws a MakeImportError
+ * when a bundle response cannot be matched to an incomplete execution of the import or of `doc`.
+ */
+export function mergeMakeResponses(
+  doc: ExecutionsFile,
+  responses: ParsedMakeResponses,
+  now?: Date,
+  options: MergeOptions = {},
+): { doc: ExecutionsFile; summary: ImportSummary } {
+  const nowIso = (now ?? new Date()).toISOString();
+  const c = responses.collected.copy();
   const existingIds = doc.executions.map((e) => e.id);
   for (const b of c.bundles) {
     const id = bundleOwner(b, c, existingIds);
     const known = c.byId.has(id) || existingIds.includes(id);
     if (!known) {
-      throw shapeError(
+      throw MakeImportError.shape(
         `bundle for incomplete execution "${id}", which is neither in this import nor in the executions file: import its list or detail response too`,
         b.file,
         b.text,
@@ -355,21 +427,23 @@ export function importMakeResponses(
     const at = index.get(id);
     const existing = at !== undefined ? executions[at] : undefined;
     const files = [...col.files].map((f) => path.basename(f)).join(', ');
-    const next = clean(buildRecord(id, col, existing, nowIso));
+    const built = buildRecord(id, col, existing, nowIso);
+    const next = clean(options.decorate ? options.decorate(id, built, existing) : built);
+    const source = options.source?.(files) ?? { added: `Imported from Make (${files})`, updated: `Updated from Make (${files})` };
     if (!existing) {
-      const history: HistoryEntry[] = [{ at: nowIso, action: 'import', note: `Imported from Make (${files})` }];
+      const history: HistoryEntry[] = [{ at: nowIso, action: 'import', note: source.added }];
       next.history = history;
       index.set(id, executions.length);
       executions.push(next as IncompleteExecution);
       addedIds.push(id);
       continue;
     }
-    const before = clean(existing as Json);
+    const before = clean(existing);
     if (deepEqual(withoutBookkeeping(before), withoutBookkeeping(next))) {
       unchangedIds.push(id);
       continue;
     }
-    const entry: HistoryEntry = { at: nowIso, action: 'import', note: `Updated from Make (${files}): ${describeChanges(before, next)}` };
+    const entry: HistoryEntry = { at: nowIso, action: 'import', note: `${source.updated}: ${describeChanges(before, next)}` };
     next.updated = nowIso;
     next.history = [...existing.history, entry];
     executions[at as number] = next as IncompleteExecution;
@@ -380,4 +454,13 @@ export function importMakeResponses(
     doc: changed ? { ...doc, executions } : doc,
     summary: { added: addedIds.length, updated: updatedIds.length, unchanged: unchangedIds.length, addedIds, updatedIds, unchangedIds },
   };
+}
+
+/** `parseMakeResponses` then `mergeMakeResponses`: throws a MakeImportError on malformed input. */
+export function importMakeResponses(
+  doc: ExecutionsFile,
+  inputs: readonly { file: string; text: string }[],
+  now?: Date,
+): { doc: ExecutionsFile; summary: ImportSummary } {
+  return mergeMakeResponses(doc, parseMakeResponses(inputs), now);
 }

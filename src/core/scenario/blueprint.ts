@@ -14,12 +14,41 @@
  * mapper is the substitute output. `metadata.scenario` (dlq, sequential, maxErrors, dataloss) and
  * `metadata.instant` are the settings. Never throws.
  */
+import { describeJsonNode } from '../text/json';
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node, ParseError } from 'jsonc-parser';
-import type { Directive, ErrorHandlerRoute, FilterCondition, Finding, IfElseBranch, ModuleKind, RouteFilter, RouterRoute, RunTimeSetting, Scenario, ScenarioModule, Span, UncheckedModules } from '../model';
-import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage, UNSET_TRIGGER_ID } from './modelBuilder';
+import type {
+  Directive,
+  ErrorHandlerRoute,
+  FilterCondition,
+  Finding,
+  IfElseBranch,
+  ModuleKind,
+  RouteFilter,
+  RouterRoute,
+  RunTimeSetting,
+  Scenario,
+  ScenarioModule,
+  Span,
+  UncheckedModules,
+} from '../model';
+import {
+  ROUTE_DEFAULTS,
+  ScenarioParserBase,
+  buildHandlerRoute,
+  buildModule,
+  buildScenario,
+  defaultSettings,
+  handlerLocation,
+  moduleRef,
+  quoteShort,
+  routeLocation,
+  routesOnNonRouterMessage,
+  UNSET_TRIGGER_ID,
+} from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans } from './modelBuilder';
 import { constantOf, isExpression, plainTypeList } from './filter';
+import { blankBom } from '../text/bom';
 import type { LineIndex } from '../text/lineIndex';
 
 /** The blueprint's router module. */
@@ -31,7 +60,18 @@ export const BLUEPRINT_MERGE = 'builtin:BasicMerge';
 export const PLACEHOLDER_MODULE = 'placeholder:Placeholder';
 
 /** Keys of a module object that never hold nested modules the model should know about. */
-const NON_FLOW_KEYS: ReadonlySet<string> = new Set(['id', 'module', 'version', 'parameters', 'mapper', 'metadata', 'filter', 'onerror', 'routes', 'branches']);
+const NON_FLOW_KEYS: ReadonlySet<string> = new Set([
+  'id',
+  'module',
+  'version',
+  'parameters',
+  'mapper',
+  'metadata',
+  'filter',
+  'onerror',
+  'routes',
+  'branches',
+]);
 
 /** Directive modules that may end an `onerror` array, and the directive each stands for. */
 export const BLUEPRINT_DIRECTIVES: Readonly<Record<string, Directive>> = {
@@ -47,15 +87,10 @@ export function directiveModuleName(directive: Directive): string {
   return `builtin:${directive.charAt(0).toUpperCase()}${directive.slice(1)}`;
 }
 
-/** The text with a leading BOM replaced by a space: same length, so jsonc-parser's offsets stay valid. */
-export function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-}
-
 /** Strict JSON parse of a blueprint text (BOM allowed). */
 export function parseBlueprintTree(text: string): { root: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
-  const root = parseTree(withoutBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const root = parseTree(blankBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   return { root, errors };
 }
 
@@ -83,7 +118,8 @@ export function unwrapBlueprint(root: Node | undefined): { node: Node | undefine
   const inResponse = prop(response, 'blueprint');
   if (isBlueprintObject(inResponse)) {
     const key = propertyNode(root, 'response')?.children?.[0];
-    if (key) return { node: inResponse, path: ['response', 'blueprint'], wrapper: { key, form: 'a Make API response (`response.blueprint`)' } };
+    if (key)
+      return { node: inResponse, path: ['response', 'blueprint'], wrapper: { key, form: 'a Make API response (`response.blueprint`)' } };
   }
   const inner = prop(root, 'blueprint');
   if (isBlueprintObject(inner)) {
@@ -117,7 +153,8 @@ export function blueprintModuleNodes(fileRoot: Node | undefined): BlueprintModul
         const routes = prop(item, key);
         if (routes && routes.type === 'array') {
           (routes.children ?? []).forEach((route, r) => {
-            if (route.type === 'object') visitList(prop(route, 'flow'), [...itemPath, key, r, 'flow'], role === 'onerror' ? 'onerror' : 'flow', depth + 1);
+            if (route.type === 'object')
+              visitList(prop(route, 'flow'), [...itemPath, key, r, 'flow'], role === 'onerror' ? 'onerror' : 'flow', depth + 1);
           });
         }
       }
@@ -184,22 +221,6 @@ class BlueprintParser extends ScenarioParserBase {
     }
   }
 
-  private describe(node: Node | undefined): string {
-    if (!node) return 'nothing';
-    switch (node.type) {
-      case 'object':
-        return 'an object';
-      case 'array':
-        return 'an array';
-      case 'null':
-        return 'null';
-      case 'string':
-        return quoteShort(String(node.value));
-      default:
-        return String(node.value);
-    }
-  }
-
   // ---- document --------------------------------------------------------------------------------
 
   scenario(fileRoot: Node): Scenario | null {
@@ -214,7 +235,11 @@ class BlueprintParser extends ScenarioParserBase {
     }
     const rootSpan = spanOf(root);
     if (root.type !== 'object') {
-      this.report('invalid-scenario', rootSpan, `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${this.describe(root)}.`);
+      this.report(
+        'invalid-scenario',
+        rootSpan,
+        `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${describeJsonNode(root)}.`,
+      );
       return null;
     }
     const firstKey = root.children?.[0]?.children?.[0];
@@ -226,7 +251,8 @@ class BlueprintParser extends ScenarioParserBase {
     if (nameNode) {
       nameSpan = spanOf(nameNode);
       if (nameNode.type === 'string' && String(nameNode.value).trim() !== '') name = String(nameNode.value);
-      else this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${this.describe(nameNode)}.`);
+      else
+        this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${describeJsonNode(nameNode)}.`);
     }
 
     const { settings, settingSpans } = this.settings(prop(root, 'metadata'));
@@ -234,9 +260,13 @@ class BlueprintParser extends ScenarioParserBase {
     let modules: ScenarioModule[] = [];
     const flow = prop(root, 'flow');
     if (!flow) {
-      this.report('invalid-scenario', headSpan, 'The blueprint has no `flow` array (the list of modules; its first module is the trigger).');
+      this.report(
+        'invalid-scenario',
+        headSpan,
+        'The blueprint has no `flow` array (the list of modules; its first module is the trigger).',
+      );
     } else if (flow.type !== 'array') {
-      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${this.describe(flow)}.`);
+      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`);
     } else {
       modules = this.modules(flow, { routerPath: [] }, false, true);
       if ((flow.children ?? []).length === 0) {
@@ -260,10 +290,19 @@ class BlueprintParser extends ScenarioParserBase {
     }
     if (!metadata) return result;
     if (metadata.type !== 'object') {
-      this.report('invalid-scenario', spanOf(metadata), `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${this.describe(metadata)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(metadata),
+        `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${describeJsonNode(metadata)}.`,
+      );
       return result;
     }
-    const flag = (parent: Node, key: string, setting: 'storeIncompleteExecutions' | 'sequentialProcessing' | 'dataLoss' | 'instant', where: string): void => {
+    const flag = (
+      parent: Node,
+      key: string,
+      setting: 'storeIncompleteExecutions' | 'sequentialProcessing' | 'dataLoss' | 'instant',
+      where: string,
+    ): void => {
       const p = propertyNode(parent, key);
       const v = p?.children?.[1];
       const k = p?.children?.[0];
@@ -271,12 +310,16 @@ class BlueprintParser extends ScenarioParserBase {
       spans[setting] = spanOf(k);
       const b = booleanOf(v);
       if (b !== undefined) out[setting] = b;
-      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${this.describe(v)}.`);
+      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${describeJsonNode(v)}.`);
     };
     flag(metadata, 'instant', 'instant', 'metadata');
     const sc = prop(metadata, 'scenario');
     if (sc && sc.type !== 'object') {
-      this.report('invalid-scenario', spanOf(sc), `\`metadata.scenario\` must be an object of scenario settings; found ${this.describe(sc)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(sc),
+        `\`metadata.scenario\` must be an object of scenario settings; found ${describeJsonNode(sc)}.`,
+      );
     } else if (sc) {
       flag(sc, 'dlq', 'storeIncompleteExecutions', 'metadata.scenario');
       flag(sc, 'sequential', 'sequentialProcessing', 'metadata.scenario');
@@ -288,7 +331,12 @@ class BlueprintParser extends ScenarioParserBase {
         spans.maxConsecutiveErrors = spanOf(k);
         const n = numberOf(v);
         if (n !== undefined && Number.isSafeInteger(n) && n >= 1) out.maxConsecutiveErrors = n;
-        else this.report('invalid-scenario', spanOf(v), `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${this.describe(v)}.`);
+        else
+          this.report(
+            'invalid-scenario',
+            spanOf(v),
+            `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${describeJsonNode(v)}.`,
+          );
       }
     }
     return result;
@@ -305,7 +353,11 @@ class BlueprintParser extends ScenarioParserBase {
     const out: ScenarioModule[] = [];
     (list.children ?? []).forEach((item, i) => {
       if (item.type !== 'object') {
-        this.report('invalid-scenario', spanOf(item), `Each module must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`);
+        this.report(
+          'invalid-scenario',
+          spanOf(item),
+          `Each module must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
+        );
         return;
       }
       if (top && i === 0) {
@@ -334,7 +386,20 @@ class BlueprintParser extends ScenarioParserBase {
       'The trigger is not set (Make exports an empty first module as placeholder:Placeholder): choose it in Make before the scenario can run. The other modules are checked as if it were there.',
     );
     return buildModule(
-      { id: UNSET_TRIGGER_ID, app: PLACEHOLDER_MODULE, name: undefined, isRouter: false, onError: [], routes: [], kind: 'unset-trigger', span: spanOf(obj), anchor: appSpan, idSpan: idNode ? spanOf(idNode) : appSpan, appSpan, nameSpan: undefined },
+      {
+        id: UNSET_TRIGGER_ID,
+        app: PLACEHOLDER_MODULE,
+        name: undefined,
+        isRouter: false,
+        onError: [],
+        routes: [],
+        kind: 'unset-trigger',
+        span: spanOf(obj),
+        anchor: appSpan,
+        idSpan: idNode ? spanOf(idNode) : appSpan,
+        appSpan,
+        nameSpan: undefined,
+      },
       { routerPath: [] },
     );
   }
@@ -356,7 +421,7 @@ class BlueprintParser extends ScenarioParserBase {
       id = idNode.value;
       this.registerId(id, idSpan);
     } else {
-      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${this.describe(idNode)}.`);
+      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${describeJsonNode(idNode)}.`);
     }
 
     let app = '';
@@ -366,10 +431,20 @@ class BlueprintParser extends ScenarioParserBase {
     } else if (appNode.type === 'string' && String(appNode.value).trim() !== '') {
       app = String(appNode.value);
       if (!/^[^:\s]+:[^:\s]+$/.test(app.trim())) {
-        this.report('invalid-scenario', appSpan, `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData, builtin:BasicRouter); found "${app}".`, id);
+        this.report(
+          'invalid-scenario',
+          appSpan,
+          `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData, builtin:BasicRouter); found "${app}".`,
+          id,
+        );
       }
     } else {
-      this.report('invalid-scenario', appSpan, `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${this.describe(appNode)}.`, id);
+      this.report(
+        'invalid-scenario',
+        appSpan,
+        `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${describeJsonNode(appNode)}.`,
+        id,
+      );
     }
     return { id, idSpan, app, appSpan, anchor };
   }
@@ -411,7 +486,8 @@ class BlueprintParser extends ScenarioParserBase {
     const branchesNode = prop(obj, 'branches');
     if (isIfElse) {
       branches = branchesNode ? this.ifElseBranches(branchesNode, routeLocation(loc, id, true), inHandler, id) : [];
-      if (!branchesNode) this.report('invalid-scenario', anchor, `${moduleRef(id, true)} is an if-else (${BLUEPRINT_IF_ELSE}) without \`branches\`.`, id);
+      if (!branchesNode)
+        this.report('invalid-scenario', anchor, `${moduleRef(id, true)} is an if-else (${BLUEPRINT_IF_ELSE}) without \`branches\`.`, id);
     } else if (branchesNode) {
       const key = propertyNode(obj, 'branches')?.children?.[0];
       if (key) this.unchecked(unchecked, 'branches', key, branchesNode, id, app);
@@ -425,7 +501,22 @@ class BlueprintParser extends ScenarioParserBase {
 
     if (id === undefined) return null;
     return buildModule(
-      { id, app, name, isRouter, onError, routes, span, anchor, idSpan, appSpan, nameSpan, ...(kind ? { kind } : {}), ...(branches ? { branches } : {}), ...(unchecked.length ? { unchecked } : {}) },
+      {
+        id,
+        app,
+        name,
+        isRouter,
+        onError,
+        routes,
+        span,
+        anchor,
+        idSpan,
+        appSpan,
+        nameSpan,
+        ...(kind ? { kind } : {}),
+        ...(branches ? { branches } : {}),
+        ...(unchecked.length ? { unchecked } : {}),
+      },
       loc,
     );
   }
@@ -474,7 +565,13 @@ class BlueprintParser extends ScenarioParserBase {
    * A route's or branch's flow. Inside an error-handler route a trailing directive module ends it
    * (`ending`); elsewhere a directive module is an ordinary module.
    */
-  private routeFlow(flow: Node, loc: Location, inHandler: boolean, ownerId: number | undefined, span: Span): { modules: ScenarioModule[]; ending?: ErrorHandlerRoute } {
+  private routeFlow(
+    flow: Node,
+    loc: Location,
+    inHandler: boolean,
+    ownerId: number | undefined,
+    span: Span,
+  ): { modules: ScenarioModule[]; ending?: ErrorHandlerRoute } {
     const items = flow.children ?? [];
     const last = items[items.length - 1];
     const lastApp = prop(last, 'module');
@@ -495,14 +592,22 @@ class BlueprintParser extends ScenarioParserBase {
 
   private routerRoutes(node: Node, loc: Location, inHandler: boolean, ownerId: number | undefined): RouterRoute[] {
     if (node.type !== 'array') {
-      this.report('invalid-scenario', spanOf(node), `\`routes\` must be an array of routes (each with a \`flow\` array); found ${this.describe(node)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(node),
+        `\`routes\` must be an array of routes (each with a \`flow\` array); found ${describeJsonNode(node)}.`,
+      );
       return [];
     }
     const out: RouterRoute[] = [];
     for (const route of node.children ?? []) {
       const span = spanOf(route);
       if (route.type !== 'object') {
-        this.report('invalid-scenario', span, `Each router route must be an object with a \`flow\` array; found ${this.describe(route)}.`);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each router route must be an object with a \`flow\` array; found ${describeJsonNode(route)}.`,
+        );
         continue;
       }
       const flow = prop(route, 'flow');
@@ -511,9 +616,17 @@ class BlueprintParser extends ScenarioParserBase {
       let name: string | undefined;
       let filter: RouteFilter | undefined;
       if (!flow) {
-        this.report('invalid-scenario', { start: span.start, end: span.start + 1 }, 'This router route has no `flow` array (the modules of the route).');
+        this.report(
+          'invalid-scenario',
+          { start: span.start, end: span.start + 1 },
+          'This router route has no `flow` array (the modules of the route).',
+        );
       } else if (flow.type !== 'array') {
-        this.report('invalid-scenario', spanOf(flow), `A router route's \`flow\` must be an array of modules; found ${this.describe(flow)}.`);
+        this.report(
+          'invalid-scenario',
+          spanOf(flow),
+          `A router route's \`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`,
+        );
       } else {
         ({ modules, ending } = this.routeFlow(flow, loc, inHandler, ownerId, span));
         // Make shows a route under the label of the filter on its first module; that filter is the route's.
@@ -529,20 +642,35 @@ class BlueprintParser extends ScenarioParserBase {
 
   private ifElseBranches(node: Node, loc: Location, inHandler: boolean, ownerId: number | undefined): IfElseBranch[] {
     if (node.type !== 'array') {
-      this.report('invalid-scenario', spanOf(node), `An if-else's \`branches\` must be an array (each with \`type\`, \`label\` and a \`flow\` array); found ${this.describe(node)}.`, ownerId);
+      this.report(
+        'invalid-scenario',
+        spanOf(node),
+        `An if-else's \`branches\` must be an array (each with \`type\`, \`label\` and a \`flow\` array); found ${describeJsonNode(node)}.`,
+        ownerId,
+      );
       return [];
     }
     const out: IfElseBranch[] = [];
     for (const branch of node.children ?? []) {
       const span = spanOf(branch);
       if (branch.type !== 'object') {
-        this.report('invalid-scenario', span, `Each if-else branch must be an object with \`type\` and a \`flow\` array; found ${this.describe(branch)}.`, ownerId);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each if-else branch must be an object with \`type\` and a \`flow\` array; found ${describeJsonNode(branch)}.`,
+          ownerId,
+        );
         continue;
       }
       const typeNode = prop(branch, 'type');
       const type = typeNode && typeNode.type === 'string' ? String(typeNode.value) : undefined;
       if (type !== 'condition' && type !== 'else') {
-        this.report('invalid-scenario', typeNode ? spanOf(typeNode) : { start: span.start, end: span.start + 1 }, `An if-else branch's \`type\` must be "condition" or "else"; found ${typeNode ? this.describe(typeNode) : 'nothing'}.`, ownerId);
+        this.report(
+          'invalid-scenario',
+          typeNode ? spanOf(typeNode) : { start: span.start, end: span.start + 1 },
+          `An if-else branch's \`type\` must be "condition" or "else"; found ${typeNode ? describeJsonNode(typeNode) : 'nothing'}.`,
+          ownerId,
+        );
       }
       const isElse = type === 'else';
       const label = prop(branch, 'label');
@@ -558,7 +686,13 @@ class BlueprintParser extends ScenarioParserBase {
       let modules: ScenarioModule[] = [];
       let ending: ErrorHandlerRoute | undefined;
       if (flow && flow.type === 'array') ({ modules, ending } = this.routeFlow(flow, loc, inHandler, ownerId, span));
-      else if (flow) this.report('invalid-scenario', spanOf(flow), `An if-else branch's \`flow\` must be an array of modules; found ${this.describe(flow)}.`, ownerId);
+      else if (flow)
+        this.report(
+          'invalid-scenario',
+          spanOf(flow),
+          `An if-else branch's \`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`,
+          ownerId,
+        );
       out.push({
         ...(name !== undefined ? { name } : {}),
         isElse,
@@ -580,7 +714,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(node),
-        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${this.describe(node)}.`,
+        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${describeJsonNode(node)}.`,
         ownerId,
       );
       return [];
@@ -595,7 +729,12 @@ class BlueprintParser extends ScenarioParserBase {
     const modules: ScenarioModule[] = [];
     for (const item of handlerItems) {
       if (item.type !== 'object') {
-        this.report('invalid-scenario', spanOf(item), `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`, ownerId);
+        this.report(
+          'invalid-scenario',
+          spanOf(item),
+          `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
+          ownerId,
+        );
         continue;
       }
       const a = prop(item, 'module');
@@ -634,7 +773,16 @@ class BlueprintParser extends ScenarioParserBase {
     const e =
       lastDirective !== undefined && last
         ? this.ending(last, lastDirective, ownerId)
-        : { directive: ROUTE_DEFAULTS.directive, autoComplete: ROUTE_DEFAULTS.autoComplete, attempts: ROUTE_DEFAULTS.attempts, intervalMinutes: ROUTE_DEFAULTS.intervalMinutes, hasOutput: false, output: undefined, directiveSpan: undefined, fieldSpans: {} };
+        : {
+            directive: ROUTE_DEFAULTS.directive,
+            autoComplete: ROUTE_DEFAULTS.autoComplete,
+            attempts: ROUTE_DEFAULTS.attempts,
+            intervalMinutes: ROUTE_DEFAULTS.intervalMinutes,
+            hasOutput: false,
+            output: undefined,
+            directiveSpan: undefined,
+            fieldSpans: {},
+          };
 
     return [
       buildHandlerRoute({
@@ -699,7 +847,13 @@ class BlueprintParser extends ScenarioParserBase {
         const x = expression(retryValue, 'autoComplete', 'retry');
         const b = typeof x === 'boolean' ? x : x === undefined ? booleanOf(retryValue) : undefined;
         if (b !== undefined) autoComplete = b;
-        else if (x !== 'run-time') this.report('invalid-retry-settings', spanOf(retryValue), `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${this.describe(retryValue)}.`, ownerId);
+        else if (x !== 'run-time')
+          this.report(
+            'invalid-retry-settings',
+            spanOf(retryValue),
+            `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${describeJsonNode(retryValue)}.`,
+            ownerId,
+          );
       }
       const count = propertyNode(mapper, 'count');
       const countValue = count?.children?.[1];
@@ -708,7 +862,13 @@ class BlueprintParser extends ScenarioParserBase {
         const x = expression(countValue, 'attempts', 'count');
         const n = typeof x === 'number' ? x : x === undefined ? numberOf(countValue) : undefined;
         if (n !== undefined) attempts = n;
-        else if (x !== 'run-time') this.report('invalid-retry-settings', spanOf(countValue), `Break's \`count\` (number of attempts) must be a whole number; found ${this.describe(countValue)}.`, ownerId);
+        else if (x !== 'run-time')
+          this.report(
+            'invalid-retry-settings',
+            spanOf(countValue),
+            `Break's \`count\` (number of attempts) must be a whole number; found ${describeJsonNode(countValue)}.`,
+            ownerId,
+          );
       }
       const interval = propertyNode(mapper, 'interval');
       const intervalValue = interval?.children?.[1];
@@ -717,17 +877,38 @@ class BlueprintParser extends ScenarioParserBase {
         const x = expression(intervalValue, 'intervalMinutes', 'interval');
         const n = typeof x === 'number' ? x : x === undefined ? numberOf(intervalValue) : undefined;
         if (n !== undefined) intervalMinutes = n;
-        else if (x !== 'run-time') this.report('invalid-retry-settings', spanOf(intervalValue), `Break's \`interval\` (minutes between attempts) must be a whole number; found ${this.describe(intervalValue)}.`, ownerId);
+        else if (x !== 'run-time')
+          this.report(
+            'invalid-retry-settings',
+            spanOf(intervalValue),
+            `Break's \`interval\` (minutes between attempts) must be a whole number; found ${describeJsonNode(intervalValue)}.`,
+            ownerId,
+          );
       }
     } else if (directive === 'break' && mapper && mapper.type !== 'null') {
-      this.report('invalid-retry-settings', spanOf(mapper), `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${this.describe(mapper)}.`, ownerId);
+      this.report(
+        'invalid-retry-settings',
+        spanOf(mapper),
+        `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${describeJsonNode(mapper)}.`,
+        ownerId,
+      );
     } else if (directive === 'resume' && mapper && mapperProp?.children?.[0]) {
       hasOutput = true;
       // JSON.parse of the node's own text: plain objects (jsonc-parser's getNodeValue builds null-prototype ones).
       output = jsonValue(this.text, mapper);
       fieldSpans.output = spanOf(mapperProp.children[0]);
     }
-    return { directive, autoComplete, attempts, intervalMinutes, hasOutput, output, directiveSpan, fieldSpans, ...(Object.keys(runTime).length ? { runTime } : {}) };
+    return {
+      directive,
+      autoComplete,
+      attempts,
+      intervalMinutes,
+      hasOutput,
+      output,
+      directiveSpan,
+      fieldSpans,
+      ...(Object.keys(runTime).length ? { runTime } : {}),
+    };
   }
 }
 
@@ -796,7 +977,11 @@ export function parseBlueprintScenario(text: string, lineIndex: LineIndex): { sc
       return { scenario: null, findings: parser.findings };
     }
     if (!root) {
-      parser.report('invalid-scenario', { start: 0, end: lineIndex.lineEnd(0) }, 'The blueprint file is empty: it needs a JSON object with `name`, `flow` and `metadata`.');
+      parser.report(
+        'invalid-scenario',
+        { start: 0, end: lineIndex.lineEnd(0) },
+        'The blueprint file is empty: it needs a JSON object with `name`, `flow` and `metadata`.',
+      );
       return { scenario: null, findings: parser.findings };
     }
     const scenario = parser.scenario(root);
@@ -813,5 +998,7 @@ export function parseBlueprintScenario(text: string, lineIndex: LineIndex): { sc
 
 /** The module object with this id in a parsed blueprint (not a directive module), or undefined. */
 export function findBlueprintModule(root: Node | undefined, id: number): BlueprintModuleNode | undefined {
-  return blueprintModuleNodes(root).find((m) => m.id === id && !(m.role === 'onerror' && m.app !== undefined && BLUEPRINT_DIRECTIVES[m.app] !== undefined));
+  return blueprintModuleNodes(root).find(
+    (m) => m.id === id && !(m.role === 'onerror' && m.app !== undefined && BLUEPRINT_DIRECTIVES[m.app] !== undefined),
+  );
 }

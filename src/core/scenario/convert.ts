@@ -14,7 +14,14 @@
  * line, rather than converted into something that behaves differently or silently dropped.
  */
 import { Document } from 'yaml';
-import { BLUEPRINT_IF_ELSE, BLUEPRINT_MERGE, BLUEPRINT_ROUTER, PLACEHOLDER_MODULE, directiveModuleName, parseBlueprintScenario } from './blueprint';
+import {
+  BLUEPRINT_IF_ELSE,
+  BLUEPRINT_MERGE,
+  BLUEPRINT_ROUTER,
+  PLACEHOLDER_MODULE,
+  directiveModuleName,
+  parseBlueprintScenario,
+} from './blueprint';
 import { isUnsetTrigger, walkModules } from '../model';
 import type { ErrorHandlerRoute, Finding, RouteFilter, Scenario, ScenarioModule, Span } from '../model';
 import { LineIndex } from '../text/lineIndex';
@@ -40,7 +47,13 @@ function fail(fileName: string, lineIndex: LineIndex, span: Span, message: strin
 }
 
 /** Throws on the first error-severity finding of the parser (the scenario is not usable as it is). */
-function requireUsable(fileName: string, lineIndex: LineIndex, scenario: Scenario | null, findings: readonly Finding[], what: string): Scenario {
+function requireUsable(
+  fileName: string,
+  lineIndex: LineIndex,
+  scenario: Scenario | null,
+  findings: readonly Finding[],
+  what: string,
+): Scenario {
   const first = [...findings].filter((f) => f.severity === 'error').sort((a, b) => a.span.start - b.span.start)[0];
   if (first) fail(fileName, lineIndex, first.span, `${first.message} (${first.code}; fix it before converting)`);
   if (!scenario) fail(fileName, lineIndex, { start: 0, end: 0 }, `not a usable ${what}`);
@@ -86,7 +99,10 @@ interface ToYaml {
 
 function moduleToYaml(m: ScenarioModule, ctx: ToYaml): Record<string, unknown> {
   for (const u of m.unchecked ?? []) {
-    ctx.refuse(u.span, `${u.count} module${u.count === 1 ? '' : 's'} inside \`${u.key}\` of module ${m.id} (${m.app}) are not part of the scenario model; converting would drop them`);
+    ctx.refuse(
+      u.span,
+      `${u.count} module${u.count === 1 ? '' : 's'} inside \`${u.key}\` of module ${m.id} (${m.app}) are not part of the scenario model; converting would drop them`,
+    );
   }
   if (isUnsetTrigger(m)) return { app: m.app };
   const app = m.isRouter ? YAML_ROUTER : m.kind === 'if-else' ? YAML_IF_ELSE : m.kind === 'merge' ? YAML_MERGE : m.app;
@@ -145,7 +161,11 @@ export function scenarioToYaml(scenario: Scenario, header?: string, refuse?: (sp
     },
     modules: scenario.modules.map((m) => moduleToYaml(m, ctx)),
   });
-  if (header) doc.commentBefore = header.split('\n').map((l) => ` ${l}`).join('\n');
+  if (header)
+    doc.commentBefore = header
+      .split('\n')
+      .map((l) => ` ${l}`)
+      .join('\n');
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -183,7 +203,11 @@ export function yamlToBlueprint(text: string, fileName: string): string {
   const directiveJson = (route: ErrorHandlerRoute, x: number, y: number): Record<string, unknown> => {
     const mapper =
       route.directive === 'break'
-        ? { retry: route.runTime?.autoComplete ?? route.autoComplete, count: route.runTime?.attempts ?? route.attempts, interval: route.runTime?.intervalMinutes ?? route.intervalMinutes }
+        ? {
+            retry: route.runTime?.autoComplete ?? route.autoComplete,
+            count: route.runTime?.attempts ?? route.attempts,
+            interval: route.runTime?.intervalMinutes ?? route.intervalMinutes,
+          }
         : route.directive === 'resume'
           ? route.output
           : undefined;
@@ -197,7 +221,10 @@ export function yamlToBlueprint(text: string, fileName: string): string {
     };
   };
   /** Puts a filter on the first module of a flow (Make keeps a route's filter there). */
-  const withFilter = (flow: Record<string, unknown>[], filter: { name: string; conditions: unknown[] } | undefined): Record<string, unknown>[] => {
+  const withFilter = (
+    flow: Record<string, unknown>[],
+    filter: { name: string; conditions: unknown[] } | undefined,
+  ): Record<string, unknown>[] => {
     if (!filter || flow.length === 0) return flow;
     const [first, ...rest] = flow;
     const { id, module, version, parameters, ...others } = first;
@@ -223,7 +250,13 @@ export function yamlToBlueprint(text: string, fileName: string): string {
       out.routes = m.routes.map((r, i) => {
         const flow = flowJson(r.modules, x + X_STEP, y + i * Y_STEP);
         if (r.ending) flow.push(directiveJson(r.ending, x + (r.modules.length + 1) * X_STEP, y + i * Y_STEP));
-        if (flow.length === 0 && (r.filter || r.name !== undefined)) fail(fileName, lineIndex, r.span, `a route of router ${m.id} has a name or condition but no modules; a blueprint keeps a route's filter on its first module`);
+        if (flow.length === 0 && (r.filter || r.name !== undefined))
+          fail(
+            fileName,
+            lineIndex,
+            r.span,
+            `a route of router ${m.id} has a name or condition but no modules; a blueprint keeps a route's filter on its first module`,
+          );
         return { flow: withFilter(flow, filterJson(r.name, r.filter)) };
       });
     }
@@ -243,7 +276,12 @@ export function yamlToBlueprint(text: string, fileName: string): string {
     }
     if (merge) out.filters = [];
     if (m.onError.length > 1) {
-      fail(fileName, lineIndex, m.onError[1].span, `module ${m.id} has ${m.onError.length} error-handler routes; a blueprint has one \`onerror\` route per module (put a router in it instead)`);
+      fail(
+        fileName,
+        lineIndex,
+        m.onError[1].span,
+        `module ${m.id} has ${m.onError.length} error-handler routes; a blueprint has one \`onerror\` route per module (put a router in it instead)`,
+      );
     }
     const route = m.onError[0];
     if (route) {
@@ -251,12 +289,18 @@ export function yamlToBlueprint(text: string, fileName: string): string {
       const needsDirective = route.directiveExplicit || route.modules.length === 0;
       if (needsDirective) handlers.push(directiveJson(route, x + route.modules.length * X_STEP, y + Y_STEP / 2));
       // The route's filter sits on its first module: the error types (`errors`), ANDed with a `condition`.
-      const filter = route.errors !== null ? typeListFilter(m.id, route.errors, route.filter?.conditions) : route.filter ? { name: '', conditions: conditionsToYaml(route.filter) } : undefined;
+      const filter =
+        route.errors !== null
+          ? typeListFilter(m.id, route.errors, route.filter?.conditions)
+          : route.filter
+            ? { name: '', conditions: conditionsToYaml(route.filter) }
+            : undefined;
       out.onerror = withFilter(handlers, filter);
     }
     return out;
   };
-  const flowJson = (modules: readonly ScenarioModule[], x: number, y: number): Record<string, unknown>[] => modules.map((m, i) => moduleJson(m, x + i * X_STEP, y));
+  const flowJson = (modules: readonly ScenarioModule[], x: number, y: number): Record<string, unknown>[] =>
+    modules.map((m, i) => moduleJson(m, x + i * X_STEP, y));
 
   const s = scenario.settings;
   const blueprint = {

@@ -172,7 +172,11 @@ export function plainTypeList(filter: RouteFilter, ownerIds: readonly number[]):
 }
 
 /** The blueprint filter for a YAML `errors:` list (and an optional extra condition, ANDed with each type). */
-export function typeListFilter(ownerId: number, types: readonly string[], extra?: readonly (readonly FilterCondition[])[]): { name: string; conditions: FilterCondition[][] } {
+export function typeListFilter(
+  ownerId: number,
+  types: readonly string[],
+  extra?: readonly (readonly FilterCondition[])[],
+): { name: string; conditions: FilterCondition[][] } {
   const typeCond = (t: string): FilterCondition => ({ a: `{{${ownerId}.error.type}}`, o: 'text:equal', b: t });
   const groups: FilterCondition[][] = [];
   if (!extra || extra.length === 0) for (const t of types) groups.push([typeCond(t)]);

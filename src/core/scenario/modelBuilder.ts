@@ -5,8 +5,19 @@
  * model objects (optional fields are left out, not set to undefined). Each parser keeps its own
  * source access and its own messages about the source syntax.
  */
-import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES } from '../model';
-import type { Directive, ErrorHandlerRoute, Finding, LintCode, Scenario, ScenarioFormat, ScenarioModule, ScenarioSettings, Span } from '../model';
+import { DEFAULT_SEVERITIES } from '../lint/registry';
+import { DEFAULT_SETTINGS } from '../model';
+import type {
+  Directive,
+  ErrorHandlerRoute,
+  Finding,
+  LintCode,
+  Scenario,
+  ScenarioFormat,
+  ScenarioModule,
+  ScenarioSettings,
+  Span,
+} from '../model';
 import type { LineIndex } from '../text/lineIndex';
 
 /** Fields of an error-handler route whose source position lint needs (retry settings on the wrong directive, ...). */
@@ -23,7 +34,7 @@ export interface SourcedErrorHandlerRoute extends ErrorHandlerRoute {
 /** The spans of the fields written in the source for this route (empty when the parser did not record them). */
 export function routeFieldSpans(route: ErrorHandlerRoute): Readonly<Partial<Record<RouteField, Span>>> {
   const candidate: unknown = (route as unknown as Record<string, unknown>).fieldSpans;
-  if (typeof candidate === 'object' && candidate !== null) return candidate as Partial<Record<RouteField, Span>>;
+  if (typeof candidate === 'object' && candidate !== null) return candidate;
   return {};
 }
 
@@ -121,7 +132,12 @@ export function buildModule(p: ModuleParts, loc: Location): ScenarioModule {
 }
 
 /** What an error-handler route does where its source does not say (spec: no directive = ignore; Break retries 3 times, 15 minutes apart). */
-export const ROUTE_DEFAULTS: { readonly directive: Directive; readonly autoComplete: boolean; readonly attempts: number; readonly intervalMinutes: number } = {
+export const ROUTE_DEFAULTS: {
+  readonly directive: Directive;
+  readonly autoComplete: boolean;
+  readonly attempts: number;
+  readonly intervalMinutes: number;
+} = {
   directive: 'ignore',
   autoComplete: false,
   attempts: 3,
@@ -200,7 +216,12 @@ export abstract class ScenarioParserBase {
     for (const { id, span } of sorted) {
       const first = seen.get(id);
       if (first) {
-        this.report('duplicate-module-id', span, `Module id ${id} is already used on line ${this.line(first)}; ids must be unique in the whole ${scope} (handler and route modules included).`, id);
+        this.report(
+          'duplicate-module-id',
+          span,
+          `Module id ${id} is already used on line ${this.line(first)}; ids must be unique in the whole ${scope} (handler and route modules included).`,
+          id,
+        );
       } else {
         seen.set(id, span);
       }

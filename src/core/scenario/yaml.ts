@@ -11,8 +11,39 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { DIRECTIVES, PROFILES } from '../model';
-import type { BranchChoice, Directive, ErrorHandlerRoute, Fault, FilterCondition, Finding, IfElseBranch, ModuleKind, Profile, RouteFilter, RouterRoute, RunTimeSetting, Scenario, ScenarioModule, ScenarioSettings, SimulationConfig, Span } from '../model';
-import { ROUTE_DEFAULTS, ScenarioParserBase, UNSET_TRIGGER_ID, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
+import type {
+  BranchChoice,
+  Directive,
+  ErrorHandlerRoute,
+  Fault,
+  FilterCondition,
+  Finding,
+  IfElseBranch,
+  ModuleKind,
+  Profile,
+  RouteFilter,
+  RouterRoute,
+  RunTimeSetting,
+  Scenario,
+  ScenarioModule,
+  ScenarioSettings,
+  SimulationConfig,
+  Span,
+} from '../model';
+import {
+  ROUTE_DEFAULTS,
+  ScenarioParserBase,
+  UNSET_TRIGGER_ID,
+  buildHandlerRoute,
+  buildModule,
+  buildScenario,
+  defaultSettings,
+  handlerLocation,
+  moduleRef,
+  quoteShort,
+  routeLocation,
+  routesOnNonRouterMessage,
+} from './modelBuilder';
 import { constantOf, isExpression } from './filter';
 import type { Location, MutableSettings, RouteField, SettingSpans, SourcedErrorHandlerRoute } from './modelBuilder';
 import { nearest } from '../text/spelling';
@@ -42,7 +73,16 @@ const SETTING_KEYS: readonly (keyof ScenarioSettings)[] = [
   'instant',
   'profile',
 ];
-const ROUTE_KEYS: readonly string[] = ['errors', 'condition', 'modules', 'directive', 'autoComplete', 'attempts', 'intervalMinutes', 'output'];
+const ROUTE_KEYS: readonly string[] = [
+  'errors',
+  'condition',
+  'modules',
+  'directive',
+  'autoComplete',
+  'attempts',
+  'intervalMinutes',
+  'output',
+];
 /** Keys of a router route / if-else branch inside an error-handler route that end it with a directive. */
 const ENDING_KEYS: readonly RouteField[] = ['directive', 'autoComplete', 'attempts', 'intervalMinutes', 'output'];
 const FAULT_KEYS: readonly string[] = ['module', 'error', 'message', 'bundles', 'recoverAfter'];
@@ -141,7 +181,11 @@ class Parser extends ScenarioParserBase {
       return null;
     }
     if (!isMap(root)) {
-      this.report('invalid-scenario', this.spanOf(root, whole), `A scenario must be a mapping with \`name\` and \`modules\`; found ${this.describe(root)}.`);
+      this.report(
+        'invalid-scenario',
+        this.spanOf(root, whole),
+        `A scenario must be a mapping with \`name\` and \`modules\`; found ${this.describe(root)}.`,
+      );
       return null;
     }
     const rootSpan = this.spanOf(root, whole);
@@ -158,7 +202,12 @@ class Parser extends ScenarioParserBase {
       const v = this.scalar(namePair.value);
       if (typeof v === 'string' && v.trim() !== '') name = v;
       else if (typeof v === 'number' || typeof v === 'boolean') name = String(v);
-      else this.report('invalid-scenario', nameSpan, `The scenario \`name\` must be a non-empty text; found ${this.describe(namePair.value)}.`);
+      else
+        this.report(
+          'invalid-scenario',
+          nameSpan,
+          `The scenario \`name\` must be a non-empty text; found ${this.describe(namePair.value)}.`,
+        );
     }
 
     // settings
@@ -224,7 +273,12 @@ class Parser extends ScenarioParserBase {
           break;
         case 'maxConsecutiveErrors':
           if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) out.maxConsecutiveErrors = v;
-          else this.report('invalid-scenario', valueSpan, `Setting \`maxConsecutiveErrors\` must be a whole number ≥ 1; found ${this.describe(p.value)}.`);
+          else
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `Setting \`maxConsecutiveErrors\` must be a whole number ≥ 1; found ${this.describe(p.value)}.`,
+            );
           break;
         case 'profile':
           if (typeof v === 'string' && (PROFILES as readonly string[]).includes(v)) out.profile = v as Profile;
@@ -261,9 +315,26 @@ class Parser extends ScenarioParserBase {
     if (idPair && this.collection(idPair.value) !== 'empty') return null;
     const span = this.spanOf(map, { start: 0, end: 0 });
     const appSpan = this.valueSpan(appPair, span);
-    this.report('unset-trigger', appSpan, 'The trigger is not set (placeholder:Placeholder): choose it before the scenario can run. The other modules are checked as if it were there.');
+    this.report(
+      'unset-trigger',
+      appSpan,
+      'The trigger is not set (placeholder:Placeholder): choose it before the scenario can run. The other modules are checked as if it were there.',
+    );
     return buildModule(
-      { id: UNSET_TRIGGER_ID, app: UNSET_TRIGGER_APP, name: undefined, isRouter: false, onError: [], routes: [], kind: 'unset-trigger', span, anchor: appSpan, idSpan: idPair ? this.valueSpan(idPair, span) : appSpan, appSpan, nameSpan: undefined },
+      {
+        id: UNSET_TRIGGER_ID,
+        app: UNSET_TRIGGER_APP,
+        name: undefined,
+        isRouter: false,
+        onError: [],
+        routes: [],
+        kind: 'unset-trigger',
+        span,
+        anchor: appSpan,
+        idSpan: idPair ? this.valueSpan(idPair, span) : appSpan,
+        appSpan,
+        nameSpan: undefined,
+      },
       { routerPath: [] },
     );
   }
@@ -272,7 +343,12 @@ class Parser extends ScenarioParserBase {
   private conditionOf(pair: Pair, parent: Span, ownerId: number | undefined): RouteFilter | undefined {
     const span = this.valueSpan(pair, parent);
     const bad = (): undefined => {
-      this.report('invalid-scenario', span, '`condition` must be a list of groups, each a list of conditions {a, o, b} (e.g. [[{a: "{{2.error.message}}", o: "text:contain", b: timeout}]]); the route applies when any group holds, a group holds when all its conditions do.', ownerId);
+      this.report(
+        'invalid-scenario',
+        span,
+        '`condition` must be a list of groups, each a list of conditions {a, o, b} (e.g. [[{a: "{{2.error.message}}", o: "text:contain", b: timeout}]]); the route applies when any group holds, a group holds when all its conditions do.',
+        ownerId,
+      );
       return undefined;
     };
     if (this.collection(pair.value) !== 'seq') return bad();
@@ -309,7 +385,11 @@ class Parser extends ScenarioParserBase {
     const kind = this.collection(pair.value);
     if (kind === 'empty') return [];
     if (kind !== 'seq') {
-      this.report('invalid-scenario', this.valueSpan(pair, parent), `The \`modules\` of ${what} must be a list of modules; found ${this.describe(pair.value)}.`);
+      this.report(
+        'invalid-scenario',
+        this.valueSpan(pair, parent),
+        `The \`modules\` of ${what} must be a list of modules; found ${this.describe(pair.value)}.`,
+      );
       return [];
     }
     return this.modules(pair.value as YAMLSeq, loc);
@@ -347,10 +427,20 @@ class Parser extends ScenarioParserBase {
       if (typeof v === 'string' && v.trim() !== '') {
         app = v;
         if (!/^[^:\s]+:[^:\s]+$/.test(v.trim())) {
-          this.report('invalid-scenario', appSpan, `\`app\` must be "<app>:<action>" (e.g. http:makeRequest, builtin:router); found "${v}".`, id);
+          this.report(
+            'invalid-scenario',
+            appSpan,
+            `\`app\` must be "<app>:<action>" (e.g. http:makeRequest, builtin:router); found "${v}".`,
+            id,
+          );
         }
       } else {
-        this.report('invalid-scenario', appSpan, `\`app\` must be "<app>:<action>" (e.g. http:makeRequest); found ${this.describe(appPair.value)}.`, id);
+        this.report(
+          'invalid-scenario',
+          appSpan,
+          `\`app\` must be "<app>:<action>" (e.g. http:makeRequest); found ${this.describe(appPair.value)}.`,
+          id,
+        );
       }
     }
 
@@ -363,7 +453,12 @@ class Parser extends ScenarioParserBase {
         name = String(v);
         nameSpan = this.valueSpan(namePair, span);
       } else if (v !== null) {
-        this.report('invalid-scenario', this.valueSpan(namePair, span), `A module \`name\` must be a text; found ${this.describe(namePair.value)}.`, id);
+        this.report(
+          'invalid-scenario',
+          this.valueSpan(namePair, span),
+          `A module \`name\` must be a text; found ${this.describe(namePair.value)}.`,
+          id,
+        );
       }
     }
 
@@ -386,14 +481,42 @@ class Parser extends ScenarioParserBase {
     if (branchesPair) {
       const parsed = this.ifElseBranches(branchesPair, span, routeLocation(loc, id, true), id);
       if (isIfElse) branches = parsed;
-      else this.report('invalid-scenario', this.spanOf(branchesPair.key, span), `Only an if-else (app: builtin:if-else) has \`branches\`; ${moduleRef(id)} is ${app ? `"${app}"` : 'not an if-else'}.`, id);
+      else
+        this.report(
+          'invalid-scenario',
+          this.spanOf(branchesPair.key, span),
+          `Only an if-else (app: builtin:if-else) has \`branches\`; ${moduleRef(id)} is ${app ? `"${app}"` : 'not an if-else'}.`,
+          id,
+        );
     } else if (isIfElse) {
       branches = [];
-      this.report('invalid-scenario', anchor, `${moduleRef(id, true)} is an if-else without \`branches\` (a list of {name, condition, modules}, the last one may be {else: true}).`, id);
+      this.report(
+        'invalid-scenario',
+        anchor,
+        `${moduleRef(id, true)} is an if-else without \`branches\` (a list of {name, condition, modules}, the last one may be {else: true}).`,
+        id,
+      );
     }
 
     if (id === undefined) return null;
-    return buildModule({ id, app, name, isRouter, onError, routes, span, anchor, idSpan, appSpan, nameSpan, ...(kind ? { kind } : {}), ...(branches ? { branches } : {}) }, loc);
+    return buildModule(
+      {
+        id,
+        app,
+        name,
+        isRouter,
+        onError,
+        routes,
+        span,
+        anchor,
+        idSpan,
+        appSpan,
+        nameSpan,
+        ...(kind ? { kind } : {}),
+        ...(branches ? { branches } : {}),
+      },
+      loc,
+    );
   }
 
   /** Inside an error-handler route: the directive a router route / if-else branch ends with (`directive:` and its settings on the route itself). */
@@ -408,7 +531,12 @@ class Parser extends ScenarioParserBase {
     const kind = this.collection(pair.value);
     if (kind === 'empty') return [];
     if (kind !== 'seq') {
-      this.report('invalid-scenario', this.valueSpan(pair, parent), `\`branches\` must be a list of branches (each with \`name\`, \`condition\` or \`else: true\`, and \`modules\`); found ${this.describe(pair.value)}.`, ownerId);
+      this.report(
+        'invalid-scenario',
+        this.valueSpan(pair, parent),
+        `\`branches\` must be a list of branches (each with \`name\`, \`condition\` or \`else: true\`, and \`modules\`); found ${this.describe(pair.value)}.`,
+        ownerId,
+      );
       return [];
     }
     const known = ['name', 'condition', 'else', 'merge', 'disabled', 'modules', ...(loc.handlerOf !== undefined ? ENDING_KEYS : [])];
@@ -416,7 +544,12 @@ class Parser extends ScenarioParserBase {
     for (const item of (pair.value as YAMLSeq).items) {
       const span = this.spanOf(item, parent);
       if (this.collection(item) !== 'map') {
-        this.report('invalid-scenario', span, `Each if-else branch must be a mapping (name, condition or else: true, modules); found ${this.describe(item)}.`, ownerId);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each if-else branch must be a mapping (name, condition or else: true, modules); found ${this.describe(item)}.`,
+          ownerId,
+        );
         continue;
       }
       const map = item as YAMLMap;
@@ -429,11 +562,22 @@ class Parser extends ScenarioParserBase {
         const keySpan = this.spanOf(p.key, span);
         const v = this.scalar(p.value);
         if (key === undefined || !known.includes(key)) {
-          this.report('invalid-scenario', keySpan, `Unknown field \`${key ?? '?'}\` in an if-else branch.${didYouMean(key ?? '', known)} Known fields: ${known.join(', ')}.`, ownerId);
+          this.report(
+            'invalid-scenario',
+            keySpan,
+            `Unknown field \`${key ?? '?'}\` in an if-else branch.${didYouMean(key ?? '', known)} Known fields: ${known.join(', ')}.`,
+            ownerId,
+          );
         } else if (key === 'name') {
           if (typeof v === 'string' || typeof v === 'number') name = String(v);
         } else if (key === 'else' || key === 'merge' || key === 'disabled') {
-          if (typeof v !== 'boolean') this.report('invalid-scenario', this.valueSpan(p, keySpan), `\`${key}\` must be true or false; found ${this.describe(p.value)}.`, ownerId);
+          if (typeof v !== 'boolean')
+            this.report(
+              'invalid-scenario',
+              this.valueSpan(p, keySpan),
+              `\`${key}\` must be true or false; found ${this.describe(p.value)}.`,
+              ownerId,
+            );
           else if (key === 'else') isElse = v;
           else if (key === 'merge') merge = v;
           else disabled = v;
@@ -441,10 +585,20 @@ class Parser extends ScenarioParserBase {
           condition = this.conditionOf(p, span, ownerId);
         }
       }
-      if (isElse && condition) this.report('invalid-scenario', condition.span, 'The else branch has no condition: it runs when no other branch does.', ownerId);
+      if (isElse && condition)
+        this.report('invalid-scenario', condition.span, 'The else branch has no condition: it runs when no other branch does.', ownerId);
       const modules = this.nestedModules(this.get(map, 'modules'), span, loc, 'an if-else branch');
       const ending = this.endingOf(map, span, loc, ownerId);
-      out.push({ ...(name !== undefined ? { name } : {}), isElse, ...(condition && !isElse ? { condition } : {}), merge, disabled, modules, span, ...(ending ? { ending } : {}) });
+      out.push({
+        ...(name !== undefined ? { name } : {}),
+        isElse,
+        ...(condition && !isElse ? { condition } : {}),
+        merge,
+        disabled,
+        modules,
+        span,
+        ...(ending ? { ending } : {}),
+      });
     }
     const elses = out.filter((b) => b.isElse);
     if (elses.length > 1 || (elses.length === 1 && out[out.length - 1] !== elses[0])) {
@@ -457,14 +611,22 @@ class Parser extends ScenarioParserBase {
     const kind = this.collection(pair.value);
     if (kind === 'empty') return [];
     if (kind !== 'seq') {
-      this.report('invalid-scenario', this.valueSpan(pair, parent), `\`routes\` must be a list of routes (each with optional \`name\` and \`modules\`); found ${this.describe(pair.value)}.`);
+      this.report(
+        'invalid-scenario',
+        this.valueSpan(pair, parent),
+        `\`routes\` must be a list of routes (each with optional \`name\` and \`modules\`); found ${this.describe(pair.value)}.`,
+      );
       return [];
     }
     const out: RouterRoute[] = [];
     for (const item of (pair.value as YAMLSeq).items) {
       const span = this.spanOf(item, parent);
       if (this.collection(item) !== 'map') {
-        this.report('invalid-scenario', span, `Each router route must be a mapping with optional \`name\` and \`modules\`; found ${this.describe(item)}.`);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each router route must be a mapping with optional \`name\` and \`modules\`; found ${this.describe(item)}.`,
+        );
         continue;
       }
       const map = item as YAMLMap;
@@ -473,12 +635,22 @@ class Parser extends ScenarioParserBase {
       if (namePair) {
         const v = this.scalar(namePair.value);
         if (typeof v === 'string' || typeof v === 'number') name = String(v);
-        else if (v !== null) this.report('invalid-scenario', this.valueSpan(namePair, span), `A route \`name\` must be a text; found ${this.describe(namePair.value)}.`);
+        else if (v !== null)
+          this.report(
+            'invalid-scenario',
+            this.valueSpan(namePair, span),
+            `A route \`name\` must be a text; found ${this.describe(namePair.value)}.`,
+          );
       }
       const known = ['name', 'condition', 'modules', ...(loc.handlerOf !== undefined ? ENDING_KEYS : [])];
       for (const { key, pair: p } of this.pairs(map)) {
         if (key === undefined || !known.includes(key)) {
-          this.report('invalid-scenario', this.spanOf(p.key, span), `Unknown field \`${key ?? '?'}\` in a router route.${didYouMean(key ?? '', known)} Known fields: ${known.join(', ')}.`, ownerId);
+          this.report(
+            'invalid-scenario',
+            this.spanOf(p.key, span),
+            `Unknown field \`${key ?? '?'}\` in a router route.${didYouMean(key ?? '', known)} Known fields: ${known.join(', ')}.`,
+            ownerId,
+          );
         }
       }
       const conditionPair = this.get(map, 'condition');
@@ -502,7 +674,12 @@ class Parser extends ScenarioParserBase {
       const out: ErrorHandlerRoute[] = [];
       for (const item of (pair.value as YAMLSeq).items) {
         if (this.collection(item) !== 'map') {
-          this.report('invalid-scenario', this.spanOf(item, parent), `Each error-handler route must be a mapping (e.g. {directive: break}); found ${this.describe(item)}.`, ownerId);
+          this.report(
+            'invalid-scenario',
+            this.spanOf(item, parent),
+            `Each error-handler route must be a mapping (e.g. {directive: break}); found ${this.describe(item)}.`,
+            ownerId,
+          );
           continue;
         }
         out.push(this.handlerRoute(item as YAMLMap, parent, handlerLoc, ownerId));
@@ -518,7 +695,13 @@ class Parser extends ScenarioParserBase {
     return [];
   }
 
-  private handlerRoute(map: YAMLMap, parent: Span, loc: Location, ownerId: number | undefined, only?: readonly string[]): SourcedErrorHandlerRoute {
+  private handlerRoute(
+    map: YAMLMap,
+    parent: Span,
+    loc: Location,
+    ownerId: number | undefined,
+    only?: readonly string[],
+  ): SourcedErrorHandlerRoute {
     const span = this.spanOf(map, parent);
     const fieldSpans: Partial<Record<RouteField, Span>> = {};
     let errors: string[] | null = null;
@@ -551,7 +734,7 @@ class Parser extends ScenarioParserBase {
       const keySpan = this.spanOf(pair.key, span);
       const valueSpan = this.valueSpan(pair, keySpan);
       if (only && (key === undefined || !only.includes(key))) continue;
-      if (key === undefined || !(ROUTE_KEYS as readonly string[]).includes(key)) {
+      if (key === undefined || !ROUTE_KEYS.includes(key)) {
         this.report(
           'invalid-scenario',
           keySpan,
@@ -579,17 +762,32 @@ class Parser extends ScenarioParserBase {
                 errors.push(n.trim());
                 errorSpans.push(s);
               } else {
-                this.report('invalid-scenario', s, `An \`errors\` entry must be an error type name (e.g. ConnectionError); found ${this.describe(item)}.`, ownerId);
+                this.report(
+                  'invalid-scenario',
+                  s,
+                  `An \`errors\` entry must be an error type name (e.g. ConnectionError); found ${this.describe(item)}.`,
+                  ownerId,
+                );
               }
             }
             if ((pair.value as YAMLSeq).items.length === 0) {
-              this.report('invalid-scenario', valueSpan, '`errors: []` catches nothing; list the error types this route catches, or omit `errors` to catch every type.', ownerId);
+              this.report(
+                'invalid-scenario',
+                valueSpan,
+                '`errors: []` catches nothing; list the error types this route catches, or omit `errors` to catch every type.',
+                ownerId,
+              );
             }
           } else if (typeof v === 'string' && v.trim() !== '') {
             errors = [v.trim()];
             errorSpans.push(valueSpan);
           } else {
-            this.report('invalid-scenario', valueSpan, `\`errors\` must be a list of error type names (e.g. [ConnectionError, RateLimitError]); found ${this.describe(pair.value)}.`, ownerId);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `\`errors\` must be a list of error type names (e.g. [ConnectionError, RateLimitError]); found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           }
           break;
         }
@@ -617,21 +815,39 @@ class Parser extends ScenarioParserBase {
           const x = expression(v, 'autoComplete', valueSpan);
           const b = typeof x === 'boolean' ? x : typeof v === 'boolean' ? v : undefined;
           if (b !== undefined) autoComplete = b;
-          else if (x !== 'run-time') this.report('invalid-retry-settings', valueSpan, `\`autoComplete\` must be true or false; found ${this.describe(pair.value)}.`, ownerId);
+          else if (x !== 'run-time')
+            this.report(
+              'invalid-retry-settings',
+              valueSpan,
+              `\`autoComplete\` must be true or false; found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           break;
         }
         case 'attempts': {
           const x = expression(v, 'attempts', valueSpan);
           const n = typeof x === 'number' ? x : typeof v === 'number' && Number.isFinite(v) ? v : undefined;
           if (n !== undefined) attempts = n;
-          else if (x !== 'run-time') this.report('invalid-retry-settings', valueSpan, `\`attempts\` must be a whole number (the number of automatic attempts); found ${this.describe(pair.value)}.`, ownerId);
+          else if (x !== 'run-time')
+            this.report(
+              'invalid-retry-settings',
+              valueSpan,
+              `\`attempts\` must be a whole number (the number of automatic attempts); found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           break;
         }
         case 'intervalMinutes': {
           const x = expression(v, 'intervalMinutes', valueSpan);
           const n = typeof x === 'number' ? x : typeof v === 'number' && Number.isFinite(v) ? v : undefined;
           if (n !== undefined) intervalMinutes = n;
-          else if (x !== 'run-time') this.report('invalid-retry-settings', valueSpan, `\`intervalMinutes\` must be a whole number of minutes; found ${this.describe(pair.value)}.`, ownerId);
+          else if (x !== 'run-time')
+            this.report(
+              'invalid-retry-settings',
+              valueSpan,
+              `\`intervalMinutes\` must be a whole number of minutes; found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           break;
         }
         case 'output':
@@ -661,7 +877,7 @@ class Parser extends ScenarioParserBase {
   }
 
   private toJS(node: unknown): unknown {
-    if (node && typeof node === 'object' && 'toJS' in node && typeof (node as { toJS: unknown }).toJS === 'function') {
+    if (node && typeof node === 'object' && 'toJS' in node && typeof node.toJS === 'function') {
       try {
         return (node as { toJS(doc: Document): unknown }).toJS(this.doc);
       } catch {
@@ -679,7 +895,11 @@ class Parser extends ScenarioParserBase {
     const valueSpan = this.valueSpan(pair, parent);
     if (kind === 'empty') return { bundles: 1, faults: [], span: valueSpan };
     if (kind !== 'map') {
-      this.report('invalid-scenario', valueSpan, `\`simulation\` must be a mapping with \`bundles\` and \`faults\`; found ${this.describe(pair.value)}.`);
+      this.report(
+        'invalid-scenario',
+        valueSpan,
+        `\`simulation\` must be a mapping with \`bundles\` and \`faults\`; found ${this.describe(pair.value)}.`,
+      );
       return null;
     }
     const map = pair.value as YAMLMap;
@@ -692,19 +912,32 @@ class Parser extends ScenarioParserBase {
       if (key === 'bundles') {
         const v = this.scalar(p.value);
         if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) bundles = v;
-        else this.report('invalid-scenario', this.valueSpan(p, keySpan), `\`simulation.bundles\` must be a whole number ≥ 1 (how many bundles the trigger emits); found ${this.describe(p.value)}.`);
+        else
+          this.report(
+            'invalid-scenario',
+            this.valueSpan(p, keySpan),
+            `\`simulation.bundles\` must be a whole number ≥ 1 (how many bundles the trigger emits); found ${this.describe(p.value)}.`,
+          );
       } else if (key === 'faults') {
         faultsPair = p;
       } else if (key === 'branches') {
         branchesPair = p;
       } else {
-        this.report('invalid-scenario', keySpan, `Unknown field \`${key ?? '?'}\` in \`simulation\`.${didYouMean(key ?? '', SIMULATION_KEYS)} Known fields: ${SIMULATION_KEYS.join(', ')}.`);
+        this.report(
+          'invalid-scenario',
+          keySpan,
+          `Unknown field \`${key ?? '?'}\` in \`simulation\`.${didYouMean(key ?? '', SIMULATION_KEYS)} Known fields: ${SIMULATION_KEYS.join(', ')}.`,
+        );
       }
     }
     const branches: BranchChoice[] = [];
     if (branchesPair) {
       if (this.collection(branchesPair.value) !== 'seq') {
-        this.report('invalid-scenario', this.valueSpan(branchesPair, span), `\`simulation.branches\` must be a list of {module, branch, bundles}; found ${this.describe(branchesPair.value)}.`);
+        this.report(
+          'invalid-scenario',
+          this.valueSpan(branchesPair, span),
+          `\`simulation.branches\` must be a list of {module, branch, bundles}; found ${this.describe(branchesPair.value)}.`,
+        );
       } else {
         for (const item of (branchesPair.value as YAMLSeq).items) {
           const itemSpan = this.spanOf(item, span);
@@ -714,10 +947,19 @@ class Parser extends ScenarioParserBase {
           const bundlesPair = map ? this.get(map, 'bundles') : undefined;
           let chosen: number[] | null = null;
           if (bundlesPair && this.collection(bundlesPair.value) === 'seq') {
-            chosen = (bundlesPair.value as YAMLSeq).items.map((b) => this.scalar(b)).filter((n): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1);
+            chosen = (bundlesPair.value as YAMLSeq).items
+              .map((b) => this.scalar(b))
+              .filter((n): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1);
           }
-          if (typeof moduleValue !== 'number' || !(typeof branchValue === 'string' || (typeof branchValue === 'number' && Number.isSafeInteger(branchValue) && branchValue >= 1))) {
-            this.report('invalid-scenario', itemSpan, 'Each `simulation.branches` entry needs `module` (an if-else id) and `branch` (a branch name, its 1-based number, or else); `bundles` (default all) says which bundles take it.');
+          if (
+            typeof moduleValue !== 'number' ||
+            !(typeof branchValue === 'string' || (typeof branchValue === 'number' && Number.isSafeInteger(branchValue) && branchValue >= 1))
+          ) {
+            this.report(
+              'invalid-scenario',
+              itemSpan,
+              'Each `simulation.branches` entry needs `module` (an if-else id) and `branch` (a branch name, its 1-based number, or else); `bundles` (default all) says which bundles take it.',
+            );
             continue;
           }
           branches.push({ module: moduleValue, branch: branchValue, bundles: chosen, span: itemSpan });
@@ -733,7 +975,11 @@ class Parser extends ScenarioParserBase {
           if (f) faults.push(f);
         }
       } else if (fk !== 'empty') {
-        this.report('invalid-scenario', this.valueSpan(faultsPair, span), `\`simulation.faults\` must be a list of faults (module, error, ...); found ${this.describe(faultsPair.value)}.`);
+        this.report(
+          'invalid-scenario',
+          this.valueSpan(faultsPair, span),
+          `\`simulation.faults\` must be a list of faults (module, error, ...); found ${this.describe(faultsPair.value)}.`,
+        );
       }
     }
     return { bundles, faults, span, ...(branches.length ? { branches } : {}) };
@@ -764,7 +1010,11 @@ class Parser extends ScenarioParserBase {
           if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) module = v;
           else {
             ok = false;
-            this.report('invalid-scenario', valueSpan, `A fault's \`module\` must be a module id (a positive whole number); found ${this.describe(pair.value)}.`);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `A fault's \`module\` must be a module id (a positive whole number); found ${this.describe(pair.value)}.`,
+            );
           }
           break;
         case 'error':
@@ -772,19 +1022,28 @@ class Parser extends ScenarioParserBase {
           if (typeof v === 'string' && v.trim() !== '') error = v.trim();
           else {
             ok = false;
-            this.report('invalid-scenario', valueSpan, `A fault's \`error\` must be an error type name (e.g. ConnectionError); found ${this.describe(pair.value)}.`);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `A fault's \`error\` must be an error type name (e.g. ConnectionError); found ${this.describe(pair.value)}.`,
+            );
           }
           break;
         case 'message':
           if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') message = String(v);
-          else if (v !== null) this.report('invalid-scenario', valueSpan, `A fault's \`message\` must be a text; found ${this.describe(pair.value)}.`);
+          else if (v !== null)
+            this.report('invalid-scenario', valueSpan, `A fault's \`message\` must be a text; found ${this.describe(pair.value)}.`);
           break;
         case 'bundles': {
           const kind = this.collection(pair.value);
           const items: unknown[] = kind === 'seq' ? (pair.value as YAMLSeq).items : kind === 'empty' ? [] : [pair.value];
           if (kind === 'empty') break;
           if (kind === 'map' || kind === 'alias') {
-            this.report('invalid-scenario', valueSpan, `A fault's \`bundles\` must be a list of bundle numbers (1-based); found ${this.describe(pair.value)}.`);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `A fault's \`bundles\` must be a list of bundle numbers (1-based); found ${this.describe(pair.value)}.`,
+            );
             break;
           }
           bundles = [];
@@ -792,7 +1051,12 @@ class Parser extends ScenarioParserBase {
             const n = this.scalar(b);
             const s = this.spanOf(b, valueSpan);
             if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 1) {
-              if (n > bundleCount) this.report('invalid-scenario', s, `Bundle ${n} does not exist: the simulation feeds ${bundleCount} bundle${bundleCount === 1 ? '' : 's'} (simulation.bundles).`);
+              if (n > bundleCount)
+                this.report(
+                  'invalid-scenario',
+                  s,
+                  `Bundle ${n} does not exist: the simulation feeds ${bundleCount} bundle${bundleCount === 1 ? '' : 's'} (simulation.bundles).`,
+                );
               else bundles.push(n);
             } else {
               this.report('invalid-scenario', s, `A bundle number must be a whole number ≥ 1; found ${this.describe(b)}.`);
@@ -803,10 +1067,19 @@ class Parser extends ScenarioParserBase {
         case 'recoverAfter':
           if (v === null) break;
           if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) recoverAfter = v;
-          else this.report('invalid-scenario', valueSpan, `\`recoverAfter\` must be the retry number that succeeds (a whole number ≥ 1); found ${this.describe(pair.value)}.`);
+          else
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `\`recoverAfter\` must be the retry number that succeeds (a whole number ≥ 1); found ${this.describe(pair.value)}.`,
+            );
           break;
         default:
-          this.report('invalid-scenario', keySpan, `Unknown field \`${key ?? '?'}\` in a fault.${didYouMean(key ?? '', FAULT_KEYS)} Known fields: ${FAULT_KEYS.join(', ')}.`);
+          this.report(
+            'invalid-scenario',
+            keySpan,
+            `Unknown field \`${key ?? '?'}\` in a fault.${didYouMean(key ?? '', FAULT_KEYS)} Known fields: ${FAULT_KEYS.join(', ')}.`,
+          );
       }
     }
     if (module === undefined && moduleSpan === undefined) {

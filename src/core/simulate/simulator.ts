@@ -29,8 +29,9 @@
 import { randomBytes } from 'node:crypto';
 import { classify, effectiveProfile } from '../classify/classifier';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from '../executions/schedule';
-import type { Classification, Clock, Fault, HistoryEntry, IfElseBranch, IncompleteExecution, Profile, Scenario, ScenarioModule } from '../model';
-import { systemClock } from '../model';
+import type { Classification, Fault, IfElseBranch, Profile, Scenario, ScenarioModule } from '../model';
+import type { Clock, HistoryEntry, IncompleteExecution } from '../executions/model';
+import { systemClock } from '../executions/model';
 
 export interface ModuleStep {
   readonly moduleId: number;
@@ -202,9 +203,16 @@ function runModule(m: ScenarioModule, ctx: FlowContext): FlowSignal {
 /** The branch of an if-else a bundle takes in a simulation. */
 export function chosenBranch(m: ScenarioModule, ctx: Pick<FlowContext, 'scenario' | 'bundle'>): IfElseBranch | undefined {
   const branches = m.branches ?? [];
-  const choice = ctx.scenario.simulation?.branches?.find((b) => b.module === m.id && (b.bundles === null || (ctx.bundle !== null && b.bundles.includes(ctx.bundle))));
+  const choice = ctx.scenario.simulation?.branches?.find(
+    (b) => b.module === m.id && (b.bundles === null || (ctx.bundle !== null && b.bundles.includes(ctx.bundle))),
+  );
   if (choice) {
-    const picked = choice.branch === 'else' ? branches.find((b) => b.isElse) : typeof choice.branch === 'number' ? branches[choice.branch - 1] : branches.find((b) => b.name === choice.branch);
+    const picked =
+      choice.branch === 'else'
+        ? branches.find((b) => b.isElse)
+        : typeof choice.branch === 'number'
+          ? branches[choice.branch - 1]
+          : branches.find((b) => b.name === choice.branch);
     if (picked && !picked.disabled) return picked;
   }
   return branches.find((b) => !b.disabled);
@@ -292,6 +300,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
           const history: HistoryEntry[] = [{ at: iso, action: 'created', result: 'stored', error: fault.error }];
           const record: IncompleteExecution = {
             id,
+            origin: 'simulation',
             scenario: scenario.name,
             ...(options.scenarioFile !== undefined ? { scenarioFile: options.scenarioFile } : {}),
             moduleId: module.id,
@@ -314,7 +323,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
           raise('stored');
           notes.push(
             `module ${describeModule(module)} failed with ${fault.error} → incomplete execution ${id} stored ${
-              classification.autoRetry && next ? `(automatic retry at ${next.toISOString()}, ${maxAttempts(policy)} attempts)` : '(no automatic retry)'
+              classification.autoRetry && next
+                ? `(automatic retry at ${next.toISOString()}, ${maxAttempts(policy)} attempts)`
+                : '(no automatic retry)'
             }`,
           );
           return 'branch-ended';
@@ -349,11 +360,19 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   }
 
   const runResult: SimulationReport['runResult'] =
-    state.runEnd === 'stopped' ? 'stopped' : state.runEnd === 'failed' ? 'failed' : reports.some((r) => r.result === 'stored' || r.result === 'dropped') ? 'warning' : 'success';
+    state.runEnd === 'stopped'
+      ? 'stopped'
+      : state.runEnd === 'failed'
+        ? 'failed'
+        : reports.some((r) => r.result === 'stored' || r.result === 'dropped')
+          ? 'warning'
+          : 'success';
 
   const notProcessed = reports.filter((r) => r.result === 'not-processed').map((r) => r.bundle);
   if (notProcessed.length > 0) {
-    lines.push(`Bundle${notProcessed.length > 1 ? 's' : ''} ${formatRanges(notProcessed)}: not processed (the run ended at bundle ${endedAt}).`);
+    lines.push(
+      `Bundle${notProcessed.length > 1 ? 's' : ''} ${formatRanges(notProcessed)}: not processed (the run ended at bundle ${endedAt}).`,
+    );
   }
   const counts = new Map<BundleResult, number>();
   for (const r of reports) counts.set(r.result, (counts.get(r.result) ?? 0) + 1);

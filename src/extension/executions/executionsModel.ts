@@ -3,18 +3,19 @@
  *
  * - Reads through `vscode.workspace.fs` (works on virtual file systems) and validates with the
  *   core's `parseExecutionsText`.
- * - Writes go through the core's `updateExecutions` (cross-process lock, atomic save, fresh
- *   read-modify-write), which uses Node's fs: only for `file` folders. On any other scheme the
- *   file is read-only here (the tree works, the writing commands say so).
+ * - Writes are the core's executions actions (cross-process lock, atomic save, fresh
+ *   read-modify-write), which use Node's fs: only for `file` folders (`runWrite`). On any other
+ *   scheme the file is read-only here (the tree works, the writing commands say so).
  * - Reloads by itself (debounced) when the file changes on disk (FileSystemWatcher) or is saved
  *   in an editor; keeps the last good state when the file turns bad, and says why.
  * - Each reload is diffed per record id, so listeners can refresh only what changed.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExecutionsFile, IncompleteExecution } from '../../core/model';
-import { ExecutionsFileError, parseExecutionsText, updateExecutions, type UpdateOptions } from '../../core/executions/store';
-import { executionsFileUri } from './config';
+import type { ExecutionsFile, IncompleteExecution } from '../../core/executions/model';
+import type { ExecutionsFileError } from '../../core/executions/fileError';
+import { parseExecutionsText } from '../../core/executions/validate';
+import { executionsFileUri } from '../shared/settings';
 
 export type FileState = 'missing' | 'error' | 'ok';
 
@@ -158,23 +159,23 @@ export class ExecutionsModel implements vscode.Disposable {
   }
 
   /**
-   * Read-modify-write of a folder's file through the core store (lock + atomic save); the model is
-   * reloaded before this resolves.
+   * Runs a core action on a folder's executions file, given as a local path (a file on a virtual
+   * file system is refused with ReadOnlyExecutionsError); the model is reloaded before this resolves.
    */
-  async write<T>(
-    folderKey: string,
-    mutate: (doc: ExecutionsFile) => { doc: ExecutionsFile; result: T },
-    options?: UpdateOptions,
-  ): Promise<T> {
+  async runWrite<T>(folderKey: string, action: (file: string) => Promise<T>): Promise<T> {
     const e = this.entries.get(folderKey);
     if (!e) throw new Error(vscode.l10n.t('The workspace folder is no longer open.'));
     if (e.uri.scheme !== 'file') {
       throw new ReadOnlyExecutionsError(
-        vscode.l10n.t('The executions file {0} is on a virtual file system ({1}); it is read-only in this extension.', e.uri.path, e.uri.scheme),
+        vscode.l10n.t(
+          'The executions file {0} is on a virtual file system ({1}); it is read-only in this extension.',
+          e.uri.path,
+          e.uri.scheme,
+        ),
       );
     }
     try {
-      return await updateExecutions(e.uri.fsPath, mutate, options);
+      return await action(e.uri.fsPath);
     } finally {
       await this.load(folderKey);
     }

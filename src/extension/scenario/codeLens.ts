@@ -4,7 +4,7 @@ import { isFlowControl, walkModules } from '../../core/model';
 import { isScenarioDocument } from './documentSelector';
 import { CLASSIFY_COMMAND } from './hoverProvider';
 import { parsedDocument } from './parsed';
-import { codeLensEnabled, defaultProfile, SETTINGS_SECTION } from './settings';
+import { codeLensEnabled, defaultProfile, SETTINGS_SECTION } from '../shared/settings';
 
 /**
  * "On failure: …" above each module that can fail on its own: every module of the flow and of
@@ -17,10 +17,7 @@ export class ScenarioCodeLensProvider implements vscode.CodeLensProvider, vscode
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (
-      e.affectsConfiguration(`${SETTINGS_SECTION}.codeLens.enabled`) ||
-      e.affectsConfiguration(`${SETTINGS_SECTION}.profile`)
-    ) {
+    if (e.affectsConfiguration(`${SETTINGS_SECTION}.codeLens.enabled`) || e.affectsConfiguration(`${SETTINGS_SECTION}.profile`)) {
       this.changed.fire();
     }
   });

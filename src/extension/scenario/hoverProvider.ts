@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { lookupErrorType, ERROR_TYPES } from '../../core/catalogue/catalogue';
+import { lookupErrorType, ERROR_TYPES, UNKNOWN_TYPE_UNHANDLED } from '../../core/catalogue/catalogue';
 import { classify, effectiveProfile, outcomesByErrorType, type OutcomeGroup } from '../../core/classify/classifier';
 import { walkModules, type Classification, type Profile, type Scenario, type ScenarioModule, type Span } from '../../core/model';
 import { symbolAt, type ScenarioSymbol } from '../../core/scenario/symbols';
-import { storageDefaultNote } from '../../core/lint/lint';
+import { storageDefaultNote } from '../../core/lint/coverage';
 import { isScenarioDocument } from './documentSelector';
 import { parsedDocument } from './parsed';
 import {
@@ -15,7 +15,7 @@ import {
   settingDescription,
   SETTINGS_DOCS_URL,
 } from './presentation';
-import { defaultProfile } from './settings';
+import { defaultProfile } from '../shared/settings';
 
 export const CLASSIFY_COMMAND = 'fusionExecutions.classifyFailure';
 
@@ -111,7 +111,10 @@ function errorTypeHover(scenario: Scenario, name: string, span: Span, profile: P
     lines.push(
       `**${name}**`,
       '',
-      vscode.l10n.t('Not an error type of the catalogue (a custom app\'s?). With no handler it fails the run.'),
+      vscode.l10n.t(
+        "Not an error type of the catalogue (a custom app's?). With no error handler (on a module after the trigger): {0}.",
+        outcomeLabel(UNKNOWN_TYPE_UNHANDLED[profile]),
+      ),
       '',
     );
   }
@@ -144,7 +147,11 @@ function directiveHover(
   if (directive === 'break') {
     lines.push(
       route.autoComplete
-        ? vscode.l10n.t('Automatically complete execution: on — {0} attempt(s), every {1} minute(s).', route.attempts, route.intervalMinutes)
+        ? vscode.l10n.t(
+            'Automatically complete execution: on — {0} attempt(s), every {1} minute(s).',
+            route.attempts,
+            route.intervalMinutes,
+          )
         : vscode.l10n.t('Automatically complete execution: off — the stored run waits for you.'),
       '',
     );
@@ -157,7 +164,12 @@ function directiveHover(
   return lines.join('\n');
 }
 
-function settingHover(scenario: Scenario, key: Extract<ScenarioSymbol, { kind: 'setting' }>['key'], profile: Profile, fromFile: boolean): string {
+function settingHover(
+  scenario: Scenario,
+  key: Extract<ScenarioSymbol, { kind: 'setting' }>['key'],
+  profile: Profile,
+  fromFile: boolean,
+): string {
   const value = scenario.settings[key];
   const lines = [
     `**${key}**: \`${String(value ?? profile)}\``,
@@ -177,7 +189,12 @@ function appendModuleOutcomes(lines: string[], uri: vscode.Uri, scenario: Scenar
     lines.push(`**${vscode.l10n.t('When module {0} fails', moduleTitle(module))}**`, '', groupsMarkdown(groups), '');
   }
   if (storageDefaultNote(scenario) !== '') {
-    lines.push(vscode.l10n.t('The export has no `metadata.scenario.dlq`: Make\'s default for "Allow storing of incomplete executions", off, is assumed.'), '');
+    lines.push(
+      vscode.l10n.t(
+        'The export has no `metadata.scenario.dlq`: Make\'s default for "Allow storing of incomplete executions", off, is assumed.',
+      ),
+      '',
+    );
   }
   const args = encodeURIComponent(JSON.stringify([uri.toString(), module.id]));
   lines.push(`[${vscode.l10n.t('Classify a failure here…')}](command:${CLASSIFY_COMMAND}?${args})`, '');
@@ -212,8 +229,14 @@ function moduleHover(uri: vscode.Uri, scenario: Scenario, module: ScenarioModule
       const which = depends.length === ERROR_TYPES.length ? vscode.l10n.t('every error type') : depends.map((t) => `\`${t}\``).join(', ');
       lines.push(
         dependsOn === 'message'
-          ? vscode.l10n.t('Whether an error-handler route applies to {0}, and which directive it ends in, depends on the error message.', which)
-          : vscode.l10n.t('Whether an error-handler route applies to {0}, and which directive it ends in, depends on the run\'s data (decided when the scenario runs).', which),
+          ? vscode.l10n.t(
+              'Whether an error-handler route applies to {0}, and which directive it ends in, depends on the error message.',
+              which,
+            )
+          : vscode.l10n.t(
+              "Whether an error-handler route applies to {0}, and which directive it ends in, depends on the run's data (decided when the scenario runs).",
+              which,
+            ),
         '',
       );
     }

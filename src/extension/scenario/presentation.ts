@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { DOCS } from '../../core/catalogue/catalogue';
 import type { OutcomeGroup } from '../../core/classify/classifier';
-import type { ClassifiedOutcome, DependsOn, Profile, ScenarioSettings, Directive } from '../../core/model';
+import { describeOutcome } from '../../core/classify/outcomes';
+import type { ClassifiedOutcome, DependsOn, Directive, Profile, ScenarioSettings } from '../../core/model';
 
 /** Words shown to the user for core values. Presentation only: every decision comes from src/core. */
 
@@ -9,23 +10,12 @@ export const DIRECTIVES_DOCS_URL = DOCS.fusionDirectives;
 export const SETTINGS_DOCS_URL =
   'https://experienceleague.adobe.com/en/docs/workfront/using/adobe-workfront-fusion/scenarios-in-fusion/scenario-settings-panel';
 
+/**
+ * An outcome in words: the core's one wording (domain text, like lint messages and reasons). A
+ * `depends` outcome says what it turns on: the error message, or the run's data.
+ */
 export function outcomeLabel(o: ClassifiedOutcome, dependsOn?: DependsOn): string {
-  switch (o) {
-    case 'depends':
-      return dependsOn === 'data'
-        ? vscode.l10n.t('depends on the run\'s data (decided when the scenario runs)')
-        : vscode.l10n.t('depends on the error message');
-    case 'stopped':
-      return vscode.l10n.t('the run stops, nothing is stored');
-    case 'incomplete-with-retry':
-      return vscode.l10n.t('stored as an incomplete execution and retried automatically');
-    case 'incomplete-without-retry':
-      return vscode.l10n.t('stored as an incomplete execution, waiting for you');
-    case 'failed':
-      return vscode.l10n.t('the run fails and is rolled back');
-    case 'succeeded':
-      return vscode.l10n.t('handled, the run succeeds');
-  }
+  return describeOutcome(o, dependsOn);
 }
 
 export function directiveDescription(d: Directive): string {
@@ -69,14 +59,14 @@ export function settingDescription(key: keyof ScenarioSettings): string {
       return vscode.l10n.t('The trigger is an instant webhook (blueprint `metadata.instant`). Default: false.');
     case 'profile':
       return vscode.l10n.t(
-        'Rules profile for this file: `fusion` (Adobe Workfront Fusion, the tutorial on incomplete executions) or `make` (today\'s Make.com documentation). Overrides the `fusionExecutions.profile` setting.',
+        "Rules profile for this file: `fusion` (Adobe Workfront Fusion, the tutorial on incomplete executions) or `make` (today's Make.com documentation). Overrides the `fusionExecutions.profile` setting.",
       );
   }
 }
 
 export function profileLine(profile: Profile, fromFile: boolean): string {
   return fromFile
-    ? vscode.l10n.t('Profile `{0}` (from the file\'s `settings.profile`).', profile)
+    ? vscode.l10n.t("Profile `{0}` (from the file's `settings.profile`).", profile)
     : vscode.l10n.t('Profile `{0}` (from the `fusionExecutions.profile` setting).', profile);
 }
 

@@ -1,7 +1,7 @@
 // Child-process script for the store's multi-process and crash tests (forked by
 // store.multiprocess.test.ts and store.crash.test.ts). Does nothing unless forked with an IPC
 // channel, so a test runner that picks it up runs it harmlessly.
-import type { ExecutionsFile, IncompleteExecution } from '../../../src/core/model';
+import type { ExecutionsFile, IncompleteExecution } from '../../../src/core/executions/model';
 import { updateExecutions } from '../../../src/core/executions/store';
 
 /** The record a worker owns for operation `k` (each worker cycles over 5 records). */

@@ -1,7 +1,8 @@
 /** Open Executions File and Create Executions File. */
 import * as fsp from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { guarded, ensureTrusted, pickFolder, type CommandContext } from './common';
+import { guarded, ensureTrusted, pickFolder } from './common';
+import type { CommandContext } from '../../shared/commandContext';
 
 const EMPTY_FILE = '{\n  "version": 1,\n  "executions": []\n}\n';
 
@@ -23,7 +24,9 @@ export async function openFileCommand(ctx: CommandContext, arg?: unknown): Promi
       const create = vscode.l10n.t('Create Executions File');
       void vscode.window
         .showInformationMessage(vscode.l10n.t('There is no executions file at {0}.', vscode.workspace.asRelativePath(folder.uri)), create)
-        .then((choice) => (choice === create ? vscode.commands.executeCommand('fusionExecutions.createExecutionsFile', { folder: folder.key }) : undefined));
+        .then((choice) =>
+          choice === create ? vscode.commands.executeCommand('fusionExecutions.createExecutionsFile', { folder: folder.key }) : undefined,
+        );
       return undefined;
     }
     const doc = await vscode.workspace.openTextDocument(folder.uri);
@@ -50,7 +53,9 @@ export async function createFileCommand(ctx: CommandContext, arg?: unknown): Pro
     if (!folder) return undefined;
     const open = !(typeof arg === 'object' && arg !== null && 'open' in arg && (arg as { open?: unknown }).open === false);
     if (await exists(folder.uri)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('The executions file already exists: {0}', vscode.workspace.asRelativePath(folder.uri)));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The executions file already exists: {0}', vscode.workspace.asRelativePath(folder.uri)),
+      );
     } else {
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, '..'));
       if (folder.uri.scheme === 'file') {

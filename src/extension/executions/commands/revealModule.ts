@@ -1,11 +1,14 @@
 /** Reveal Module: open the scenario file at the module that failed. */
 import * as vscode from 'vscode';
 import { parseScenario } from '../../../core/lint/lint';
-import { findModule, type IncompleteExecution } from '../../../core/model';
+import { findModule } from '../../../core/model';
+import type { IncompleteExecution } from '../../../core/executions/model';
 import { toPosixPath } from '../../../core/scenario/workspace';
 import type { FolderExecutions } from '../executionsModel';
-import { buildScenarioResolver } from '../scenarios';
-import { guarded, pickExecutions, targetsFromArgs, type CommandContext } from './common';
+import { scenarioResolverFor } from '../../../core/executions/scenarioFiles';
+import { folderScenarioFiles } from '../../shared/workspaceScenarioFiles';
+import { guarded, pickExecutions, targetsFromArgs } from './common';
+import type { CommandContext } from '../../shared/commandContext';
 import { hasModule } from '../tree/capabilities';
 
 export interface RevealResult {
@@ -25,14 +28,16 @@ async function scenarioUri(folder: FolderExecutions, r: IncompleteExecution): Pr
       // fall back to the scenario name
     }
   }
-  const resolution = (await buildScenarioResolver(folder.folder, [])).explain({ ...r, scenarioFile: undefined });
+  const resolution = (await scenarioResolverFor(folderScenarioFiles(folder.folder), [])).explain({ ...r, scenarioFile: undefined });
   return resolution.path ? vscode.Uri.joinPath(folder.folder.uri, ...resolution.path.split('/')) : undefined;
 }
 
 export async function revealModuleCommand(ctx: CommandContext, arg?: unknown): Promise<RevealResult | undefined> {
   const title = vscode.l10n.t('Reveal Module');
   return guarded(ctx, title, async () => {
-    const targets = targetsFromArgs(ctx, arg, undefined) ?? (await pickExecutions(ctx, hasModule, vscode.l10n.t('Incomplete execution whose module to show'), false));
+    const targets =
+      targetsFromArgs(ctx, arg, undefined) ??
+      (await pickExecutions(ctx, hasModule, vscode.l10n.t('Incomplete execution whose module to show'), false));
     const t = targets?.[0];
     const id = t?.ids[0];
     const r = t && id !== undefined ? t.folder.records.get(id) : undefined;
@@ -44,7 +49,9 @@ export async function revealModuleCommand(ctx: CommandContext, arg?: unknown): P
     const module = parsed.scenario ? findModule(parsed.scenario, r.moduleId) : undefined;
     const editor = await vscode.window.showTextDocument(document, { preview: true });
     if (!module) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Module {0} is not in {1} any more.', r.moduleId, vscode.workspace.asRelativePath(uri)));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Module {0} is not in {1} any more.', r.moduleId, vscode.workspace.asRelativePath(uri)),
+      );
       return { uri, range: undefined };
     }
     const range = new vscode.Range(document.positionAt(module.anchor.start), document.positionAt(module.anchor.end));

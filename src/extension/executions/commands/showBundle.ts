@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { ExecutionsModel } from '../executionsModel';
 import { hasBundle } from '../tree/capabilities';
-import { guarded, pickExecutions, targetsFromArgs, type CommandContext } from './common';
+import { guarded, pickExecutions, targetsFromArgs } from './common';
+import type { CommandContext } from '../../shared/commandContext';
 
 export const BUNDLE_SCHEME = 'fusion-executions-bundle';
 
@@ -46,7 +47,9 @@ export class BundleContentProvider implements vscode.TextDocumentContentProvider
 export async function showBundleCommand(ctx: CommandContext, arg?: unknown): Promise<vscode.Uri | undefined> {
   const title = vscode.l10n.t('Show Bundle');
   return guarded(ctx, title, async () => {
-    const targets = targetsFromArgs(ctx, arg, undefined) ?? (await pickExecutions(ctx, hasBundle, vscode.l10n.t('Incomplete execution whose bundle to show'), false));
+    const targets =
+      targetsFromArgs(ctx, arg, undefined) ??
+      (await pickExecutions(ctx, hasBundle, vscode.l10n.t('Incomplete execution whose bundle to show'), false));
     const t = targets?.[0];
     const id = t?.ids[0];
     if (!t || id === undefined || !t.folder.records.has(id)) return undefined;

@@ -3,12 +3,15 @@ import { ERROR_TYPES, lookupErrorType } from '../../../core/catalogue/catalogue'
 import { classify, effectiveProfile } from '../../../core/classify/classifier';
 import { lintScenario, structuralFindings } from '../../../core/lint/lint';
 import { findModule, isFlowControl, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../../core/model';
+import type { CommandContext } from '../../shared/commandContext';
 import type { DetailsDocuments } from '../../shared/readOnlyDocuments';
 import { isScenarioDocument, scenarioFileName } from '../documentSelector';
-import { displayPath, errorText, showErrorWithLog } from '../messages';
+import { errorText, showErrorWithLog } from '../../shared/messages';
+import { displayPath } from '../../shared/paths';
 import { moduleLabel } from '../modules';
 import { outcomeLabel, profileLine } from '../presentation';
-import { defaultProfile, scenarioGlobs } from '../settings';
+import { defaultProfile } from '../../shared/settings';
+import { findScenarioFiles } from '../../shared/workspaceScenarioFiles';
 
 /**
  * Classify Failure…: `(uri?, moduleId?, errorType?)`. From a CodeLens or hover it gets the file
@@ -17,13 +20,13 @@ import { defaultProfile, scenarioGlobs } from '../settings';
  * impossible) so callers and tests can use it; the message it shows is not awaited.
  */
 export async function classifyFailureCommand(
-  log: vscode.LogOutputChannel,
-  details: DetailsDocuments,
+  ctx: CommandContext,
   target?: unknown,
   moduleArg?: unknown,
   errorArg?: unknown,
   messageArg?: unknown,
 ): Promise<Classification | undefined> {
+  const { log, details } = ctx;
   try {
     const doc = await resolveDocument(target);
     if (!doc) return undefined;
@@ -55,7 +58,13 @@ export async function classifyFailureCommand(
     const showDetailsLabel = vscode.l10n.t('Show Details');
     void vscode.window
       .showInformationMessage(
-        vscode.l10n.t('Module {0} failing with {1}: {2}. {3}', module.id, errorType, outcomeLabel(result.outcome, result.dependsOn), result.reason),
+        vscode.l10n.t(
+          'Module {0} failing with {1}: {2}. {3}',
+          module.id,
+          errorType,
+          outcomeLabel(result.outcome, result.dependsOn),
+          result.reason,
+        ),
         showDetailsLabel,
       )
       .then((choice) => {
@@ -74,16 +83,14 @@ async function resolveDocument(target: unknown): Promise<vscode.TextDocument | u
   const active = vscode.window.activeTextEditor?.document;
   if (active && isScenarioDocument(active)) return active;
   const found = new Map<string, vscode.Uri>();
-  for (const glob of new Set(scenarioGlobs())) {
-    for (const uri of await vscode.workspace.findFiles(glob, undefined, 500)) found.set(uri.toString(), uri);
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    for (const uri of await findScenarioFiles(folder)) found.set(uri.toString(), uri);
   }
   if (found.size === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No scenario files (*.scenario.yaml, *.blueprint.json) in this workspace.'));
     return undefined;
   }
-  const items = [...found.values()]
-    .map((uri) => ({ label: displayPath(uri), uri }))
-    .sort((a, b) => a.label.localeCompare(b.label));
+  const items = [...found.values()].map((uri) => ({ label: displayPath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label));
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Scenario file to classify a failure in') });
   return pick ? vscode.workspace.openTextDocument(pick.uri) : undefined;
 }
@@ -94,7 +101,8 @@ async function resolveModule(
   where: string,
   log: vscode.LogOutputChannel,
 ): Promise<ScenarioModule | undefined> {
-  const id = typeof moduleArg === 'number' ? moduleArg : typeof moduleArg === 'string' && moduleArg.trim() !== '' ? Number(moduleArg) : undefined;
+  const id =
+    typeof moduleArg === 'number' ? moduleArg : typeof moduleArg === 'string' && moduleArg.trim() !== '' ? Number(moduleArg) : undefined;
   if (id !== undefined) {
     const module = Number.isInteger(id) ? findModule(scenario, id) : undefined;
     if (!module) {
@@ -109,7 +117,8 @@ async function resolveModule(
     .map((m) => ({
       label: String(m.id),
       description: m.app,
-      detail: m.handlerOf !== undefined ? `${m.name ?? ''} ${vscode.l10n.t('(in the error handler of module {0})', m.handlerOf)}`.trim() : m.name,
+      detail:
+        m.handlerOf !== undefined ? `${m.name ?? ''} ${vscode.l10n.t('(in the error handler of module {0})', m.handlerOf)}`.trim() : m.name,
       module: m,
     }));
   const pick = await vscode.window.showQuickPick(items, {
@@ -123,12 +132,17 @@ async function resolveModule(
 
 async function resolveErrorType(errorArg: unknown): Promise<string | undefined> {
   if (typeof errorArg === 'string' && errorArg.trim() !== '') return errorArg.trim();
-  const custom = { label: `$(edit) ${vscode.l10n.t('Custom error type…')}`, description: '', detail: vscode.l10n.t('A name the catalogue does not know, e.g. a custom app\'s'), name: '' };
-  const items = [
-    ...ERROR_TYPES.map((t) => ({ label: t.name, description: t.family, detail: t.meaning, name: t.name })),
-    custom,
-  ];
-  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Error type the module fails with'), matchOnDescription: true });
+  const custom = {
+    label: `$(edit) ${vscode.l10n.t('Custom error type…')}`,
+    description: '',
+    detail: vscode.l10n.t("A name the catalogue does not know, e.g. a custom app's"),
+    name: '',
+  };
+  const items = [...ERROR_TYPES.map((t) => ({ label: t.name, description: t.family, detail: t.meaning, name: t.name })), custom];
+  const pick = await vscode.window.showQuickPick(items, {
+    placeHolder: vscode.l10n.t('Error type the module fails with'),
+    matchOnDescription: true,
+  });
   if (!pick) return undefined;
   if (pick !== custom) return pick.name;
   const name = await vscode.window.showInputBox({
@@ -139,7 +153,13 @@ async function resolveErrorType(errorArg: unknown): Promise<string | undefined> 
   return name?.trim() || undefined;
 }
 
-async function showDetails(details: DetailsDocuments, where: string, module: ScenarioModule, c: Classification, fromFile: boolean): Promise<void> {
+async function showDetails(
+  details: DetailsDocuments,
+  where: string,
+  module: ScenarioModule,
+  c: Classification,
+  fromFile: boolean,
+): Promise<void> {
   const info = lookupErrorType(c.errorType);
   const yes = vscode.l10n.t('yes');
   const no = vscode.l10n.t('no');
@@ -167,7 +187,15 @@ async function showDetails(details: DetailsDocuments, where: string, module: Sce
       : []),
     `_${profileLine(c.profile, fromFile)}_`,
   ];
-  if (info) lines.push('', `${info.meaning}`, '', `**${vscode.l10n.t('What to do')}**: ${info.action}`, '', `[${vscode.l10n.t('Fusion documentation')}](${info.docsUrl})`);
+  if (info)
+    lines.push(
+      '',
+      `${info.meaning}`,
+      '',
+      `**${vscode.l10n.t('What to do')}**: ${info.action}`,
+      '',
+      `[${vscode.l10n.t('Fusion documentation')}](${info.docsUrl})`,
+    );
   // a read-only document (not an untitled one, which would be left dirty) named after the question
   const uri = details.create(vscode.l10n.t('Module {0} failing with {1}', module.id, c.errorType), lines.join('\n') + '\n');
   try {
