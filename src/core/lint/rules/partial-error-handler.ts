@@ -15,19 +15,28 @@ export const rule = defineRule({
   summary: "The module's routes have `errors:` filters that catch only some error types.",
   check(ctx, report) {
     const first = ctx.scenario.modules[0];
+    // What an error type no route catches does at a module after the trigger: the default rules,
+    // the same for every such module, so classified once per lint and type.
+    const fallThrough = new Map<string, ClassifiedOutcome>();
     for (const m of ctx.modules) {
       if (isFlowControl(m)) continue;
       // The trigger's routes never apply in fusion: a failing first module stops the run.
       if (m === first && ctx.profile === 'fusion') continue;
       const applicable = applicableRoutes(m, ctx.byId);
       if (applicable.length === 0) continue;
-      const text = message(classifierView(ctx.scenario, m, ctx.byId), m, applicable, ctx.profile);
+      const text = message(classifierView(ctx.scenario, m, ctx.byId), m, applicable, ctx.profile, m === first ? undefined : fallThrough);
       if (text) report(m.anchor, text, m.id);
     }
   },
 });
 
-function message(scenario: Scenario, m: ScenarioModule, routes: readonly ErrorHandlerRoute[], profile: Profile): string | undefined {
+function message(
+  scenario: Scenario,
+  m: ScenarioModule,
+  routes: readonly ErrorHandlerRoute[],
+  profile: Profile,
+  fallThrough: Map<string, ClassifiedOutcome> | undefined,
+): string | undefined {
   // A route with no `errors` list and no filter catches everything.
   if (routes.some((r) => r.errors === null && r.filter === undefined)) return undefined;
   // In make, a type no route can catch need not be listed.
@@ -40,7 +49,12 @@ function message(scenario: Scenario, m: ScenarioModule, routes: readonly ErrorHa
   const byOutcome = new Map<ClassifiedOutcome, string[]>();
   const ctx = contextIn(scenario, m);
   for (const t of uncaught) {
-    const o = classifyOutcome(scenario, ctx, t, profile);
+    // No route applies to `t` here (each said 'no'), so the lookup ends in the default rules.
+    let o = fallThrough?.get(t);
+    if (o === undefined) {
+      o = classifyOutcome(scenario, ctx, t, profile);
+      fallThrough?.set(t, o);
+    }
     byOutcome.set(o, [...(byOutcome.get(o) ?? []), t]);
   }
   const other = unknownTypeOutcomeIn(scenario, ctx, profile);
