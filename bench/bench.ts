@@ -13,7 +13,7 @@ import type { ExecutionsFile } from '../src/core/executions/model';
 import { resolveExecutions, retryExecutions } from '../src/core/executions/operations';
 import { loadExecutions, serializeExecutions, updateExecutions } from '../src/core/executions/store';
 import { parseExecutionsText } from '../src/core/executions/validate';
-import { generateExecutions, generateScenarioYaml } from './generate';
+import { generateExecutions, generateNestedBlueprint, generateScenarioYaml, generateUnhandledScenarioYaml } from './generate';
 import { buildMap } from '../src/core/map/layout';
 import { colourMap } from '../src/core/map/colours';
 
@@ -83,6 +83,38 @@ async function benchLint(): Promise<Row> {
   } catch (e) {
     return { ...base, note: `not measured: ${failed(e)}` };
   }
+}
+
+/** Lint where findings dominate (a missing handler on 19 of 20 modules), and a nested export (if-else, filtered handlers, a router in a handler). */
+async function benchLintShapes(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const yaml = generateUnhandledScenarioYaml(10_000);
+  const a = { name: 'lint 10,000 modules, 95 % unhandled', subject: 'lintScenario', floor: 'yaml.parseDocument', target: 1.1 };
+  try {
+    const r = await compare(
+      5,
+      () => parseDocument(yaml),
+      () => lintScenario('unhandled.scenario.yaml', yaml),
+    );
+    const n = lintScenario('unhandled.scenario.yaml', yaml).findings.length;
+    rows.push({ ...a, ...r, note: `${(yaml.length / 1e6).toFixed(1)} MB, ${n} findings` });
+  } catch (e) {
+    rows.push({ ...a, note: `not measured: ${failed(e)}` });
+  }
+  const json = generateNestedBlueprint(10_000);
+  const b = { name: 'lint nested export (if-else, filtered handlers)', subject: 'lintScenario', floor: 'jsonc parseTree', target: 1.1 };
+  try {
+    const r = await compare(
+      5,
+      () => parseTree(json),
+      () => lintScenario('nested.blueprint.json', json),
+    );
+    const n = lintScenario('nested.blueprint.json', json).findings.length;
+    rows.push({ ...b, ...r, note: `${(json.length / 1e6).toFixed(1)} MB, ~10,000 module objects, ${n} findings` });
+  } catch (e) {
+    rows.push({ ...b, note: `not measured: ${failed(e)}` });
+  }
+  return rows;
 }
 
 async function benchBlueprint(): Promise<Row[]> {
@@ -357,7 +389,10 @@ async function main(): Promise<void> {
   // BENCH_ONLY=lint: just the lint rows (10,000-module YAML and the largest blueprint); =map: the map row.
   const only = process.env.BENCH_ONLY;
   try {
-    if (only !== 'map') rows.push(await benchLint());
+    if (only !== 'map') {
+      rows.push(await benchLint());
+      rows.push(...(await benchLintShapes()));
+    }
     if (only === 'map' || only === undefined) rows.push(await benchMap());
     if (only !== 'lint' && only !== 'map') {
       rows.push(...(await benchStore(dir)));

@@ -53,3 +53,96 @@ export function generateScenarioYaml(count: number): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** A YAML scenario with `count` modules where only every 20th has a handler route: missing-error-handler findings dominate. */
+export function generateUnhandledScenarioYaml(count: number): string {
+  const lines = ['name: Mostly unhandled', 'settings:', '  storeIncompleteExecutions: true', 'modules:'];
+  lines.push('  - id: 1', '    app: webhook:customWebhook', '    name: Trigger');
+  for (let id = 2; id <= count; id++) {
+    lines.push(`  - id: ${id}`, '    app: http:makeRequest', `    name: Step ${id}`);
+    if (id % 20 === 0) lines.push('    onError:', '      directive: ignore');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A blueprint export of about `count` modules in groups: an if-else whose branches hold modules with
+ * handler routes filtered on the error type and on the message, a router inside a handler route
+ * whose routes end in different directives, and a Merge after the if-else.
+ */
+export function generateNestedBlueprint(count: number): string {
+  let id = 1;
+  const mod = (app: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id: id++,
+    module: app,
+    version: 1,
+    parameters: {},
+    mapper: {},
+    metadata: { designer: { x: 0, y: 0 } },
+    ...extra,
+  });
+  const flow: Record<string, unknown>[] = [mod('gateway:CustomWebHook')];
+  while (id < count) {
+    const typed = mod('http:ActionSendData');
+    typed.onerror = [
+      {
+        id: id++,
+        module: 'builtin:Ignore',
+        version: 1,
+        filter: { name: 'Runtime', conditions: [[{ a: `{{${String(typed.id)}.error.type}}`, b: 'RuntimeError', o: 'text:equal' }]] },
+      },
+    ];
+    const byMessage = mod('http:ActionSendData');
+    byMessage.onerror = [
+      {
+        id: id++,
+        module: 'slack:CreateMessage',
+        version: 1,
+        filter: {
+          name: 'Timeouts',
+          conditions: [[{ a: `{{${String(byMessage.id)}.error.message}}`, b: 'timeout', o: 'text:contain:ci' }]],
+        },
+      },
+      { id: id++, module: 'builtin:Break', version: 1, mapper: { retry: true, count: '3', interval: '15' } },
+    ];
+    const routed = mod('http:ActionSendData');
+    routed.onerror = [
+      mod('builtin:BasicRouter', {
+        mapper: null,
+        routes: [
+          {
+            flow: [
+              {
+                id: id++,
+                module: 'builtin:Resume',
+                version: 1,
+                filter: { name: 'Dup', conditions: [[{ a: `{{${String(routed.id)}.error.message}}`, b: 'exists', o: 'text:contain' }]] },
+              },
+            ],
+          },
+          { flow: [{ id: id++, module: 'builtin:Rollback', version: 1 }] },
+        ],
+      }),
+    ];
+    const ifElse = mod('builtin:BasicIfElse', {
+      mapper: null,
+      branches: [
+        {
+          type: 'condition',
+          label: 'A',
+          conditions: [[{ a: '{{1.kind}}', b: 'a', o: 'text:equal' }]],
+          merge: true,
+          flow: [typed, byMessage, mod('google-sheets:addRow')],
+        },
+        { type: 'else', label: '', merge: true, flow: [routed, mod('slack:CreateMessage')] },
+      ],
+    });
+    flow.push(ifElse, mod('builtin:BasicMerge', { mapper: null }), mod('http:ActionSendData'));
+  }
+  const blueprint = {
+    name: 'Nested shapes',
+    flow,
+    metadata: { instant: false, version: 1, scenario: { roundtrips: 1, maxErrors: 3, sequential: false, dataloss: false, dlq: true } },
+  };
+  return `${JSON.stringify(blueprint, null, 2)}\n`;
+}

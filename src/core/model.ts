@@ -35,10 +35,45 @@ export type Outcome = 'stopped' | 'incomplete-with-retry' | 'incomplete-without-
 
 export type ScenarioFormat = 'yaml' | 'blueprint';
 
+/**
+ * One condition of a Make filter: the IML expression `a` (e.g. `{{18.error.type}}`), the operator
+ * `o` (`text:equal`, `text:contain:ci`, `exist`, ...) and the value `b` (absent for `exist` /
+ * `notexist`).
+ */
+export interface FilterCondition {
+  readonly a: string;
+  readonly o: string;
+  readonly b?: string;
+}
+
+/**
+ * A filter: passes when ANY of its groups holds, a group holds when ALL of its conditions do (the
+ * blueprint's `conditions: [[...], [...]]`).
+ */
+export interface RouteFilter {
+  /** The filter's label (Make shows it on the link). */
+  readonly name?: string;
+  readonly conditions: readonly (readonly FilterCondition[])[];
+  /** The filter node in the source. */
+  readonly span: Span;
+}
+
+/** Break settings whose value is an IML expression (`"{{1.maxAttempts}}"`), decided when the scenario runs. */
+export type RunTimeSetting = 'autoComplete' | 'attempts' | 'intervalMinutes';
+
 /** One error-handler route attached to a module (or to a router). */
 export interface ErrorHandlerRoute {
-  /** The error types this route catches; `null` = all types. */
+  /** The error types this route catches; `null` = all types (or, with `filter`, whatever the filter lets through). */
   readonly errors: readonly string[] | null;
+  /**
+   * A blueprint filter on the route's first module that is not a plain list of error types: its
+   * conditions are evaluated on the error type, on the error message when it is known, and anything
+   * else (a bundle's data) is decided at run time. The route applies only to errors that pass it;
+   * an error that does not pass is treated as if the route were not there.
+   */
+  readonly filter?: RouteFilter;
+  /** Break settings given as IML expressions (their model values are the defaults), with the expression. */
+  readonly runTime?: Readonly<Partial<Record<RunTimeSetting, string>>>;
   /** Source spans of the names in `errors`, same order (for hovers / unknown-error-type). */
   readonly errorSpans: readonly Span[];
   /** Modules the route runs before its directive. */
@@ -65,7 +100,47 @@ export interface RouterRoute {
   readonly name?: string;
   readonly modules: readonly ScenarioModule[];
   readonly span: Span;
+  /** The filter on the route (a blueprint's filter on its first module), when it has conditions. */
+  readonly filter?: RouteFilter;
+  /**
+   * Inside an error-handler route: the directive module that ends this route (errors/filter unused,
+   * `modules` empty: the route's modules are the router route's own).
+   */
+  readonly ending?: ErrorHandlerRoute;
 }
+
+/**
+ * One branch of an if-else module (`builtin:BasicIfElse`). Exactly one branch runs per bundle: the
+ * first enabled `condition` branch whose condition holds, else the `else` branch.
+ */
+export interface IfElseBranch {
+  readonly name?: string;
+  /** The `else` branch (no condition). */
+  readonly isElse: boolean;
+  /** The branch condition (condition branches; absent = a condition not given). */
+  readonly condition?: RouteFilter;
+  /** Whether the branch continues into the Merge module that follows the if-else (blueprint `merge`). */
+  readonly merge: boolean;
+  /** A disabled branch never runs (blueprint `disabled`). */
+  readonly disabled: boolean;
+  readonly modules: readonly ScenarioModule[];
+  readonly span: Span;
+  /** Inside an error-handler route: the directive module that ends this branch. */
+  readonly ending?: ErrorHandlerRoute;
+}
+
+/** Modules nested under a key the model does not understand (an AI agent's `tools`, ...): not checked. */
+export interface UncheckedModules {
+  /** The key that holds them (`tools`). */
+  readonly key: string;
+  /** How many module objects sit under it (at any depth). */
+  readonly count: number;
+  /** The key in the source. */
+  readonly span: Span;
+}
+
+/** Flow-control modules without an action of their own, and the unset trigger. */
+export type ModuleKind = 'if-else' | 'merge' | 'unset-trigger';
 
 export interface ScenarioModule {
   readonly id: number;
@@ -78,7 +153,17 @@ export interface ScenarioModule {
   readonly onError: readonly ErrorHandlerRoute[];
   /** Router branches (routers only; empty otherwise). */
   readonly routes: readonly RouterRoute[];
-  /** Ids of the enclosing routers, outermost first. */
+  /** If-else branches (`kind: 'if-else'` only). */
+  readonly branches?: readonly IfElseBranch[];
+  /**
+   * `if-else` (`builtin:BasicIfElse` / YAML `builtin:if-else`), `merge` (`builtin:BasicMerge`),
+   * `unset-trigger` (Make's `placeholder:Placeholder` with `id: null`; its `id` is 0). Absent = an
+   * ordinary module (or a router: `isRouter`).
+   */
+  readonly kind?: ModuleKind;
+  /** Nested modules the model does not understand, reported and left unchecked. */
+  readonly unchecked?: readonly UncheckedModules[];
+  /** Ids of the enclosing routers and if-else modules, outermost first (their handler routes cover this module). */
   readonly routerPath: readonly number[];
   /** Id of the module whose handler route contains this module, if any. */
   readonly handlerOf?: number;
@@ -123,9 +208,22 @@ export interface Fault {
   readonly errorSpan?: Span;
 }
 
+/** Which branch of an if-else the simulated bundles take (the simulation has no data to test conditions on). */
+export interface BranchChoice {
+  /** The if-else module's id. */
+  readonly module: number;
+  /** The branch: its name, its 1-based position, or `else`. */
+  readonly branch: string | number;
+  /** 1-based bundle numbers that take it; `null` = all. */
+  readonly bundles: readonly number[] | null;
+  readonly span: Span;
+}
+
 export interface SimulationConfig {
   readonly bundles: number;
   readonly faults: readonly Fault[];
+  /** If-else branch choices; absent = every bundle takes each if-else's first enabled branch. */
+  readonly branches?: readonly BranchChoice[];
   readonly span?: Span;
 }
 
@@ -163,11 +261,35 @@ export interface Finding {
   readonly detail?: string;
 }
 
+/** An outcome, or `depends`: it turns on something the classification was not given (the error message, a bundle's data). */
+export type ClassifiedOutcome = Outcome | 'depends';
+
+/** What a failure may depend on when its outcome is `depends`. */
+export type DependsOn = 'message' | 'data';
+
+/** One possibility of a classification whose outcome depends on something not given. */
+export interface ClassificationCase {
+  /** When this case happens, in words (`the error message contains "timeout"`, `otherwise`). */
+  readonly when: string;
+  readonly outcome: Outcome;
+  readonly storesIncompleteExecution: boolean;
+  readonly autoRetry: boolean;
+  readonly handler: Directive | null;
+  readonly reason: string;
+  readonly route?: ErrorHandlerRoute;
+}
+
 /** The result of classifying one failure (core/classify/classifier.ts says how it is decided). */
 export interface Classification {
   readonly moduleId: number;
   readonly errorType: string;
-  readonly outcome: Outcome;
+  /** The error message the classification was given, if any. */
+  readonly message?: string;
+  /**
+   * `depends` when the cases differ; then `storesIncompleteExecution`, `autoRetry`, `handler`,
+   * `reason` and `route` are the worst case's (see `worstCase`) and `worst` is its outcome.
+   */
+  readonly outcome: ClassifiedOutcome;
   readonly storesIncompleteExecution: boolean;
   readonly autoRetry: boolean;
   /** The directive that decided, or null. */
@@ -175,24 +297,75 @@ export interface Classification {
   /** One sentence citing the rule. */
   readonly reason: string;
   readonly profile: Profile;
-  /** The handler route that applied (break: its retry settings drive the schedule). */
+  /** The route whose directive decided (break: its retry settings drive the schedule): the handler route, or the ending of its router route / if-else branch. */
   readonly route?: ErrorHandlerRoute;
+  /** The error-handler route attached to the module (or an enclosing router) that caught the error. */
+  readonly handlerRoute?: ErrorHandlerRoute;
+  /** `depends` only: every possibility, in the order the handler lookup meets them. */
+  readonly cases?: readonly ClassificationCase[];
+  /** `depends` only: the worst case's outcome. */
+  readonly worst?: Outcome;
+  /** `depends` only: `message` when giving the error message would decide it (at least in part), else `data`. */
+  readonly dependsOn?: DependsOn;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers over the model
 // ---------------------------------------------------------------------------------------------
 
-/** Every module in the scenario, depth first in source order: flow, router routes, handler routes. */
+/** The module lists nested in a module: its handler routes', its router routes', its if-else branches'. */
+export function nestedLists(m: ScenarioModule): (readonly ScenarioModule[])[] {
+  const out: (readonly ScenarioModule[])[] = [];
+  for (const route of m.onError) out.push(route.modules);
+  for (const r of m.routes) out.push(r.modules);
+  for (const b of m.branches ?? []) out.push(b.modules);
+  return out;
+}
+
+/**
+ * Every module in the scenario, depth first in source order: flow, handler routes, router routes,
+ * if-else branches. Iterative (an explicit stack): deep nesting costs no call stack and no
+ * generator chain per level.
+ */
 export function* walkModules(modules: readonly ScenarioModule[]): Generator<ScenarioModule> {
-  for (const m of modules) {
+  const stack: { list: readonly ScenarioModule[]; i: number }[] = [{ list: modules, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const m = top.list[top.i++];
     yield m;
-    for (const route of m.onError) yield* walkModules(route.modules);
-    for (const r of m.routes) yield* walkModules(r.modules);
+    const nested = nestedLists(m);
+    for (let k = nested.length - 1; k >= 0; k--) if (nested[k].length > 0) stack.push({ list: nested[k], i: 0 });
   }
 }
 
+/** Every module as an array (same order as `walkModules`). */
+export function allModules(modules: readonly ScenarioModule[]): ScenarioModule[] {
+  return [...walkModules(modules)];
+}
+
+/** The error-handler routes written in a module: its own, and the endings of its routes / branches (inside a handler route). */
+export function handlerRoutesOf(m: ScenarioModule): ErrorHandlerRoute[] {
+  const out: ErrorHandlerRoute[] = [...m.onError];
+  for (const r of m.routes) if (r.ending) out.push(r.ending);
+  for (const b of m.branches ?? []) if (b.ending) out.push(b.ending);
+  return out;
+}
+
+/** True for the unset trigger (a placeholder, no id). */
+export function isUnsetTrigger(m: ScenarioModule): boolean {
+  return m.kind === 'unset-trigger';
+}
+
+/** Modules with no action of their own (routers, if-else, merge, the unset trigger): they cannot fail. */
+export function isFlowControl(m: ScenarioModule): boolean {
+  return m.isRouter || m.kind !== undefined;
+}
+
 export function findModule(scenario: Scenario, id: number): ScenarioModule | undefined {
-  for (const m of walkModules(scenario.modules)) if (m.id === id) return m;
+  for (const m of walkModules(scenario.modules)) if (m.id === id && !isUnsetTrigger(m)) return m;
   return undefined;
 }

@@ -16,6 +16,10 @@ export const RULE_FIXTURES: Readonly<Record<LintCode, string | null>> = {
   'break-requires-incomplete-storage': 'rules/break-requires-incomplete-storage.scenario.yaml',
   'invalid-retry-settings': 'rules/invalid-retry-settings.scenario.yaml',
   'unknown-module-reference': 'rules/unknown-module-reference.scenario.yaml',
+  'unset-trigger': 'rules/unset-trigger.scenario.yaml',
+  'decided-at-run-time': 'rules/decided-at-run-time.scenario.yaml',
+  'unchecked-modules': 'rules/unchecked-modules.blueprint.json',
+  'wrapped-export': 'rules/wrapped-export.blueprint.json',
   // Rules the editor's workspace scan does not report (null above); each needs a reason here, and
   // its own tests elsewhere (named below).
   'unreadable-file': null,

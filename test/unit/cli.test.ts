@@ -732,10 +732,20 @@ describe('cli: import and convert', () => {
     const lint = cli(dir, 'lint', 'notify.blueprint.json', '--format', 'json');
     assert.equal(lint.code, 0, lint.stdout);
     // A route filtered by error type has no blueprint equivalent: refused at its line.
+    // An `errors:` filter converts: a blueprint filter on the error type of the route's first module.
     const filtered = cli(dir, 'convert', 'invoices.scenario.yaml');
-    assert.equal(filtered.code, 2);
-    assert.match(filtered.stderr, /^invoices\.scenario\.yaml:12:\d+: cannot convert: /);
-    assertShortMessage(filtered, 1);
+    assert.equal(filtered.code, 0, filtered.stderr);
+    const fbp = JSON.parse(filtered.stdout) as { flow: { onerror?: { filter?: { conditions: unknown } }[] }[] };
+    assert.deepEqual(fbp.flow[1].onerror?.[0].filter?.conditions, [[{ a: '{{2.error.type}}', o: 'text:equal', b: 'ConnectionError' }]]);
+    // What a blueprint cannot hold is refused with its line: two error-handler routes on one module.
+    fs.writeFileSync(
+      path.join(dir, 'two-routes.scenario.yaml'),
+      'name: x\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n    onError:\n      - {errors: [DataError], directive: ignore}\n      - {directive: break}\n',
+    );
+    const refused = cli(dir, 'convert', 'two-routes.scenario.yaml');
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^two-routes\.scenario\.yaml:9:\d+: cannot convert: /);
+    assertShortMessage(refused, 1);
     const same = cli(dir, 'convert', 'invoices.scenario.yaml', '--to', 'yaml');
     assert.equal(same.code, 2);
     assert.match(same.stderr, /already scenario YAML; use --to blueprint/);

@@ -78,7 +78,10 @@ describe('cli lint <dir>: discovery', () => {
       r.stdout,
       /^Checked 8 files \(5 blueprints, 1 YAML, 2 unreadable\); skipped 5: 2 JSON files that are not scenarios, 2 symbolic links to outside the linted folder, 1 file reached twice \(linted once\)\.$/m,
     );
-    assert.match(r.stdout, /^9 problems \(5 errors, 4 warnings, 0 infos\) in 8 files\.$/m);
+    // The two wrapped exports (a Make API response, a template) are unwrapped and checked: a
+    // wrapped-export note each, and the API response's unhandled module, instead of invalid-scenario.
+    assert.match(r.stdout, /^9 problems \(2 errors, 5 warnings, 2 infos\) in 8 files\.$/m);
+    assert.match(r.stdout, /^exports\/api\/get-blueprint\.json:\d+:\d+ {2}info {2}This file is a Make API response .* {2}wrapped-export$/m);
     // found by content: names as real exports have them
     assert.match(
       r.stdout,

@@ -1,5 +1,5 @@
 import { classify } from '../../core/classify/classifier';
-import { findModule, walkModules } from '../../core/model';
+import { findModule, isUnsetTrigger, walkModules } from '../../core/model';
 import type { Classification } from '../../core/model';
 import {
   HELP_OPTIONS,
@@ -9,6 +9,7 @@ import {
   onePositional,
   profileOpt,
   requiredOpt,
+  stringOpt,
   type Command,
   type CommandContext,
 } from '../args';
@@ -25,16 +26,34 @@ export function moduleIdOpt(ctx: CommandContext): number {
   return Number(t);
 }
 
-/** A classification without the source-span details of its handler route. */
+/**
+ * A classification without the source-span details of its handler route. When the outcome
+ * depends on something not given, `outcome` is `depends`, the other top-level fields are the worst
+ * case's, and `cases` lists each possibility.
+ */
 export function classificationJson(c: Classification): Record<string, unknown> {
   return {
     moduleId: c.moduleId,
     errorType: c.errorType,
+    ...(c.message !== undefined ? { message: c.message } : {}),
     outcome: c.outcome,
     storesIncompleteExecution: c.storesIncompleteExecution,
     autoRetry: c.autoRetry,
     handler: c.handler,
     reason: c.reason,
+    ...(c.cases
+      ? {
+          dependsOn: c.dependsOn,
+          worst: c.worst,
+          cases: c.cases.map((k) => ({
+            when: k.when,
+            outcome: k.outcome,
+            storesIncompleteExecution: k.storesIncompleteExecution,
+            autoRetry: k.autoRetry,
+            handler: k.handler,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -45,8 +64,14 @@ function yesNo(b: boolean): string {
 export const classifyCommand: Command = {
   name: 'classify',
   summary: 'Say what happens to a run when one module fails with one error type.',
-  usage: 'classify <scenario> --module <id> --error <Type> [--profile fusion|make] [--json]',
+  usage: 'classify <scenario> --module <id> --error <Type> [--message TEXT] [--profile fusion|make] [--json]',
   details: [
+    'When what happens turns on something not given (an error-handler route filtered on the error',
+    'message, a router or if-else in it, a Break setting decided at run time), the outcome is',
+    '"depends": the JSON lists "cases" ({when, outcome, storesIncompleteExecution, autoRetry,',
+    'handler}) and the top-level fields describe the worst case (failed, then stopped, then stored',
+    'without retry, then stored with retry, then succeeded). --message decides message filters.',
+    '',
     'Exit codes: 0 classified; 2 usage mistake, unreadable file, unknown module id, or a scenario',
     '            with a structural error (syntax, invalid structure, duplicate id, ...).',
     '',
@@ -56,6 +81,7 @@ export const classifyCommand: Command = {
   options: {
     module: { type: 'string', short: 'm', valueName: 'ID', description: 'Id of the failing module (required).' },
     error: { type: 'string', short: 'e', valueName: 'TYPE', description: 'Error type name, e.g. ConnectionError (required).' },
+    message: { type: 'string', valueName: 'TEXT', description: 'The error message (decides filters on the message).' },
     ...PROFILE_OPTION,
     ...JSON_OPTION,
     ...HELP_OPTIONS,
@@ -65,14 +91,15 @@ export const classifyCommand: Command = {
     const moduleId = moduleIdOpt(ctx);
     const errorType = requiredOpt(ctx, 'error', 'the error type, e.g. ConnectionError').trim();
     const profile = profileOpt(ctx);
+    const message = stringOpt(ctx.values, 'message');
     const { scenario, shown } = loadUsableScenario(file, ctx.cwd, profile);
     const mod = findModule(scenario, moduleId);
     if (!mod) {
-      const ids = [...walkModules(scenario.modules)].map((m) => m.id);
+      const ids = [...walkModules(scenario.modules)].filter((m) => !isUnsetTrigger(m)).map((m) => m.id);
       const list = ids.length > 12 ? `${ids.slice(0, 12).join(', ')}, …` : ids.join(', ');
       throw new CliError(`${shown}: no module with id ${moduleId} (the scenario has ${ids.length === 1 ? 'module' : 'modules'} ${list})`);
     }
-    const c = classify(scenario, moduleId, errorType, profile);
+    const c = classify(scenario, moduleId, errorType, profile, message);
     if (boolOpt(ctx.values, 'json')) {
       ctx.out(JSON.stringify(classificationJson(c), null, 2) + '\n');
     } else {
@@ -86,6 +113,15 @@ export const classifyCommand: Command = {
           `  handler:                  ${c.handler ?? 'none'}`,
           `  profile:                  ${c.profile}`,
           `  reason:                   ${c.reason}`,
+          ...(c.cases
+            ? [
+                `  depends on:               ${c.dependsOn === 'message' ? 'the error message (give it with --message)' : "the run's data (decided at run time)"}; the fields above are the worst case`,
+                ...c.cases.map(
+                  (k) =>
+                    `  - when ${k.when}: ${k.outcome}${k.handler ? ` (${k.handler})` : ''}, stores: ${yesNo(k.storesIncompleteExecution)}, retry: ${yesNo(k.autoRetry)}`,
+                ),
+              ]
+            : []),
         ].join('\n') + '\n',
       );
     }

@@ -36,14 +36,45 @@
  * back); the reason says so. `handler` stays the directive that decided (so a `break` with storage
  * off reports handler `break`, outcome `failed`).
  *
- * Handler lookup: the module's own error-handler routes, first whose `errors` filter contains the
- * type (a null filter catches all); then the routes of each enclosing router (`routerPath`,
- * innermost first). A router's handler covers every module below it.
+ * Handler lookup: the module's own error-handler routes, then the routes of each enclosing
+ * router or if-else (`routerPath`, innermost first); the first route that applies decides. A route
+ * applies when its `errors` list (null = every type) holds the type AND its filter passes: a
+ * blueprint's filter on the route's first module is evaluated on the error type and, when given, the
+ * error message (see scenario/filter.ts); an error that does not pass is treated as if the route were
+ * not there, so the lookup goes on. A condition it cannot decide (the message when not given, a
+ * bundle's data) makes the classification fork.
+ *
+ * Inside the route that applies, a router or if-else whose routes / branches end in their own
+ * directive modules decides the directive: the first route whose filter passes (if-else: the first
+ * enabled branch whose condition holds, else the `else` branch) gives its directive; none → Ignore
+ * (the error is handled and the bundle goes no further). For a router this takes the first passing
+ * route's directive although Make runs every passing route: the first directive met ends the handling
+ * of that error. A Break whose "Automatically complete execution" is an expression forks too.
+ *
+ * A classification that forks has outcome `depends` and lists its `cases` (each with `when`). Its
+ * top-level fields describe the worst case: failed (the run is rolled back, nothing kept) is worse
+ * than stopped, which is worse than stored without retry (a person must act), which is worse than
+ * stored with automatic retry, which is worse than succeeded. Cases that agree on outcome, storage,
+ * retry and handler are not a fork: they collapse into one answer.
  */
 import { ERROR_TYPES, lookupErrorType, unhandledOutcome } from '../catalogue/catalogue';
-import { OUTCOME_WORDS } from './outcomes';
+import { dependsWords, OUTCOME_WORDS } from './outcomes';
 import { findModule } from '../model';
-import type { Classification, Directive, ErrorHandlerRoute, Outcome, Profile, Scenario, ScenarioModule } from '../model';
+import type {
+  Classification,
+  ClassificationCase,
+  ClassifiedOutcome,
+  DependsOn,
+  Directive,
+  ErrorHandlerRoute,
+  Outcome,
+  Profile,
+  RouteFilter,
+  Scenario,
+  ScenarioModule,
+} from '../model';
+import { describeFilter, evaluateFilter, undecidedInput } from '../scenario/filter';
+import type { ErrorFacts, Truth } from '../scenario/filter';
 
 /** A handler route found by the lookup, and the module it is attached to. */
 export interface HandlerMatch {
@@ -52,29 +83,38 @@ export interface HandlerMatch {
   readonly owner: ScenarioModule;
 }
 
-/** True when the route's `errors` filter lets the type through (null = all types). */
-export function routeCatches(route: ErrorHandlerRoute, errorType: string): boolean {
-  return route.errors === null || route.errors.includes(errorType);
+/**
+ * Whether the route applies to an error: its `errors` list, then its filter (the message, when not
+ * given, and a bundle's data make it `unknown`).
+ */
+export function routeApplies(route: ErrorHandlerRoute, errorType: string, ownerIds: readonly number[], message?: string): Truth {
+  if (route.errors !== null && !route.errors.includes(errorType)) return 'no';
+  return evaluateFilter(route.filter, { ownerIds, type: errorType, ...(message !== undefined ? { message } : {}) });
+}
+
+/** True when the route surely applies to the type (its `errors` list holds it and its filter, if any, surely passes). */
+export function routeCatches(route: ErrorHandlerRoute, errorType: string, ownerIds: readonly number[] = []): boolean {
+  return routeApplies(route, errorType, ownerIds) === 'yes';
 }
 
 /** Resolves an enclosing router's id to its module (the handler lookup's view of the scenario). */
 export type RouterLookup = (id: number) => ScenarioModule | undefined;
 
-/** The handler lookup: own routes first, then enclosing routers innermost first. */
-export function findHandler(scenario: Scenario, module: ScenarioModule, errorType: string): HandlerMatch | undefined {
-  return findHandlerVia(module, errorType, (id) => findModule(scenario, id));
-}
-
-function findHandlerVia(module: ScenarioModule, errorType: string, router: RouterLookup): HandlerMatch | undefined {
-  const own = module.onError.find((r) => routeCatches(r, errorType));
-  if (own) return { route: own, owner: module };
+/** The routes the lookup tries, in order: the module's own, then each enclosing router's (innermost first). */
+function candidates(module: ScenarioModule, router: RouterLookup): HandlerMatch[] {
+  const out: HandlerMatch[] = module.onError.map((route) => ({ route, owner: module }));
   for (let i = module.routerPath.length - 1; i >= 0; i--) {
     const owner = router(module.routerPath[i]);
-    if (!owner) continue;
-    const route = owner.onError.find((r) => routeCatches(r, errorType));
-    if (route) return { route, owner };
+    if (owner) for (const route of owner.onError) out.push({ route, owner });
   }
-  return undefined;
+  return out;
+}
+
+/** The handler lookup: the first route that surely applies (own routes first, then enclosing routers innermost first). */
+export function findHandler(scenario: Scenario, module: ScenarioModule, errorType: string): HandlerMatch | undefined {
+  return candidates(module, (id) => findModule(scenario, id)).find(
+    (c) => routeApplies(c.route, errorType, [module.id, c.owner.id]) === 'yes',
+  );
 }
 
 /**
@@ -101,49 +141,98 @@ interface Decision {
   readonly rule: number;
   readonly outcome: Outcome;
   readonly handler: Directive | null;
+  /** The route whose directive decided (its settings). */
   readonly route?: ErrorHandlerRoute;
+  /** The handler route that caught the error. */
+  readonly handlerRoute?: ErrorHandlerRoute;
   readonly sentence: () => string;
 }
 
-function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
+/** A decision, or a fork on something the classification was not given. */
+type Tree =
+  | { readonly leaf: Decision }
+  | { readonly fork: { readonly when: string; readonly input: DependsOn; readonly yes: Tree; readonly no: Tree } };
+
+function leaf(d: Decision): Tree {
+  return { leaf: d };
+}
+
+/** What an undecided filter needs, and the words for it. */
+function forkOn(filter: RouteFilter | undefined, facts: ErrorFacts, what: string, yes: Tree, no: Tree): Tree {
+  const when = filter ? describeFilter(filter, facts.ownerIds) : `the condition of ${what} (not given in the file) holds`;
+  return { fork: { when, input: filter ? undecidedInput(filter, facts) : 'data', yes, no } };
+}
+
+/** The module of a handler route that splits it: the last router or if-else of the route whose routes / branches end in directives. */
+function splitterOf(route: ErrorHandlerRoute): ScenarioModule | undefined {
+  for (let i = route.modules.length - 1; i >= 0; i--) {
+    const m = route.modules[i];
+    if (m.routes.some((r) => r.ending !== undefined) || (m.branches ?? []).some((b) => b.ending !== undefined)) return m;
+  }
+  return undefined;
+}
+
+function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: string): Tree {
   const { module, isFirst } = ctx;
   const moduleId = module.id;
-  const match = findHandlerVia(module, errorType, ctx.router);
+  const cands = candidates(module, ctx.router);
   const raised = (): string => `${errorType} raised in module ${moduleId}${module.name ? ` (${module.name})` : ''}`;
-  const d = (rule: number, outcome: Outcome, handler: Directive | null, sentence: () => string, route?: ErrorHandlerRoute): Decision =>
-    route ? { rule, outcome, handler, sentence, route } : { rule, outcome, handler, sentence };
+  const d = (
+    rule: number,
+    outcome: Outcome,
+    handler: Directive | null,
+    sentence: () => string,
+    route?: ErrorHandlerRoute,
+    handlerRoute?: ErrorHandlerRoute,
+  ): Tree => leaf({ rule, outcome, handler, sentence, ...(route ? { route } : {}), ...(handlerRoute ? { handlerRoute } : {}) });
 
-  const byHandler = (rule: number, m: HandlerMatch): Decision => {
-    const dir = m.route.directive;
-    const via = (): string =>
-      m.owner.id === moduleId
-        ? `its error-handler route${m.route.errors ? ` (filter ${m.route.errors.join(', ')})` : ''}`
-        : `the error-handler route of enclosing router ${m.owner.id}${m.route.errors ? ` (filter ${m.route.errors.join(', ')})` : ''}`;
+  /** The directive's decision, `via` naming where it sits. */
+  const byDirective = (rule: number, dirRoute: ErrorHandlerRoute, caught: HandlerMatch, via: () => string, facts: ErrorFacts): Tree => {
+    const dir = dirRoute.directive;
+    const hr = caught.route;
     switch (dir) {
-      case 'break':
-        return m.route.autoComplete
-          ? d(
-              rule,
-              'incomplete-with-retry',
-              dir,
-              () =>
-                `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`,
-              m.route,
-            )
-          : d(
-              rule,
-              'incomplete-without-retry',
-              dir,
-              () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`,
-              m.route,
-            );
+      case 'break': {
+        const withRetry = (): Tree =>
+          d(
+            rule,
+            'incomplete-with-retry',
+            dir,
+            () =>
+              `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${dirRoute.attempts} attempts every ${dirRoute.intervalMinutes} min).`,
+            dirRoute,
+            hr,
+          );
+        const without = (): Tree =>
+          d(
+            rule,
+            'incomplete-without-retry',
+            dir,
+            () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`,
+            dirRoute,
+            hr,
+          );
+        const expr = dirRoute.runTime?.autoComplete;
+        if (expr !== undefined) {
+          return {
+            fork: {
+              when: `Break's "Automatically complete execution" (${expr}) is true when the scenario runs`,
+              input: 'data',
+              yes: withRetry(),
+              no: without(),
+            },
+          };
+        }
+        void facts;
+        return dirRoute.autoComplete ? withRetry() : without();
+      }
       case 'resume':
         return d(
           rule,
           'succeeded',
           dir,
           () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`,
-          m.route,
+          dirRoute,
+          hr,
         );
       case 'ignore':
         return d(
@@ -152,7 +241,8 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
           dir,
           () =>
             `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`,
-          m.route,
+          dirRoute,
+          hr,
         );
       case 'commit':
         return d(
@@ -160,7 +250,8 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
           'succeeded',
           dir,
           () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`,
-          m.route,
+          dirRoute,
+          hr,
         );
       case 'rollback':
         return d(
@@ -168,9 +259,82 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
           'failed',
           dir,
           () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`,
-          m.route,
+          dirRoute,
+          hr,
         );
     }
+  };
+
+  const byHandler = (rule: number, m: HandlerMatch, facts: ErrorFacts): Tree => {
+    const filterText = (): string =>
+      m.route.errors
+        ? ` (filter ${m.route.errors.join(', ')})`
+        : m.route.filter
+          ? ` (${describeFilter(m.route.filter, facts.ownerIds)})`
+          : '';
+    const via = (): string =>
+      m.owner.id === moduleId
+        ? `its error-handler route${filterText()}`
+        : `the error-handler route of enclosing ${m.owner.isRouter ? 'router' : 'if-else'} ${m.owner.id}${filterText()}`;
+    const splitter = splitterOf(m.route);
+    if (!splitter) return byDirective(rule, m.route, m, via, facts);
+    const none = (): Tree =>
+      d(
+        rule,
+        'succeeded',
+        'ignore',
+        () =>
+          `${raised()} is caught by ${via()}, where no route of ${splitter.isRouter ? 'router' : 'if-else'} ${splitter.id} runs to a directive, so the error is ignored and the run continues with the next bundle.`,
+        m.route,
+        m.route,
+      );
+    const ended = (ending: ErrorHandlerRoute | undefined, label: string): Tree =>
+      ending
+        ? byDirective(rule, ending, m, () => `${via()}, ${label}`, facts)
+        : d(rule, 'succeeded', 'ignore', () => `${raised()} is caught by ${via()}, ${label} with no directive (Ignore).`, m.route, m.route);
+    if (splitter.isRouter) {
+      const build = (i: number): Tree => {
+        if (i >= splitter.routes.length) return none();
+        const r = splitter.routes[i];
+        const label = `route ${r.name ? `"${r.name}"` : i + 1} of router ${splitter.id}`;
+        const t = evaluateFilter(r.filter, facts);
+        if (t === 'yes') return ended(r.ending, label);
+        if (t === 'no') return build(i + 1);
+        return forkOn(r.filter, facts, label, ended(r.ending, label), build(i + 1));
+      };
+      return build(0);
+    }
+    const branches = splitter.branches ?? [];
+    const build = (i: number): Tree => {
+      if (i >= branches.length) return none();
+      const b = branches[i];
+      if (b.disabled) return build(i + 1);
+      const label = `${b.isElse ? 'the else branch' : `branch ${b.name ? `"${b.name}"` : i + 1}`} of if-else ${splitter.id}`;
+      if (b.isElse) return ended(b.ending, label);
+      const t: Truth = b.condition ? evaluateFilter(b.condition, facts) : 'unknown';
+      if (t === 'yes') return ended(b.ending, label);
+      if (t === 'no') return build(i + 1);
+      return forkOn(b.condition, facts, label, ended(b.ending, label), build(i + 1));
+    };
+    return build(0);
+  };
+
+  /** The handler lookup: the first route that applies decides (`rule`); none → `otherwise`. */
+  const lookup = (rule: number, otherwise: () => Tree): Tree => {
+    const build = (i: number): Tree => {
+      if (i >= cands.length) return otherwise();
+      const c = cands[i];
+      const facts: ErrorFacts = { ownerIds: [moduleId, c.owner.id], type: errorType, ...(message !== undefined ? { message } : {}) };
+      const t = routeApplies(c.route, errorType, facts.ownerIds, message);
+      if (t === 'yes') return byHandler(rule, c, facts);
+      if (t === 'no') return build(i + 1);
+      const whose =
+        c.owner.id === moduleId
+          ? `the error-handler route of module ${moduleId}`
+          : `the error-handler route of enclosing ${c.owner.isRouter ? 'router' : 'if-else'} ${c.owner.id}`;
+      return forkOn(c.route.filter, facts, whose, byHandler(rule, c, facts), build(i + 1));
+    };
+    return build(0);
   };
 
   if (p === 'fusion') {
@@ -180,31 +344,32 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
         'stopped',
         null,
         () =>
-          `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`,
+          `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${cands.length > 0 ? ' (its error-handler route does not apply to the trigger)' : ''}.`,
       );
     }
-    if (match) return byHandler(2, match);
-    switch (unhandledOutcome(errorType, p)) {
-      case 'incomplete-with-retry':
-        return d(
-          3,
-          'incomplete-with-retry',
-          null,
-          () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
-        );
-      case 'incomplete-without-retry':
-        return d(
-          4,
-          'incomplete-without-retry',
-          null,
-          () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`,
-        );
-      case 'failed':
-        return d(5, 'failed', null, () => {
-          const known = lookupErrorType(errorType) !== undefined;
-          return `${raised()} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`;
-        });
-    }
+    return lookup(2, () => {
+      switch (unhandledOutcome(errorType, p)) {
+        case 'incomplete-with-retry':
+          return d(
+            3,
+            'incomplete-with-retry',
+            null,
+            () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+          );
+        case 'incomplete-without-retry':
+          return d(
+            4,
+            'incomplete-without-retry',
+            null,
+            () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`,
+          );
+        case 'failed':
+          return d(5, 'failed', null, () => {
+            const known = lookupErrorType(errorType) !== undefined;
+            return `${raised()} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`;
+          });
+      }
+    });
   }
 
   // make profile
@@ -218,68 +383,117 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
         `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`,
     );
   }
-  if (match) return byHandler(2, match);
-  if (isFirst) {
-    return d(
-      3,
-      'stopped',
-      null,
-      () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`,
-    );
-  }
-  switch (unhandledOutcome(errorType, p)) {
-    case 'incomplete-with-retry':
+  return lookup(2, () => {
+    if (isFirst) {
       return d(
-        4,
-        'incomplete-with-retry',
-        null,
-        () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
-      );
-    case 'failed':
-      return d(
-        5,
-        'failed',
-        null,
-        () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`,
-      );
-    case 'incomplete-without-retry':
-      return d(
-        6,
-        'incomplete-without-retry',
+        3,
+        'stopped',
         null,
         () =>
-          `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`,
+          `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`,
       );
-  }
+    }
+    switch (unhandledOutcome(errorType, p)) {
+      case 'incomplete-with-retry':
+        return d(
+          4,
+          'incomplete-with-retry',
+          null,
+          () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+        );
+      case 'failed':
+        return d(
+          5,
+          'failed',
+          null,
+          () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`,
+        );
+      case 'incomplete-without-retry':
+        return d(
+          6,
+          'incomplete-without-retry',
+          null,
+          () =>
+            `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`,
+        );
+    }
+  });
 }
 
 function stores(outcome: Outcome): boolean {
   return outcome === 'incomplete-with-retry' || outcome === 'incomplete-without-retry';
 }
 
-/** The outcome alone (what `classify(...).outcome` returns), without building the reason text. */
-export function classifyOutcome(scenario: Scenario, ctx: ModuleContext, errorType: string, profile?: Profile): Outcome {
-  const outcome = decide(ctx, errorType, effectiveProfile(scenario, profile)).outcome;
-  return stores(outcome) && !scenario.settings.storeIncompleteExecutions ? 'failed' : outcome;
+/** How bad an outcome is for the run's data (higher = worse): what `depends` reports at the top level. */
+export const OUTCOME_SEVERITY: Readonly<Record<Outcome, number>> = {
+  succeeded: 0,
+  'incomplete-with-retry': 1,
+  'incomplete-without-retry': 2,
+  stopped: 3,
+  failed: 4,
+};
+
+/** The worst of several cases (the first of equally bad ones). */
+export function worstCase<T extends { readonly outcome: Outcome }>(cases: readonly T[]): T {
+  let worst = cases[0];
+  for (const c of cases) if (OUTCOME_SEVERITY[c.outcome] > OUTCOME_SEVERITY[worst.outcome]) worst = c;
+  return worst;
 }
 
-/** What happens when the module fails with the error type, and why. Throws only for an unknown module id (callers check first). */
-export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile): Classification {
+/** The leaves of a tree with the conditions that lead to each. */
+function flatten(tree: Tree, path: string[] = [], inputs: DependsOn[] = []): { when: string[]; inputs: DependsOn[]; decision: Decision }[] {
+  if ('leaf' in tree) return [{ when: path, inputs, decision: tree.leaf }];
+  const { when, input, yes, no } = tree.fork;
+  return [...flatten(yes, [...path, when], [...inputs, input]), ...flatten(no, [...path, `not: ${when}`], [...inputs, input])];
+}
+
+/** The outcome of a decision once the storage setting is applied. */
+function finalOutcome(scenario: Scenario, d: Decision): Outcome {
+  return stores(d.outcome) && !scenario.settings.storeIncompleteExecutions ? 'failed' : d.outcome;
+}
+
+/** The outcome and, for `depends`, what it depends on, without building the reason text. */
+function outcomeOf(
+  scenario: Scenario,
+  ctx: ModuleContext,
+  errorType: string,
+  profile?: Profile,
+  message?: string,
+): { outcome: ClassifiedOutcome; dependsOn?: DependsOn } {
+  const tree = decide(ctx, errorType, effectiveProfile(scenario, profile), message);
+  if ('leaf' in tree) return { outcome: finalOutcome(scenario, tree.leaf) };
+  const leaves = flatten(tree);
+  const first = finalOutcome(scenario, leaves[0].decision);
+  if (leaves.every((l) => finalOutcome(scenario, l.decision) === first)) return { outcome: first };
+  return { outcome: 'depends', dependsOn: leaves.some((l) => l.inputs.includes('message')) ? 'message' : 'data' };
+}
+
+/** The outcome alone (what `classify(...).outcome` returns), without building the reason text. */
+export function classifyOutcome(
+  scenario: Scenario,
+  ctx: ModuleContext,
+  errorType: string,
+  profile?: Profile,
+  message?: string,
+): ClassifiedOutcome {
+  return outcomeOf(scenario, ctx, errorType, profile, message).outcome;
+}
+
+/** What happens when the module fails with the error type, and why. Throws only for an unknown module id (callers check first). `message`: the error message, when known. */
+export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile, message?: string): Classification {
   const ctx = moduleContext(scenario, moduleId);
   if (!ctx) {
     throw new Error(`Module ${moduleId} does not exist in scenario "${scenario.name}".`);
   }
-  return classifyIn(scenario, ctx, errorType, profile);
+  return classifyIn(scenario, ctx, errorType, profile, message);
 }
 
-/** `classify` for a module already resolved (see `ModuleContext`). */
-export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: string, profile?: Profile): Classification {
-  const p = effectiveProfile(scenario, profile);
-  const { rule, outcome, handler, route, sentence } = decide(ctx, errorType, p);
-  const base = { moduleId: ctx.module.id, errorType, profile: p };
+/** One decision as a case (the storage setting applied). */
+function caseOf(scenario: Scenario, p: Profile, d: Decision, when: string): ClassificationCase {
+  const { rule, outcome, handler, route, sentence } = d;
   if (stores(outcome) && !scenario.settings.storeIncompleteExecutions) {
     return {
-      ...base,
+      when,
       outcome: 'failed',
       storesIncompleteExecution: false,
       autoRetry: false,
@@ -289,7 +503,7 @@ export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: st
     };
   }
   return {
-    ...base,
+    when,
     outcome,
     storesIncompleteExecution: stores(outcome),
     autoRetry: outcome === 'incomplete-with-retry',
@@ -299,18 +513,67 @@ export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: st
   };
 }
 
+/** `classify` for a module already resolved (see `ModuleContext`). */
+export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: string, profile?: Profile, message?: string): Classification {
+  const p = effectiveProfile(scenario, profile);
+  const tree = decide(ctx, errorType, p, message);
+  const base = { moduleId: ctx.module.id, errorType, ...(message !== undefined ? { message } : {}), profile: p };
+  const leaves = flatten(tree);
+  const cases = leaves.map((l) => caseOf(scenario, p, l.decision, l.when.length ? l.when.join(' and ') : 'always'));
+  const same = cases.every(
+    (c) =>
+      c.outcome === cases[0].outcome &&
+      c.storesIncompleteExecution === cases[0].storesIncompleteExecution &&
+      c.autoRetry === cases[0].autoRetry &&
+      c.handler === cases[0].handler,
+  );
+  if (same) {
+    const { when: _when, ...only } = cases[0];
+    void _when;
+    const hr = leaves[0].decision.handlerRoute;
+    return { ...base, ...only, ...(hr ? { handlerRoute: hr } : {}) };
+  }
+  const worstIndex = cases.indexOf(worstCase(cases));
+  const worst = cases[worstIndex];
+  const hr = leaves[worstIndex].decision.handlerRoute;
+  const dependsOn: DependsOn = leaves.some((l) => l.inputs.includes('message')) ? 'message' : 'data';
+  const on = dependsOn === 'message' ? 'the error message' : "the run's data";
+  return {
+    ...base,
+    outcome: 'depends',
+    storesIncompleteExecution: worst.storesIncompleteExecution,
+    autoRetry: worst.autoRetry,
+    handler: worst.handler,
+    reason: `What happens depends on ${on}: ${cases.map((c) => `when ${c.when}, ${c.outcome}${c.handler ? ` (${c.handler})` : ''}`).join('; ')}. Worst case: ${worst.reason}`,
+    ...(worst.route ? { route: worst.route } : {}),
+    ...(hr ? { handlerRoute: hr } : {}),
+    cases,
+    worst: worst.outcome,
+    dependsOn,
+  };
+}
+
 /** The effective profile: scenario setting, else the given default, else 'fusion'. */
 export function effectiveProfile(scenario: Scenario, fallback?: Profile): Profile {
   return scenario.settings.profile ?? fallback ?? 'fusion';
 }
 
 export interface OutcomeGroup {
-  readonly outcome: Outcome;
+  readonly outcome: ClassifiedOutcome;
   /** Catalogue error types that lead to this outcome when the module fails. */
   readonly errorTypes: readonly string[];
+  /** `depends` only: `message` when at least one of its types depends on the error message. */
+  readonly dependsOn?: DependsOn;
 }
 
-const GROUP_ORDER: readonly Outcome[] = ['stopped', 'incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed'];
+const GROUP_ORDER: readonly ClassifiedOutcome[] = [
+  'stopped',
+  'incomplete-with-retry',
+  'incomplete-without-retry',
+  'succeeded',
+  'depends',
+  'failed',
+];
 
 /**
  * For a module, what each catalogue error type would do if it failed there, grouped by outcome
@@ -326,25 +589,31 @@ export function outcomesByErrorType(scenario: Scenario, moduleId: number, profil
 
 /** `outcomesByErrorType` for a module already resolved (see `ModuleContext`). */
 export function outcomesByErrorTypeIn(scenario: Scenario, ctx: ModuleContext, profile?: Profile): OutcomeGroup[] {
-  const byOutcome = new Map<Outcome, string[]>();
+  const byOutcome = new Map<ClassifiedOutcome, string[]>();
+  let dependsOn: DependsOn | undefined;
   for (const info of ERROR_TYPES) {
-    const outcome = classifyOutcome(scenario, ctx, info.name, profile);
-    const list = byOutcome.get(outcome) ?? [];
+    const r = outcomeOf(scenario, ctx, info.name, profile);
+    const list = byOutcome.get(r.outcome) ?? [];
     list.push(info.name);
-    byOutcome.set(outcome, list);
+    byOutcome.set(r.outcome, list);
+    if (r.dependsOn && dependsOn !== 'message') dependsOn = r.dependsOn;
   }
-  return GROUP_ORDER.filter((o) => byOutcome.has(o)).map((o) => ({ outcome: o, errorTypes: byOutcome.get(o) ?? [] }));
+  return GROUP_ORDER.filter((o) => byOutcome.has(o)).map((o) => ({
+    outcome: o,
+    errorTypes: byOutcome.get(o) ?? [],
+    ...(o === 'depends' && dependsOn ? { dependsOn } : {}),
+  }));
 }
 
 /** What an error type the catalogue does not know (a custom app's) would do at the module. */
-export function unknownTypeOutcome(scenario: Scenario, moduleId: number, profile?: Profile): Outcome {
+export function unknownTypeOutcome(scenario: Scenario, moduleId: number, profile?: Profile): ClassifiedOutcome {
   const ctx = moduleContext(scenario, moduleId);
   if (!ctx) throw new Error(`Module ${moduleId} does not exist in scenario "${scenario.name}".`);
   return classifyOutcome(scenario, ctx, UNKNOWN_TYPE_PROBE, profile);
 }
 
 /** `unknownTypeOutcome` for a module already resolved (see `ModuleContext`). */
-export function unknownTypeOutcomeIn(scenario: Scenario, ctx: ModuleContext, profile?: Profile): Outcome {
+export function unknownTypeOutcomeIn(scenario: Scenario, ctx: ModuleContext, profile?: Profile): ClassifiedOutcome {
   return classifyOutcome(scenario, ctx, UNKNOWN_TYPE_PROBE, profile);
 }
 /** A name no catalogue or app uses; only for probing the "any other type" rule. */
@@ -359,11 +628,15 @@ const UNKNOWN_TYPE_PROBE = '\u0000UnknownErrorType';
 export function summarizeOutcomes(groups: readonly OutcomeGroup[]): string {
   const nonEmpty = groups.filter((g) => g.errorTypes.length > 0);
   if (nonEmpty.length === 0) return 'On failure: nothing known';
-  if (nonEmpty.length === 1) return `On failure: ${OUTCOME_WORDS[nonEmpty[0].outcome].every}`;
+  if (nonEmpty.length === 1) {
+    const only = nonEmpty[0];
+    return `On failure: ${only.outcome === 'depends' ? `what happens depends on ${dependsWords(only.dependsOn)}` : OUTCOME_WORDS[only.outcome].every}`;
+  }
   const last = nonEmpty[nonEmpty.length - 1];
   // `failed` last means "whatever is left", unknown types included (fusion): phrased as "others".
-  const parts = nonEmpty.map((g) =>
-    g.outcome === 'failed' && g === last ? 'others fail the run' : OUTCOME_WORDS[g.outcome].counted(g.errorTypes.length),
-  );
+  const parts = nonEmpty.map((g) => {
+    if (g.outcome === 'depends') return `${g.errorTypes.length} depend on ${dependsWords(g.dependsOn)}`;
+    return g.outcome === 'failed' && g === last ? 'others fail the run' : OUTCOME_WORDS[g.outcome].counted(g.errorTypes.length);
+  });
   return `On failure: ${parts.join(' · ')}`;
 }

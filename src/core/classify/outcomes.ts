@@ -5,7 +5,7 @@
  * outcome means the same everywhere: `failed` is "the run fails and is rolled back, nothing is
  * stored", whichever sentence it sits in. Domain text in English, like the rest of the core.
  */
-import type { Outcome } from '../model';
+import type { ClassifiedOutcome, DependsOn, Outcome } from '../model';
 
 export interface OutcomeWords {
   /** What happens to the run, as a clause (hovers, the classify command). */
@@ -76,12 +76,33 @@ export const OUTCOME_WORDS: Readonly<Record<Outcome, OutcomeWords>> = {
   },
 };
 
-/** What happens to the run, in plain words (hovers, the classify command, the tree). */
-export function describeOutcome(outcome: Outcome): string {
-  return OUTCOME_WORDS[outcome].label;
+/** "the error message" / "the run's data": what a `depends` outcome turns on, in words. */
+export function dependsWords(on: DependsOn | undefined): string {
+  return on === 'message' ? 'the error message' : "the run's data";
 }
 
-/** The outcome as a verb phrase after one error type (`plural`: after a list of them). */
-export function outcomeVerb(outcome: Outcome, plural: boolean): string {
+/**
+ * What happens to the run, in plain words (hovers, the classify command, the tree). For `depends`,
+ * `dependsOn` says what it turns on when known (`classify(...).dependsOn`).
+ */
+export function describeOutcome(outcome: ClassifiedOutcome, dependsOn?: DependsOn): string {
+  if (outcome !== 'depends') return OUTCOME_WORDS[outcome].label;
+  switch (dependsOn) {
+    case 'message':
+      return 'depends on the error message';
+    case 'data':
+      return "depends on the run's data (decided when the scenario runs)";
+    default:
+      return "depends on the error message or the run's data";
+  }
+}
+
+/**
+ * The outcome as a verb phrase after one error type (`plural`: after a list of them). `depends`
+ * (a filtered route, a router or if-else in the handler route) has no table row: what it turns on
+ * is only known per case.
+ */
+export function outcomeVerb(outcome: ClassifiedOutcome, plural: boolean): string {
+  if (outcome === 'depends') return `${plural ? 'depend' : 'depends'} on the error message or the run's data`;
   return plural ? OUTCOME_WORDS[outcome].verbPlural : OUTCOME_WORDS[outcome].verb;
 }

@@ -24,7 +24,12 @@ export function applicableRoutes(m: ScenarioModule, byId: ReadonlyMap<number, Sc
  * by walking the whole tree).
  */
 export function classifierView(scenario: Scenario, m: ScenarioModule, byId: ReadonlyMap<number, ScenarioModule>): Scenario {
-  const shallow = (x: ScenarioModule): ScenarioModule => ({ ...x, routes: [] });
+  const shallow = (x: ScenarioModule): ScenarioModule => {
+    // Without the router routes and if-else branches: the module lookup must not walk them.
+    const { branches: _branches, ...rest } = x;
+    void _branches;
+    return { ...rest, routes: [] };
+  };
   const first = scenario.modules[0];
   const modules: ScenarioModule[] = first ? [shallow(first)] : [];
   if (!first || first.id !== m.id) modules.push(shallow(m));
@@ -49,4 +54,13 @@ export function moduleTitle(m: ScenarioModule): string {
 
 export function listTypes(types: readonly string[]): string {
   return types.join(', ');
+}
+
+/**
+ * When a blueprint does not say whether it stores incomplete executions: which default was assumed
+ * (Make's default for "Allow storing of incomplete executions" is off). Empty otherwise.
+ */
+export function storageDefaultNote(scenario: Scenario): string {
+  if (scenario.format !== 'blueprint' || scenario.settingSpans.storeIncompleteExecutions) return '';
+  return ': the export has no `metadata.scenario.dlq`, so Make\'s default for "Allow storing of incomplete executions", off, is assumed';
 }

@@ -24,6 +24,10 @@ import { rule as unknownModuleReference } from './rules/unknown-module-reference
 import { rule as yamlSyntax } from './rules/yaml-syntax';
 import { rule as unreadableFile } from './rules/unreadable-file';
 import { rule as invalidConfig } from './rules/invalid-config';
+import { rule as unsetTrigger } from './rules/unset-trigger';
+import { rule as decidedAtRunTime } from './rules/decided-at-run-time';
+import { rule as uncheckedModules } from './rules/unchecked-modules';
+import { rule as wrappedExport } from './rules/wrapped-export';
 
 /** Every lint rule, in the order of the docs and the settings. */
 export const RULES = [
@@ -40,6 +44,10 @@ export const RULES = [
   unknownModuleReference,
   unreadableFile,
   invalidConfig,
+  unsetTrigger,
+  decidedAtRunTime,
+  uncheckedModules,
+  wrappedExport,
 ] as const;
 
 /** The stable code of a lint rule. */

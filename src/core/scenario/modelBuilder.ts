@@ -54,7 +54,7 @@ export function handlerLocation(loc: Location, ownerId: number | undefined): Loc
   };
 }
 
-/** Where the modules of a route of module `id` sit (inside it when it is a router). */
+/** Where the modules of a route or branch of module `id` sit (inside it when it is a router or an if-else). */
 export function routeLocation(loc: Location, id: number | undefined, isRouter: boolean): Location {
   return {
     routerPath: id !== undefined && isRouter ? [...loc.routerPath, id] : loc.routerPath,
@@ -101,6 +101,9 @@ export function buildScenario(format: ScenarioFormat, p: ScenarioParts): Scenari
   };
 }
 
+/** The id the model gives the unset trigger (Make exports it with `"id": null`; real ids are positive). */
+export const UNSET_TRIGGER_ID = 0;
+
 /** A module's own fields as a parser has them (optional ones may be undefined); its location comes apart. */
 export type ModuleParts = Omit<ScenarioModule, 'name' | 'nameSpan' | 'routerPath' | 'handlerOf'> & {
   readonly name: string | undefined;
@@ -115,6 +118,9 @@ export function buildModule(p: ModuleParts, loc: Location): ScenarioModule {
     isRouter: p.isRouter,
     onError: p.onError,
     routes: p.routes,
+    ...(p.branches !== undefined ? { branches: p.branches } : {}),
+    ...(p.kind !== undefined ? { kind: p.kind } : {}),
+    ...(p.unchecked !== undefined && p.unchecked.length > 0 ? { unchecked: p.unchecked } : {}),
     routerPath: loc.routerPath,
     ...(loc.handlerOf !== undefined ? { handlerOf: loc.handlerOf } : {}),
     span: p.span,
@@ -150,6 +156,8 @@ export function buildHandlerRoute(p: HandlerRouteParts): SourcedErrorHandlerRout
   return {
     errors: p.errors,
     errorSpans: p.errorSpans,
+    ...(p.filter !== undefined ? { filter: p.filter } : {}),
+    ...(p.runTime !== undefined && Object.keys(p.runTime).length > 0 ? { runTime: p.runTime } : {}),
     modules: p.modules,
     directive: p.directive,
     directiveExplicit: p.directiveExplicit,

@@ -12,12 +12,18 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { DIRECTIVES, PROFILES } from '../model';
 import type {
+  BranchChoice,
   Directive,
   ErrorHandlerRoute,
   Fault,
+  FilterCondition,
   Finding,
+  IfElseBranch,
+  ModuleKind,
   Profile,
+  RouteFilter,
   RouterRoute,
+  RunTimeSetting,
   Scenario,
   ScenarioModule,
   ScenarioSettings,
@@ -27,6 +33,7 @@ import type {
 import {
   ROUTE_DEFAULTS,
   ScenarioParserBase,
+  UNSET_TRIGGER_ID,
   buildHandlerRoute,
   buildModule,
   buildScenario,
@@ -37,6 +44,7 @@ import {
   routeLocation,
   routesOnNonRouterMessage,
 } from './modelBuilder';
+import { constantOf, isExpression } from './filter';
 import type { Location, MutableSettings, RouteField, SettingSpans, SourcedErrorHandlerRoute } from './modelBuilder';
 import { nearest } from '../text/spelling';
 import type { LineIndex } from '../text/lineIndex';
@@ -51,6 +59,12 @@ export function isRouterApp(app: string): boolean {
   return ROUTER_APPS.includes(app);
 }
 
+/** App names of an if-else module and of the Merge that may follow it (YAML spelling first, the blueprint's accepted too). */
+export const IF_ELSE_APPS: readonly string[] = ['builtin:if-else', 'builtin:BasicIfElse'];
+export const MERGE_APPS: readonly string[] = ['builtin:merge', 'builtin:BasicMerge'];
+/** The app of an unset trigger (a first module with no id). */
+export const UNSET_TRIGGER_APP = 'placeholder:Placeholder';
+
 const SETTING_KEYS: readonly (keyof ScenarioSettings)[] = [
   'storeIncompleteExecutions',
   'sequentialProcessing',
@@ -59,9 +73,20 @@ const SETTING_KEYS: readonly (keyof ScenarioSettings)[] = [
   'instant',
   'profile',
 ];
-const ROUTE_KEYS: readonly RouteField[] = ['errors', 'modules', 'directive', 'autoComplete', 'attempts', 'intervalMinutes', 'output'];
+const ROUTE_KEYS: readonly string[] = [
+  'errors',
+  'condition',
+  'modules',
+  'directive',
+  'autoComplete',
+  'attempts',
+  'intervalMinutes',
+  'output',
+];
+/** Keys of a router route / if-else branch inside an error-handler route that end it with a directive. */
+const ENDING_KEYS: readonly RouteField[] = ['directive', 'autoComplete', 'attempts', 'intervalMinutes', 'output'];
 const FAULT_KEYS: readonly string[] = ['module', 'error', 'message', 'bundles', 'recoverAfter'];
-const SIMULATION_KEYS: readonly string[] = ['bundles', 'faults'];
+const SIMULATION_KEYS: readonly string[] = ['bundles', 'faults', 'branches'];
 
 function didYouMean(name: string, candidates: readonly string[]): string {
   const n = nearest(name, candidates);
@@ -197,7 +222,7 @@ class Parser extends ScenarioParserBase {
       const valueSpan = this.valueSpan(modulesPair, rootSpan);
       const kind = this.collection(modulesPair.value);
       if (kind === 'seq') {
-        modules = this.modules(modulesPair.value as YAMLSeq, { routerPath: [] });
+        modules = this.modules(modulesPair.value as YAMLSeq, { routerPath: [] }, true);
         if ((modulesPair.value as YAMLSeq).items.length === 0) {
           this.report('invalid-scenario', valueSpan, 'The `modules` list is empty: a scenario needs at least its trigger module.');
         }
@@ -266,19 +291,92 @@ class Parser extends ScenarioParserBase {
 
   // ---- modules ---------------------------------------------------------------------------------
 
-  private modules(seq: YAMLSeq, loc: Location): ScenarioModule[] {
+  private modules(seq: YAMLSeq, loc: Location, top = false): ScenarioModule[] {
     const out: ScenarioModule[] = [];
     const seqSpan = this.spanOf(seq, { start: 0, end: 0 });
-    for (const item of seq.items) {
+    seq.items.forEach((item, i) => {
       const itemSpan = this.spanOf(item, seqSpan);
       if (this.collection(item) !== 'map') {
         this.report('invalid-scenario', itemSpan, `Each module must be a mapping with \`id\` and \`app\`; found ${this.describe(item)}.`);
-        continue;
+        return;
       }
-      const m = this.module(item as YAMLMap, loc);
+      const unset = top && i === 0 ? this.unsetTrigger(item as YAMLMap) : null;
+      const m = unset ?? this.module(item as YAMLMap, loc);
       if (m) out.push(m);
-    }
+    });
     return out;
+  }
+
+  /** `- app: placeholder:Placeholder` (no id, or `id: null`) as the first module: the unset trigger. */
+  private unsetTrigger(map: YAMLMap): ScenarioModule | null {
+    const appPair = this.get(map, 'app');
+    const idPair = this.get(map, 'id');
+    if (!appPair || this.scalar(appPair.value) !== UNSET_TRIGGER_APP) return null;
+    if (idPair && this.collection(idPair.value) !== 'empty') return null;
+    const span = this.spanOf(map, { start: 0, end: 0 });
+    const appSpan = this.valueSpan(appPair, span);
+    this.report(
+      'unset-trigger',
+      appSpan,
+      'The trigger is not set (placeholder:Placeholder): choose it before the scenario can run. The other modules are checked as if it were there.',
+    );
+    return buildModule(
+      {
+        id: UNSET_TRIGGER_ID,
+        app: UNSET_TRIGGER_APP,
+        name: undefined,
+        isRouter: false,
+        onError: [],
+        routes: [],
+        kind: 'unset-trigger',
+        span,
+        anchor: appSpan,
+        idSpan: idPair ? this.valueSpan(idPair, span) : appSpan,
+        appSpan,
+        nameSpan: undefined,
+      },
+      { routerPath: [] },
+    );
+  }
+
+  /** A filter condition in YAML: a list of AND-groups (each a list of {a, o, b}), or one group (a list of {a, o, b}). */
+  private conditionOf(pair: Pair, parent: Span, ownerId: number | undefined): RouteFilter | undefined {
+    const span = this.valueSpan(pair, parent);
+    const bad = (): undefined => {
+      this.report(
+        'invalid-scenario',
+        span,
+        '`condition` must be a list of groups, each a list of conditions {a, o, b} (e.g. [[{a: "{{2.error.message}}", o: "text:contain", b: timeout}]]); the route applies when any group holds, a group holds when all its conditions do.',
+        ownerId,
+      );
+      return undefined;
+    };
+    if (this.collection(pair.value) !== 'seq') return bad();
+    const items = (pair.value as YAMLSeq).items;
+    const grouped = items.every((g) => this.collection(g) === 'seq');
+    const single = items.every((g) => this.collection(g) === 'map');
+    if (items.length === 0 || (!grouped && !single)) return bad();
+    const groupsNodes: unknown[][] = grouped ? items.map((g) => (g as YAMLSeq).items) : [items];
+    const groups: FilterCondition[][] = [];
+    for (const g of groupsNodes) {
+      const group: FilterCondition[] = [];
+      for (const c of g) {
+        if (this.collection(c) !== 'map') return bad();
+        const text = (key: string): string | undefined => {
+          const p = this.get(c as YAMLMap, key);
+          const v = p ? this.scalar(p.value) : undefined;
+          return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+        };
+        const a = text('a');
+        const o = text('o');
+        const b = text('b');
+        if (a === undefined || o === undefined) return bad();
+        group.push(b !== undefined ? { a, o, b } : { a, o });
+      }
+      if (group.length === 0) return bad();
+      groups.push(group);
+    }
+    return { conditions: groups, span };
   }
 
   /** Modules of a route (`modules:` value): a list, or nothing. */
@@ -365,22 +463,151 @@ class Parser extends ScenarioParserBase {
     }
 
     const isRouter = isRouterApp(app.trim());
+    const isIfElse = IF_ELSE_APPS.includes(app.trim());
+    const kind: ModuleKind | undefined = isIfElse ? 'if-else' : MERGE_APPS.includes(app.trim()) ? 'merge' : undefined;
     const onErrorPair = this.get(map, 'onError');
     const onError = onErrorPair ? this.handlerRoutes(onErrorPair, span, id, loc) : [];
 
     const routesPair = this.get(map, 'routes');
     let routes: RouterRoute[] = [];
     if (routesPair) {
-      const parsedRoutes = this.routerRoutes(routesPair, span, routeLocation(loc, id, isRouter));
+      const parsedRoutes = this.routerRoutes(routesPair, span, routeLocation(loc, id, isRouter), id);
       if (isRouter) routes = parsedRoutes;
       else this.report('invalid-scenario', this.spanOf(routesPair.key, span), routesOnNonRouterMessage('app: builtin:router', id, app), id);
     }
 
+    const branchesPair = this.get(map, 'branches');
+    let branches: IfElseBranch[] | undefined;
+    if (branchesPair) {
+      const parsed = this.ifElseBranches(branchesPair, span, routeLocation(loc, id, true), id);
+      if (isIfElse) branches = parsed;
+      else
+        this.report(
+          'invalid-scenario',
+          this.spanOf(branchesPair.key, span),
+          `Only an if-else (app: builtin:if-else) has \`branches\`; ${moduleRef(id)} is ${app ? `"${app}"` : 'not an if-else'}.`,
+          id,
+        );
+    } else if (isIfElse) {
+      branches = [];
+      this.report(
+        'invalid-scenario',
+        anchor,
+        `${moduleRef(id, true)} is an if-else without \`branches\` (a list of {name, condition, modules}, the last one may be {else: true}).`,
+        id,
+      );
+    }
+
     if (id === undefined) return null;
-    return buildModule({ id, app, name, isRouter, onError, routes, span, anchor, idSpan, appSpan, nameSpan }, loc);
+    return buildModule(
+      {
+        id,
+        app,
+        name,
+        isRouter,
+        onError,
+        routes,
+        span,
+        anchor,
+        idSpan,
+        appSpan,
+        nameSpan,
+        ...(kind ? { kind } : {}),
+        ...(branches ? { branches } : {}),
+      },
+      loc,
+    );
   }
 
-  private routerRoutes(pair: Pair, parent: Span, loc: Location): RouterRoute[] {
+  /** Inside an error-handler route: the directive a router route / if-else branch ends with (`directive:` and its settings on the route itself). */
+  private endingOf(map: YAMLMap, span: Span, loc: Location, ownerId: number | undefined): ErrorHandlerRoute | undefined {
+    if (loc.handlerOf === undefined) return undefined;
+    if (!map.items.some((p) => (ENDING_KEYS as readonly string[]).includes(String(this.scalar(p.key))))) return undefined;
+    const route = this.handlerRoute(map, span, loc, ownerId, ENDING_KEYS);
+    return { ...route, modules: [] };
+  }
+
+  private ifElseBranches(pair: Pair, parent: Span, loc: Location, ownerId: number | undefined): IfElseBranch[] {
+    const kind = this.collection(pair.value);
+    if (kind === 'empty') return [];
+    if (kind !== 'seq') {
+      this.report(
+        'invalid-scenario',
+        this.valueSpan(pair, parent),
+        `\`branches\` must be a list of branches (each with \`name\`, \`condition\` or \`else: true\`, and \`modules\`); found ${this.describe(pair.value)}.`,
+        ownerId,
+      );
+      return [];
+    }
+    const known = ['name', 'condition', 'else', 'merge', 'disabled', 'modules', ...(loc.handlerOf !== undefined ? ENDING_KEYS : [])];
+    const out: IfElseBranch[] = [];
+    for (const item of (pair.value as YAMLSeq).items) {
+      const span = this.spanOf(item, parent);
+      if (this.collection(item) !== 'map') {
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each if-else branch must be a mapping (name, condition or else: true, modules); found ${this.describe(item)}.`,
+          ownerId,
+        );
+        continue;
+      }
+      const map = item as YAMLMap;
+      let name: string | undefined;
+      let isElse = false;
+      let merge = false;
+      let disabled = false;
+      let condition: RouteFilter | undefined;
+      for (const { key, pair: p } of this.pairs(map)) {
+        const keySpan = this.spanOf(p.key, span);
+        const v = this.scalar(p.value);
+        if (key === undefined || !known.includes(key)) {
+          this.report(
+            'invalid-scenario',
+            keySpan,
+            `Unknown field \`${key ?? '?'}\` in an if-else branch.${didYouMean(key ?? '', known)} Known fields: ${known.join(', ')}.`,
+            ownerId,
+          );
+        } else if (key === 'name') {
+          if (typeof v === 'string' || typeof v === 'number') name = String(v);
+        } else if (key === 'else' || key === 'merge' || key === 'disabled') {
+          if (typeof v !== 'boolean')
+            this.report(
+              'invalid-scenario',
+              this.valueSpan(p, keySpan),
+              `\`${key}\` must be true or false; found ${this.describe(p.value)}.`,
+              ownerId,
+            );
+          else if (key === 'else') isElse = v;
+          else if (key === 'merge') merge = v;
+          else disabled = v;
+        } else if (key === 'condition') {
+          condition = this.conditionOf(p, span, ownerId);
+        }
+      }
+      if (isElse && condition)
+        this.report('invalid-scenario', condition.span, 'The else branch has no condition: it runs when no other branch does.', ownerId);
+      const modules = this.nestedModules(this.get(map, 'modules'), span, loc, 'an if-else branch');
+      const ending = this.endingOf(map, span, loc, ownerId);
+      out.push({
+        ...(name !== undefined ? { name } : {}),
+        isElse,
+        ...(condition && !isElse ? { condition } : {}),
+        merge,
+        disabled,
+        modules,
+        span,
+        ...(ending ? { ending } : {}),
+      });
+    }
+    const elses = out.filter((b) => b.isElse);
+    if (elses.length > 1 || (elses.length === 1 && out[out.length - 1] !== elses[0])) {
+      this.report('invalid-scenario', elses[elses.length - 1].span, 'An if-else has at most one else branch, and it comes last.', ownerId);
+    }
+    return out;
+  }
+
+  private routerRoutes(pair: Pair, parent: Span, loc: Location, ownerId: number | undefined): RouterRoute[] {
     const kind = this.collection(pair.value);
     if (kind === 'empty') return [];
     if (kind !== 'seq') {
@@ -415,8 +642,24 @@ class Parser extends ScenarioParserBase {
             `A route \`name\` must be a text; found ${this.describe(namePair.value)}.`,
           );
       }
+      const known = ['name', 'condition', 'modules', ...(loc.handlerOf !== undefined ? ENDING_KEYS : [])];
+      for (const { key, pair: p } of this.pairs(map)) {
+        if (key === undefined || !known.includes(key)) {
+          this.report(
+            'invalid-scenario',
+            this.spanOf(p.key, span),
+            `Unknown field \`${key ?? '?'}\` in a router route.${didYouMean(key ?? '', known)} Known fields: ${known.join(', ')}.`,
+            ownerId,
+          );
+        }
+      }
+      const conditionPair = this.get(map, 'condition');
+      const condition = conditionPair ? this.conditionOf(conditionPair, span, ownerId) : undefined;
+      // The route's name is its filter's label (Make shows a route under it).
+      const filter = condition && name !== undefined ? { ...condition, name } : condition;
       const modules = this.nestedModules(this.get(map, 'modules'), span, loc, 'a router route');
-      out.push({ ...(name !== undefined ? { name } : {}), modules, span });
+      const ending = this.endingOf(map, span, loc, ownerId);
+      out.push({ ...(name !== undefined ? { name } : {}), modules, span, ...(filter ? { filter } : {}), ...(ending ? { ending } : {}) });
     }
     return out;
   }
@@ -452,7 +695,13 @@ class Parser extends ScenarioParserBase {
     return [];
   }
 
-  private handlerRoute(map: YAMLMap, parent: Span, loc: Location, ownerId: number | undefined): SourcedErrorHandlerRoute {
+  private handlerRoute(
+    map: YAMLMap,
+    parent: Span,
+    loc: Location,
+    ownerId: number | undefined,
+    only?: readonly string[],
+  ): SourcedErrorHandlerRoute {
     const span = this.spanOf(map, parent);
     const fieldSpans: Partial<Record<RouteField, Span>> = {};
     let errors: string[] | null = null;
@@ -464,17 +713,38 @@ class Parser extends ScenarioParserBase {
     let { autoComplete, attempts, intervalMinutes } = ROUTE_DEFAULTS;
     let output: unknown;
     let hasOutput = false;
+    let filter: RouteFilter | undefined;
+    const runTime: Partial<Record<RunTimeSetting, string>> = {};
+    /** A retry setting written as an IML expression (`"{{1.maxAttempts}}"`): a constant is its value, anything else is decided at run time. */
+    const expression = (v: unknown, setting: RunTimeSetting, valueSpan: Span): boolean | number | 'run-time' | undefined => {
+      if (typeof v !== 'string' || !isExpression(v)) return undefined;
+      const constant = constantOf(v);
+      if (constant !== undefined) return constant;
+      runTime[setting] = v;
+      this.report(
+        'decided-at-run-time',
+        valueSpan,
+        `\`${setting}\` is the expression ${quoteShort(v)}: its value is decided when the scenario runs, so the tool ${setting === 'autoComplete' ? 'shows both outcomes (completed automatically or not)' : `assumes the default (${setting === 'attempts' ? ROUTE_DEFAULTS.attempts : ROUTE_DEFAULTS.intervalMinutes})`}.`,
+        ownerId,
+      );
+      return 'run-time';
+    };
 
     for (const { key, pair } of this.pairs(map)) {
       const keySpan = this.spanOf(pair.key, span);
       const valueSpan = this.valueSpan(pair, keySpan);
-      if (key === undefined || !(ROUTE_KEYS as readonly string[]).includes(key)) {
+      if (only && (key === undefined || !only.includes(key))) continue;
+      if (key === undefined || !ROUTE_KEYS.includes(key)) {
         this.report(
           'invalid-scenario',
           keySpan,
           `Unknown field \`${key ?? '?'}\` in an error-handler route.${didYouMean(key ?? '', ROUTE_KEYS)} Known fields: ${ROUTE_KEYS.join(', ')}.`,
           ownerId,
         );
+        continue;
+      }
+      if (key === 'condition') {
+        filter = this.conditionOf(pair, span, ownerId);
         continue;
       }
       const field = key as RouteField;
@@ -541,9 +811,11 @@ class Parser extends ScenarioParserBase {
           }
           break;
         }
-        case 'autoComplete':
-          if (typeof v === 'boolean') autoComplete = v;
-          else
+        case 'autoComplete': {
+          const x = expression(v, 'autoComplete', valueSpan);
+          const b = typeof x === 'boolean' ? x : typeof v === 'boolean' ? v : undefined;
+          if (b !== undefined) autoComplete = b;
+          else if (x !== 'run-time')
             this.report(
               'invalid-retry-settings',
               valueSpan,
@@ -551,9 +823,12 @@ class Parser extends ScenarioParserBase {
               ownerId,
             );
           break;
-        case 'attempts':
-          if (typeof v === 'number' && Number.isFinite(v)) attempts = v;
-          else
+        }
+        case 'attempts': {
+          const x = expression(v, 'attempts', valueSpan);
+          const n = typeof x === 'number' ? x : typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+          if (n !== undefined) attempts = n;
+          else if (x !== 'run-time')
             this.report(
               'invalid-retry-settings',
               valueSpan,
@@ -561,9 +836,12 @@ class Parser extends ScenarioParserBase {
               ownerId,
             );
           break;
-        case 'intervalMinutes':
-          if (typeof v === 'number' && Number.isFinite(v)) intervalMinutes = v;
-          else
+        }
+        case 'intervalMinutes': {
+          const x = expression(v, 'intervalMinutes', valueSpan);
+          const n = typeof x === 'number' ? x : typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+          if (n !== undefined) intervalMinutes = n;
+          else if (x !== 'run-time')
             this.report(
               'invalid-retry-settings',
               valueSpan,
@@ -571,6 +849,7 @@ class Parser extends ScenarioParserBase {
               ownerId,
             );
           break;
+        }
         case 'output':
           hasOutput = true;
           output = this.toJS(pair.value);
@@ -581,6 +860,8 @@ class Parser extends ScenarioParserBase {
     return buildHandlerRoute({
       errors,
       errorSpans,
+      ...(filter ? { filter } : {}),
+      ...(Object.keys(runTime).length ? { runTime } : {}),
       modules,
       directive,
       directiveExplicit,
@@ -625,6 +906,7 @@ class Parser extends ScenarioParserBase {
     const span = this.spanOf(map, valueSpan);
     let bundles = 1;
     let faultsPair: Pair | undefined;
+    let branchesPair: Pair | undefined;
     for (const { key, pair: p } of this.pairs(map)) {
       const keySpan = this.spanOf(p.key, span);
       if (key === 'bundles') {
@@ -638,12 +920,50 @@ class Parser extends ScenarioParserBase {
           );
       } else if (key === 'faults') {
         faultsPair = p;
+      } else if (key === 'branches') {
+        branchesPair = p;
       } else {
         this.report(
           'invalid-scenario',
           keySpan,
-          `Unknown field \`${key ?? '?'}\` in \`simulation\`.${didYouMean(key ?? '', SIMULATION_KEYS)} Known fields: bundles, faults.`,
+          `Unknown field \`${key ?? '?'}\` in \`simulation\`.${didYouMean(key ?? '', SIMULATION_KEYS)} Known fields: ${SIMULATION_KEYS.join(', ')}.`,
         );
+      }
+    }
+    const branches: BranchChoice[] = [];
+    if (branchesPair) {
+      if (this.collection(branchesPair.value) !== 'seq') {
+        this.report(
+          'invalid-scenario',
+          this.valueSpan(branchesPair, span),
+          `\`simulation.branches\` must be a list of {module, branch, bundles}; found ${this.describe(branchesPair.value)}.`,
+        );
+      } else {
+        for (const item of (branchesPair.value as YAMLSeq).items) {
+          const itemSpan = this.spanOf(item, span);
+          const map = this.collection(item) === 'map' ? (item as YAMLMap) : undefined;
+          const moduleValue = map ? this.scalar(this.get(map, 'module')?.value) : undefined;
+          const branchValue = map ? this.scalar(this.get(map, 'branch')?.value) : undefined;
+          const bundlesPair = map ? this.get(map, 'bundles') : undefined;
+          let chosen: number[] | null = null;
+          if (bundlesPair && this.collection(bundlesPair.value) === 'seq') {
+            chosen = (bundlesPair.value as YAMLSeq).items
+              .map((b) => this.scalar(b))
+              .filter((n): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1);
+          }
+          if (
+            typeof moduleValue !== 'number' ||
+            !(typeof branchValue === 'string' || (typeof branchValue === 'number' && Number.isSafeInteger(branchValue) && branchValue >= 1))
+          ) {
+            this.report(
+              'invalid-scenario',
+              itemSpan,
+              'Each `simulation.branches` entry needs `module` (an if-else id) and `branch` (a branch name, its 1-based number, or else); `bundles` (default all) says which bundles take it.',
+            );
+            continue;
+          }
+          branches.push({ module: moduleValue, branch: branchValue, bundles: chosen, span: itemSpan });
+        }
       }
     }
     const faults: Fault[] = [];
@@ -662,7 +982,7 @@ class Parser extends ScenarioParserBase {
         );
       }
     }
-    return { bundles, faults, span };
+    return { bundles, faults, span, ...(branches.length ? { branches } : {}) };
   }
 
   private fault(item: unknown, parent: Span, bundleCount: number): Fault | null {

@@ -29,7 +29,7 @@
 import { randomBytes } from 'node:crypto';
 import { classify, effectiveProfile } from '../classify/classifier';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from '../executions/schedule';
-import type { Classification, Fault, Profile, Scenario, ScenarioModule } from '../model';
+import type { Classification, Fault, IfElseBranch, Profile, Scenario, ScenarioModule } from '../model';
 import type { Clock, HistoryEntry, IncompleteExecution } from '../executions/model';
 import { systemClock } from '../executions/model';
 
@@ -137,15 +137,26 @@ export function runList(list: readonly ScenarioModule[], from: number, ctx: Flow
   return 'ok';
 }
 
+/**
+ * A classification that still depends on something after the fault's message was given (a bundle's
+ * data, an expression in Break's settings) is simulated in its worst case (the one `classify`
+ * reports at the top level); `cases` stays on it so a caller can say so.
+ */
+export function simulatedCase(c: Classification): Classification & { readonly outcome: Exclude<Classification['outcome'], 'depends'> } {
+  if (c.outcome !== 'depends') return c as Classification & { readonly outcome: Exclude<Classification['outcome'], 'depends'> };
+  return { ...c, outcome: c.worst ?? 'failed' };
+}
+
 function runModule(m: ScenarioModule, ctx: FlowContext): FlowSignal {
   const faults = ctx.scenario.simulation?.faults ?? [];
   const fault = activeFault(faults, m.id, ctx.bundle, ctx.retryNumber);
   if (fault) {
-    const c = classify(ctx.scenario, m.id, fault.error, ctx.profile);
+    const c = simulatedCase(classify(ctx.scenario, m.id, fault.error, ctx.profile, faultMessage(fault)));
     ctx.steps.push({ moduleId: m.id, status: 'failed', classification: c, message: faultMessage(fault) });
     const failure: FlowFailure = { module: m, fault, classification: c };
-    if (c.handler !== null && c.route && c.route.modules.length > 0) {
-      const sub = runList(c.route.modules, 0, ctx);
+    const caught = c.handlerRoute ?? c.route;
+    if (c.handler !== null && caught && caught.modules.length > 0) {
+      const sub = runList(caught.modules, 0, ctx);
       if (sub === 'run-ended') return 'run-ended';
     }
     switch (c.outcome) {
@@ -176,7 +187,35 @@ function runModule(m: ScenarioModule, ctx: FlowContext): FlowSignal {
       if (runList(route.modules, 0, ctx) === 'run-ended') return 'run-ended';
     }
   }
+  if (m.kind === 'if-else') {
+    // Exactly one branch runs per bundle; the simulation has no bundle data to test conditions on,
+    // so it takes the branch `simulation.branches` names for this bundle, else the first enabled one.
+    const branch = chosenBranch(m, ctx);
+    if (!branch) return 'branch-ended';
+    const signal = runList(branch.modules, 0, ctx);
+    if (signal !== 'ok') return signal;
+    // A branch that does not merge ends the bundle's way here; a merging one goes on to the Merge.
+    return branch.merge ? 'ok' : 'branch-ended';
+  }
   return 'ok';
+}
+
+/** The branch of an if-else a bundle takes in a simulation. */
+export function chosenBranch(m: ScenarioModule, ctx: Pick<FlowContext, 'scenario' | 'bundle'>): IfElseBranch | undefined {
+  const branches = m.branches ?? [];
+  const choice = ctx.scenario.simulation?.branches?.find(
+    (b) => b.module === m.id && (b.bundles === null || (ctx.bundle !== null && b.bundles.includes(ctx.bundle))),
+  );
+  if (choice) {
+    const picked =
+      choice.branch === 'else'
+        ? branches.find((b) => b.isElse)
+        : typeof choice.branch === 'number'
+          ? branches[choice.branch - 1]
+          : branches.find((b) => b.name === choice.branch);
+    if (picked && !picked.disabled) return picked;
+  }
+  return branches.find((b) => !b.disabled);
 }
 
 /**
@@ -194,6 +233,10 @@ export function locateModule(scenario: Scenario, moduleId: number): { list: read
       }
       for (const r of m.routes) {
         const hit = visit(r.modules);
+        if (hit) return hit;
+      }
+      for (const b of m.branches ?? []) {
+        const hit = visit(b.modules);
         if (hit) return hit;
       }
     }

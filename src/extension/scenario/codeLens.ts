@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { effectiveProfile, outcomesByErrorType, summarizeOutcomes } from '../../core/classify/classifier';
-import { walkModules } from '../../core/model';
+import { isFlowControl, walkModules } from '../../core/model';
 import { isScenarioDocument } from './documentSelector';
 import { CLASSIFY_COMMAND } from './hoverProvider';
 import { parsedDocument } from './parsed';
@@ -8,7 +8,8 @@ import { codeLensEnabled, defaultProfile, SETTINGS_SECTION } from '../shared/set
 
 /**
  * "On failure: …" above each module that can fail on its own: every module of the flow and of
- * router branches, but not routers (no action of their own) nor modules inside error-handler
+ * router routes and if-else branches, but not routers, if-else, Merge or the unset trigger (no
+ * action of their own) nor modules inside error-handler
  * routes (a failure there is not classified by the spec's rules). Clicking runs Classify Failure
  * for that module.
  */
@@ -29,7 +30,7 @@ export class ScenarioCodeLensProvider implements vscode.CodeLensProvider, vscode
     const profile = effectiveProfile(scenario, defaultProfile(doc.uri));
     const lenses: vscode.CodeLens[] = [];
     for (const m of walkModules(scenario.modules)) {
-      if (m.isRouter || m.handlerOf !== undefined) continue;
+      if (isFlowControl(m) || m.handlerOf !== undefined) continue;
       let summary: string;
       try {
         summary = summarizeOutcomes(outcomesByErrorType(scenario, m.id, profile));

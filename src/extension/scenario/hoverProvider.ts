@@ -3,6 +3,7 @@ import { lookupErrorType, ERROR_TYPES, UNKNOWN_TYPE_UNHANDLED } from '../../core
 import { classify, effectiveProfile, outcomesByErrorType, type OutcomeGroup } from '../../core/classify/classifier';
 import { walkModules, type Classification, type Profile, type Scenario, type ScenarioModule, type Span } from '../../core/model';
 import { symbolAt, type ScenarioSymbol } from '../../core/scenario/symbols';
+import { storageDefaultNote } from '../../core/lint/coverage';
 import { isScenarioDocument } from './documentSelector';
 import { parsedDocument } from './parsed';
 import {
@@ -121,7 +122,10 @@ function errorTypeHover(scenario: Scenario, name: string, span: Span, profile: P
   if (module) {
     const c = safeClassify(scenario, module.id, name, profile);
     if (c) {
-      lines.push(`**${vscode.l10n.t('If module {0} fails with it', moduleTitle(module))}**: ${outcomeLabel(c.outcome)}. ${c.reason}`, '');
+      lines.push(
+        `**${vscode.l10n.t('If module {0} fails with it', moduleTitle(module))}**: ${outcomeLabel(c.outcome, c.dependsOn)}. ${c.reason}`,
+        '',
+      );
     }
   }
   lines.push(`_${profileLine(profile, fromFile)}_`);
@@ -184,6 +188,14 @@ function appendModuleOutcomes(lines: string[], uri: vscode.Uri, scenario: Scenar
   if (groups.length > 0) {
     lines.push(`**${vscode.l10n.t('When module {0} fails', moduleTitle(module))}**`, '', groupsMarkdown(groups), '');
   }
+  if (storageDefaultNote(scenario) !== '') {
+    lines.push(
+      vscode.l10n.t(
+        'The export has no `metadata.scenario.dlq`: Make\'s default for "Allow storing of incomplete executions", off, is assumed.',
+      ),
+      '',
+    );
+  }
   const args = encodeURIComponent(JSON.stringify([uri.toString(), module.id]));
   lines.push(`[${vscode.l10n.t('Classify a failure here…')}](command:${CLASSIFY_COMMAND}?${args})`, '');
 }
@@ -203,11 +215,32 @@ function moduleHover(uri: vscode.Uri, scenario: Scenario, module: ScenarioModule
   } else if (module.handlerOf === undefined) {
     // Which catalogue types an error-handler route catches here (the classifier's handler lookup decides).
     const handled = new Map<string, string[]>();
+    const depends: string[] = [];
+    let dependsOn: Classification['dependsOn'];
     for (const t of ERROR_TYPES) {
       const c = safeClassify(scenario, module.id, t.name, profile);
-      if (c?.handler) handled.set(c.handler, [...(handled.get(c.handler) ?? []), t.name]);
+      if (c?.outcome === 'depends') {
+        depends.push(t.name);
+        if (dependsOn !== 'message') dependsOn = c.dependsOn;
+      } else if (c?.handler) handled.set(c.handler, [...(handled.get(c.handler) ?? []), t.name]);
     }
-    if (handled.size === 0) {
+    if (depends.length > 0) {
+      // A filter on the route (the message, the run's data) decides: no certainty to show.
+      const which = depends.length === ERROR_TYPES.length ? vscode.l10n.t('every error type') : depends.map((t) => `\`${t}\``).join(', ');
+      lines.push(
+        dependsOn === 'message'
+          ? vscode.l10n.t(
+              'Whether an error-handler route applies to {0}, and which directive it ends in, depends on the error message.',
+              which,
+            )
+          : vscode.l10n.t(
+              "Whether an error-handler route applies to {0}, and which directive it ends in, depends on the run's data (decided when the scenario runs).",
+              which,
+            ),
+        '',
+      );
+    }
+    if (handled.size === 0 && depends.length === 0) {
       lines.push(vscode.l10n.t('No error-handler route applies: the default rules decide.'), '');
     } else {
       for (const [directive, types] of handled) {

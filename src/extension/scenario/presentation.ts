@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { DOCS } from '../../core/catalogue/catalogue';
 import type { OutcomeGroup } from '../../core/classify/classifier';
 import { describeOutcome } from '../../core/classify/outcomes';
-import type { Directive, Outcome, Profile, ScenarioSettings } from '../../core/model';
+import type { ClassifiedOutcome, DependsOn, Directive, Profile, ScenarioSettings } from '../../core/model';
 
 /** Words shown to the user for core values. Presentation only: every decision comes from src/core. */
 
@@ -10,9 +10,12 @@ export const DIRECTIVES_DOCS_URL = DOCS.fusionDirectives;
 export const SETTINGS_DOCS_URL =
   'https://experienceleague.adobe.com/en/docs/workfront/using/adobe-workfront-fusion/scenarios-in-fusion/scenario-settings-panel';
 
-/** An outcome in words: the core's one wording (domain text, like lint messages and reasons). */
-export function outcomeLabel(o: Outcome): string {
-  return describeOutcome(o);
+/**
+ * An outcome in words: the core's one wording (domain text, like lint messages and reasons). A
+ * `depends` outcome says what it turns on: the error message, or the run's data.
+ */
+export function outcomeLabel(o: ClassifiedOutcome, dependsOn?: DependsOn): string {
+  return describeOutcome(o, dependsOn);
 }
 
 export function directiveDescription(d: Directive): string {
@@ -71,6 +74,6 @@ export function profileLine(profile: Profile, fromFile: boolean): string {
 export function groupsMarkdown(groups: readonly OutcomeGroup[]): string {
   return groups
     .filter((g) => g.errorTypes.length > 0)
-    .map((g) => `- **${outcomeLabel(g.outcome)}**: ${g.errorTypes.map((t) => `\`${t}\``).join(', ')}`)
+    .map((g) => `- **${outcomeLabel(g.outcome, g.dependsOn)}**: ${g.errorTypes.map((t) => `\`${t}\``).join(', ')}`)
     .join('\n');
 }

@@ -19,8 +19,10 @@ import { SHOW_RULE_DOC_COMMAND, showRuleDocCommand } from './ruleDocs';
 export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: CommandContext, scenarioFiles: ScenarioFiles): void {
   const codeLens = new ScenarioCodeLensProvider();
   context.subscriptions.push(
-    vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown) =>
-      classifyFailureCommand(ctx, uri, moduleId, errorType),
+    vscode.commands.registerCommand(
+      'fusionExecutions.classifyFailure',
+      (uri?: unknown, moduleId?: unknown, errorType?: unknown, message?: unknown) =>
+        classifyFailureCommand(ctx, uri, moduleId, errorType, message),
     ),
     vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(ctx, uri)),
     vscode.commands.registerCommand(SHOW_RULE_DOC_COMMAND, (code?: unknown) => showRuleDocCommand(context.extensionUri, ctx.log, code)),

@@ -1,5 +1,6 @@
 // A Break directive stores an incomplete execution; with storage off it cannot, and the run fails.
 import { defineRule } from '../rule';
+import { handlerRoutesOf } from '../../model';
 
 export const rule = defineRule({
   code: 'break-requires-incomplete-storage',
@@ -9,7 +10,8 @@ export const rule = defineRule({
   check(ctx, report) {
     if (ctx.scenario.settings.storeIncompleteExecutions) return;
     for (const m of ctx.modules) {
-      for (const route of m.onError) {
+      // Its own routes, and the directives ending its routes / branches inside a handler route.
+      for (const route of handlerRoutesOf(m)) {
         if (route.directive !== 'break') continue;
         report(
           route.directiveSpan ?? route.span,

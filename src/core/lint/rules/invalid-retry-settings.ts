@@ -3,6 +3,7 @@
 // out of range and retry fields on other directives.
 import type { Profile } from '../../model';
 import { defineRule } from '../rule';
+import { handlerRoutesOf } from '../../model';
 
 /**
  * Retry limits of a Break route: attempts 1..100 in Fusion, 1..10000 in Make; the interval between
@@ -24,7 +25,8 @@ export const rule = defineRule({
   check(ctx, report) {
     const maxAttempts = RETRY_LIMITS[ctx.profile].maxAttempts;
     for (const m of ctx.modules) {
-      for (const route of m.onError) {
+      // Its own routes, and the directives ending its routes / branches inside a handler route.
+      for (const route of handlerRoutesOf(m)) {
         const fields = ctx.fieldSpans(route);
         const where = route.directiveSpan ?? route.span;
         if (route.directive === 'break') {

@@ -1,9 +1,10 @@
 // Error-handler routes whose `errors:` filters leave some catalogue types uncaught: the message says
 // which fall through to the default rules and what they do there.
 import { ERROR_TYPE_NAMES, lookupErrorType } from '../../catalogue/catalogue';
-import { classifyOutcome, routeCatches, unknownTypeOutcomeIn } from '../../classify/classifier';
+import { classifyOutcome, routeApplies, unknownTypeOutcomeIn } from '../../classify/classifier';
 import { outcomeVerb } from '../../classify/outcomes';
-import type { ErrorHandlerRoute, Outcome, Profile, Scenario, ScenarioModule } from '../../model';
+import { isFlowControl } from '../../model';
+import type { ClassifiedOutcome, ErrorHandlerRoute, Profile, Scenario, ScenarioModule } from '../../model';
 import { applicableRoutes, classifierView, contextIn, listTypes, moduleTitle } from '../coverage';
 import { defineRule } from '../rule';
 
@@ -14,34 +15,51 @@ export const rule = defineRule({
   summary: "The module's routes have `errors:` filters that catch only some error types.",
   check(ctx, report) {
     const first = ctx.scenario.modules[0];
+    // What an error type no route catches does at a module after the trigger: the default rules,
+    // the same for every such module, so classified once per lint and type.
+    const fallThrough = new Map<string, ClassifiedOutcome>();
     for (const m of ctx.modules) {
-      if (m.isRouter) continue;
+      if (isFlowControl(m)) continue;
       // The trigger's routes never apply in fusion: a failing first module stops the run.
       if (m === first && ctx.profile === 'fusion') continue;
       const applicable = applicableRoutes(m, ctx.byId);
       if (applicable.length === 0) continue;
-      const text = message(classifierView(ctx.scenario, m, ctx.byId), m, applicable, ctx.profile);
+      const text = message(classifierView(ctx.scenario, m, ctx.byId), m, applicable, ctx.profile, m === first ? undefined : fallThrough);
       if (text) report(m.anchor, text, m.id);
     }
   },
 });
 
-function message(scenario: Scenario, m: ScenarioModule, routes: readonly ErrorHandlerRoute[], profile: Profile): string | undefined {
-  if (routes.some((r) => r.errors === null)) return undefined;
+function message(
+  scenario: Scenario,
+  m: ScenarioModule,
+  routes: readonly ErrorHandlerRoute[],
+  profile: Profile,
+  fallThrough: Map<string, ClassifiedOutcome> | undefined,
+): string | undefined {
+  // A route with no `errors` list and no filter catches everything.
+  if (routes.some((r) => r.errors === null && r.filter === undefined)) return undefined;
   // In make, a type no route can catch need not be listed.
   const mustCatch = ERROR_TYPE_NAMES.filter((t) => !(profile === 'make' && lookupErrorType(t)?.uncatchableInMake));
-  const uncaught = mustCatch.filter((t) => !routes.some((r) => routeCatches(r, t)));
+  // A type a filtered route may catch (it depends on the message or data) is reported by
+  // decided-at-run-time, not here.
+  const uncaught = mustCatch.filter((t) => !routes.some((r) => routeApplies(r, t, [m.id]) !== 'no'));
   if (uncaught.length === 0) return undefined;
   const caught = [...new Set(routes.flatMap((r) => r.errors ?? []))];
-  const byOutcome = new Map<Outcome, string[]>();
+  const byOutcome = new Map<ClassifiedOutcome, string[]>();
   const ctx = contextIn(scenario, m);
   for (const t of uncaught) {
-    const o = classifyOutcome(scenario, ctx, t, profile);
+    // No route applies to `t` here (each said 'no'), so the lookup ends in the default rules.
+    let o = fallThrough?.get(t);
+    if (o === undefined) {
+      o = classifyOutcome(scenario, ctx, t, profile);
+      fallThrough?.set(t, o);
+    }
     byOutcome.set(o, [...(byOutcome.get(o) ?? []), t]);
   }
   const other = unknownTypeOutcomeIn(scenario, ctx, profile);
   const parts: string[] = [];
-  for (const o of ['incomplete-with-retry', 'incomplete-without-retry', 'stopped', 'succeeded', 'failed'] as const) {
+  for (const o of ['incomplete-with-retry', 'incomplete-without-retry', 'stopped', 'succeeded', 'depends', 'failed'] as const) {
     const types = byOutcome.get(o);
     if (!types || o === other) continue;
     parts.push(`${listTypes(types)} ${outcomeVerb(o, types.length > 1)}`);

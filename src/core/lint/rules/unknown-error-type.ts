@@ -5,6 +5,7 @@ import { OUTCOME_WORDS } from '../../classify/outcomes';
 import type { Profile } from '../../model';
 import { nearest } from '../../text/spelling';
 import { defineRule } from '../rule';
+import { handlerRoutesOf } from '../../model';
 
 export const rule = defineRule({
   code: 'unknown-error-type',
@@ -13,7 +14,8 @@ export const rule = defineRule({
   summary: 'A name in `errors:` or in `simulation.faults[].error` is not in the error catalogue.',
   check(ctx, report) {
     for (const m of ctx.modules) {
-      for (const route of m.onError) {
+      // Its own routes, and the directives ending its routes / branches inside a handler route.
+      for (const route of handlerRoutesOf(m)) {
         route.errors?.forEach((name, i) => {
           if (!isKnownErrorType(name)) report(route.errorSpans[i] ?? route.span, message(name, ctx.profile), m.id);
         });

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ERROR_TYPES, lookupErrorType } from '../../../core/catalogue/catalogue';
 import { classify, effectiveProfile } from '../../../core/classify/classifier';
 import { lintScenario, structuralFindings } from '../../../core/lint/lint';
-import { findModule, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../../core/model';
+import { findModule, isFlowControl, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../../core/model';
 import type { CommandContext } from '../../shared/commandContext';
 import type { DetailsDocuments } from '../../shared/readOnlyDocuments';
 import { isScenarioDocument, scenarioFileName } from '../documentSelector';
@@ -24,6 +24,7 @@ export async function classifyFailureCommand(
   target?: unknown,
   moduleArg?: unknown,
   errorArg?: unknown,
+  messageArg?: unknown,
 ): Promise<Classification | undefined> {
   const { log, details } = ctx;
   try {
@@ -51,12 +52,19 @@ export async function classifyFailureCommand(
     const errorType = await resolveErrorType(errorArg);
     if (errorType === undefined) return undefined;
     const profile = effectiveProfile(scenario, profileSetting);
-    const result = classify(scenario, module.id, errorType, profile);
+    const message = typeof messageArg === 'string' ? messageArg : undefined;
+    const result = classify(scenario, module.id, errorType, profile, message);
     log.info(`Classify ${where} module ${module.id} ${errorType} (${profile}): ${result.outcome} — ${result.reason}`);
     const showDetailsLabel = vscode.l10n.t('Show Details');
     void vscode.window
       .showInformationMessage(
-        vscode.l10n.t('Module {0} failing with {1}: {2}. {3}', module.id, errorType, outcomeLabel(result.outcome), result.reason),
+        vscode.l10n.t(
+          'Module {0} failing with {1}: {2}. {3}',
+          module.id,
+          errorType,
+          outcomeLabel(result.outcome, result.dependsOn),
+          result.reason,
+        ),
         showDetailsLabel,
       )
       .then((choice) => {
@@ -105,7 +113,7 @@ async function resolveModule(
     return module;
   }
   const items = [...walkModules(scenario.modules)]
-    .filter((m) => !m.isRouter)
+    .filter((m) => !isFlowControl(m))
     .map((m) => ({
       label: String(m.id),
       description: m.app,
@@ -162,13 +170,21 @@ async function showDetails(
     `|---|---|`,
     `| ${vscode.l10n.t('Module')} | ${moduleLabel(module)} |`,
     `| ${vscode.l10n.t('Error type')} | ${c.errorType}${info ? ` (${info.family})` : ''} |`,
-    `| ${vscode.l10n.t('Outcome')} | \`${c.outcome}\` — ${outcomeLabel(c.outcome)} |`,
+    `| ${vscode.l10n.t('Outcome')} | \`${c.outcome}\` — ${outcomeLabel(c.outcome, c.dependsOn)} |`,
     `| ${vscode.l10n.t('Stores an incomplete execution')} | ${c.storesIncompleteExecution ? yes : no} |`,
     `| ${vscode.l10n.t('Retried automatically')} | ${c.autoRetry ? yes : no} |`,
     `| ${vscode.l10n.t('Handler directive')} | ${c.handler ?? '—'} |`,
     '',
     c.reason,
     '',
+    ...(c.cases
+      ? [
+          `**${vscode.l10n.t('Cases (the table above is the worst one)')}**`,
+          '',
+          ...c.cases.map((k) => `- ${vscode.l10n.t('When {0}', k.when)}: \`${k.outcome}\`${k.handler ? ` (${k.handler})` : ''}`),
+          '',
+        ]
+      : []),
     `_${profileLine(c.profile, fromFile)}_`,
   ];
   if (info)
