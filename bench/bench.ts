@@ -45,7 +45,12 @@ async function time(fn: () => unknown): Promise<number> {
  * subject whose warm-up takes longer than `budgetMs` is not run again: that single run is its figure
  * (far off target anyway, and the bench must finish).
  */
-async function compare(runs: number, floor: () => unknown, subject: () => unknown, budgetMs = 10_000): Promise<{ floorMs: number; subjectMs: number; runs: number }> {
+async function compare(
+  runs: number,
+  floor: () => unknown,
+  subject: () => unknown,
+  budgetMs = 10_000,
+): Promise<{ floorMs: number; subjectMs: number; runs: number }> {
   await floor();
   const warm = await time(subject);
   if (warm > budgetMs) return { floorMs: await time(floor), subjectMs: warm, runs: 1 };
@@ -67,7 +72,11 @@ async function benchLint(): Promise<Row> {
   const base = { name: 'lint 10,000-module scenario', subject: 'lintScenario', floor: 'yaml.parseDocument', target: 1.5 };
   const text = generateScenarioYaml(10_000);
   try {
-    const r = await compare(5, () => parseDocument(text), () => lintScenario('generated.scenario.yaml', text));
+    const r = await compare(
+      5,
+      () => parseDocument(text),
+      () => lintScenario('generated.scenario.yaml', text),
+    );
     return { ...base, ...r, note: `${(text.length / 1e6).toFixed(1)} MB${r.runs === 1 ? '; slow: 1 run only' : ''}` };
   } catch (e) {
     return { ...base, note: `not measured: ${failed(e)}` };
@@ -103,9 +112,13 @@ async function benchBlueprint(): Promise<Row[]> {
   };
   const rows: Row[] = [];
   try {
-    const r = await compare(7, () => {
-      for (let i = 0; i < reps; i++) JSON.parse(json);
-    }, lint);
+    const r = await compare(
+      7,
+      () => {
+        for (let i = 0; i < reps; i++) JSON.parse(json);
+      },
+      lint,
+    );
     rows.push({ ...base, ...r, note });
   } catch (e) {
     rows.push({ ...base, note: `not measured: ${failed(e)}` });
@@ -113,9 +126,13 @@ async function benchBlueprint(): Promise<Row[]> {
   // Informative: the same lint against a positions-keeping parse (what a linter needs at least).
   const tree = { ...base, floor: 'jsonc parseTree', target: 1.5 };
   try {
-    const r = await compare(7, () => {
-      for (let i = 0; i < reps; i++) parseTree(json, [], { allowTrailingComma: true });
-    }, lint);
+    const r = await compare(
+      7,
+      () => {
+        for (let i = 0; i < reps; i++) parseTree(json, [], { allowTrailingComma: true });
+      },
+      lint,
+    );
     rows.push({ ...tree, ...r, note });
   } catch (e) {
     rows.push({ ...tree, note: `not measured: ${failed(e)}` });
@@ -131,12 +148,44 @@ async function benchStore(dir: string): Promise<Row[]> {
   const mb = `${(Buffer.byteLength(text) / 1e6).toFixed(0)} MB`;
   const rows: Row[] = [];
 
-  const parseOnly = await compare(5, () => JSON.parse(text), () => parseExecutionsText(text, file));
-  rows.push({ name: 'parse 100,000 records', subject: 'parseExecutionsText', floor: 'JSON.parse', target: 1.5, ...parseOnly, note: `${mb} string in memory on both sides` });
-  const readParse = await compare(5, async () => JSON.parse(await fsp.readFile(file, 'utf8')), () => loadExecutions(file));
-  rows.push({ name: 'load 100,000 records', subject: 'loadExecutions', floor: 'readFile + JSON.parse', target: 1.5, ...readParse, note: 'from disk on both sides (sha256 version: lazy)' });
-  const withHash = await compare(5, async () => JSON.parse(await fsp.readFile(file, 'utf8')), async () => (await loadExecutions(file)).version);
-  rows.push({ name: 'load 100,000 records', subject: 'loadExecutions + version', floor: 'readFile + JSON.parse', ...withHash, note: 'figure: as above plus the sha256 version, which only saveIfUnchanged needs' });
+  const parseOnly = await compare(
+    5,
+    () => JSON.parse(text),
+    () => parseExecutionsText(text, file),
+  );
+  rows.push({
+    name: 'parse 100,000 records',
+    subject: 'parseExecutionsText',
+    floor: 'JSON.parse',
+    target: 1.5,
+    ...parseOnly,
+    note: `${mb} string in memory on both sides`,
+  });
+  const readParse = await compare(
+    5,
+    async () => JSON.parse(await fsp.readFile(file, 'utf8')),
+    () => loadExecutions(file),
+  );
+  rows.push({
+    name: 'load 100,000 records',
+    subject: 'loadExecutions',
+    floor: 'readFile + JSON.parse',
+    target: 1.5,
+    ...readParse,
+    note: 'from disk on both sides (sha256 version: lazy)',
+  });
+  const withHash = await compare(
+    5,
+    async () => JSON.parse(await fsp.readFile(file, 'utf8')),
+    async () => (await loadExecutions(file)).version,
+  );
+  rows.push({
+    name: 'load 100,000 records',
+    subject: 'loadExecutions + version',
+    floor: 'readFile + JSON.parse',
+    ...withHash,
+    note: 'figure: as above plus the sha256 version, which only saveIfUnchanged needs',
+  });
 
   // One retry written to that file.
   const scenarioFile = path.join(ROOT, 'samples', 'scenarios', 'invoice-export.scenario.yaml');
@@ -174,9 +223,22 @@ async function benchStore(dir: string): Promise<Row[]> {
       async () => fsp.writeFile(floorFile, JSON.stringify(doc, null, 2)),
       () => updateExecutions(file, mutate),
     );
-    rows.push({ name: 'one retry written to that file', subject: `updateExecutions + ${[...ops].join('/')}`, floor: 'JSON.stringify + writeFile', target: 2.0, ...r, note: 'lock, fsync, rename; the re-read is skipped while the file is as this process left it (a new process reads once)' });
+    rows.push({
+      name: 'one retry written to that file',
+      subject: `updateExecutions + ${[...ops].join('/')}`,
+      floor: 'JSON.stringify + writeFile',
+      target: 2.0,
+      ...r,
+      note: 'lock, fsync, rename; the re-read is skipped while the file is as this process left it (a new process reads once)',
+    });
   } catch (e) {
-    rows.push({ name: 'one retry written to that file', subject: 'updateExecutions', floor: 'JSON.stringify + writeFile', target: 2.0, note: `not measured: ${failed(e)}` });
+    rows.push({
+      name: 'one retry written to that file',
+      subject: 'updateExecutions',
+      floor: 'JSON.stringify + writeFile',
+      target: 2.0,
+      note: `not measured: ${failed(e)}`,
+    });
   }
   return rows;
 }
@@ -186,7 +248,8 @@ async function benchCli(): Promise<Row> {
   const cli = path.join(ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) return { ...base, note: 'not measured: dist/cli.js missing (npm run build)' };
   const probe = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { ...base, note: `not measured: --version exited ${probe.status}: ${(probe.stderr || '').split('\n')[0]}` };
+  if (probe.status !== 0)
+    return { ...base, note: `not measured: --version exited ${probe.status}: ${(probe.stderr || '').split('\n')[0]}` };
   const r = await compare(
     9,
     () => spawnSync(process.execPath, ['-e', '0']),
@@ -206,7 +269,12 @@ function runTimed(args: readonly string[], cwd: string): { ms: number; rssKb?: n
   const ms = performance.now() - t;
   const lines = (r.stderr ?? '').trimEnd().split('\n');
   const rssKb = useTime ? Number(lines[lines.length - 1]) : undefined;
-  return { ms, ...(rssKb !== undefined && Number.isFinite(rssKb) ? { rssKb } : {}), status: r.status, stderr: useTime ? lines.slice(0, -1).join('\n') : (r.stderr ?? '') };
+  return {
+    ms,
+    ...(rssKb !== undefined && Number.isFinite(rssKb) ? { rssKb } : {}),
+    status: r.status,
+    stderr: useTime ? lines.slice(0, -1).join('\n') : (r.stderr ?? ''),
+  };
 }
 
 /**
@@ -218,7 +286,13 @@ function runTimed(args: readonly string[], cwd: string): { ms: number; rssKb?: n
 async function benchCliStore(dir: string): Promise<Row[]> {
   const cli = path.join(ROOT, 'dist', 'cli.js');
   const names = ['list', 'resolve one id', 'retry --all', 'run-due'];
-  if (!existsSync(cli)) return names.map((n) => ({ name: `CLI ${n}, 100,000 records`, subject: 'node dist/cli.js', floor: '-', note: 'not measured: dist/cli.js missing (npm run build)' }));
+  if (!existsSync(cli))
+    return names.map((n) => ({
+      name: `CLI ${n}, 100,000 records`,
+      subject: 'node dist/cli.js',
+      floor: '-',
+      note: 'not measured: dist/cli.js missing (npm run build)',
+    }));
   const ws = path.join(dir, 'cli-ws');
   await fsp.mkdir(path.join(ws, '.fusion'), { recursive: true });
   await fsp.mkdir(path.join(ws, 'scenarios'), { recursive: true });
@@ -256,7 +330,10 @@ async function benchCliStore(dir: string): Promise<Row[]> {
       s.push(r.ms);
       rss = Math.max(rss, r.rssKb ?? 0);
     }
-    const mem = rss > 0 ? `peak RSS ${(rss / 1024).toFixed(0)} MB = ${((rss * 1024) / bytes).toFixed(2)}× the ${(bytes / 1e6).toFixed(0)} MB file (target ≤ 4; floor ${(floorRss / 1024).toFixed(0)} MB)` : 'peak RSS not measured (no /usr/bin/time)';
+    const mem =
+      rss > 0
+        ? `peak RSS ${(rss / 1024).toFixed(0)} MB = ${((rss * 1024) / bytes).toFixed(2)}× the ${(bytes / 1e6).toFixed(0)} MB file (target ≤ 4; floor ${(floorRss / 1024).toFixed(0)} MB)`
+        : 'peak RSS not measured (no /usr/bin/time)';
     rows.push({
       name: `CLI ${name}, 100,000 records`,
       subject: `node dist/cli.js ${args.join(' ')}`,
@@ -289,13 +366,20 @@ function printTable(rows: readonly Row[]): void {
   }
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   for (const [i, l] of lines.entries()) {
-    console.log(l.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+    console.log(
+      l
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    );
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ''}; medians, floor and subject interleaved\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? ''}; medians, floor and subject interleaved\n`,
+  );
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-bench-'));
   const rows: Row[] = [];
   // BENCH_ONLY=lint: just the lint rows (10,000-module YAML and the largest blueprint);

@@ -41,7 +41,14 @@ export function generateScenarioYaml(count: number): string {
   for (let id = 2; id <= count; id++) {
     lines.push(`  - id: ${id}`, '    app: http:makeRequest', `    name: Step ${id}`);
     if (id % 3 === 0) {
-      lines.push('    onError:', '      errors: [ConnectionError, RateLimitError]', '      directive: break', '      autoComplete: true', '      attempts: 3', '      intervalMinutes: 15');
+      lines.push(
+        '    onError:',
+        '      errors: [ConnectionError, RateLimitError]',
+        '      directive: break',
+        '      autoComplete: true',
+        '      attempts: 3',
+        '      intervalMinutes: 15',
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -9,8 +9,21 @@
 //   npm start -- --folder <dir>      serve another folder
 import * as path from 'node:path';
 import {
-  REPO, HarnessError, choosePort, cleanup, copyWorkspace, ensureCodeServer, installExtension, logger, npmRun,
-  packExtension, prepareRunDir, startCodeServer, stopping, workbenchUrl, writeUserSettings,
+  REPO,
+  HarnessError,
+  choosePort,
+  cleanup,
+  copyWorkspace,
+  ensureCodeServer,
+  installExtension,
+  logger,
+  npmRun,
+  packExtension,
+  prepareRunDir,
+  startCodeServer,
+  stopping,
+  workbenchUrl,
+  writeUserSettings,
 } from './vscode/harness.mjs';
 
 const log = logger('start');
@@ -30,7 +43,8 @@ function parseArgs(argv = process.argv.slice(2)) {
       process.exit(0);
     } else throw new HarnessError(`unknown option ${a} (try --help)`);
   }
-  if (!Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535) throw new HarnessError('the port must be an integer between 1 and 65535');
+  if (!Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535)
+    throw new HarnessError('the port must be an integer between 1 and 65535');
   return opts;
 }
 

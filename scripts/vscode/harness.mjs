@@ -151,7 +151,8 @@ function pidAlive(pid) {
 export function prepareRunDir(name, opts = {}) {
   const base = process.env.FUSION_TEST_DIR ? path.resolve(process.env.FUSION_TEST_DIR) : path.join(REPO, '.vscode-test');
   let root = path.join(base, name);
-  const ownerOf = (/** @type {string} */ dir) => Number(fs.existsSync(path.join(dir, '.owner')) ? fs.readFileSync(path.join(dir, '.owner'), 'utf8') : 0);
+  const ownerOf = (/** @type {string} */ dir) =>
+    Number(fs.existsSync(path.join(dir, '.owner')) ? fs.readFileSync(path.join(dir, '.owner'), 'utf8') : 0);
   const owner = ownerOf(root);
   if (owner && owner !== process.pid && pidAlive(owner)) {
     root = path.join(base, `${name}-${process.pid}`);
@@ -250,7 +251,9 @@ export function copyWorkspace(from, to) {
  * (scripts/vscode/install-code-server.sh). @param {{browser?: boolean}} [opts] browser: false for npm start
  */
 export function ensureCodeServer(opts = {}) {
-  const deps = spawnSync('bash', [path.join(REPO, 'scripts/system-deps.sh'), ...(opts.browser === false ? ['--no-browser'] : [])], { stdio: 'inherit' });
+  const deps = spawnSync('bash', [path.join(REPO, 'scripts/system-deps.sh'), ...(opts.browser === false ? ['--no-browser'] : [])], {
+    stdio: 'inherit',
+  });
   if (deps.status !== 0) throw new HarnessError('system packages are missing (see the messages above)');
   const r = spawnSync('bash', [path.join(REPO, 'scripts/vscode/install-code-server.sh')], { stdio: 'inherit' });
   if (r.status !== 0) throw new HarnessError('code-server is not available (see the messages above)');
@@ -258,11 +261,7 @@ export function ensureCodeServer(opts = {}) {
 
 /** Common code-server options for an isolated profile. @param {RunDirs} dirs */
 function profileArgs(dirs) {
-  return [
-    '--config', path.join(dirs.root, 'config.yaml'),
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
-  ];
+  return ['--config', path.join(dirs.root, 'config.yaml'), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 }
 
 /** `code-server --install-extension <vsix>` into the run's isolated extensions dir. @param {RunDirs} dirs @param {string} vsix */
@@ -276,7 +275,9 @@ export function installExtension(dirs, vsix) {
   });
   fs.writeFileSync(logFile, `${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.status !== 0 || !/successfully installed/i.test(r.stdout ?? '')) {
-    throw new HarnessError(`installing ${path.basename(vsix)} into code-server failed (log: ${logFile}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.trim());
+    throw new HarnessError(
+      `installing ${path.basename(vsix)} into code-server failed (log: ${logFile}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.trim(),
+    );
   }
 }
 
@@ -315,13 +316,16 @@ function portFree(port) {
  * @param {{ dirs: RunDirs, port: number, workspace?: string, env?: Record<string, string>, timeoutMs?: number, workspaceTrust?: boolean }} o
  */
 export async function startCodeServer(o) {
-  if (!fs.existsSync(CODE_SERVER_BIN)) throw new HarnessError(`code-server not installed at ${CODE_SERVER_BIN}; run scripts/vscode/install-code-server.sh`);
+  if (!fs.existsSync(CODE_SERVER_BIN))
+    throw new HarnessError(`code-server not installed at ${CODE_SERVER_BIN}; run scripts/vscode/install-code-server.sh`);
   const logFile = path.join(o.dirs.logs, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
   const args = [
     ...profileArgs(o.dirs),
-    '--bind-addr', `127.0.0.1:${o.port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${o.port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
@@ -348,10 +352,15 @@ export async function startCodeServer(o) {
     if (exitCode !== null) {
       throw new HarnessError(`code-server exited (code ${exitCode}) before it was ready; last lines of ${logFile}:\n${tail(logFile, 20)}`);
     }
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > until) {
-      throw new HarnessError(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000}s; last lines of ${logFile}:\n${tail(logFile, 20)}`);
+      throw new HarnessError(
+        `code-server did not answer ${url}/healthz within ${timeoutMs / 1000}s; last lines of ${logFile}:\n${tail(logFile, 20)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -392,26 +401,35 @@ export function remoteUri(port, p) {
  * @param {{ width?: number, height?: number }} [viewport]
  */
 export async function launchBrowser(dirs, viewport = {}) {
-  if (!fs.existsSync(CHROMIUM)) throw new HarnessError(`chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM=/path)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new HarnessError(`chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM=/path)`);
   const { chromium } = await import('playwright-core');
   const profile = path.join(dirs.root, 'chromium-profile');
   fs.mkdirSync(profile, { recursive: true });
-  const launching = chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    // FUSION_E2E_HEADED=1 shows the browser (needs a display: a desktop, or xvfb-run), to watch a run.
-    headless: !process.env.FUSION_E2E_HEADED,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-    ],
-    env: /** @type {Record<string, string>} */ (isolatedEnv(dirs)),
-    viewport: { width: viewport.width ?? 1400, height: viewport.height ?? 900 },
-    timeout: 60000,
-  }).catch((/** @type {unknown} */ err) => {
-    const text = err instanceof Error ? err.message : String(err);
-    const fatal = text.split('\n').find((l) => /FATAL|error while loading|cannot open/i.test(l));
-    throw new HarnessError(`chromium did not start${fatal ? `: ${fatal.replace(/^.*?\]\s*/, '').trim()}` : ` (${text.split('\n')[0]})`}`);
-  });
+  const launching = chromium
+    .launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      // FUSION_E2E_HEADED=1 shows the browser (needs a display: a desktop, or xvfb-run), to watch a run.
+      headless: !process.env.FUSION_E2E_HEADED,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+      env: /** @type {Record<string, string>} */ (isolatedEnv(dirs)),
+      viewport: { width: viewport.width ?? 1400, height: viewport.height ?? 900 },
+      timeout: 60000,
+    })
+    .catch((/** @type {unknown} */ err) => {
+      const text = err instanceof Error ? err.message : String(err);
+      const fatal = text.split('\n').find((l) => /FATAL|error while loading|cannot open/i.test(l));
+      throw new HarnessError(`chromium did not start${fatal ? `: ${fatal.replace(/^.*?\]\s*/, '').trim()}` : ` (${text.split('\n')[0]})`}`);
+    });
   const context = await within(launching, 90000, 'launching chromium');
   onCleanup(() => context.close());
   const page = context.pages()[0] ?? (await context.newPage());

@@ -27,15 +27,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  REPO, HarnessError, choosePort, cleanup, copyWorkspace, ensureCodeServer, envInt, launchBrowser, logger,
-  prepareRunDir, remoteUri, startCodeServer, tail, workbenchUrl, writeUserSettings,
+  REPO,
+  HarnessError,
+  choosePort,
+  cleanup,
+  copyWorkspace,
+  ensureCodeServer,
+  envInt,
+  launchBrowser,
+  logger,
+  prepareRunDir,
+  remoteUri,
+  startCodeServer,
+  tail,
+  workbenchUrl,
+  writeUserSettings,
 } from './harness.mjs';
 
 const log = logger('integration');
 const RESULT_MARKER = 'FUSION_INTEGRATION_RESULT ';
 // workbench chatter relayed with the host's console that says nothing about the suite (offline
 // marketplace lookups, connection setup); FUSION_TEST_VERBOSE=1 shows it
-const NOISE = /open-vsx\.org|^\s+at .*workbench\.js|Resolv(ing|ed) connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions/;
+const NOISE =
+  /open-vsx\.org|^\s+at .*workbench\.js|Resolv(ing|ed) connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions/;
 
 /**
  * One fixture workspace per suite: each suite gets its own run folder (fresh profile), its own copy
@@ -48,8 +62,21 @@ const NOISE = /open-vsx\.org|^\s+at .*workbench\.js|Resolv(ing|ed) connection to
  */
 const SUITES = [
   { name: 'single-folder', runDir: 'integration', fixture: 'test/fixtures/workspace', open: '.' },
-  { name: 'multi-root', runDir: 'integration-multiroot', fixture: 'test/fixtures/multiroot', open: 'multiroot.code-workspace', testsSuite: 'multiroot' },
-  { name: 'untrusted', runDir: 'integration-untrusted', fixture: 'test/fixtures/untrusted', open: '.', testsSuite: 'untrusted', untrusted: true },
+  {
+    name: 'multi-root',
+    runDir: 'integration-multiroot',
+    fixture: 'test/fixtures/multiroot',
+    open: 'multiroot.code-workspace',
+    testsSuite: 'multiroot',
+  },
+  {
+    name: 'untrusted',
+    runDir: 'integration-untrusted',
+    fixture: 'test/fixtures/untrusted',
+    open: '.',
+    testsSuite: 'untrusted',
+    untrusted: true,
+  },
 ];
 
 /** User settings that leave a folder untrusted: trust on, no prompt asking to trust it. */
@@ -144,14 +171,19 @@ async function runSuite(suite, testsIndex) {
   if (!result && fs.existsSync(resultsFile)) result = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   let code;
   if (outcome.kind === 'timeout') {
-    log(`${suite.name}: TIMEOUT: the suite did not report within ${timeoutMs / 1000}s (FUSION_TEST_TIMEOUT). Workbench screenshot: ${path.relative(REPO, shot)}; code-server log tail:\n${tail(server.logFile, 15)}`);
+    log(
+      `${suite.name}: TIMEOUT: the suite did not report within ${timeoutMs / 1000}s (FUSION_TEST_TIMEOUT). Workbench screenshot: ${path.relative(REPO, shot)}; code-server log tail:\n${tail(server.logFile, 15)}`,
+    );
     code = 124;
   } else if (outcome.kind === 'server-died') {
     log(`${suite.name}: code-server exited (code ${outcome.code}) during the run; log tail:\n${tail(server.logFile, 20)}`);
     code = 2;
   } else {
     code = outcome.code;
-    if (code !== 0 && !result) log(`${suite.name}: the extension host reported exit code ${code} before any test result (did the extension or the suite fail to load? see the lines above)`);
+    if (code !== 0 && !result)
+      log(
+        `${suite.name}: the extension host reported exit code ${code} before any test result (did the extension or the suite fail to load? see the lines above)`,
+      );
   }
   await cleanup();
   return { code, result };
@@ -160,7 +192,10 @@ async function runSuite(suite, testsIndex) {
 async function main() {
   const testsIndex = path.join(REPO, 'out/test/integration/index.js');
   for (const f of [path.join(REPO, 'dist/extension.js'), testsIndex]) {
-    if (!fs.existsSync(f)) throw new HarnessError(`${path.relative(REPO, f)} is missing: run \`npm run build && npm run compile-tests\` (npm run test:integration does)`);
+    if (!fs.existsSync(f))
+      throw new HarnessError(
+        `${path.relative(REPO, f)} is missing: run \`npm run build && npm run compile-tests\` (npm run test:integration does)`,
+      );
   }
   const only = process.env.FUSION_TEST_SUITE;
   const suites = only ? SUITES.filter((s) => s.name === only) : SUITES;
@@ -186,7 +221,9 @@ async function main() {
     if (!noneMatched) matched++;
     const ok = !noneMatched && code === 0 && result !== undefined && result.failed === 0;
     if (!ok && !noneMatched && exitCode === 0) exitCode = code || 1;
-    console.log(`integration [${suite.name}]: ${result?.passed ?? 0} passed, ${result?.failed ?? 0} failed${result ? (noneMatched ? ` (no test matches ${JSON.stringify(grep)})` : '') : ' (no result reported)'}`);
+    console.log(
+      `integration [${suite.name}]: ${result?.passed ?? 0} passed, ${result?.failed ?? 0} failed${result ? (noneMatched ? ` (no test matches ${JSON.stringify(grep)})` : '') : ' (no result reported)'}`,
+    );
   }
   if (matched === 0 && exitCode === 0) {
     log(`no test of any suite matches FUSION_TEST_GREP=${JSON.stringify(grep)}`);

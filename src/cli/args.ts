@@ -74,7 +74,8 @@ export const EXECUTIONS_OPTIONS: OptionDefs = {
   workspace: {
     type: 'string',
     valueName: 'DIR',
-    description: 'Workspace root: where scenarioFile paths are resolved (default: with --executions, the folder holding its .fusion/ folder, else its own folder; otherwise the current directory).',
+    description:
+      'Workspace root: where scenarioFile paths are resolved (default: with --executions, the folder holding its .fusion/ folder, else its own folder; otherwise the current directory).',
   },
 };
 
@@ -173,7 +174,10 @@ export function choiceOpt<T extends string>(ctx: CommandContext, name: string, c
 export function onePositional(ctx: CommandContext, what: string): string {
   if (ctx.positionals.length === 0) throw new UsageError(`missing argument: ${what}`, ctx.command);
   if (ctx.positionals.length > 1) {
-    throw new UsageError(`expected one argument (${what}), got ${ctx.positionals.length}: ${ctx.positionals.map((p) => `'${p}'`).join(' ')}`, ctx.command);
+    throw new UsageError(
+      `expected one argument (${what}), got ${ctx.positionals.length}: ${ctx.positionals.map((p) => `'${p}'`).join(' ')}`,
+      ctx.command,
+    );
   }
   const v = ctx.positionals[0];
   if (v.trim() === '') throw new UsageError(`missing argument: ${what} (got an empty string)`, ctx.command);
@@ -209,14 +213,7 @@ export function commandHelp(cmd: Command): string {
     return [flag, def.description] as const;
   });
   const width = Math.max(...rows.map(([f]) => f.length));
-  const lines = [
-    `Usage: ${TOOL} ${cmd.usage}`,
-    '',
-    cmd.summary,
-    '',
-    'Options:',
-    ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
-  ];
+  const lines = [`Usage: ${TOOL} ${cmd.usage}`, '', cmd.summary, '', 'Options:', ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`)];
   if (cmd.details) lines.push('', cmd.details.trimEnd());
   return lines.join('\n') + '\n';
 }

@@ -8,7 +8,10 @@ export const EXIT_USAGE = 2;
 
 /** A problem the user can fix (bad input, missing file, ...): printed as is, exit code 2 by default. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT_USAGE) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_USAGE,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -16,7 +19,10 @@ export class CliError extends Error {
 
 /** A mistake in the command line: printed with a hint to `--help`, exit code 2. */
 export class UsageError extends CliError {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message, EXIT_USAGE);
     this.name = 'UsageError';
   }
@@ -24,7 +30,10 @@ export class UsageError extends CliError {
 
 /** Several problems found before anything was done (e.g. lint inputs that cannot be read). */
 export class CliErrors extends Error {
-  constructor(readonly messages: readonly string[], readonly exitCode: number = EXIT_USAGE) {
+  constructor(
+    readonly messages: readonly string[],
+    readonly exitCode: number = EXIT_USAGE,
+  ) {
     super(messages.join('\n'));
     this.name = 'CliErrors';
   }

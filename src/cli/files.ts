@@ -71,7 +71,9 @@ export function readTextFile(file: string, cwd: string): string {
     buf = readRegularFileSync(abs, MAX_INPUT_BYTES);
   } catch (e) {
     if (e instanceof NotRegularFileError) {
-      throw new CliError(e.kind === 'directory' ? `${shown}: is a directory, expected a file` : `${shown}: not a regular file (a ${e.kind})`);
+      throw new CliError(
+        e.kind === 'directory' ? `${shown}: is a directory, expected a file` : `${shown}: not a regular file (a ${e.kind})`,
+      );
     }
     if (e instanceof FileTooLargeError) throw new CliError(`${shown}: too large (${e.size} bytes; the limit is ${MAX_INPUT_BYTES})`);
     throw new CliError(`${shown}: ${describeFsError(e)}`);
@@ -155,13 +157,16 @@ export function executionsTarget(ctx: CommandContext): ExecutionsTarget {
   const ws = stringOpt(ctx.values, 'workspace');
   const ex = stringOpt(ctx.values, 'executions');
   if (ex !== undefined && ex.trim() === '') throw new CliError(`option '--executions' needs a non-empty value`);
-  const workspace = ws !== undefined ? path.resolve(ctx.cwd, ws) : ex !== undefined ? inferWorkspace(path.resolve(ctx.cwd, ex)) : path.resolve(ctx.cwd);
+  const workspace =
+    ws !== undefined ? path.resolve(ctx.cwd, ws) : ex !== undefined ? inferWorkspace(path.resolve(ctx.cwd, ex)) : path.resolve(ctx.cwd);
   if (ws !== undefined) {
     let stat: fs.Stats | undefined;
     try {
       stat = fs.statSync(workspace);
     } catch (e) {
-      throw new CliError(`--workspace ${displayPath(workspace, ctx.cwd)}: ${describeFsError(e).replace('no such file', 'no such directory')}`);
+      throw new CliError(
+        `--workspace ${displayPath(workspace, ctx.cwd)}: ${describeFsError(e).replace('no such file', 'no such directory')}`,
+      );
     }
     if (!stat.isDirectory()) throw new CliError(`--workspace ${displayPath(workspace, ctx.cwd)}: not a directory`);
   }
@@ -210,7 +215,8 @@ export function formatFileError(e: LocatedFileError, cwd: string, fallbackShown?
   const detailField = (e as { detail?: unknown }).detail;
   let detail = typeof detailField === 'string' && detailField !== '' ? detailField : e.message;
   // Drop a location prefix the message may already carry ("file:1:2: ..." or "file: ...").
-  for (const prefix of [`${e.file}${where}: `, `${e.file}: `]) if (e.file && detail.startsWith(prefix)) detail = detail.slice(prefix.length);
+  for (const prefix of [`${e.file}${where}: `, `${e.file}: `])
+    if (e.file && detail.startsWith(prefix)) detail = detail.slice(prefix.length);
   return `${shown}${where}: ${oneLine(detail)}`;
 }
 

@@ -42,7 +42,10 @@ export async function run(argv: readonly string[], rawIo: Output = processOutput
     if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after the command)`);
     command = COMMANDS.find((c) => c.name === first);
     if (!command) {
-      const hint = suggest(first, COMMANDS.map((c) => c.name));
+      const hint = suggest(
+        first,
+        COMMANDS.map((c) => c.name),
+      );
       throw new UsageError(`unknown command '${first}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
     }
     const parsed = parseCommandArgs(command.name, { ...command.options, ...HELP_OPTIONS }, args.slice(1));

@@ -27,7 +27,13 @@ const RESULT_LABEL: Record<RecordResult['result'], string> = {
  */
 export function printResults(ctx: CommandContext, target: ExecutionsTarget, results: readonly RecordResult[], empty: string): number {
   if (boolOpt(ctx.values, 'json')) {
-    ctx.out(JSON.stringify(results.map((r) => ({ id: r.id, result: r.result, message: r.message })), null, 2) + '\n');
+    ctx.out(
+      JSON.stringify(
+        results.map((r) => ({ id: r.id, result: r.result, message: r.message })),
+        null,
+        2,
+      ) + '\n',
+    );
   } else if (results.length === 0) {
     ctx.out(`${empty}\n`);
   } else {
@@ -47,14 +53,21 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
 }
 
 /** Tells, on stderr, why a replay could not use a scenario: its file has an error, or none was found. */
-export function explainLookups(ctx: CommandContext, target: ExecutionsTarget, results: readonly RecordResult[], lookups: readonly ScenarioLookup[]): void {
+export function explainLookups(
+  ctx: CommandContext,
+  target: ExecutionsTarget,
+  results: readonly RecordResult[],
+  lookups: readonly ScenarioLookup[],
+): void {
   const resultOf = new Map(results.map((r) => [r.id, r.result]));
   const notes = new Set<string>();
   for (const l of lookups) {
     if (l.kind === 'file-unusable' && l.path) {
       notes.add(`note: ${l.path} cannot be used (a syntax or structural error); run 'fusion-executions lint ${l.path}'.`);
     } else if (l.kind === 'not-found' && resultOf.get(l.id) === 'failed') {
-      notes.add(`note: no scenario file in ${displayPath(target.workspace, ctx.cwd)} is named "${l.scenario}"${l.scenarioFile ? ` or is at ${l.scenarioFile}` : ''} (use --workspace).`);
+      notes.add(
+        `note: no scenario file in ${displayPath(target.workspace, ctx.cwd)} is named "${l.scenario}"${l.scenarioFile ? ` or is at ${l.scenarioFile}` : ''} (use --workspace).`,
+      );
     }
   }
   for (const n of notes) ctx.err(`${n}\n`);

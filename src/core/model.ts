@@ -29,12 +29,7 @@ export const PROFILES: readonly Profile[] = ['fusion', 'make'];
 export type Directive = 'break' | 'resume' | 'ignore' | 'commit' | 'rollback';
 export const DIRECTIVES: readonly Directive[] = ['break', 'resume', 'ignore', 'commit', 'rollback'];
 
-export type Outcome =
-  | 'stopped'
-  | 'incomplete-with-retry'
-  | 'incomplete-without-retry'
-  | 'failed'
-  | 'succeeded';
+export type Outcome = 'stopped' | 'incomplete-with-retry' | 'incomplete-without-retry' | 'failed' | 'succeeded';
 
 export type ScenarioFormat = 'yaml' | 'blueprint';
 

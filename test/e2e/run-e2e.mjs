@@ -15,13 +15,50 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  REPO, HarnessError, choosePort, cleanup, copyWorkspace, ensureCodeServer, installExtension, launchBrowser, logger,
-  packExtension, prepareRunDir, startCodeServer, workbenchUrl, writeUserSettings,
+  REPO,
+  HarnessError,
+  choosePort,
+  cleanup,
+  copyWorkspace,
+  ensureCodeServer,
+  installExtension,
+  launchBrowser,
+  logger,
+  packExtension,
+  prepareRunDir,
+  startCodeServer,
+  workbenchUrl,
+  writeUserSettings,
 } from '../../scripts/vscode/harness.mjs';
 import {
-  activityBadge, applyQuickFix, clickCodeLensAbove, closeActionWidget, contextMenu, dismiss, eventually, expandRow, filterProblems, goToLine, hoverOnLine, hoverToken,
-  notification, openContainer, openFile, pickQuickItem, problemCountOf, problemRows, problems, quickFixTitles, quickInput, quickPickRows,
-  runCommand, treeRow, treeRows, visibleEditorText, waitForWorkbench, webviewText,
+  activityBadge,
+  applyQuickFix,
+  clickCodeLensAbove,
+  closeActionWidget,
+  contextMenu,
+  dismiss,
+  eventually,
+  expandRow,
+  filterProblems,
+  goToLine,
+  hoverOnLine,
+  hoverToken,
+  notification,
+  openContainer,
+  openFile,
+  pickQuickItem,
+  problemCountOf,
+  problemRows,
+  problems,
+  quickFixTitles,
+  quickInput,
+  quickPickRows,
+  runCommand,
+  treeRow,
+  treeRows,
+  visibleEditorText,
+  waitForWorkbench,
+  webviewText,
 } from './workbench.mjs';
 
 const log = logger('e2e');
@@ -72,11 +109,7 @@ function positionOf(ws, rel, needle) {
 function blueprintModules(flow) {
   /** @type {Array<{ id?: number, module?: string, onerror?: unknown, routes?: Array<{ flow?: unknown }> }>} */
   const list = Array.isArray(flow) ? flow : [];
-  return list.flatMap((m) => [
-    m,
-    ...(m.routes ?? []).flatMap((r) => blueprintModules(r.flow)),
-    ...blueprintModules(m.onerror),
-  ]);
+  return list.flatMap((m) => [m, ...(m.routes ?? []).flatMap((r) => blueprintModules(r.flow)), ...blueprintModules(m.onerror)]);
 }
 
 /** Records in the workspace's executions file. @param {string} ws @returns {Array<{ id: string, scenario: string, moduleName?: string, status: string }>} */
@@ -86,9 +119,9 @@ function executions(ws) {
 
 /** Labels of the tree rows under the group row `group` (one level deeper, in order). @param {Page} page @param {string} group */
 async function rowsUnder(page, group) {
-  const rows = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) =>
-    els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '0'), text: (e.textContent ?? '').trim() })),
-  );
+  const rows = await page
+    .locator('.part.sidebar .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '0'), text: (e.textContent ?? '').trim() })));
   const at = rows.findIndex((r) => r.text.startsWith(group));
   if (at < 0) throw new Error(`no tree row "${group}"`);
   const under = [];
@@ -111,9 +144,13 @@ function steps(ws) {
     return /** @type {{ id: string, status: string, attempts: number }} */ (r);
   };
   /** A Problems row of the missing-error-handler warning on module 5 of the invoice scenario. @param {string} r */
-  const isModule5Warning = (r) => r.includes('missing-error-handler') && r.includes('Ask finance to chase') && r.includes(`[Ln ${module5Line}, Col`);
+  const isModule5Warning = (r) =>
+    r.includes('missing-error-handler') && r.includes('Ask finance to chase') && r.includes(`[Ln ${module5Line}, Col`);
   /** Problems rows of the blueprint's missing-error-handler warnings (storage is off there, so every error fails the run). @param {string[]} rows */
-  const blueprintWarnings = (rows) => rows.filter((r) => r.includes('missing-error-handler') && /storing of incomplete executions is off\): every error fails the run/.test(r));
+  const blueprintWarnings = (rows) =>
+    rows.filter(
+      (r) => r.includes('missing-error-handler') && /storing of incomplete executions is off\): every error fails the run/.test(r),
+    );
   // a blueprint module's diagnostic sits on its "module" value
   const module3 = positionOf(ws, BLUEPRINT, '"http:ActionSendData"');
   const module4 = positionOf(ws, BLUEPRINT, '{"id":4,"module":"gmail:sendEmail"');
@@ -134,12 +171,18 @@ function steps(ws) {
       name: 'Incomplete Executions view lists the sample executions',
       run: async (page) => {
         await openContainer(page, 'Fusion');
-        await page.locator('.part.sidebar', { hasText: /incomplete executions/i }).first().waitFor({ timeout: 10000 });
+        await page
+          .locator('.part.sidebar', { hasText: /incomplete executions/i })
+          .first()
+          .waitFor({ timeout: 10000 });
         await expandRow(page, 'Invoice export');
         await treeRow(page, 'Fetch invoice PDF').waitFor({ state: 'visible', timeout: 20000 });
         const rows = await treeRows(page);
         log('  tree rows:', JSON.stringify(rows));
-        assert.ok(rows.some((r) => r.includes('Fetch invoice PDF') && r.includes('ConnectionError')), 'row "Fetch invoice PDF" shows its error type');
+        assert.ok(
+          rows.some((r) => r.includes('Fetch invoice PDF') && r.includes('ConnectionError')),
+          'row "Fetch invoice PDF" shows its error type',
+        );
       },
     },
     {
@@ -186,33 +229,62 @@ function steps(ws) {
         await quickInput(page, /module that fails/i);
         const modules = await quickPickRows(page);
         log('  module pick:', JSON.stringify(modules));
-        for (const [id, app, name] of [[1, 'workfront:watchEvents', 'Watch approved invoices'], [2, 'http:makeRequest', 'Fetch invoice PDF'], [4, 'google-drive:uploadFile', 'Archive the PDF'], [5, 'slack:createMessage', 'Ask finance to chase']]) {
-          assert.ok(modules.some((r) => r.startsWith(`${id},`) && r.includes(String(app)) && r.includes(String(name))), `module ${id} is listed with its app and name`);
+        for (const [id, app, name] of [
+          [1, 'workfront:watchEvents', 'Watch approved invoices'],
+          [2, 'http:makeRequest', 'Fetch invoice PDF'],
+          [4, 'google-drive:uploadFile', 'Archive the PDF'],
+          [5, 'slack:createMessage', 'Ask finance to chase'],
+        ]) {
+          assert.ok(
+            modules.some((r) => r.startsWith(`${id},`) && r.includes(String(app)) && r.includes(String(name))),
+            `module ${id} is listed with its app and name`,
+          );
         }
         assert.ok(!modules.some((r) => r.includes('builtin:router')), 'the router (no action of its own) is not listed');
         await pickQuickItem(page, 'Fetch invoice PDF', /^2,.*Fetch invoice PDF/);
         await quickInput(page, /error type the module fails with/i);
         const types = await quickPickRows(page);
         log(`  error-type pick: ${types.length} rows shown; first: ${JSON.stringify(types.slice(0, 3))}`);
-        assert.ok(types.some((r) => /^ConnectionError, connection,/.test(r)), 'ConnectionError is listed with its family');
-        assert.ok(types.filter((r) => /^[A-Z]\w+Error, [a-z-]+,/.test(r)).length >= 3, 'the catalogue types are listed, each with its family');
+        assert.ok(
+          types.some((r) => /^ConnectionError, connection,/.test(r)),
+          'ConnectionError is listed with its family',
+        );
+        assert.ok(
+          types.filter((r) => /^[A-Z]\w+Error, [a-z-]+,/.test(r)).length >= 3,
+          'the catalogue types are listed, each with its family',
+        );
         await pickQuickItem(page, 'ConnectionError', /^ConnectionError, connection/);
         const text = await notification(page, /Module 2 failing with ConnectionError/);
         log('  notification:', JSON.stringify(text));
-        assert.match(text, /stored as an incomplete execution and retried automatically/, 'the outcome: incomplete execution with automatic retry');
+        assert.match(
+          text,
+          /stored as an incomplete execution and retried automatically/,
+          'the outcome: incomplete execution with automatic retry',
+        );
         assert.match(text, /Profile fusion, rule 3/, 'the reason names the profile and the rule');
         // the details open as a Markdown preview
-        await page.locator('.notification-toast', { hasText: /Module 2 failing with ConnectionError/ }).locator('.monaco-button', { hasText: 'Show Details' }).click({ timeout: 10000 });
+        await page
+          .locator('.notification-toast', { hasText: /Module 2 failing with ConnectionError/ })
+          .locator('.monaco-button', { hasText: 'Show Details' })
+          .click({ timeout: 10000 });
         const details = await webviewText(page, /Classification:[\s\S]*Fetch invoice PDF/);
         log('  details:', JSON.stringify(details.replace(/\s+/g, ' ').slice(0, 300)));
         assert.match(details, /incomplete-with-retry/, 'the details give the outcome');
         assert.match(details, /ConnectionError \(connection\)/, 'the details give the error type and its family');
         assert.match(details, /Profile fusion, rule 3/, 'the details give the reason');
         // a read-only preview named after the question; no unsaved "Untitled" document is left behind
-        await page.locator('.tabs-container .tab.active', { hasText: 'Preview Module 2 failing with ConnectionError' }).waitFor({ timeout: 10000 });
-        const tabs = await page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => ({ title: (e.textContent ?? '').trim(), dirty: e.classList.contains('dirty') })));
+        await page
+          .locator('.tabs-container .tab.active', { hasText: 'Preview Module 2 failing with ConnectionError' })
+          .waitFor({ timeout: 10000 });
+        const tabs = await page
+          .locator('.tabs-container .tab')
+          .evaluateAll((els) => els.map((e) => ({ title: (e.textContent ?? '').trim(), dirty: e.classList.contains('dirty') })));
         log('  tabs:', JSON.stringify(tabs));
-        assert.deepEqual(tabs.filter((t) => t.dirty || /Untitled/.test(t.title)), [], 'no unsaved or untitled editor');
+        assert.deepEqual(
+          tabs.filter((t) => t.dirty || /Untitled/.test(t.title)),
+          [],
+          'no unsaved or untitled editor',
+        );
       },
     },
     {
@@ -246,7 +318,10 @@ function steps(ws) {
         await box.fill('Acme Quota');
         await page.locator('.quick-input-widget:visible', { hasText: /one name without spaces/i }).waitFor({ timeout: 10000 });
         await box.fill('AcmeQuotaExceeded');
-        await page.locator('.quick-input-widget:visible', { hasText: /one name without spaces/i }).waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+        await page
+          .locator('.quick-input-widget:visible', { hasText: /one name without spaces/i })
+          .waitFor({ state: 'detached', timeout: 10000 })
+          .catch(() => {});
         await page.keyboard.press('Enter');
         const text = await notification(page, /Module 2 failing with AcmeQuotaExceeded/);
         log('  notification:', JSON.stringify(text));
@@ -333,7 +408,9 @@ function steps(ws) {
         await page.keyboard.press('Enter');
         await eventually(() => assert.equal(execution(ws, resolved.id).status, 'resolved'), 'resolved execution');
         await openContainer(page, 'Fusion');
-        await treeRow(page, 'Ask finance to chase').filter({ hasText: /resolved/i }).waitFor({ state: 'visible', timeout: 20000 });
+        await treeRow(page, 'Ask finance to chase')
+          .filter({ hasText: /resolved/i })
+          .waitFor({ state: 'visible', timeout: 20000 });
       },
     },
     // ---- the samples' blueprint gets the same kinds of features as a scenario YAML (issue 5) --------
@@ -344,10 +421,20 @@ function steps(ws) {
         const rows = blueprintWarnings(await filterProblems(page, BLUEPRINT_NAME, /storing of incomplete executions is off/));
         log(`  problems of ${BLUEPRINT_NAME}: ${rows.length} rows; first: ${JSON.stringify(rows[0]?.split(' | ')[0] ?? null)}`);
         // modules 3..10 sit in the router's branches; the trigger (1) and the router (2) get none
-        for (let id = 3; id <= 10; id++) assert.ok(rows.some((r) => r.includes(`Module ${id} (`)), `a warning on module ${id}`);
+        for (let id = 3; id <= 10; id++)
+          assert.ok(
+            rows.some((r) => r.includes(`Module ${id} (`)),
+            `a warning on module ${id}`,
+          );
         assert.ok(!rows.some((r) => /Module [12] \(/.test(r)), 'none on the trigger or the router');
-        assert.ok(rows.every((r) => /warning/i.test(r)), 'they are warnings');
-        assert.ok(rows.some((r) => r.includes(`[Ln ${module3.line}, Col ${module3.column}]`)), `module 3's is at line ${module3.line}, column ${module3.column}`);
+        assert.ok(
+          rows.every((r) => /warning/i.test(r)),
+          'they are warnings',
+        );
+        assert.ok(
+          rows.some((r) => r.includes(`[Ln ${module3.line}, Col ${module3.column}]`)),
+          `module 3's is at line ${module3.line}, column ${module3.column}`,
+        );
         assert.equal(await problemCountOf(page, BLUEPRINT_NAME), rows.length, "the file's count badge");
       },
     },
@@ -356,7 +443,9 @@ function steps(ws) {
       run: async (page) => {
         await openFile(page, BLUEPRINT);
         await goToLine(page, module3.line, module3.column);
-        const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: /On failure: every error fails the run/ }).first();
+        const lens = page
+          .locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: /On failure: every error fails the run/ })
+          .first();
         await lens.waitFor({ state: 'visible', timeout: 20000 });
         const text = (await lens.innerText()).trim();
         log('  lens:', JSON.stringify(text));
@@ -375,7 +464,11 @@ function steps(ws) {
         assert.match(problem, /Module 4 \(gmail:sendEmail\) has no error-handler route/);
         // ... and its id explains the module, as `- id:` does in a scenario YAML
         await page.mouse.move(0, 0);
-        await page.locator('.monaco-hover:visible').first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+        await page
+          .locator('.monaco-hover:visible')
+          .first()
+          .waitFor({ state: 'hidden', timeout: 10000 })
+          .catch(() => {});
         const text = await hoverOnLine(page, module4.line, '4', /Module 4\s*—/);
         log('  hover:', JSON.stringify(text.slice(0, 300)));
         assert.match(text, /Module 4\s*—\s*gmail:sendEmail/, 'names the module and its app');
@@ -390,7 +483,10 @@ function steps(ws) {
         const titles = await quickFixTitles(page, /Add error handler/);
         log('  offered:', JSON.stringify(titles));
         for (const d of ['Resume', 'Ignore', 'Rollback']) {
-          assert.ok(titles.some((t) => t.includes(`Add error handler (${d})`)), `"Add error handler (${d})" is offered`);
+          assert.ok(
+            titles.some((t) => t.includes(`Add error handler (${d})`)),
+            `"Add error handler (${d})" is offered`,
+          );
         }
         assert.ok(!titles.some((t) => /Break/.test(t)), 'Break is not offered (storage of incomplete executions is off)');
         await shot(); // with the menu open
@@ -405,7 +501,10 @@ function steps(ws) {
         await openFile(page, BLUEPRINT);
         const before = blueprintWarnings(await filterProblems(page, BLUEPRINT_NAME, /storing of incomplete executions is off/));
         const countBefore = await problemCountOf(page, BLUEPRINT_NAME);
-        assert.ok(before.some((r) => r.includes('Module 3 (')), 'module 3 has its warning before the fix');
+        assert.ok(
+          before.some((r) => r.includes('Module 3 (')),
+          'module 3 has its warning before the fix',
+        );
         await openFile(page, BLUEPRINT);
         await goToLine(page, module3.line, module3.column);
         await applyQuickFix(page, 'Add error handler (Ignore)');
@@ -415,7 +514,10 @@ function steps(ws) {
           const doc = JSON.parse(fs.readFileSync(path.join(ws, BLUEPRINT), 'utf8')); // throws until valid JSON is on disk
           const m3 = blueprintModules(doc.flow).find((m) => m.id === 3);
           const handler = blueprintModules(m3?.onerror);
-          assert.ok(handler.some((m) => m.module === 'builtin:Ignore'), 'module 3 has an onerror route ending in builtin:Ignore on disk');
+          assert.ok(
+            handler.some((m) => m.module === 'builtin:Ignore'),
+            'module 3 has an onerror route ending in builtin:Ignore on disk',
+          );
           return doc;
         }, 'saved blueprint');
         assert.equal(blueprintModules(saved.flow).filter((m) => m.onerror !== undefined).length, 1, 'only module 3 got a handler');
@@ -440,7 +542,10 @@ function steps(ws) {
         const rowsBefore = await rowsUnder(page, 'Invoice export');
         const badgeBefore = await activityBadge(page, 'Fusion');
         await openFile(page, INVOICE);
-        await page.locator('.editor-group-container.active .editor-actions .action-label[aria-label*="Run Simulation"]').first().click({ timeout: 10000 });
+        await page
+          .locator('.editor-group-container.active .editor-actions .action-label[aria-label*="Run Simulation"]')
+          .first()
+          .click({ timeout: 10000 });
         const text = await notification(page, /Simulation of Invoice export/);
         log('  notification:', JSON.stringify(text));
         const stored = Number(/(\d+) incomplete executions stored/.exec(text)?.[1] ?? NaN);
@@ -452,14 +557,25 @@ function steps(ws) {
         }, 'executions file after the simulation');
         // the progress notification of the store ends (VS Code shows one for at least 800 ms)
         const progressFrom = Date.now();
-        await page.locator('.notification-toast', { hasText: 'Storing the simulated incomplete executions' }).waitFor({ state: 'hidden', timeout: 10000 });
+        await page
+          .locator('.notification-toast', { hasText: 'Storing the simulated incomplete executions' })
+          .waitFor({ state: 'hidden', timeout: 10000 });
         log(`  the store's progress notification closed ${Date.now() - progressFrom} ms after the file had the records`);
         const added = after.filter((e) => !before.some((b) => b.id === e.id));
-        assert.ok(added.every((e) => e.scenario === 'Invoice export'), 'the new records are of "Invoice export"');
+        assert.ok(
+          added.every((e) => e.scenario === 'Invoice export'),
+          'the new records are of "Invoice export"',
+        );
         // the report (the pointer leaves whatever it hovered in earlier steps, so no tooltip covers it)
         await page.mouse.move(0, 0);
-        await page.locator('.notification-toast', { hasText: /Simulation of Invoice export/ }).locator('.monaco-button', { hasText: 'Show Report' }).click({ timeout: 10000 });
-        await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'Simulation of Invoice export' }).first().waitFor({ timeout: 20000 });
+        await page
+          .locator('.notification-toast', { hasText: /Simulation of Invoice export/ })
+          .locator('.monaco-button', { hasText: 'Show Report' })
+          .click({ timeout: 10000 });
+        await page
+          .locator('.editor-instance .monaco-editor .view-line', { hasText: 'Simulation of Invoice export' })
+          .first()
+          .waitFor({ timeout: 20000 });
         const report = await visibleEditorText(page);
         assert.match(report, /Run result: /, 'the report gives the run result');
         assert.match(report, /Bundle/, 'the report lists the bundles');
@@ -471,7 +587,12 @@ function steps(ws) {
           assert.equal(rows.length, rowsBefore.length + stored, 'the new rows appear under "Invoice export"');
           return rows;
         }, 'tree after the simulation');
-        for (const e of added) assert.ok(rowsAfter.filter((r) => r.includes(e.moduleName ?? '?')).length > rowsBefore.filter((r) => r.includes(e.moduleName ?? '?')).length, `a new row for "${e.moduleName}"`);
+        for (const e of added)
+          assert.ok(
+            rowsAfter.filter((r) => r.includes(e.moduleName ?? '?')).length >
+              rowsBefore.filter((r) => r.includes(e.moduleName ?? '?')).length,
+            `a new row for "${e.moduleName}"`,
+          );
         // the badge counts executions with status `unresolved` (waiting for a person, spec §UI); the
         // simulation's are `pending` when retried automatically, `unresolved` otherwise
         const newUnresolved = added.filter((e) => e.status === 'unresolved').length;
@@ -481,14 +602,17 @@ function steps(ws) {
           assert.equal(n, after.filter((e) => e.status === 'unresolved').length, 'the badge is the count of unresolved executions on disk');
           return n;
         }, 'activity-bar badge');
-        log(`  records ${before.length} -> ${after.length} (new: ${added.map((e) => `${e.moduleName} ${e.status}`).join(', ')}); rows under Invoice export ${rowsBefore.length} -> ${rowsAfter.length}; badge ${badgeBefore} -> ${badgeAfter}`);
+        log(
+          `  records ${before.length} -> ${after.length} (new: ${added.map((e) => `${e.moduleName} ${e.status}`).join(', ')}); rows under Invoice export ${rowsBefore.length} -> ${rowsAfter.length}; badge ${badgeBefore} -> ${badgeAfter}`,
+        );
       },
     },
   ];
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(REPO, 'dist/extension.js'))) throw new HarnessError('dist/extension.js is missing: run `npm run build` (npm run test:e2e does)');
+  if (!fs.existsSync(path.join(REPO, 'dist/extension.js')))
+    throw new HarnessError('dist/extension.js is missing: run `npm run build` (npm run test:e2e does)');
   ensureCodeServer();
   const dirs = prepareRunDir('e2e');
   fs.rmSync(OUT, { recursive: true, force: true });

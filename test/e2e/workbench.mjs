@@ -31,7 +31,10 @@ export async function closeActionWidget(page) {
     if (attempt > 3) throw new Error('the quick-fix menu stays open after Escape');
     await page.mouse.move(0, 0); // a pointer over the menu keeps an entry focused
     await page.keyboard.press('Escape');
-    await open.first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+    await open
+      .first()
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .catch(() => {});
   }
 }
 
@@ -80,13 +83,23 @@ export async function goToLine(page, line, column) {
   const wanted = `Ln ${line}, Col ${column ?? 1}`;
   for (let attempt = 1; ; attempt++) {
     await palette(page, `:${line}${column ? `:${column}` : ''}`);
-    await page.locator('.quick-input-widget', { hasText: /Go to line|Line \d+/i }).first().waitFor({ state: 'visible', timeout: SHORT }).catch(() => {});
+    await page
+      .locator('.quick-input-widget', { hasText: /Go to line|Line \d+/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: SHORT })
+      .catch(() => {});
     await page.keyboard.press('Enter');
     await page.locator('.editor-instance .monaco-editor.focused').first().waitFor({ timeout: SHORT });
     const check = async () => {
       if ((await cursorPosition(page)) !== wanted) throw new Error('not there yet');
     };
-    if (await eventually(check, 'Go to Line', SHORT / 2, 100).then(() => true, () => false)) return;
+    if (
+      await eventually(check, 'Go to Line', SHORT / 2, 100).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     const at = await cursorPosition(page);
     if (attempt === 3) throw new Error(`Go to Line ${line}:${column ?? 1} left the cursor at "${at}"`);
     console.log(`[e2e] Go to Line left the cursor at "${at}", not "${wanted}" (attempt ${attempt}); again`);
@@ -134,7 +147,9 @@ async function hoverText(page, expected) {
     page.locator('.monaco-hover').evaluateAll(
       (els, src) => {
         const re = new RegExp(src[0], src[1]);
-        const shown = els.find((e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText));
+        const shown = els.find(
+          (e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText),
+        );
         return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
       },
       [expected.source, expected.flags],
@@ -144,7 +159,9 @@ async function hoverText(page, expected) {
 
 /** The activity bar item of a view container. @param {Page} page @param {string} title */
 export function activityItem(page, title) {
-  return page.locator(`.activitybar .action-item:has(a[aria-label^="${title}"]), .activitybar .action-item[aria-label^="${title}"]`).first();
+  return page
+    .locator(`.activitybar .action-item:has(a[aria-label^="${title}"]), .activitybar .action-item[aria-label^="${title}"]`)
+    .first();
 }
 
 /** Opens a view container from the activity bar; returns the side bar. @param {Page} page @param {string} title */
@@ -170,11 +187,7 @@ export async function expandRow(page, label) {
   if ((await row.getAttribute('aria-expanded')) === 'false') {
     await row.locator('.monaco-tl-twistie').click({ timeout: SHORT });
   }
-  await page.waitForFunction(
-    (el) => el?.getAttribute('aria-expanded') !== 'false',
-    await row.elementHandle(),
-    { timeout: SHORT },
-  );
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') !== 'false', await row.elementHandle(), { timeout: SHORT });
 }
 
 /** Texts of the visible rows of the side bar's tree. @param {Page} page */
@@ -213,14 +226,16 @@ export async function problems(page, expected) {
 /** Rows of the Problems panel right now (no waiting). @param {Page} page */
 export async function problemRows(page) {
   // the visible text has the rule code and `[Ln, Col]`; the aria-label has the severity and message
-  return page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
-    els.map((e) => `${e.getAttribute('aria-label') ?? ''} | ${e.textContent ?? ''}`.trim()),
-  );
+  return page
+    .locator('.markers-panel .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label') ?? ''} | ${e.textContent ?? ''}`.trim()));
 }
 
 /** Hovers the first visible editor token whose text is `token`; returns the hover's text. @param {Page} page @param {string} token @param {RegExp} expected */
 export async function hoverToken(page, token, expected) {
-  const span = page.locator('.editor-instance .monaco-editor .view-line span span', { hasText: new RegExp(`^${reEscape(token)}$`) }).first();
+  const span = page
+    .locator('.editor-instance .monaco-editor .view-line span span', { hasText: new RegExp(`^${reEscape(token)}$`) })
+    .first();
   await span.waitFor({ state: 'visible', timeout: SHORT });
   await page.mouse.move(0, 0);
   await span.hover({ timeout: SHORT });
@@ -247,18 +262,31 @@ async function openQuickFixMenu(page) {
     await page.keyboard.press('Control+.');
     const shown = await Promise.race([
       widget.waitFor({ state: 'visible', timeout: LONG }).then(() => 'menu'),
-      none.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'none'),
+      none
+        .first()
+        .waitFor({ state: 'visible', timeout: LONG })
+        .then(() => 'none'),
     ]);
     if (shown === 'menu') return widget;
-    if (await widget.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) {
+    if (
+      await widget.waitFor({ state: 'visible', timeout: 2000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       console.log(`[e2e] Ctrl+. answered "No code actions available", then showed the menu (attempt ${attempt})`);
       return widget;
     }
     if (attempt === 3) throw new Error('Ctrl+. answered "No code actions available" 3 times');
-    console.log(`[e2e] Ctrl+. answered "No code actions available" at "${await cursorPosition(page)}" (attempt ${attempt}); pressing it again`);
+    console.log(
+      `[e2e] Ctrl+. answered "No code actions available" at "${await cursorPosition(page)}" (attempt ${attempt}); pressing it again`,
+    );
     // close the message (it stays until the cursor moves), so the next answer is not read off the old one
     if ((await open.count()) === 0) await page.keyboard.press('Escape');
-    await none.first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
+    await none
+      .first()
+      .waitFor({ state: 'hidden', timeout: SHORT })
+      .catch(() => {});
   }
 }
 
@@ -274,7 +302,11 @@ export async function applyQuickFix(page, title) {
   // unreliable while it animates in)
   const count = await widget.locator('.monaco-list-row').count();
   for (let i = 0; i <= count; i++) {
-    const focused = await widget.locator('.monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null);
+    const focused = await widget
+      .locator('.monaco-list-row.focused')
+      .first()
+      .getAttribute('aria-label')
+      .catch(() => null);
     if (focused?.includes(title)) break;
     if (i === count) throw new Error(`could not move the focus to "${title}"`);
     await page.keyboard.press('ArrowDown');
@@ -285,13 +317,19 @@ export async function applyQuickFix(page, title) {
 
 /** Text of the active editor's model (through the DOM of the visible lines). @param {Page} page */
 export async function visibleEditorText(page) {
-  return page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((el) =>
-    [...el.querySelectorAll('.view-line')]
-      .map((l) => ({ top: parseFloat(/** @type {HTMLElement} */ (l).style.top || '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
-      .sort((a, b) => a.top - b.top)
-      .map((l) => l.text)
-      .join('\n'),
-  );
+  return page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .evaluate((el) =>
+      [...el.querySelectorAll('.view-line')]
+        .map((l) => ({
+          top: parseFloat(/** @type {HTMLElement} */ (l).style.top || '0'),
+          text: (l.textContent ?? '').replace(/\u00a0/g, ' '),
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n'),
+    );
 }
 
 /** Waits for a notification toast matching `text`; returns its text. @param {Page} page @param {RegExp} text @param {number} [timeout] */
@@ -299,7 +337,10 @@ export async function notification(page, text, timeout = LONG) {
   const toast = page.locator('.notification-toast', { hasText: text }).first();
   await toast.waitFor({ state: 'visible', timeout });
   // the toast slides in; wait for the end of that so a screenshot shows it whole
-  await page.locator('.notification-toast.notification-fade-in-done', { hasText: text }).first().waitFor({ state: 'visible', timeout: SHORT });
+  await page
+    .locator('.notification-toast.notification-fade-in-done', { hasText: text })
+    .first()
+    .waitFor({ state: 'visible', timeout: SHORT });
   return (await toast.innerText()).trim();
 }
 
@@ -315,19 +356,25 @@ export async function errorToasts(page) {
  * @param {Page} page @param {number} line @param {string} token
  */
 async function tokenRect(page, line, token) {
-  return page.locator('.editor-instance .monaco-editor').first().evaluate((ed, [n, tok]) => {
-    const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
-    if (!num) return null;
-    const top = /** @type {HTMLElement} */ (num.parentElement ?? num).style.top || /** @type {HTMLElement} */ (num).style.top;
-    const viewLine = [...ed.querySelectorAll('.view-lines .view-line')].find((l) => /** @type {HTMLElement} */ (l).style.top === top);
-    if (!viewLine) return null;
-    const span = [...viewLine.querySelectorAll('span span')].find((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ') === tok);
-    if (!span) return null;
-    const r = span.getBoundingClientRect();
-    const box = ed.querySelector('.overflow-guard')?.getBoundingClientRect() ?? ed.getBoundingClientRect();
-    if (r.width === 0 || r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) return null;
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-  }, [String(line), token]);
+  return page
+    .locator('.editor-instance .monaco-editor')
+    .first()
+    .evaluate(
+      (ed, [n, tok]) => {
+        const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
+        if (!num) return null;
+        const top = /** @type {HTMLElement} */ (num.parentElement ?? num).style.top || /** @type {HTMLElement} */ (num).style.top;
+        const viewLine = [...ed.querySelectorAll('.view-lines .view-line')].find((l) => /** @type {HTMLElement} */ (l).style.top === top);
+        if (!viewLine) return null;
+        const span = [...viewLine.querySelectorAll('span span')].find((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ') === tok);
+        if (!span) return null;
+        const r = span.getBoundingClientRect();
+        const box = ed.querySelector('.overflow-guard')?.getBoundingClientRect() ?? ed.getBoundingClientRect();
+        if (r.width === 0 || r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom) return null;
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      },
+      [String(line), token],
+    );
 }
 
 /**
@@ -337,7 +384,12 @@ async function tokenRect(page, line, token) {
  * @param {Page} page @param {number} line @param {string} token @param {RegExp} expected
  */
 export async function hoverOnLine(page, line, token, expected) {
-  const at = await eventually(async () => present(await tokenRect(page, line, token), `token ${JSON.stringify(token)} is not visible on line ${line}`), 'hover target', SHORT, 100);
+  const at = await eventually(
+    async () => present(await tokenRect(page, line, token), `token ${JSON.stringify(token)} is not visible on line ${line}`),
+    'hover target',
+    SHORT,
+    100,
+  );
   await page.mouse.move(0, 0);
   await page.mouse.move(at.x, at.y, { steps: 2 });
   return hoverText(page, expected);
@@ -347,9 +399,9 @@ export async function hoverOnLine(page, line, token, expected) {
 export async function quickFixTitles(page, expected) {
   const widget = await openQuickFixMenu(page);
   await widget.locator('.monaco-list-row', { hasText: expected }).first().waitFor({ state: 'visible', timeout: SHORT });
-  return widget.locator('.monaco-list-row').evaluateAll((els) =>
-    els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()).filter((t) => t !== ''),
-  );
+  return widget
+    .locator('.monaco-list-row')
+    .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()).filter((t) => t !== ''));
 }
 
 /**
@@ -386,26 +438,31 @@ export async function problemCountOf(page, fileName) {
 export async function quickInput(page, placeholder) {
   const input = page.locator('.quick-input-widget:visible input');
   await input.first().waitFor({ state: 'visible', timeout: SHORT });
-  await page.waitForFunction(
-    ([source, flags]) => {
-      const el = /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'));
-      return !!el && new RegExp(source, flags).test(el.placeholder || el.getAttribute('aria-label') || '');
-    },
-    [placeholder.source, placeholder.flags],
-    { timeout: SHORT },
-  ).catch(async () => {
-    const shown = await input.first().getAttribute('placeholder').catch(() => null);
-    throw new Error(`the quick input shows placeholder ${JSON.stringify(shown)}, not ${placeholder}`);
-  });
+  await page
+    .waitForFunction(
+      ([source, flags]) => {
+        const el = /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'));
+        return !!el && new RegExp(source, flags).test(el.placeholder || el.getAttribute('aria-label') || '');
+      },
+      [placeholder.source, placeholder.flags],
+      { timeout: SHORT },
+    )
+    .catch(async () => {
+      const shown = await input
+        .first()
+        .getAttribute('placeholder')
+        .catch(() => null);
+      throw new Error(`the quick input shows placeholder ${JSON.stringify(shown)}, not ${placeholder}`);
+    });
   return input.first();
 }
 
 /** Rows of the open quick pick (aria-labels: label, description, detail). @param {Page} page */
 export async function quickPickRows(page) {
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: SHORT });
-  return page.locator('.quick-input-list .monaco-list-row').evaluateAll((els) =>
-    els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').replace(/\s+/g, ' ').trim()),
-  );
+  return page
+    .locator('.quick-input-list .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').replace(/\s+/g, ' ').trim()));
 }
 
 /**
@@ -417,17 +474,19 @@ export async function pickQuickItem(page, filter, row) {
   const input = page.locator('.quick-input-widget:visible input').first();
   await input.fill(filter);
   const focused = page.locator('.quick-input-list .monaco-list-row.focused').first();
-  await page.waitForFunction(
-    ([source, flags]) => {
-      const el = document.querySelector('.quick-input-list .monaco-list-row.focused');
-      return !!el && new RegExp(source, flags).test(el.getAttribute('aria-label') || el.textContent || '');
-    },
-    [row.source, row.flags],
-    { timeout: SHORT },
-  ).catch(async () => {
-    const shown = await focused.getAttribute('aria-label').catch(() => null);
-    throw new Error(`after typing ${JSON.stringify(filter)} the focused row is ${JSON.stringify(shown)}, not ${row}`);
-  });
+  await page
+    .waitForFunction(
+      ([source, flags]) => {
+        const el = document.querySelector('.quick-input-list .monaco-list-row.focused');
+        return !!el && new RegExp(source, flags).test(el.getAttribute('aria-label') || el.textContent || '');
+      },
+      [row.source, row.flags],
+      { timeout: SHORT },
+    )
+    .catch(async () => {
+      const shown = await focused.getAttribute('aria-label').catch(() => null);
+      throw new Error(`after typing ${JSON.stringify(filter)} the focused row is ${JSON.stringify(shown)}, not ${row}`);
+    });
   await page.keyboard.press('Enter');
 }
 
@@ -449,40 +508,57 @@ export async function clickCodeLensAbove(page, line, text, opened) {
   for (let attempt = 1; ; attempt++) {
     const lensText = await clickLensOnce(page, line, text);
     const shown = await Promise.race([
-      opened.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'opened'),
-      stale.first().waitFor({ state: 'visible', timeout: LONG }).then(() => 'stale'),
+      opened
+        .first()
+        .waitFor({ state: 'visible', timeout: LONG })
+        .then(() => 'opened'),
+      stale
+        .first()
+        .waitFor({ state: 'visible', timeout: LONG })
+        .then(() => 'stale'),
     ]);
     if (shown === 'opened') return lensText;
     if (attempt === 3) throw new Error(`the CodeLens above line ${line} answered "Actual command not found" 3 times`);
     console.log(`[e2e] the CodeLens above line ${line} was stale ("Actual command not found", attempt ${attempt}); clicking it again`);
-    await stale.first().locator('.codicon-notifications-clear').click({ timeout: SHORT }).catch(() => {});
-    await stale.first().waitFor({ state: 'hidden', timeout: SHORT }).catch(() => {});
+    await stale
+      .first()
+      .locator('.codicon-notifications-clear')
+      .click({ timeout: SHORT })
+      .catch(() => {});
+    await stale
+      .first()
+      .waitFor({ state: 'hidden', timeout: SHORT })
+      .catch(() => {});
   }
 }
 
 /** One click on the lens (see clickCodeLensAbove). @param {Page} page @param {number} line @param {RegExp} text */
 async function clickLensOnce(page, line, text) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  const find = () => editor.evaluate((ed, [n, source, flags]) => {
-    const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
-    if (!num) return null;
-    const lineTop = num.getBoundingClientRect().top;
-    const re = new RegExp(source, flags);
-    let best = null;
-    let bestBottom = -Infinity;
-    for (const lens of ed.querySelectorAll('.codelens-decoration')) {
-      const r = lens.getBoundingClientRect();
-      if (r.height === 0 || r.bottom > lineTop + 2 || r.bottom < lineTop - 2 * r.height) continue;
-      if (r.bottom > bestBottom) {
-        best = lens;
-        bestBottom = r.bottom;
-      }
-    }
-    const link = best ? [...best.querySelectorAll('a')].find((a) => re.test(a.textContent ?? '')) : undefined;
-    if (!best || !link) return null;
-    const r = link.getBoundingClientRect();
-    return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: (link.textContent ?? '').trim() };
-  }, [String(line), text.source, text.flags]);
+  const find = () =>
+    editor.evaluate(
+      (ed, [n, source, flags]) => {
+        const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => (e.textContent ?? '').trim() === n);
+        if (!num) return null;
+        const lineTop = num.getBoundingClientRect().top;
+        const re = new RegExp(source, flags);
+        let best = null;
+        let bestBottom = -Infinity;
+        for (const lens of ed.querySelectorAll('.codelens-decoration')) {
+          const r = lens.getBoundingClientRect();
+          if (r.height === 0 || r.bottom > lineTop + 2 || r.bottom < lineTop - 2 * r.height) continue;
+          if (r.bottom > bestBottom) {
+            best = lens;
+            bestBottom = r.bottom;
+          }
+        }
+        const link = best ? [...best.querySelectorAll('a')].find((a) => re.test(a.textContent ?? '')) : undefined;
+        if (!best || !link) return null;
+        const r = link.getBoundingClientRect();
+        return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: (link.textContent ?? '').trim() };
+      },
+      [String(line), text.source, text.flags],
+    );
   const at = await eventually(async () => present(await find(), `no CodeLens matching ${text} above line ${line}`), 'CodeLens', LONG, 100);
   await page.mouse.click(at.x, at.y);
   return at.text;

@@ -10,7 +10,16 @@ import type { OperationResult } from '../../src/core/executions/operations';
 import type { RunSimulationResult } from '../../src/extension/executions/commands/runSimulation';
 import type { RevealResult } from '../../src/extension/executions/commands/revealModule';
 import type { ImportSummary } from '../../src/core/make/importExport';
-import { executionsApi, executionsPath, FixtureFile, readExecutions, record, waitForModel, workspacePath, writeExternally } from './executionsSupport';
+import {
+  executionsApi,
+  executionsPath,
+  FixtureFile,
+  readExecutions,
+  record,
+  waitForModel,
+  workspacePath,
+  writeExternally,
+} from './executionsSupport';
 
 suite('executions: commands', () => {
   let api: ExecutionsTestApi;
@@ -29,7 +38,10 @@ suite('executions: commands', () => {
 
   test('Retry (ids): a recovering fault resolves the execution; unknown fields are kept', async () => {
     const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.retry', { ids: ['ie-order-1'] });
-    assert.deepEqual(results?.map((r) => r.result), ['resolved']);
+    assert.deepEqual(
+      results?.map((r) => r.result),
+      ['resolved'],
+    );
     const r = record(readExecutions(), 'ie-order-1');
     assert.equal(r.status, 'resolved');
     assert.equal(r.history.at(-1)?.action, 'retry');
@@ -43,7 +55,10 @@ suite('executions: commands', () => {
     const node = api.provider.getChildren(group).find((n) => n.kind === 'execution' && n.id === 'ie-order-2');
     assert.ok(node);
     const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.retry', node, [node]);
-    assert.deepEqual(results?.map((r) => r.result), ['failed']);
+    assert.deepEqual(
+      results?.map((r) => r.result),
+      ['failed'],
+    );
     const r = record(readExecutions(), 'ie-order-2');
     assert.equal(r.attempts, 1);
     assert.equal(r.status, 'pending');
@@ -61,23 +76,41 @@ suite('executions: commands', () => {
   });
 
   test('Resolve with a note', async () => {
-    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.resolve', { ids: ['ie-refund-1'], note: 'Fixed the JSON by hand' });
-    assert.deepEqual(results?.map((r) => r.result), ['resolved']);
+    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.resolve', {
+      ids: ['ie-refund-1'],
+      note: 'Fixed the JSON by hand',
+    });
+    assert.deepEqual(
+      results?.map((r) => r.result),
+      ['resolved'],
+    );
     const r = record(readExecutions(), 'ie-refund-1');
     assert.equal(r.status, 'resolved');
     assert.equal(r.history.at(-1)?.note, 'Fixed the JSON by hand');
   });
 
   test('Delete (confirmed) removes the record', async () => {
-    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.delete', { ids: ['ie-order-3'], confirmed: true });
-    assert.deepEqual(results?.map((r) => r.result), ['deleted']);
+    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.delete', {
+      ids: ['ie-order-3'],
+      confirmed: true,
+    });
+    assert.deepEqual(
+      results?.map((r) => r.result),
+      ['deleted'],
+    );
     assert.ok(!readExecutions().executions.some((e) => e.id === 'ie-order-3'));
     assert.equal(api.model.folders()[0]?.records.has('ie-order-3'), false);
   });
 
   test('Run Due Retries runs what is due at the given time only', async () => {
-    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.runDueRetries', { now: '2026-06-01T00:00:00.000Z' });
-    assert.deepEqual(results?.map((r) => r.id), ['ie-order-1'], 'ie-refund-2 is due in 2099');
+    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.runDueRetries', {
+      now: '2026-06-01T00:00:00.000Z',
+    });
+    assert.deepEqual(
+      results?.map((r) => r.id),
+      ['ie-order-1'],
+      'ie-refund-2 is due in 2099',
+    );
     const doc = readExecutions();
     assert.equal(record(doc, 'ie-order-1').status, 'resolved');
     assert.equal(record(doc, 'ie-order-1').history.at(-1)?.action, 'auto-retry');
@@ -94,7 +127,10 @@ suite('executions: commands', () => {
     const doc = readExecutions();
     assert.equal(doc.executions.length, before + 2);
     const added = doc.executions.slice(before);
-    assert.deepEqual(added.map((e) => e.scenarioFile), ['executions-scenarios/orders.scenario.yaml', 'executions-scenarios/orders.scenario.yaml']);
+    assert.deepEqual(
+      added.map((e) => e.scenarioFile),
+      ['executions-scenarios/orders.scenario.yaml', 'executions-scenarios/orders.scenario.yaml'],
+    );
     assert.equal(api.model.folders()[0]?.records.size, before + 2);
   });
 
@@ -102,7 +138,10 @@ suite('executions: commands', () => {
     const before = readExecutions().executions.length;
     const list = vscode.Uri.file(workspacePath('executions-scenarios/make/list-invoice-export.json'));
     const summary = await vscode.commands.executeCommand<ImportSummary>('fusionExecutions.importMakeExport', { uris: [list] });
-    assert.deepEqual({ added: summary?.added, updated: summary?.updated, unchanged: summary?.unchanged }, { added: 3, updated: 0, unchanged: 0 });
+    assert.deepEqual(
+      { added: summary?.added, updated: summary?.updated, unchanged: summary?.unchanged },
+      { added: 3, updated: 0, unchanged: 0 },
+    );
     const doc = readExecutions();
     assert.equal(doc.executions.length, before + 3);
     assert.ok(doc.executions.some((e) => e.id === 'a07e16f2ad134bf49cf83a00aa95c0a5'));
@@ -130,9 +169,15 @@ suite('executions: commands', () => {
     // another tool appends a record; the command runs before the extension has even reloaded
     writeExternally({ ...doc, executions: [...doc.executions, extra] });
     const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.resolve', { ids: ['ie-order-2'], note: '' });
-    assert.deepEqual(results?.map((r) => r.result), ['resolved']);
+    assert.deepEqual(
+      results?.map((r) => r.result),
+      ['resolved'],
+    );
     const after = readExecutions();
-    assert.ok(after.executions.some((e) => e.id === 'ie-external-1'), 'the external record survived');
+    assert.ok(
+      after.executions.some((e) => e.id === 'ie-external-1'),
+      'the external record survived',
+    );
     assert.equal(record(after, 'ie-order-2').status, 'resolved');
     await waitForModel(api, () => api.model.folders()[0]?.records.has('ie-external-1') === true, 'the model sees the external record');
   });

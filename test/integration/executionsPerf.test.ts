@@ -87,7 +87,9 @@ suite('executions: 100,000 records', function () {
     sub.dispose();
     assert.deepEqual(fired, [[children[0]]]);
 
-    console.log(`perf: ${COUNT} records, ${(text.length / 1e6).toFixed(1)} MB: load+parse+index ${loadMs.toFixed(0)} ms; first level (${groups.length} groups) ${firstLevelMs.toFixed(1)} ms; one group of ${children.length} items ${groupMs.toFixed(1)} ms; external one-record edit → element refresh ${changeMs.toFixed(0)} ms`);
+    console.log(
+      `perf: ${COUNT} records, ${(text.length / 1e6).toFixed(1)} MB: load+parse+index ${loadMs.toFixed(0)} ms; first level (${groups.length} groups) ${firstLevelMs.toFixed(1)} ms; one group of ${children.length} items ${groupMs.toFixed(1)} ms; external one-record edit → element refresh ${changeMs.toFixed(0)} ms`,
+    );
     assert.ok(firstLevelMs < 1000, `first level took ${firstLevelMs} ms`);
   });
 });

@@ -98,7 +98,11 @@ export class FixtureFile {
     }
     const expected = (JSON.parse(this.original) as ExecutionsFile).executions.length;
     await api.model.reload();
-    await waitForModel(api, () => api.model.folders()[0]?.state === 'ok' && api.model.folders()[0]?.records.size === expected, 'the fixture file to be loaded again');
+    await waitForModel(
+      api,
+      () => api.model.folders()[0]?.state === 'ok' && api.model.folders()[0]?.records.size === expected,
+      'the fixture file to be loaded again',
+    );
   }
 }
 

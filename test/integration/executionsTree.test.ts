@@ -6,7 +6,17 @@ import * as vscode from 'vscode';
 import type { ExecutionsTestApi } from '../../src/extension/executions/register';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
 import type { ExecutionsFile } from '../../src/core/executions/model';
-import { executionsApi, executionsPath, FixtureFile, labelOf, readExecutions, setViewSettings, waitForModel, workspacePath, writeExternally } from './executionsSupport';
+import {
+  executionsApi,
+  executionsPath,
+  FixtureFile,
+  labelOf,
+  readExecutions,
+  setViewSettings,
+  waitForModel,
+  workspacePath,
+  writeExternally,
+} from './executionsSupport';
 
 suite('executions: tree', () => {
   let api: ExecutionsTestApi;
@@ -41,7 +51,14 @@ suite('executions: tree', () => {
     assert.equal(first.description, 'ConnectionError · pending · 1 attempt');
     assert.ok(first.iconPath instanceof vscode.ThemeIcon);
     assert.equal(first.iconPath.id, 'clock');
-    assert.deepEqual(String(first.contextValue).split(' ').sort(), ['execution', 'hasBundle', 'hasModule', 'pending', 'resolvable', 'retryable']);
+    assert.deepEqual(String(first.contextValue).split(' ').sort(), [
+      'execution',
+      'hasBundle',
+      'hasModule',
+      'pending',
+      'resolvable',
+      'retryable',
+    ]);
     const resolved = api.provider.getTreeItem(children[2]);
     assert.equal((resolved.iconPath as vscode.ThemeIcon).id, 'pass');
     assert.doesNotMatch(String(resolved.contextValue), /\bretryable\b|\bresolvable\b|\bhasBundle\b/);
@@ -118,7 +135,10 @@ suite('executions: tree', () => {
 
       // a status change inside the same group refreshes the element and its group (counts change)
       fired.length = 0;
-      writeExternally({ ...changed, executions: changed.executions.map((e) => (e.id === 'ie-order-1' ? { ...e, status: 'unresolved' } : e)) });
+      writeExternally({
+        ...changed,
+        executions: changed.executions.map((e) => (e.id === 'ie-order-1' ? { ...e, status: 'unresolved' } : e)),
+      });
       await waitForModel(api, () => api.model.folders()[0]?.records.get('ie-order-1')?.status === 'unresolved', 'ie-order-1 unresolved');
       assert.deepEqual(fired, [[groups[0], node]]);
       assert.equal(api.treeView.badge?.value, 3);
@@ -136,7 +156,8 @@ suite('executions: tree', () => {
       definitions: { execution: { properties: Record<string, { description?: string }> } };
     };
     assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-    for (const [key, prop] of Object.entries(schema.definitions.execution.properties)) assert.ok(prop.description, `${key} has a description`);
+    for (const [key, prop] of Object.entries(schema.definitions.execution.properties))
+      assert.ok(prop.description, `${key} has a description`);
   });
 });
 
@@ -187,7 +208,11 @@ suite('executions: tree shows Fusion limits', () => {
   async function loadLimitsFixture(edit: (doc: ExecutionsFile) => ExecutionsFile = (d) => d): Promise<ExecutionsFile> {
     const doc = edit(JSON.parse(fs.readFileSync(workspacePath('executions-scenarios/limits-executions.json'), 'utf8')) as ExecutionsFile);
     writeExternally(doc);
-    await waitForModel(api, () => api.model.folders()[0]?.records.has('ie-arch-1') === true && api.model.folders()[0]?.records.size === doc.executions.length, 'the limits fixture');
+    await waitForModel(
+      api,
+      () => api.model.folders()[0]?.records.has('ie-arch-1') === true && api.model.folders()[0]?.records.size === doc.executions.length,
+      'the limits fixture',
+    );
     return doc;
   }
 
@@ -222,32 +247,46 @@ suite('executions: tree shows Fusion limits', () => {
     assert.match(tip, /Storage: 200 B of 10 MB \(0%\)/);
 
     // resolved on disk: the group's warning goes (one-record change, counted by delta)
-    writeExternally({ ...doc, executions: doc.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null } : e)) });
+    writeExternally({
+      ...doc,
+      executions: doc.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null } : e)),
+    });
     await waitForTree(() => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync warning to go');
     assert.equal((item(groupNamed('Lead sync')).iconPath as vscode.ThemeIcon).id, 'type-hierarchy-sub');
   });
 
   test('turning sequential processing off in the scenario file on disk clears "runs wait" (shared scenario-file watch)', async () => {
     await loadLimitsFixture();
-    await waitForTree(() => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync group to say runs wait');
+    await waitForTree(
+      () => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)),
+      'the Lead sync group to say runs wait',
+    );
     const file = workspacePath('executions-scenarios/leads.scenario.yaml');
     const original = fs.readFileSync(file, 'utf8');
     assert.match(original, /sequentialProcessing: true/);
     try {
       fs.writeFileSync(file, original.replace('sequentialProcessing: true', 'sequentialProcessing: false'));
-      await waitForTree(() => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)), 'the Lead sync warning to go after the file edit');
+      await waitForTree(
+        () => !/runs wait/.test(String(item(groupNamed('Lead sync')).description)),
+        'the Lead sync warning to go after the file edit',
+      );
       assert.equal(item(groupNamed('Lead sync')).description, '2 executions · 1 unresolved');
     } finally {
       fs.writeFileSync(file, original);
     }
-    await waitForTree(() => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)), 'the warning to come back with the original file');
+    await waitForTree(
+      () => /runs wait \(sequential\)/.test(String(item(groupNamed('Lead sync')).description)),
+      'the warning to come back with the original file',
+    );
   });
 
-  test('a resolved execution\'s tooltip says when Fusion deletes it (30 days after it was resolved)', async () => {
+  test("a resolved execution's tooltip says when Fusion deletes it (30 days after it was resolved)", async () => {
     const recent = new Date(Date.now() - DAY).toISOString();
     await loadLimitsFixture((d) => ({
       ...d,
-      executions: d.executions.map((e) => (e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null, updated: recent, history: [] } : e)),
+      executions: d.executions.map((e) =>
+        e.id === 'ie-lead-1' ? { ...e, status: 'resolved', nextRetryAt: null, updated: recent, history: [] } : e,
+      ),
     }));
     const lead = groupNamed('Lead sync');
     const [old, fresh] = ['ie-lead-0', 'ie-lead-1'].map((id) => {

@@ -53,8 +53,22 @@ export function run(): Promise<void> {
   });
   // suites may use either BDD (describe/it) or TDD (suite/test): expose both
   mocha.suite.on('pre-require', (context: Record<string, unknown>) => {
-    const bdd = context as { describe?: unknown; it?: unknown; before?: unknown; after?: unknown; beforeEach?: unknown; afterEach?: unknown };
-    const tdd = context as { suite?: unknown; test?: unknown; suiteSetup?: unknown; suiteTeardown?: unknown; setup?: unknown; teardown?: unknown };
+    const bdd = context as {
+      describe?: unknown;
+      it?: unknown;
+      before?: unknown;
+      after?: unknown;
+      beforeEach?: unknown;
+      afterEach?: unknown;
+    };
+    const tdd = context as {
+      suite?: unknown;
+      test?: unknown;
+      suiteSetup?: unknown;
+      suiteTeardown?: unknown;
+      setup?: unknown;
+      teardown?: unknown;
+    };
     bdd.describe ??= tdd.suite;
     bdd.it ??= tdd.test;
     bdd.before ??= tdd.suiteSetup;
@@ -66,7 +80,9 @@ export function run(): Promise<void> {
   const suite = process.env.FUSION_TEST_SUITE || undefined;
   const files = testFiles(__dirname, suite);
   for (const f of files) mocha.addFile(f);
-  console.log(`integration: ${files.length} test file(s)${suite ? ` of suite ${suite}` : ''}${grep ? `, grep ${JSON.stringify(grep)}` : ''}`);
+  console.log(
+    `integration: ${files.length} test file(s)${suite ? ` of suite ${suite}` : ''}${grep ? `, grep ${JSON.stringify(grep)}` : ''}`,
+  );
 
   return new Promise((resolve, reject) => {
     let passed = 0;

@@ -52,7 +52,7 @@ suite('scenario CodeLens and commands', function () {
     assert.equal((await lenses(uri)).length, 9);
   });
 
-  test('Classify Failure with arguments returns the classifier\'s answer', async () => {
+  test("Classify Failure with arguments returns the classifier's answer", async () => {
     const uri = invoices();
     const text = fs.readFileSync(uri.fsPath, 'utf8');
     const scenario = parseScenario(uri.fsPath, text).scenario;
@@ -127,7 +127,10 @@ suite('scenario CodeLens and commands', function () {
   test('Convert refuses a broken blueprint and a YAML the blueprint format cannot express, opening nothing', async () => {
     const untitled = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && !d.isClosed).length;
     const before = untitled();
-    assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('instagram-dm.broken.blueprint.json')), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('instagram-dm.broken.blueprint.json')),
+      undefined,
+    );
     // module 3's route has an `errors:` filter; a blueprint's onerror route catches everything
     assert.equal(await vscode.commands.executeCommand('fusionExecutions.convertScenario', invoices()), undefined);
     assert.equal(untitled(), before);

@@ -111,7 +111,8 @@ suite('scenario diagnostics', function () {
     }
     const diags = await waitForDiagnostics(
       uri,
-      (ds) => ds.filter((d) => codeOf(d) === 'missing-error-handler').length === 1 && ds[0].range.start.line === positionOf(doc, '- id: 3').line,
+      (ds) =>
+        ds.filter((d) => codeOf(d) === 'missing-error-handler').length === 1 && ds[0].range.start.line === positionOf(doc, '- id: 3').line,
       'module 3 unhandled, module 2 handled',
     );
     assert.equal(diags.length, 1);
@@ -162,7 +163,8 @@ suite('scenario diagnostics', function () {
   test('an untitled blueprint is linted while open and cleared when closed', async () => {
     const doc = await vscode.workspace.openTextDocument({
       language: 'json',
-      content: '{"name": "u", "flow": [{"id": 1, "module": "gateway:CustomWebHook"}, {"id": 2, "module": "http:ActionSendData"}], "metadata": {"scenario": {"dlq": true}}}',
+      content:
+        '{"name": "u", "flow": [{"id": 1, "module": "gateway:CustomWebHook"}, {"id": 2, "module": "http:ActionSendData"}], "metadata": {"scenario": {"dlq": true}}}',
     });
     await vscode.window.showTextDocument(doc);
     await waitForDiagnostics(doc.uri, hasCode('missing-error-handler'), 'untitled blueprint');

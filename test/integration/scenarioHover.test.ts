@@ -6,7 +6,11 @@ import { activateExtension, fixtureUri, hoverText, positionOf } from './scenario
 
 async function hoverAt(uri: vscode.Uri, needle: string, nth = 0, delta = 1): Promise<string> {
   const doc = await vscode.workspace.openTextDocument(uri);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(doc, needle, nth, delta));
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+    'vscode.executeHoverProvider',
+    uri,
+    positionOf(doc, needle, nth, delta),
+  );
   return hoverText(hovers);
 }
 
@@ -33,7 +37,7 @@ suite('scenario hovers', function () {
     assert.match(text, /If module 2 .* fails with it\*\*: stored as an incomplete execution and retried automatically/);
   });
 
-  test('a directive: what it does, its route and the module\'s outcomes', async () => {
+  test("a directive: what it does, its route and the module's outcomes", async () => {
     const text = await hoverAt(invoices(), 'directive: break', 0, 12);
     assert.match(text, /Directive `break`/);
     assert.match(text, /Error-handler route of module 3/);

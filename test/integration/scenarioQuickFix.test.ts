@@ -18,7 +18,9 @@ async function quickFixes(uri: vscode.Uri, diag: vscode.Diagnostic): Promise<vsc
     diag.range,
     vscode.CodeActionKind.QuickFix.value,
   );
-  return actions.filter((a): a is vscode.CodeAction => 'kind' in a || 'edit' in a).filter((a) => ADD_TITLES.includes(a.title) || a.title.startsWith('Disable '));
+  return actions
+    .filter((a): a is vscode.CodeAction => 'kind' in a || 'edit' in a)
+    .filter((a) => ADD_TITLES.includes(a.title) || a.title.startsWith('Disable '));
 }
 
 function missingAt(uri: vscode.Uri, line: number): vscode.Diagnostic | undefined {
@@ -59,7 +61,10 @@ suite('scenario quick fixes', function () {
     for (const f of fixes) {
       assert.equal(f.kind?.value, vscode.CodeActionKind.QuickFix.value);
     }
-    assert.deepEqual(fixes.filter((f) => f.isPreferred).map((f) => f.title), [ADD_TITLES[0]]);
+    assert.deepEqual(
+      fixes.filter((f) => f.isPreferred).map((f) => f.title),
+      [ADD_TITLES[0]],
+    );
   });
 
   for (const [title, directive] of [
@@ -111,11 +116,7 @@ suite('scenario quick fixes', function () {
     const resume = fixes.find((f) => f.title === ADD_TITLES[1]);
     assert.ok(resume?.edit);
     assert.ok(await vscode.workspace.applyEdit(resume.edit));
-    await waitForDiagnostics(
-      uri,
-      (ds) => ds.filter((d) => codeOf(d) === 'missing-error-handler').length === count - 1,
-      'one fewer',
-    );
+    await waitForDiagnostics(uri, (ds) => ds.filter((d) => codeOf(d) === 'missing-error-handler').length === count - 1, 'one fewer');
     const parsed: unknown = JSON.parse(doc.getText());
     assert.ok(typeof parsed === 'object' && parsed !== null && 'flow' in parsed);
     assert.ok(doc.getText().includes('builtin:Resume'));

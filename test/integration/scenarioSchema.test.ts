@@ -7,7 +7,15 @@ import { EXTENSION_ID } from './scenarioSupport';
 
 interface Schema {
   properties: { settings: { properties: Record<string, { description?: string; enum?: string[] }> } };
-  definitions: Record<string, { properties: Record<string, { description?: string; enum?: string[]; items?: { anyOf: { enum?: string[] }[] }; anyOf?: { enum?: string[] }[] }> }>;
+  definitions: Record<
+    string,
+    {
+      properties: Record<
+        string,
+        { description?: string; enum?: string[]; items?: { anyOf: { enum?: string[] }[] }; anyOf?: { enum?: string[] }[] }
+      >;
+    }
+  >;
 }
 
 suite('scenario schema', () => {

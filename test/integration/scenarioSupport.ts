@@ -46,7 +46,9 @@ export function waitForDiagnostics(
     const key = uri.toString();
     const timer = setTimeout(() => {
       sub.dispose();
-      const seen = fusionDiagnostics(uri).map((d) => `${codeOf(d)}@${d.range.start.line}`).join(', ');
+      const seen = fusionDiagnostics(uri)
+        .map((d) => `${codeOf(d)}@${d.range.start.line}`)
+        .join(', ');
       reject(new Error(`timed out waiting for diagnostics (${what}) on ${uri.path}; have: [${seen}]`));
     }, WAIT_MS);
     const sub = vscode.languages.onDidChangeDiagnostics((e) => {

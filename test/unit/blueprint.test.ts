@@ -105,12 +105,18 @@ describe('blueprint fixtures', () => {
     const router = mod(s, 17);
     assert.equal(router.isRouter, true);
     assert.equal(router.app, 'builtin:BasicRouter');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [
-      [18, 20],
-      [21, 22, 23, 24, 37, 50, 38, 40, 42, 48, 36, 33, 54],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [
+        [18, 20],
+        [21, 22, 23, 24, 37, 50, 38, 40, 42, 48, 36, 33, 54],
+      ],
+    );
     // A route's name is the label of the filter on its first module (module 18's filter "25%").
-    assert.deepEqual(router.routes.map((r) => r.name), ['25%', undefined]);
+    assert.deepEqual(
+      router.routes.map((r) => r.name),
+      ['25%', undefined],
+    );
     assert.deepEqual(mod(s, 48).routerPath, [17]);
     assert.deepEqual(mod(s, 6).routerPath, []);
     assert.equal(mod(s, 12).isRouter, false, 'a feeder is not a router');
@@ -175,14 +181,20 @@ describe('blueprint fixtures', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('notion-task-dashboard-updater.blueprint.json');
     assert.deepEqual(findings, []);
     assert.equal(s.name, 'Notion: Task Dashboard Updates');
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [3, 'notion:getADatabase'],
-      [4, 'notion:searchObjects1'],
-      [6, 'lokalise:getATask'],
-      [7, 'notion:updateADatabaseItem'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [3, 'notion:getADatabase'],
+        [4, 'notion:searchObjects1'],
+        [6, 'lokalise:getATask'],
+        [7, 'notion:updateADatabaseItem'],
+      ],
+    );
     assert.ok(s.modules.every((m) => !m.isRouter && m.routes.length === 0));
-    assert.deepEqual(s.modules.map((m) => m.onError.length), [0, 0, 1, 1]);
+    assert.deepEqual(
+      s.modules.map((m) => m.onError.length),
+      [0, 0, 1, 1],
+    );
     for (const id of [6, 7]) {
       const r = mod(s, id).onError[0];
       assert.deepEqual(routeSummary(r), {
@@ -209,22 +221,34 @@ describe('blueprint fixtures', () => {
   test('notion-language-dashboard-updater: router, feeder, 3 builtin:Ignore handlers', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('notion-language-dashboard-updater.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => m.id), [3, 4, 6, 14, 13]);
+    assert.deepEqual(
+      s.modules.map((m) => m.id),
+      [3, 4, 6, 14, 13],
+    );
     assert.equal(mod(s, 14).app, 'builtin:BasicFeeder');
     assert.equal(mod(s, 14).isRouter, false);
     const router = mod(s, 13);
     assert.equal(router.isRouter, true);
     assert.equal(at(lineIndex, router.appSpan), '2883:23');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [[7], [15]]);
-    assert.deepEqual(router.routes.map((r) => r.name), ['Filter by language status = In Progress', 'Language status =  completed ']);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [[7], [15]],
+    );
+    assert.deepEqual(
+      router.routes.map((r) => r.name),
+      ['Filter by language status = In Progress', 'Language status =  completed '],
+    );
     assert.deepEqual(mod(s, 7).routerPath, [13]);
     assert.deepEqual(mod(s, 15).routerPath, [13]);
     const handled = [...walkModules(s.modules)].filter((m) => m.onError.length > 0);
-    assert.deepEqual(handled.map((m) => [m.id, m.onError[0].directive, at(lineIndex, m.onError[0].directiveSpan)]), [
-      [6, 'ignore', '2839:31'],
-      [7, 'ignore', '4724:47'],
-      [15, 'ignore', '6556:47'],
-    ]);
+    assert.deepEqual(
+      handled.map((m) => [m.id, m.onError[0].directive, at(lineIndex, m.onError[0].directiveSpan)]),
+      [
+        [6, 'ignore', '2839:31'],
+        [7, 'ignore', '4724:47'],
+        [15, 'ignore', '6556:47'],
+      ],
+    );
     assert.equal(s.settings.storeIncompleteExecutions, false);
     assert.equal(slice(text, s.settingSpans.storeIncompleteExecutions), '"dlq"');
   });
@@ -233,14 +257,20 @@ describe('blueprint fixtures', () => {
     const { scenario: s, findings, lineIndex } = parsed('high-ticket-sales.blueprint.json');
     assert.deepEqual(findings, []);
     assert.equal(s.name, 'High Ticket Sales System Companies Hiring For SDRS');
-    assert.deepEqual(s.modules.map((m) => m.id), [1, 4, 5, 7, 10, 13]);
+    assert.deepEqual(
+      s.modules.map((m) => m.id),
+      [1, 4, 5, 7, 10, 13],
+    );
     assert.equal([...walkModules(s.modules)].length, 18);
     const router = mod(s, 13);
     assert.equal(at(lineIndex, router.appSpan), '858:23');
-    assert.deepEqual(router.routes.map((r) => r.modules.map((m) => m.id)), [
-      [11, 18, 20, 21, 14, 23],
-      [12, 17, 19, 22, 15, 24],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => r.modules.map((m) => m.id)),
+      [
+        [11, 18, 20, 21, 14, 23],
+        [12, 17, 19, 22, 15, 24],
+      ],
+    );
     assert.ok([...walkModules(s.modules)].every((m) => m.onError.length === 0));
     assert.equal(s.settings.storeIncompleteExecutions, false);
     assert.equal(at(lineIndex, s.settingSpans.storeIncompleteExecutions), '3767:13');
@@ -249,17 +279,23 @@ describe('blueprint fixtures', () => {
   test('calendar-agent: minified modules, a router with four labelled routes, instant, dlq false', () => {
     const { text, scenario: s, findings, lineIndex } = parsed('calendar-agent.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [1, 'gateway:CustomWebHook'],
-      [2, 'builtin:BasicRouter'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [1, 'gateway:CustomWebHook'],
+        [2, 'builtin:BasicRouter'],
+      ],
+    );
     const router = mod(s, 2);
-    assert.deepEqual(router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]), [
-      ['Create', [3, 4]],
-      ['Get', [5, 6]],
-      ['Delete', [7, 8]],
-      ['Update', [9, 10]],
-    ]);
+    assert.deepEqual(
+      router.routes.map((r) => [r.name, r.modules.map((m) => m.id)]),
+      [
+        ['Create', [3, 4]],
+        ['Get', [5, 6]],
+        ['Delete', [7, 8]],
+        ['Update', [9, 10]],
+      ],
+    );
     // Line 5: `    {"id":2,"module":"builtin:BasicRouter",...`
     assert.equal(at(lineIndex, router.idSpan), '5:11');
     assert.equal(at(lineIndex, router.anchor), '5:22');
@@ -277,15 +313,18 @@ describe('blueprint fixtures', () => {
   test('slack-free-looper: a straight flow with aggregator and feeder, dlq false', () => {
     const { scenario: s, findings } = parsed('slack-free-looper.blueprint.json');
     assert.deepEqual(findings, []);
-    assert.deepEqual(s.modules.map((m) => [m.id, m.app]), [
-      [12, 'util:SetVariables'],
-      [1, 'slack:SearchMessages'],
-      [9, 'builtin:BasicAggregator'],
-      [6, 'slack:CreateMessage'],
-      [7, 'builtin:BasicFeeder'],
-      [4, 'slack:GetUser'],
-      [3, 'slack:CreateMessage'],
-    ]);
+    assert.deepEqual(
+      s.modules.map((m) => [m.id, m.app]),
+      [
+        [12, 'util:SetVariables'],
+        [1, 'slack:SearchMessages'],
+        [9, 'builtin:BasicAggregator'],
+        [6, 'slack:CreateMessage'],
+        [7, 'builtin:BasicFeeder'],
+        [4, 'slack:GetUser'],
+        [3, 'slack:CreateMessage'],
+      ],
+    );
     assert.ok(s.modules.every((m) => !m.isRouter && m.onError.length === 0));
     assert.equal(s.settings.storeIncompleteExecutions, false);
   });
@@ -308,9 +347,13 @@ describe('blueprint fixtures', () => {
       // no handlers; trigger 1 and router 2 are not flagged
       'calendar-agent.blueprint.json': missing([3, 4, 5, 6, 7, 8, 9, 10]),
       'high-ticket-sales.blueprint.json': missing([4, 5, 7, 10, 11, 18, 20, 21, 14, 23, 12, 17, 19, 22, 15, 24]),
-      'instagram-dm.broken.blueprint.json': Array(lintScenario('x.json', load('instagram-dm.broken.blueprint.json')).findings.length).fill('json-syntax@-'),
+      'instagram-dm.broken.blueprint.json': Array(lintScenario('x.json', load('instagram-dm.broken.blueprint.json')).findings.length).fill(
+        'json-syntax@-',
+      ),
       // 6, 14, 18, 40, 48 have Break handlers (dlq true, 3 attempts / 15 min: valid)
-      'marketing-ai-post.blueprint.json': missing([58, 59, 61, 29, 30, 8, 31, 9, 11, 12, 13, 16, 20, 21, 22, 23, 24, 37, 50, 38, 42, 36, 33, 54]),
+      'marketing-ai-post.blueprint.json': missing([
+        58, 59, 61, 29, 30, 8, 31, 9, 11, 12, 13, 16, 20, 21, 22, 23, 24, 37, 50, 38, 42, 36, 33, 54,
+      ]),
       // 6, 7, 15 have Ignore handlers; 13 is the router
       'notion-language-dashboard-updater.blueprint.json': missing([4, 14]),
       'notion-task-dashboard-updater.blueprint.json': missing([4]),
@@ -396,10 +439,16 @@ describe('strict JSON and structure', () => {
     assert.deepEqual(codes(''), ['json-syntax']);
     assert.deepEqual(codes('[1, 2]'), ['invalid-scenario']);
     const noFlow = parse('{"name": "x", "metadata": {}}');
-    assert.deepEqual(noFlow.findings.map((f) => [f.code, noFlow.lineIndex.text.slice(f.span.start, f.span.end)]), [['invalid-scenario', '"name"']]);
+    assert.deepEqual(
+      noFlow.findings.map((f) => [f.code, noFlow.lineIndex.text.slice(f.span.start, f.span.end)]),
+      [['invalid-scenario', '"name"']],
+    );
     const flowObj = '{"name": "x", "flow": {"id": 1}}';
     const fo = parse(flowObj);
-    assert.deepEqual(fo.findings.map((f) => [f.code, slice(flowObj, f.span)]), [['invalid-scenario', '{"id": 1}']]);
+    assert.deepEqual(
+      fo.findings.map((f) => [f.code, slice(flowObj, f.span)]),
+      [['invalid-scenario', '{"id": 1}']],
+    );
     assert.deepEqual(codes('{"name": "x", "flow": []}'), ['invalid-scenario']);
   });
 
@@ -407,7 +456,10 @@ describe('strict JSON and structure', () => {
     const text = '{"name":"x","flow":[{"id":1,"module":"a:b"},{"module":"c:d"},{"id":"3","module":"e:f"},{"id":4},42]}';
     const r = parse(text);
     assert.ok(r.scenario);
-    assert.deepEqual(r.scenario.modules.map((m) => m.id), [1, 4]);
+    assert.deepEqual(
+      r.scenario.modules.map((m) => m.id),
+      [1, 4],
+    );
     assert.deepEqual(
       r.findings.map((f) => [f.code, slice(text, f.span)]),
       [
@@ -421,13 +473,17 @@ describe('strict JSON and structure', () => {
   });
 
   test('duplicate ids, including a directive module, on the second occurrence', () => {
-    const text = '{"name":"x","flow":[{"id":1,"module":"a:b"},{"id":2,"module":"c:d","onerror":[{"id":1,"module":"builtin:Ignore"}]},{"id":2,"module":"e:f"}]}';
+    const text =
+      '{"name":"x","flow":[{"id":1,"module":"a:b"},{"id":2,"module":"c:d","onerror":[{"id":1,"module":"builtin:Ignore"}]},{"id":2,"module":"e:f"}]}';
     const r = parse(text);
     const dups = r.findings.filter((f) => f.code === 'duplicate-module-id');
-    assert.deepEqual(dups.map((f) => [f.moduleId, f.span.start]), [
-      [1, text.indexOf('"id":1,"module":"builtin:Ignore"') + 5],
-      [2, text.lastIndexOf('"id":2') + 5],
-    ]);
+    assert.deepEqual(
+      dups.map((f) => [f.moduleId, f.span.start]),
+      [
+        [1, text.indexOf('"id":1,"module":"builtin:Ignore"') + 5],
+        [2, text.lastIndexOf('"id":2') + 5],
+      ],
+    );
     assert.match(dups[0].message, /already used on line 1/);
   });
 
@@ -436,7 +492,14 @@ describe('strict JSON and structure', () => {
       name: 'x',
       flow: [
         { id: 1, module: 'a:b' },
-        { id: 2, module: 'http:ActionSendData', onerror: [{ id: 3, module: 'slack:CreateMessage' }, { id: 4, module: 'builtin:Stop' }] },
+        {
+          id: 2,
+          module: 'http:ActionSendData',
+          onerror: [
+            { id: 3, module: 'slack:CreateMessage' },
+            { id: 4, module: 'builtin:Stop' },
+          ],
+        },
       ],
     });
     const s = parse(text).scenario;
@@ -460,14 +523,26 @@ describe('strict JSON and structure', () => {
 
   test('Break mapper: numbers, booleans and their strings; defaults; bad values are invalid-retry-settings', () => {
     const bp = (mapper: unknown): string =>
-      JSON.stringify({ name: 'x', flow: [{ id: 1, module: 'a:b' }, { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper }] }] });
+      JSON.stringify({
+        name: 'x',
+        flow: [
+          { id: 1, module: 'a:b' },
+          { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper }] },
+        ],
+      });
     const route = (mapper: unknown): ErrorHandlerRoute => {
       const s = parse(bp(mapper)).scenario;
       assert.ok(s);
       return mod(s, 2).onError[0];
     };
     assert.deepEqual([route({ retry: 'false', count: 5, interval: 60 })].map(routeSummary)[0], {
-      directive: 'break', explicit: true, autoComplete: false, attempts: 5, intervalMinutes: 60, handlerModules: [], errors: null,
+      directive: 'break',
+      explicit: true,
+      autoComplete: false,
+      attempts: 5,
+      intervalMinutes: 60,
+      handlerModules: [],
+      errors: null,
     });
     assert.equal(route({ retry: 'true', count: '7', interval: '2' }).autoComplete, true);
     assert.equal(route({ retry: 'true', count: '7', interval: '2' }).attempts, 7);
@@ -487,17 +562,26 @@ describe('strict JSON and structure', () => {
     // out of range: lint's rule, on the blueprint key
     const range = bp({ retry: true, count: 0, interval: 50000 });
     const lint = lintScenario('x.blueprint.json', range).findings.filter((f) => f.code === 'invalid-retry-settings');
-    assert.deepEqual(lint.map((f) => slice(range, f.span)), ['"count":0', '"interval":50000']);
+    assert.deepEqual(
+      lint.map((f) => slice(range, f.span)),
+      ['"count":0', '"interval":50000'],
+    );
   });
 
   test('Break with dlq false is break-requires-incomplete-storage at the directive module', () => {
     const text = JSON.stringify({
       name: 'x',
-      flow: [{ id: 1, module: 'a:b' }, { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper: { retry: true, count: 3, interval: 15 } }] }],
+      flow: [
+        { id: 1, module: 'a:b' },
+        { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Break', mapper: { retry: true, count: 3, interval: 15 } }] },
+      ],
       metadata: { scenario: { dlq: false } },
     });
     const f = lintScenario('x.blueprint.json', text).findings;
-    assert.deepEqual(f.map((x) => [x.code, x.moduleId, slice(text, x.span)]), [['break-requires-incomplete-storage', 2, '"builtin:Break"']]);
+    assert.deepEqual(
+      f.map((x) => [x.code, x.moduleId, slice(text, x.span)]),
+      [['break-requires-incomplete-storage', 2, '"builtin:Break"']],
+    );
   });
 
   test('Resume mapper is the output; Commit and Rollback are directives; settings types are checked', () => {
@@ -525,7 +609,10 @@ describe('strict JSON and structure', () => {
       dataLoss: true,
       instant: false,
     });
-    assert.deepEqual(r.findings.map((f) => [f.code, slice(text, f.span)]), [['invalid-scenario', '"yes"']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, slice(text, f.span)]),
+      [['invalid-scenario', '"yes"']],
+    );
   });
 
   test('a directive module before the end of onerror, and routes on a non-router, are invalid-scenario', () => {
@@ -533,14 +620,24 @@ describe('strict JSON and structure', () => {
       name: 'x',
       flow: [
         { id: 1, module: 'a:b', routes: [] },
-        { id: 2, module: 'c:d', onerror: [{ id: 3, module: 'builtin:Ignore' }, { id: 4, module: 'slack:CreateMessage' }] },
+        {
+          id: 2,
+          module: 'c:d',
+          onerror: [
+            { id: 3, module: 'builtin:Ignore' },
+            { id: 4, module: 'slack:CreateMessage' },
+          ],
+        },
       ],
     });
     const r = parse(text);
-    assert.deepEqual(r.findings.map((f) => [f.code, slice(text, f.span)]), [
-      ['invalid-scenario', '"routes"'],
-      ['invalid-scenario', '"builtin:Ignore"'],
-    ]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, slice(text, f.span)]),
+      [
+        ['invalid-scenario', '"routes"'],
+        ['invalid-scenario', '"builtin:Ignore"'],
+      ],
+    );
   });
 
   test('never throws: every prefix of a real blueprint gives findings with spans inside the text', () => {

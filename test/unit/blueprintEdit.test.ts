@@ -34,7 +34,10 @@ function fix(name: string, text: string, moduleId: number, directive: Directive)
   assert.equal(m.onError.length, 1);
   assert.equal(m.onError[0].directive, directive);
   assert.equal(m.onError[0].directiveExplicit, true);
-  assert.equal(out.slice(m.onError[0].directiveSpan?.start, m.onError[0].directiveSpan?.end), `"builtin:${directive[0].toUpperCase()}${directive.slice(1)}"`);
+  assert.equal(
+    out.slice(m.onError[0].directiveSpan?.start, m.onError[0].directiveSpan?.end),
+    `"builtin:${directive[0].toUpperCase()}${directive.slice(1)}"`,
+  );
   return out;
 }
 
@@ -90,15 +93,22 @@ describe('blueprintErrorHandlerEdit', () => {
     assert.ok(s);
     assert.deepEqual(findModule(s, 20)?.onError[0].output, {});
     assert.deepEqual(findModule(s, 20)?.routerPath, [17]);
-    const before = lintScenario(name, text).findings.filter((f) => f.moduleId === 20).map((f) => f.code);
-    const after = lintScenario(name, out).findings.filter((f) => f.moduleId === 20).map((f) => f.code);
+    const before = lintScenario(name, text)
+      .findings.filter((f) => f.moduleId === 20)
+      .map((f) => f.code);
+    const after = lintScenario(name, out)
+      .findings.filter((f) => f.moduleId === 20)
+      .map((f) => f.code);
     assert.deepEqual([before, after], [['missing-error-handler'], []]);
   });
 
   test('Ignore and Rollback have no mapper; a minified module stays on its line', () => {
     const name = 'calendar-agent.blueprint.json';
     const text = load(name);
-    for (const [id, directive] of [[4, 'ignore'], [9, 'rollback']] as const) {
+    for (const [id, directive] of [
+      [4, 'ignore'],
+      [9, 'rollback'],
+    ] as const) {
       const out = fix(name, text, id, directive);
       assert.equal(out.split('\n').length, text.split('\n').length, 'no new lines in a one-line module');
       const json = JSON.parse(out) as { flow: { routes: { flow: { id: number; onerror?: Record<string, unknown>[] }[] }[] }[] };
@@ -127,7 +137,7 @@ describe('blueprintErrorHandlerEdit', () => {
     const p = parseScenario('m.blueprint.json', marketing);
     assert.equal(blueprintErrorHandlerEdit(p, 6, 'break'), null, 'module 6 has a Break route');
     assert.equal(blueprintErrorHandlerEdit(p, 999, 'break'), null);
-    assert.equal(blueprintErrorHandlerEdit(p, 7, 'break'), null, '7 is module 6\'s builtin:Break');
+    assert.equal(blueprintErrorHandlerEdit(p, 7, 'break'), null, "7 is module 6's builtin:Break");
     const yaml = parseScenario('a.scenario.yaml', 'name: a\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n');
     assert.equal(blueprintErrorHandlerEdit(yaml, 2, 'break'), null);
     const broken = parseScenario('b.blueprint.json', load('instagram-dm.broken.blueprint.json'));
@@ -135,18 +145,30 @@ describe('blueprintErrorHandlerEdit', () => {
   });
 
   test('tab-indented and CRLF files get tabs and CRLF', () => {
-    const text = '{\r\n\t"name": "t",\r\n\t"flow": [\r\n\t\t{\r\n\t\t\t"id": 1,\r\n\t\t\t"module": "a:b"\r\n\t\t},\r\n\t\t{\r\n\t\t\t"id": 2,\r\n\t\t\t"module": "c:d"\r\n\t\t}\r\n\t]\r\n}\r\n';
+    const text =
+      '{\r\n\t"name": "t",\r\n\t"flow": [\r\n\t\t{\r\n\t\t\t"id": 1,\r\n\t\t\t"module": "a:b"\r\n\t\t},\r\n\t\t{\r\n\t\t\t"id": 2,\r\n\t\t\t"module": "c:d"\r\n\t\t}\r\n\t]\r\n}\r\n';
     const out = fix('t.blueprint.json', text, 2, 'commit');
     assert.ok(!/[^\r]\n/.test(out), 'only CRLF line breaks');
     assert.match(out, /\r\n\t\t\t"onerror": \[\r\n\t\t\t\t\{\r\n\t\t\t\t\t"id": 3,/);
     const tree = parseTree(out);
     assert.ok(tree);
-    assert.deepEqual(detectJsonFormatting(text, tree.children?.[1]?.children?.[1]?.children?.[0] ?? tree), { insertSpaces: false, tabSize: 4, eol: '\r\n' });
+    assert.deepEqual(detectJsonFormatting(text, tree.children?.[1]?.children?.[1]?.children?.[0] ?? tree), {
+      insertSpaces: false,
+      tabSize: 4,
+      eol: '\r\n',
+    });
   });
 
   test('ids above the largest one, also when the largest is a directive module', () => {
     const text = JSON.stringify(
-      { name: 'x', flow: [{ id: 1, module: 'a:b' }, { id: 2, module: 'c:d', onerror: [{ id: 40, module: 'builtin:Ignore' }] }, { id: 3, module: 'e:f' }] },
+      {
+        name: 'x',
+        flow: [
+          { id: 1, module: 'a:b' },
+          { id: 2, module: 'c:d', onerror: [{ id: 40, module: 'builtin:Ignore' }] },
+          { id: 3, module: 'e:f' },
+        ],
+      },
       null,
       2,
     );

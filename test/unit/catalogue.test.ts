@@ -3,10 +3,26 @@ import assert from 'node:assert/strict';
 import { DOCS, ERROR_TYPES, describeUnhandled, isKnownErrorType, lookupErrorType } from '../../src/core/catalogue/catalogue';
 
 const REQUIRED = [
-  'ConnectionError', 'RateLimitError', 'OutOfSpaceError', 'ModuleTimeoutError', 'DataError', 'InvalidConfigurationError',
-  'InvalidAccessTokenError', 'UnexpectedError', 'MaxFileSizeExceededError', 'MaxResultsExceededError', 'RuntimeError',
-  'DuplicateDataError', 'IncompleteDataError', 'BundleValidationError', 'AccountValidationError', 'InconsistencyError',
-  'OperationsLimitExceededError', 'DataSizeLimitExceededError', 'ScenarioTimeoutError', 'ExecutionInterruptedError',
+  'ConnectionError',
+  'RateLimitError',
+  'OutOfSpaceError',
+  'ModuleTimeoutError',
+  'DataError',
+  'InvalidConfigurationError',
+  'InvalidAccessTokenError',
+  'UnexpectedError',
+  'MaxFileSizeExceededError',
+  'MaxResultsExceededError',
+  'RuntimeError',
+  'DuplicateDataError',
+  'IncompleteDataError',
+  'BundleValidationError',
+  'AccountValidationError',
+  'InconsistencyError',
+  'OperationsLimitExceededError',
+  'DataSizeLimitExceededError',
+  'ScenarioTimeoutError',
+  'ExecutionInterruptedError',
 ];
 
 describe('catalogue', () => {

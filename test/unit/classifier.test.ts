@@ -1,6 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, effectiveProfile, findHandler, outcomesByErrorType, summarizeOutcomes, unknownTypeOutcome } from '../../src/core/classify/classifier';
+import {
+  classify,
+  effectiveProfile,
+  findHandler,
+  outcomesByErrorType,
+  summarizeOutcomes,
+  unknownTypeOutcome,
+} from '../../src/core/classify/classifier';
 import { ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES } from '../../src/core/catalogue/catalogue';
 import type { Profile } from '../../src/core/model';
 import { findModule } from '../../src/core/model';
@@ -49,9 +56,30 @@ describe('classify — first module', () => {
 });
 
 describe('classify — handler directives (rule 2)', () => {
-  const cases: { directive: 'break' | 'resume' | 'ignore' | 'commit' | 'rollback'; autoComplete?: boolean; outcome: string; stores: boolean; retry: boolean; word: RegExp }[] = [
-    { directive: 'break', autoComplete: true, outcome: 'incomplete-with-retry', stores: true, retry: true, word: /Break directive .* completed automatically \(3 attempts every 15 min\)/ },
-    { directive: 'break', autoComplete: false, outcome: 'incomplete-without-retry', stores: true, retry: false, word: /Break directive .* without automatic completion/ },
+  const cases: {
+    directive: 'break' | 'resume' | 'ignore' | 'commit' | 'rollback';
+    autoComplete?: boolean;
+    outcome: string;
+    stores: boolean;
+    retry: boolean;
+    word: RegExp;
+  }[] = [
+    {
+      directive: 'break',
+      autoComplete: true,
+      outcome: 'incomplete-with-retry',
+      stores: true,
+      retry: true,
+      word: /Break directive .* completed automatically \(3 attempts every 15 min\)/,
+    },
+    {
+      directive: 'break',
+      autoComplete: false,
+      outcome: 'incomplete-without-retry',
+      stores: true,
+      retry: false,
+      word: /Break directive .* without automatic completion/,
+    },
     { directive: 'resume', outcome: 'succeeded', stores: false, retry: false, word: /Resume/ },
     { directive: 'ignore', outcome: 'succeeded', stores: false, retry: false, word: /Ignore/ },
     { directive: 'commit', outcome: 'succeeded', stores: false, retry: false, word: /Commit/ },
@@ -60,7 +88,9 @@ describe('classify — handler directives (rule 2)', () => {
   for (const p of PROFILES) {
     for (const k of cases) {
       test(`${p}: ${k.directive}${k.autoComplete !== undefined ? ` autoComplete=${k.autoComplete}` : ''} → ${k.outcome}`, () => {
-        const s = buildScenario({ modules: [mod(1), mod(2, { onError: { directive: k.directive, autoComplete: k.autoComplete ?? false } }), mod(3)] });
+        const s = buildScenario({
+          modules: [mod(1), mod(2, { onError: { directive: k.directive, autoComplete: k.autoComplete ?? false } }), mod(3)],
+        });
         for (const t of ['ConnectionError', 'DataError', 'RuntimeError', 'AcmeCustomError']) {
           const c = classify(s, 2, t, p);
           assert.equal(c.outcome, k.outcome, t);
@@ -146,7 +176,10 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
       assert.equal(c.outcome, 'incomplete-with-retry', t);
       assert.ok(c.storesIncompleteExecution && c.autoRetry);
       assert.equal(c.handler, null);
-      assert.equal(c.reason, `Profile fusion, rule 3: ${t} raised in module 2 with no error-handler route stores an incomplete execution with automatic retry.`);
+      assert.equal(
+        c.reason,
+        `Profile fusion, rule 3: ${t} raised in module 2 with no error-handler route stores an incomplete execution with automatic retry.`,
+      );
     }
   });
   test('fusion: each of the 6 stored seed types → incomplete-without-retry (rule 4)', () => {
@@ -178,7 +211,15 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
     assert.match(oos.reason, /^Profile make, rule 6: /);
   });
   test('make: other errors, unknown names included, are stored without retry', () => {
-    for (const t of [...FUSION_STORED_TYPES, 'RuntimeError', 'DuplicateDataError', 'IncompleteDataError', 'BundleValidationError', 'InconsistencyError', 'AcmeCustomError']) {
+    for (const t of [
+      ...FUSION_STORED_TYPES,
+      'RuntimeError',
+      'DuplicateDataError',
+      'IncompleteDataError',
+      'BundleValidationError',
+      'InconsistencyError',
+      'AcmeCustomError',
+    ]) {
       assert.equal(classify(s, 2, t, 'make').outcome, 'incomplete-without-retry', t);
     }
   });
@@ -197,7 +238,8 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
     assert.equal(classify(handled, 2, 'AccountValidationError', 'fusion').outcome, 'succeeded');
   });
   test('catalogue "unhandled" agrees with the classifier for a non-first module', () => {
-    for (const p of PROFILES) for (const e of ERROR_TYPES) assert.equal(classify(s, 2, e.name, p).outcome, e.unhandled[p], `${p} ${e.name}`);
+    for (const p of PROFILES)
+      for (const e of ERROR_TYPES) assert.equal(classify(s, 2, e.name, p).outcome, e.unhandled[p], `${p} ${e.name}`);
   });
 });
 
@@ -206,7 +248,12 @@ describe('classify — storage of incomplete executions off', () => {
     test(`${p}: stored outcomes become failed, with the reason saying so`, () => {
       const s = buildScenario({
         settings: { storeIncompleteExecutions: false },
-        modules: [mod(1), mod(2), mod(3, { onError: { directive: 'break', autoComplete: true } }), mod(4, { onError: { directive: 'ignore' } })],
+        modules: [
+          mod(1),
+          mod(2),
+          mod(3, { onError: { directive: 'break', autoComplete: true } }),
+          mod(4, { onError: { directive: 'ignore' } }),
+        ],
       });
       const c = classify(s, 2, 'ConnectionError', p);
       assert.equal(c.outcome, 'failed');
@@ -244,7 +291,10 @@ describe('classify — misc', () => {
 describe('outcomesByErrorType and summarizeOutcomes', () => {
   test('fusion, no handler: groups in order with the seed lists', () => {
     const groups = outcomesByErrorType(linear(3), 2, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['incomplete-with-retry', 'incomplete-without-retry', 'failed']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['incomplete-with-retry', 'incomplete-without-retry', 'failed'],
+    );
     assert.deepEqual(groups[0].errorTypes, FUSION_AUTO_RETRY_TYPES);
     assert.deepEqual(groups[1].errorTypes, FUSION_STORED_TYPES);
     assert.equal(groups[2].errorTypes.length, ERROR_TYPES.length - 10);
@@ -252,15 +302,24 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
   });
   test('first module: every type stops', () => {
     const groups = outcomesByErrorType(linear(3), 1, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['stopped']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['stopped'],
+    );
     assert.equal(summarizeOutcomes(groups), 'On failure: the run stops at once, nothing is stored');
   });
   test('partial handler: a succeeded group appears between stored and failed', () => {
     const s = buildScenario({ modules: [mod(1), mod(2, { onError: { errors: ['DataError', 'RuntimeError'], directive: 'ignore' } })] });
     const groups = outcomesByErrorType(s, 2, 'fusion');
-    assert.deepEqual(groups.map((g) => g.outcome), ['incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed']);
+    assert.deepEqual(
+      groups.map((g) => g.outcome),
+      ['incomplete-with-retry', 'incomplete-without-retry', 'succeeded', 'failed'],
+    );
     assert.deepEqual(groups[2].errorTypes, ['DataError', 'RuntimeError']);
-    assert.equal(summarizeOutcomes(groups), 'On failure: 4 types retry automatically · 5 stored without retry · 2 handled · others fail the run');
+    assert.equal(
+      summarizeOutcomes(groups),
+      'On failure: 4 types retry automatically · 5 stored without retry · 2 handled · others fail the run',
+    );
   });
   test('catch-all Ignore: one group', () => {
     const s = buildScenario({ modules: [mod(1), mod(2, { onError: { directive: 'ignore' } })] });
@@ -270,8 +329,17 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
     assert.equal(unknownTypeOutcome(linear(2), 2, 'make'), 'incomplete-without-retry');
   });
   test('make profile summary and singular wording', () => {
-    assert.equal(summarizeOutcomes(outcomesByErrorType(linear(2), 2, 'make')), 'On failure: 3 types retry automatically · 12 stored without retry · others fail the run');
-    assert.equal(summarizeOutcomes([{ outcome: 'incomplete-with-retry', errorTypes: ['ConnectionError'] }, { outcome: 'failed', errorTypes: ['X'] }]), 'On failure: 1 type retries automatically · others fail the run');
+    assert.equal(
+      summarizeOutcomes(outcomesByErrorType(linear(2), 2, 'make')),
+      'On failure: 3 types retry automatically · 12 stored without retry · others fail the run',
+    );
+    assert.equal(
+      summarizeOutcomes([
+        { outcome: 'incomplete-with-retry', errorTypes: ['ConnectionError'] },
+        { outcome: 'failed', errorTypes: ['X'] },
+      ]),
+      'On failure: 1 type retries automatically · others fail the run',
+    );
     assert.equal(summarizeOutcomes([]), 'On failure: nothing known');
   });
   test('unknown module id throws', () => {

@@ -38,7 +38,13 @@ function workspace(): string {
 }
 
 function cli(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: HANG_MS, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: HANG_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.error && (r.error as { code?: string }).code !== 'ETIMEDOUT') throw r.error;
   return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
@@ -79,7 +85,11 @@ describe('cli safety: files beside and instead of the executions file', () => {
       cli(dir, 'delete', 'ie-0c55e1', '--executions', 'executions.json'),
       cli(dir, 'retry', '--all', '--executions', 'executions.json'),
     ];
-    assert.deepEqual(runs.map((r) => r.code), [1, 0, 0, 0], runs.map((r) => r.stderr).join(''));
+    assert.deepEqual(
+      runs.map((r) => r.code),
+      [1, 0, 0, 0],
+      runs.map((r) => r.stderr).join(''),
+    );
     for (const b of backups) assert.equal(fs.readFileSync(path.join(dir, b), 'utf8'), `a person's backup ${b}\n`, `${b} is untouched`);
   });
 
@@ -88,23 +98,42 @@ describe('cli safety: files beside and instead of the executions file', () => {
     execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
     fs.symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
     for (const target of ['fifo.json', 'zero.json']) {
-      for (const args of [['list'], ['list', '--json'], ['retry', '--all'], ['run-due'], ['resolve', 'ie-1'], ['delete', 'ie-1'], ['simulate', 'invoices.scenario.yaml'], ['import', 'make-dlqs.json']]) {
+      for (const args of [
+        ['list'],
+        ['list', '--json'],
+        ['retry', '--all'],
+        ['run-due'],
+        ['resolve', 'ie-1'],
+        ['delete', 'ie-1'],
+        ['simulate', 'invoices.scenario.yaml'],
+        ['import', 'make-dlqs.json'],
+      ]) {
         const r = cli(dir, ...args, '--executions', target);
         refused(r, /not a regular file/, `${args.join(' ')} --executions ${target}`);
       }
     }
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.lock') || n.includes('fusion-tmp')), [], 'no lock or temp file left');
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.includes('.lock') || n.includes('fusion-tmp')),
+      [],
+      'no lock or temp file left',
+    );
   });
 
   test('a record whose scenarioFile is a FIFO: retry returns, says why, exit 1, and leaves no lock behind', () => {
     const dir = workspace();
     execFileSync('mkfifo', [path.join(dir, 'pipe.scenario.yaml')]);
-    fs.writeFileSync(path.join(dir, 'ex.json'), executionsText([record('ie-fifo', { scenario: 'Nowhere', scenarioFile: 'pipe.scenario.yaml' })]));
+    fs.writeFileSync(
+      path.join(dir, 'ex.json'),
+      executionsText([record('ie-fifo', { scenario: 'Nowhere', scenarioFile: 'pipe.scenario.yaml' })]),
+    );
     const r = cli(dir, 'retry', 'ie-fifo', '--executions', 'ex.json');
     assert.equal(r.signal, null, 'retry returned');
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /Cannot retry ie-fifo/);
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.lock')), []);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.includes('.lock')),
+      [],
+    );
     // And the next writer is not blocked.
     assert.equal(cli(dir, 'resolve', 'ie-fifo', '--executions', 'ex.json').code, 0);
   });
@@ -120,7 +149,10 @@ describe('cli safety: files beside and instead of the executions file', () => {
     assert.deepEqual(fs.readFileSync(file), before);
     assert.equal(fs.statSync(file).ino, ino, 'not replaced');
     assert.equal(fs.statSync(file).mode & 0o777, 0o444);
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('fusion-tmp')), []);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.includes('fusion-tmp')),
+      [],
+    );
   });
 });
 
@@ -133,12 +165,35 @@ describe('cli safety: content of the executions file', () => {
   }
   const cases: [string, () => Buffer, RegExp][] = [
     ['not UTF-8 (Latin-1 é)', latin1, /not UTF-8 text: byte 0xE9/],
-    ['a NUL byte far past the first 8 KB', () => Buffer.from(executionsText(Array.from({ length: 60 }, (_, i) => record(`ie-${i}`))).replace(/\n\}\n$/, '\n}\u0000\n'), 'utf8'), /NUL byte/],
-    ['"executions" twice', () => Buffer.from(`{\n  "version": 1,\n  "executions": [],\n  "executions": ${JSON.stringify([record('ie-1')])}\n}\n`), /:4:3: duplicate key "executions"/],
-    ['a bundle nested 10,000 deep', () => Buffer.from(executionsText([record('ie-1', { bundle: 0 })]).replace('"bundle": 0', `"bundle": ${'['.repeat(10_000)}${']'.repeat(10_000)}`)), /nested more than 256 levels/],
-    ['an id with an ESC sequence', () => Buffer.from(executionsText([record('ie-\u001b[2J\u001b[H')])), /"id" contains the control character U\+001B/],
+    [
+      'a NUL byte far past the first 8 KB',
+      () => Buffer.from(executionsText(Array.from({ length: 60 }, (_, i) => record(`ie-${i}`))).replace(/\n\}\n$/, '\n}\u0000\n'), 'utf8'),
+      /NUL byte/,
+    ],
+    [
+      '"executions" twice',
+      () => Buffer.from(`{\n  "version": 1,\n  "executions": [],\n  "executions": ${JSON.stringify([record('ie-1')])}\n}\n`),
+      /:4:3: duplicate key "executions"/,
+    ],
+    [
+      'a bundle nested 10,000 deep',
+      () =>
+        Buffer.from(
+          executionsText([record('ie-1', { bundle: 0 })]).replace('"bundle": 0', `"bundle": ${'['.repeat(10_000)}${']'.repeat(10_000)}`),
+        ),
+      /nested more than 256 levels/,
+    ],
+    [
+      'an id with an ESC sequence',
+      () => Buffer.from(executionsText([record('ie-\u001b[2J\u001b[H')])),
+      /"id" contains the control character U\+001B/,
+    ],
     ['an id with a newline', () => Buffer.from(executionsText([record('ie-a\nb')])), /"id" contains the control character U\+000A/],
-    ['an id of 100,000 characters', () => Buffer.from(executionsText([record(`ie-${'x'.repeat(100_000)}`)])), /"id" is 100003 characters long \(at most 200\)/],
+    [
+      'an id of 100,000 characters',
+      () => Buffer.from(executionsText([record(`ie-${'x'.repeat(100_000)}`)])),
+      /"id" is 100003 characters long \(at most 200\)/,
+    ],
   ];
   for (const [name, make, message] of cases) {
     test(`${name}: list, resolve, retry, delete exit 2 and the file is untouched`, () => {
@@ -158,7 +213,12 @@ describe('cli safety: content of the executions file', () => {
 
   test('control characters in other fields are shown escaped, never sent raw to the terminal', () => {
     const dir = workspace();
-    fs.writeFileSync(path.join(dir, 'ex.json'), executionsText([record('ie-1', { scenario: 'Evil \u001b]0;pwned\u0007 \u009b2J', error: { type: 'DataError', message: '\u001b[31mred' } })]));
+    fs.writeFileSync(
+      path.join(dir, 'ex.json'),
+      executionsText([
+        record('ie-1', { scenario: 'Evil \u001b]0;pwned\u0007 \u009b2J', error: { type: 'DataError', message: '\u001b[31mred' } }),
+      ]),
+    );
     const text = cli(dir, 'list', '--executions', 'ex.json');
     assert.equal(text.code, 0, text.stderr);
     assert.doesNotMatch(text.stdout, /[\u001b\u0007\u009b]/);
@@ -191,7 +251,10 @@ describe('cli safety: limits, ids, imports, paths', () => {
     const dir = workspace();
     const base = fs.readFileSync(path.join(dir, 'invoices.scenario.yaml'), 'utf8');
     // Every bundle fails at module 3 and is stored.
-    fs.writeFileSync(path.join(dir, 'many.scenario.yaml'), base.replace('bundles: 3', 'bundles: 10000').replace('      bundles: [3]\n', ''));
+    fs.writeFileSync(
+      path.join(dir, 'many.scenario.yaml'),
+      base.replace('bundles: 3', 'bundles: 10000').replace('      bundles: [3]\n', ''),
+    );
     for (let i = 0; i < 2; i++) {
       const r = cli(dir, 'simulate', 'many.scenario.yaml', '--executions', 'many.json');
       assert.equal(r.code, 0, r.stderr);
@@ -207,11 +270,17 @@ describe('cli safety: limits, ids, imports, paths', () => {
     const r = cli(dir, 'resolve', 'ada87173334b44d1907270064edbd7dd', '--note', 'fixed the IP allow-list', '--executions', 'made.json');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(cli(dir, 'import', 'make-dlqs.json', '--executions', 'made.json').code, 0);
-    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'made.json'), 'utf8')) as { executions: { id: string; status: string; nextRetryAt: unknown }[] };
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, 'made.json'), 'utf8')) as {
+      executions: { id: string; status: string; nextRetryAt: unknown }[];
+    };
     const rec = doc.executions.find((e) => e.id === 'ada87173334b44d1907270064edbd7dd');
     assert.equal(rec?.status, 'resolved');
     assert.equal(rec?.nextRetryAt, null);
-    assert.equal(doc.executions.find((e) => e.id === 'c29c4bf027c74bfc848e1803bf764447')?.status, 'pending', 'the other record still follows Make');
+    assert.equal(
+      doc.executions.find((e) => e.id === 'c29c4bf027c74bfc848e1803bf764447')?.status,
+      'pending',
+      'the other record still follows Make',
+    );
   });
 
   test('convert --out through a link that points at the input: refused, input untouched', () => {
@@ -233,13 +302,16 @@ describe('cli safety: limits, ids, imports, paths', () => {
 
   test('retry of a record whose scenario cannot be found: "Cannot retry", exit 1', () => {
     const dir = workspace();
-    fs.writeFileSync(path.join(dir, 'ex.json'), executionsText([record('ie-lost', { scenario: 'Nobody has this', scenarioFile: 'gone.scenario.yaml' })]));
+    fs.writeFileSync(
+      path.join(dir, 'ex.json'),
+      executionsText([record('ie-lost', { scenario: 'Nobody has this', scenarioFile: 'gone.scenario.yaml' })]),
+    );
     const r = cli(dir, 'retry', 'ie-lost', '--executions', 'ex.json');
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /Cannot retry ie-lost/);
   });
 
-  test('simulate from a sibling folder with --executions only: the workspace is the executions file\'s, the stored path works for retry', () => {
+  test("simulate from a sibling folder with --executions only: the workspace is the executions file's, the stored path works for retry", () => {
     const dir = workspace();
     const other = path.join(dir, 'other');
     const sibling = path.join(dir, 'sibling');
@@ -247,9 +319,18 @@ describe('cli safety: limits, ids, imports, paths', () => {
     fs.mkdirSync(sibling);
     fs.copyFileSync(path.join(dir, 'invoices.scenario.yaml'), path.join(other, 's.scenario.yaml'));
     // Stored in <other>/.fusion/: the workspace is <other>.
-    const sim = cli(sibling, 'simulate', '../other/s.scenario.yaml', '--json', '--executions', '../other/.fusion/incomplete-executions.json');
+    const sim = cli(
+      sibling,
+      'simulate',
+      '../other/s.scenario.yaml',
+      '--json',
+      '--executions',
+      '../other/.fusion/incomplete-executions.json',
+    );
     assert.equal(sim.code, 0, sim.stderr);
-    const doc = JSON.parse(fs.readFileSync(path.join(other, '.fusion', 'incomplete-executions.json'), 'utf8')) as { executions: { id: string; scenarioFile?: string }[] };
+    const doc = JSON.parse(fs.readFileSync(path.join(other, '.fusion', 'incomplete-executions.json'), 'utf8')) as {
+      executions: { id: string; scenarioFile?: string }[];
+    };
     assert.ok(doc.executions.length > 0);
     for (const e of doc.executions) assert.equal(e.scenarioFile, 's.scenario.yaml');
     const retry = cli(sibling, 'retry', '--all', '--json', '--executions', '../other/.fusion/incomplete-executions.json');

@@ -131,7 +131,10 @@ describe('cli: general', () => {
 
   test('--debug is accepted before or after the command and adds no stack trace to user errors', () => {
     const dir = workspace();
-    for (const args of [['--debug', 'lint', 'nope.scenario.yaml'], ['lint', 'nope.scenario.yaml', '--debug']]) {
+    for (const args of [
+      ['--debug', 'lint', 'nope.scenario.yaml'],
+      ['lint', 'nope.scenario.yaml', '--debug'],
+    ]) {
       const r = cli(dir, ...args);
       assert.equal(r.code, 2);
       assert.equal(r.stderr, 'nope.scenario.yaml: no such file\n');
@@ -200,7 +203,10 @@ describe('cli: lint', () => {
     const r = cli(dir, 'lint', 'empty.scenario.yaml', '--format', 'json');
     assert.equal(r.code, 1, r.stderr);
     const findings = json<LintJson[]>(r);
-    assert.ok(findings.some((f) => f.severity === 'error' && f.line === 1), r.stdout);
+    assert.ok(
+      findings.some((f) => f.severity === 'error' && f.line === 1),
+      r.stdout,
+    );
   });
 
   test('invalid blueprint JSON is a json-syntax finding with its line, exit 1', () => {
@@ -285,7 +291,15 @@ describe('cli: classify', () => {
     const r = cli(dir, 'classify', 'invoices.scenario.yaml', '--module', '2', '--error', 'ConnectionError', '--json');
     assert.equal(r.code, 0, r.stderr);
     const c = json<Record<string, unknown>>(r);
-    assert.deepEqual(Object.keys(c).sort(), ['autoRetry', 'errorType', 'handler', 'moduleId', 'outcome', 'reason', 'storesIncompleteExecution']);
+    assert.deepEqual(Object.keys(c).sort(), [
+      'autoRetry',
+      'errorType',
+      'handler',
+      'moduleId',
+      'outcome',
+      'reason',
+      'storesIncompleteExecution',
+    ]);
     assert.equal(c.moduleId, 2);
     assert.equal(c.errorType, 'ConnectionError');
     assert.equal(c.outcome, 'incomplete-with-retry');
@@ -301,7 +315,9 @@ describe('cli: classify', () => {
     assert.equal(data.outcome, 'incomplete-without-retry');
     assert.equal(data.handler, null);
     assert.equal(data.autoRetry, false);
-    const trigger = json<Record<string, unknown>>(cli(dir, 'classify', 'invoices.scenario.yaml', '--module', '1', '--error', 'ConnectionError', '--json'));
+    const trigger = json<Record<string, unknown>>(
+      cli(dir, 'classify', 'invoices.scenario.yaml', '--module', '1', '--error', 'ConnectionError', '--json'),
+    );
     assert.equal(trigger.outcome, 'stopped');
     assert.equal(trigger.storesIncompleteExecution, false);
   });
@@ -316,7 +332,9 @@ describe('cli: classify', () => {
 
   test('the --profile flag applies when the scenario sets none (make: no auto-retry for OutOfSpaceError)', () => {
     const dir = workspace();
-    const fusion = json<Record<string, unknown>>(cli(dir, 'classify', 'invoices.scenario.yaml', '--module', '3', '--error', 'OutOfSpaceError', '--json'));
+    const fusion = json<Record<string, unknown>>(
+      cli(dir, 'classify', 'invoices.scenario.yaml', '--module', '3', '--error', 'OutOfSpaceError', '--json'),
+    );
     const make = json<Record<string, unknown>>(
       cli(dir, 'classify', 'invoices.scenario.yaml', '--module', '3', '--error', 'OutOfSpaceError', '--profile', 'make', '--json'),
     );
@@ -388,7 +406,9 @@ describe('cli: simulate and the executions commands', () => {
     const dir = workspace();
     const r = cli(dir, 'simulate', 'invoices.scenario.yaml', '--json');
     assert.equal(r.code, 0, r.stderr);
-    const report = json<{ runResult: string; bundles: { bundle: number; result: string }[]; executions: ExecutionJson[]; stored: number }>(r);
+    const report = json<{ runResult: string; bundles: { bundle: number; result: string }[]; executions: ExecutionJson[]; stored: number }>(
+      r,
+    );
     assert.equal(report.bundles.length, 3);
     assert.equal(report.bundles[0].result, 'completed');
     assert.equal(report.bundles[1].result, 'stored');
@@ -418,7 +438,10 @@ describe('cli: simulate and the executions commands', () => {
     const dir = workspace();
     const runOne = (): Promise<number | null> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, 'simulate', 'invoices.scenario.yaml'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [CLI, 'simulate', 'invoices.scenario.yaml'], {
+          cwd: dir,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         child.on('error', reject);
@@ -459,7 +482,10 @@ describe('cli: simulate and the executions commands', () => {
     assert.equal(results.find((x) => x.id === m3.id)?.result, 'failed');
     // Nothing left but the one that keeps failing.
     const again = json<ResultJson[]>(cli(dir, 'retry', '--all', '--json'));
-    assert.deepEqual(again.map((x) => x.id), [m3.id]);
+    assert.deepEqual(
+      again.map((x) => x.id),
+      [m3.id],
+    );
   });
 
   test('list filters by status and scenario; JSON keeps unknown fields', () => {
@@ -468,9 +494,15 @@ describe('cli: simulate and the executions commands', () => {
     assert.equal(all.length, 3);
     assert.equal(all[0].ticket, 'OPS-17');
     const pending = json<ExecutionJson[]>(cli(dir, 'list', '--json', '--executions', 'executions.json', '--status', 'pending'));
-    assert.deepEqual(pending.map((x) => x.id), ['ie-7f3a2c']);
+    assert.deepEqual(
+      pending.map((x) => x.id),
+      ['ie-7f3a2c'],
+    );
     const payroll = json<ExecutionJson[]>(cli(dir, 'list', '--json', '--executions', 'executions.json', '--scenario', 'Payroll sync'));
-    assert.deepEqual(payroll.map((x) => x.id), ['ie-0c55e1']);
+    assert.deepEqual(
+      payroll.map((x) => x.id),
+      ['ie-0c55e1'],
+    );
     const bad = cli(dir, 'list', '--executions', 'executions.json', '--status', 'done');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--status' must be one of unresolved, pending, in-progress, resolved/);
@@ -500,7 +532,10 @@ describe('cli: simulate and the executions commands', () => {
     assert.equal(doc.executions.find((e) => e.id === 'ie-7f3a2c')?.ticket, 'OPS-17', 'unknown fields are kept');
     const ok = cli(dir, 'resolve', 'ie-7f3a2c', '--executions', 'executions.json', '--json');
     assert.equal(ok.code, 0);
-    assert.deepEqual(json<ResultJson[]>(ok).map((x) => [x.id, x.result]), [['ie-7f3a2c', 'resolved']]);
+    assert.deepEqual(
+      json<ResultJson[]>(ok).map((x) => [x.id, x.result]),
+      [['ie-7f3a2c', 'resolved']],
+    );
   });
 
   test('delete removes records; unknown ids exit 1', () => {
@@ -508,7 +543,10 @@ describe('cli: simulate and the executions commands', () => {
     const r = cli(dir, 'delete', 'ie-0c55e1', '--executions', 'executions.json');
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const left = json<ExecutionJson[]>(cli(dir, 'list', '--json', '--executions', 'executions.json'));
-    assert.deepEqual(left.map((x) => x.id), ['ie-7f3a2c', 'ie-91b0d4']);
+    assert.deepEqual(
+      left.map((x) => x.id),
+      ['ie-7f3a2c', 'ie-91b0d4'],
+    );
     const unknown = cli(dir, 'delete', 'ie-0c55e1', '--executions', 'executions.json');
     assert.equal(unknown.code, 1);
     assert.match(unknown.stdout, /ie-0c55e1 +not found/);
@@ -548,7 +586,10 @@ describe('cli: simulate and the executions commands', () => {
     assert.deepEqual(json<ResultJson[]>(early), []);
     const due = cli(dir, 'run-due', '--now', '2026-11-20T10:20:00Z', '--executions', 'executions.json', '--json');
     assert.equal(due.code, 0, due.stderr);
-    assert.deepEqual(json<ResultJson[]>(due).map((x) => x.id), ['ie-7f3a2c']);
+    assert.deepEqual(
+      json<ResultJson[]>(due).map((x) => x.id),
+      ['ie-7f3a2c'],
+    );
     const bad = cli(dir, 'run-due', '--now', 'tomorrow', '--executions', 'executions.json');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /'--now' must be an ISO 8601 date-time/);
@@ -600,7 +641,10 @@ describe('cli: import and convert', () => {
     assert.equal(json<{ added: number }>(second).added, 0);
     const afterSecond = json<ExecutionJson[]>(cli(dir, 'list', '--json'));
     assert.equal(afterSecond.length, 2, 'merged by id, no duplicates');
-    assert.ok(afterSecond.some((x) => x.scenario === 'Invoice export'), 'detail response adds the scenario name');
+    assert.ok(
+      afterSecond.some((x) => x.scenario === 'Invoice export'),
+      'detail response adds the scenario name',
+    );
     const text = cli(dir, 'import', 'make-dlqs.json');
     assert.match(text.stdout, /Imported 1 file into \.fusion[\\/]incomplete-executions\.json: 0 added/);
   });
@@ -609,7 +653,10 @@ describe('cli: import and convert', () => {
     const dir = workspace();
     assert.equal(cli(dir, 'import', 'make-dlq-detail.json').code, 0);
     const id = 'ada87173334b44d1907270064edbd7dd';
-    fs.writeFileSync(path.join(dir, `${id}.bundle.json`), JSON.stringify({ response: { '2': { error: { type: 'DataError', message: 'Invalid date' } } } }));
+    fs.writeFileSync(
+      path.join(dir, `${id}.bundle.json`),
+      JSON.stringify({ response: { '2': { error: { type: 'DataError', message: 'Invalid date' } } } }),
+    );
     const r = cli(dir, 'import', `${id}.bundle.json`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /0 added, 1 updated, 0 unchanged/);
@@ -620,7 +667,10 @@ describe('cli: import and convert', () => {
     fs.writeFileSync(path.join(other, `${id}.bundle.json`), JSON.stringify({ response: {} }));
     const refused = cli(other, 'import', `${id}.bundle.json`);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /^ada87173334b44d1907270064edbd7dd\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/);
+    assert.match(
+      refused.stderr,
+      /^ada87173334b44d1907270064edbd7dd\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/,
+    );
     assert.equal(fs.existsSync(path.join(other, '.fusion')), false);
   });
 
@@ -649,14 +699,19 @@ describe('cli: import and convert', () => {
     fs.writeFileSync(path.join(dir, 'calendar.scenario.yaml'), y.stdout);
     const lint = cli(dir, 'lint', 'calendar.scenario.yaml', '--format', 'json');
     assert.notEqual(lint.code, 2, lint.stderr);
-    assert.deepEqual(json<LintJson[]>(lint).filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(
+      json<LintJson[]>(lint).filter((f) => f.severity === 'error'),
+      [],
+    );
 
     const b = cli(dir, 'convert', 'calendar.scenario.yaml', '--to', 'blueprint', '--out', 'calendar.blueprint.json');
     assert.equal(b.code, 0, b.stderr);
     assert.equal(b.stdout, '');
     assert.match(b.stderr, /Wrote calendar\.blueprint\.json/);
     const bp = JSON.parse(fs.readFileSync(path.join(dir, 'calendar.blueprint.json'), 'utf8')) as { flow: unknown[] };
-    const original = JSON.parse(fs.readFileSync(path.join(dir, 'calendar-agent.blueprint.json'), 'utf8').replace(/^\uFEFF/, '')) as { flow: unknown[] };
+    const original = JSON.parse(fs.readFileSync(path.join(dir, 'calendar-agent.blueprint.json'), 'utf8').replace(/^\uFEFF/, '')) as {
+      flow: unknown[];
+    };
     assert.equal(bp.flow.length, original.flow.length);
   });
 
@@ -666,7 +721,10 @@ describe('cli: import and convert', () => {
     assert.equal(b.code, 0, b.stderr);
     const bp = JSON.parse(b.stdout) as { name: string; flow: { id: number; module: string; routes?: unknown[] }[] };
     assert.equal(bp.name, 'Notify approvers');
-    assert.deepEqual(bp.flow.map((m) => m.id), [1, 2]);
+    assert.deepEqual(
+      bp.flow.map((m) => m.id),
+      [1, 2],
+    );
     assert.equal(bp.flow[1].routes?.length, 2);
     // The converted blueprint lints like its source: no errors.
     fs.writeFileSync(path.join(dir, 'notify.blueprint.json'), b.stdout);
@@ -696,8 +754,14 @@ describe('cli: list surfaces Fusion storage limits', () => {
 
   function limitsWorkspace(): { dir: string; executions: Record<string, unknown>[] } {
     const dir = workspace();
-    fs.writeFileSync(path.join(dir, 'leads.scenario.yaml'), 'name: Lead sync\nsettings:\n  sequentialProcessing: true\nmodules:\n  - id: 1\n    app: salesforce:watchLeads\n');
-    fs.writeFileSync(path.join(dir, 'quiet.scenario.yaml'), 'name: Quiet sync\nsettings:\n  sequentialProcessing: false\nmodules:\n  - id: 1\n    app: salesforce:watchLeads\n');
+    fs.writeFileSync(
+      path.join(dir, 'leads.scenario.yaml'),
+      'name: Lead sync\nsettings:\n  sequentialProcessing: true\nmodules:\n  - id: 1\n    app: salesforce:watchLeads\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'quiet.scenario.yaml'),
+      'name: Quiet sync\nsettings:\n  sequentialProcessing: false\nmodules:\n  - id: 1\n    app: salesforce:watchLeads\n',
+    );
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
     const rec = (id: string, scenario: string, status: string, extra: Record<string, unknown> = {}) => ({
       id,
@@ -747,9 +811,10 @@ describe('cli: list surfaces Fusion storage limits', () => {
   test('a filter limits the notes to what is listed; a scenario under 80 % without sequential processing has none', () => {
     const { dir } = limitsWorkspace();
     const lead = cli(dir, 'list', '--scenario', 'Lead sync');
-    assert.deepEqual(lead.stdout.split('\n').filter((l) => l.startsWith('! ')), [
-      '! Lead sync: sequential processing is on and 2 executions are not resolved: new runs wait until they are resolved',
-    ]);
+    assert.deepEqual(
+      lead.stdout.split('\n').filter((l) => l.startsWith('! ')),
+      ['! Lead sync: sequential processing is on and 2 executions are not resolved: new runs wait until they are resolved'],
+    );
     const quiet = cli(dir, 'list', '--scenario', 'Quiet sync');
     assert.equal(quiet.code, 0);
     assert.doesNotMatch(quiet.stdout, /^! /m);

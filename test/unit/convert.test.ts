@@ -22,7 +22,18 @@ const GOOD = [
   'slack-free-looper.blueprint.json',
 ];
 
-const SPAN_KEYS = new Set(['span', 'anchor', 'idSpan', 'appSpan', 'nameSpan', 'directiveSpan', 'errorSpans', 'fieldSpans', 'settingSpans', 'format']);
+const SPAN_KEYS = new Set([
+  'span',
+  'anchor',
+  'idSpan',
+  'appSpan',
+  'nameSpan',
+  'directiveSpan',
+  'errorSpans',
+  'fieldSpans',
+  'settingSpans',
+  'format',
+]);
 
 /** The model without source positions and format, routers spelled one way. */
 function strip(value: unknown): unknown {
@@ -41,7 +52,11 @@ function strip(value: unknown): unknown {
 
 function model(fileName: string, text: string): Scenario {
   const r = parseScenario(fileName, text);
-  assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), [], `${fileName} should parse without errors`);
+  assert.deepEqual(
+    r.findings.filter((f) => f.severity === 'error'),
+    [],
+    `${fileName} should parse without errors`,
+  );
   assert.ok(r.scenario);
   return r.scenario;
 }
@@ -110,7 +125,10 @@ describe('blueprintToYaml', () => {
       assert.equal(fromYaml.format, 'yaml');
       assert.deepEqual(strip(fromYaml), strip(fromBlueprint));
       // and the same lint findings (code, module) as the blueprint
-      const pairs = (f: string, t: string): string[] => lintScenario(f, t).findings.map((x) => `${x.code}@${x.moduleId}`).sort();
+      const pairs = (f: string, t: string): string[] =>
+        lintScenario(f, t)
+          .findings.map((x) => `${x.code}@${x.moduleId}`)
+          .sort();
       assert.deepEqual(pairs('out.scenario.yaml', yaml), pairs(name, text));
     });
   }
@@ -122,7 +140,10 @@ describe('blueprintToYaml', () => {
       /\n {2}- id: 6\n {4}app: openai-gpt-3:CreateCompletion\n {4}name: Generate Outline\n {4}onError:\n {6}directive: break\n {6}autoComplete: true\n {6}attempts: 3\n {6}intervalMinutes: 15\n/,
     );
     assert.match(yaml, /\n {2}- id: 17\n {4}app: builtin:router\n {4}routes:\n {6}- name: 25%\n {8}modules:\n {10}- id: 18\n/);
-    assert.match(yaml, /\nsettings:\n {2}storeIncompleteExecutions: true\n {2}sequentialProcessing: false\n {2}maxConsecutiveErrors: 3\n {2}dataLoss: false\n {2}instant: true\n/);
+    assert.match(
+      yaml,
+      /\nsettings:\n {2}storeIncompleteExecutions: true\n {2}sequentialProcessing: false\n {2}maxConsecutiveErrors: 3\n {2}dataLoss: false\n {2}instant: true\n/,
+    );
   });
 
   test('blueprint → yaml → blueprint → yaml is stable', () => {
@@ -138,12 +159,14 @@ describe('blueprintToYaml', () => {
   test('bad input: one line naming the file, line and column', () => {
     assert.throws(
       () => blueprintToYaml(load('instagram-dm.broken.blueprint.json'), '/x/instagram-dm.broken.blueprint.json'),
-      (e: unknown) => e instanceof Error && /^instagram-dm\.broken\.blueprint\.json:53:62: JSON syntax error \(InvalidSymbol\)/.test(e.message) && !e.message.includes('\n'),
+      (e: unknown) =>
+        e instanceof Error &&
+        /^instagram-dm\.broken\.blueprint\.json:53:62: JSON syntax error \(InvalidSymbol\)/.test(e.message) &&
+        !e.message.includes('\n'),
     );
-    assert.throws(
-      () => blueprintToYaml('{\n  "name": "x",\n  "flow": [{"id": 1}]\n}', 'a.blueprint.json'),
-      { message: /^a\.blueprint\.json:3:13: Module 1 has no `module`/ },
-    );
+    assert.throws(() => blueprintToYaml('{\n  "name": "x",\n  "flow": [{"id": 1}]\n}', 'a.blueprint.json'), {
+      message: /^a\.blueprint\.json:3:13: Module 1 has no `module`/,
+    });
   });
 
   test('a blueprint without a name is named after the file', () => {
@@ -169,25 +192,37 @@ describe('yamlToBlueprint', () => {
       metadata: { instant: boolean; scenario: Record<string, unknown> };
     };
     assert.equal(bp.name, 'Invoice export');
-    assert.deepEqual(bp.flow.map((m) => m.id), [1, 2, 3, 4, 8]);
+    assert.deepEqual(
+      bp.flow.map((m) => m.id),
+      [1, 2, 3, 4, 8],
+    );
     assert.equal(bp.metadata.instant, true);
     assert.equal(bp.metadata.scenario.dlq, true);
     assert.equal(bp.metadata.scenario.sequential, true);
     assert.equal(bp.metadata.scenario.maxErrors, 5);
     assert.equal(bp.metadata.scenario.dataloss, true);
     const m2 = bp.flow[1] as { onerror: Record<string, unknown>[] };
-    assert.deepEqual(m2.onerror.map((m) => [m.id, m.module]), [
-      [21, 'slack:createMessage'],
-      [62, 'builtin:Break'],
-    ]);
+    assert.deepEqual(
+      m2.onerror.map((m) => [m.id, m.module]),
+      [
+        [21, 'slack:createMessage'],
+        [62, 'builtin:Break'],
+      ],
+    );
     assert.deepEqual(m2.onerror[1].mapper, { retry: true, count: 5, interval: 30 });
     const router = bp.flow[3] as { module: string; routes: { flow: Record<string, unknown>[] }[]; onerror: Record<string, unknown>[] };
     assert.equal(router.module, 'builtin:BasicRouter');
-    assert.deepEqual(router.routes.map((r) => r.flow.map((m) => m.id)), [[5, 6], [7]]);
+    assert.deepEqual(
+      router.routes.map((r) => r.flow.map((m) => m.id)),
+      [[5, 6], [7]],
+    );
     assert.deepEqual(router.routes[0].flow[0].filter, { name: 'Paid', conditions: [] });
     assert.equal('filter' in router.routes[1].flow[0], false);
     // module 6's route has a handler module and no directive: no directive module is added
-    assert.deepEqual((router.routes[0].flow[1].onerror as Record<string, unknown>[]).map((m) => m.module), ['util:setVariable']);
+    assert.deepEqual(
+      (router.routes[0].flow[1].onerror as Record<string, unknown>[]).map((m) => m.module),
+      ['util:setVariable'],
+    );
     // every id unique
     const ids = [...yamlToBlueprint(SCENARIO_YAML, 'i.scenario.yaml').matchAll(/"id": (\d+)/g)].map((m) => Number(m[1]));
     assert.equal(new Set(ids).size, ids.length);
@@ -204,17 +239,24 @@ describe('yamlToBlueprint', () => {
   });
 
   test('refuses what a blueprint cannot express, naming the file and line', () => {
-    const filtered = 'name: f\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n    onError:\n      errors: [ConnectionError]\n      directive: break\n';
-    assert.throws(() => yamlToBlueprint(filtered, '/p/f.scenario.yaml'), { message: /^f\.scenario\.yaml:8:16: the error-handler route of module 2 catches only ConnectionError;/ });
-    const two = 'name: f\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n    onError:\n      - directive: ignore\n      - directive: break\n';
-    assert.throws(() => yamlToBlueprint(two, 'f.scenario.yaml'), { message: /^f\.scenario\.yaml:9:9: module 2 has 2 error-handler routes;/ });
+    const filtered =
+      'name: f\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n    onError:\n      errors: [ConnectionError]\n      directive: break\n';
+    assert.throws(() => yamlToBlueprint(filtered, '/p/f.scenario.yaml'), {
+      message: /^f\.scenario\.yaml:8:16: the error-handler route of module 2 catches only ConnectionError;/,
+    });
+    const two =
+      'name: f\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n    onError:\n      - directive: ignore\n      - directive: break\n';
+    assert.throws(() => yamlToBlueprint(two, 'f.scenario.yaml'), {
+      message: /^f\.scenario\.yaml:9:9: module 2 has 2 error-handler routes;/,
+    });
   });
 
   test('refuses a scenario with structural errors, with the first one and its line', () => {
-    assert.throws(() => yamlToBlueprint('name: x\nmodules: [\n', 'x.scenario.yaml'), { message: /^x\.scenario\.yaml:3:1: YAML syntax error/ });
-    assert.throws(
-      () => yamlToBlueprint('name: x\nmodules:\n  - id: 1\n    app: a:b\n  - id: 1\n    app: c:d\n', 'x.scenario.yaml'),
-      { message: /^x\.scenario\.yaml:5:9: Module id 1 is already used on line 3/ },
-    );
+    assert.throws(() => yamlToBlueprint('name: x\nmodules: [\n', 'x.scenario.yaml'), {
+      message: /^x\.scenario\.yaml:3:1: YAML syntax error/,
+    });
+    assert.throws(() => yamlToBlueprint('name: x\nmodules:\n  - id: 1\n    app: a:b\n  - id: 1\n    app: c:d\n', 'x.scenario.yaml'), {
+      message: /^x\.scenario\.yaml:5:9: Module id 1 is already used on line 3/,
+    });
   });
 });

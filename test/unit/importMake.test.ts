@@ -53,7 +53,10 @@ function rejects(fn: () => unknown, file: string, pattern: RegExp, line?: number
 describe('importMakeResponses: shapes', () => {
   test('list: statuses from resolved/retry, error from reason, Make fields kept', () => {
     const { doc, summary } = importMakeResponses(empty(), [input('list-invoice-export.json')], NOW);
-    assert.deepEqual({ added: summary.added, updated: summary.updated, unchanged: summary.unchanged }, { added: 3, updated: 0, unchanged: 0 });
+    assert.deepEqual(
+      { added: summary.added, updated: summary.updated, unchanged: summary.unchanged },
+      { added: 3, updated: 0, unchanged: 0 },
+    );
     assertValid(doc);
     const pending = byId(doc, INVOICE);
     assert.equal(pending.status, 'pending');
@@ -109,7 +112,9 @@ describe('importMakeResponses: shapes', () => {
 
   test('failer variants: number, junk, missing', () => {
     const mk = (failer: unknown): IncompleteExecution => {
-      const text = JSON.stringify({ dlq: { id: 'abcd1234', scenarioName: 'S', reason: 'DataError: x', resolved: false, retry: false, failer } });
+      const text = JSON.stringify({
+        dlq: { id: 'abcd1234', scenarioName: 'S', reason: 'DataError: x', resolved: false, retry: false, failer },
+      });
       return importMakeResponses(empty(), [{ file: 'd.json', text }], NOW).doc.executions[0];
     };
     assert.equal(mk(7).moduleId, 7);
@@ -140,7 +145,10 @@ describe('importMakeResponses: shapes', () => {
   });
 
   test('bundle matched to the single detail of the same import', () => {
-    const bundle = { file: 'bundle.json', text: JSON.stringify({ response: { '4': { error: { type: 'DataError', message: 'bad date' } } } }) };
+    const bundle = {
+      file: 'bundle.json',
+      text: JSON.stringify({ response: { '4': { error: { type: 'DataError', message: 'bad date' } } } }),
+    };
     const { doc } = importMakeResponses(empty(), [input('detail-lead-sync.json'), bundle], NOW);
     const r = byId(doc, LEAD);
     assert.equal(r.error.type, 'DataError');
@@ -149,7 +157,11 @@ describe('importMakeResponses: shapes', () => {
 
   test('bundle for a record already in the file', () => {
     const first = importMakeResponses(empty(), [input('detail-lead-sync.json')], NOW).doc;
-    const { doc, summary } = importMakeResponses(first, [{ file: `${LEAD}-bundle.json`, text: input('bundle-with-dlqid.json').text }], LATER);
+    const { doc, summary } = importMakeResponses(
+      first,
+      [{ file: `${LEAD}-bundle.json`, text: input('bundle-with-dlqid.json').text }],
+      LATER,
+    );
     assert.equal(summary.updated, 1);
     const r = byId(doc, LEAD);
     assert.equal(r.error.message, 'The access token expired (HTTP 401)');
@@ -170,7 +182,10 @@ describe('importMakeResponses: shapes', () => {
   });
 
   test('errorFromReason', () => {
-    assert.deepEqual(errorFromReason('ModuleTimeoutError: timed out after 40s'), { type: 'ModuleTimeoutError', message: 'timed out after 40s' });
+    assert.deepEqual(errorFromReason('ModuleTimeoutError: timed out after 40s'), {
+      type: 'ModuleTimeoutError',
+      message: 'timed out after 40s',
+    });
     assert.deepEqual(errorFromReason('DataError'), { type: 'DataError', message: 'DataError' });
     assert.deepEqual(errorFromReason('[ConnectionError] ETIMEDOUT'), { type: 'ConnectionError', message: 'ETIMEDOUT' });
     assert.deepEqual(errorFromReason('Something broke'), { type: 'UnknownError', message: 'Something broke' });
@@ -190,7 +205,10 @@ describe('importMakeResponses: merge and idempotence', () => {
     const first = importMakeResponses(empty(), all(), NOW);
     assert.equal(first.summary.added, 4);
     const again = importMakeResponses(first.doc, all(), LATER);
-    assert.deepEqual({ added: again.summary.added, updated: again.summary.updated, unchanged: again.summary.unchanged }, { added: 0, updated: 0, unchanged: 4 });
+    assert.deepEqual(
+      { added: again.summary.added, updated: again.summary.updated, unchanged: again.summary.unchanged },
+      { added: 0, updated: 0, unchanged: 4 },
+    );
     assert.equal(again.doc, first.doc, 'the very same document comes back');
     assert.equal(serializeExecutions(again.doc), serializeExecutions(first.doc));
     // A partial re-import (list only) does not undo what the detail and bundle said.
@@ -241,10 +259,14 @@ describe('importMakeResponses: merge and idempotence', () => {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-import-'));
     const file = path.join(dir, '.fusion', 'incomplete-executions.json');
     try {
-      const s1 = await updateExecutions(file, (doc) => {
-        const r = importMakeResponses(doc, all(), NOW);
-        return { doc: r.doc, result: r.summary };
-      }, { create: true });
+      const s1 = await updateExecutions(
+        file,
+        (doc) => {
+          const r = importMakeResponses(doc, all(), NOW);
+          return { doc: r.doc, result: r.summary };
+        },
+        { create: true },
+      );
       assert.equal(s1.added, 4);
       const bytes = await fsp.readFile(file, 'utf8');
       const s2 = await updateExecutions(file, (doc) => {
@@ -270,7 +292,11 @@ describe('importMakeResponses: malformed input', () => {
 
   test('a wrong field type points at the field', () => {
     const i = input('malformed-list.json');
-    const e = rejects(() => importMakeResponses(empty(), [i], NOW), i.file, /dlqs\[0\] \(id "0f9e8d7c6b5a49382716f5e4d3c2b1a0"\): "resolved" must be true or false/);
+    const e = rejects(
+      () => importMakeResponses(empty(), [i], NOW),
+      i.file,
+      /dlqs\[0\] \(id "0f9e8d7c6b5a49382716f5e4d3c2b1a0"\): "resolved" must be true or false/,
+    );
     assert.equal(e.line, 8);
     assert.equal(e.code, 'SHAPE');
   });
@@ -281,21 +307,46 @@ describe('importMakeResponses: malformed input', () => {
   });
 
   test('other shapes', () => {
-    rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '{"scenarios": []}' }], NOW), 'x.json', /not a Make API incomplete-executions response/);
+    rejects(
+      () => importMakeResponses(empty(), [{ file: 'x.json', text: '{"scenarios": []}' }], NOW),
+      'x.json',
+      /not a Make API incomplete-executions response/,
+    );
     rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '' }], NOW), 'x.json', /empty/);
     rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '[]' }], NOW), 'x.json', /empty array/);
     rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '"dlqs"' }], NOW), 'x.json', /not a Make API response/);
     rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '{"dlqs": {}}' }], NOW), 'x.json', /"dlqs" must be an array/);
-    rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '{"dlqs": [{"reason": "x"}]}' }], NOW), 'x.json', /"id" is missing/);
-    rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '{"dlq": {"id": "abcd", "created": "yesterday"}}' }], NOW), 'x.json', /"created" must be an ISO date-time/);
-    rejects(() => importMakeResponses(empty(), [{ file: 'x.json', text: '{"response": []}' }], NOW), 'x.json', /"response" must be an object/);
+    rejects(
+      () => importMakeResponses(empty(), [{ file: 'x.json', text: '{"dlqs": [{"reason": "x"}]}' }], NOW),
+      'x.json',
+      /"id" is missing/,
+    );
+    rejects(
+      () => importMakeResponses(empty(), [{ file: 'x.json', text: '{"dlq": {"id": "abcd", "created": "yesterday"}}' }], NOW),
+      'x.json',
+      /"created" must be an ISO date-time/,
+    );
+    rejects(
+      () => importMakeResponses(empty(), [{ file: 'x.json', text: '{"response": []}' }], NOW),
+      'x.json',
+      /"response" must be an object/,
+    );
   });
 
   test('a bundle that cannot be matched to a record', () => {
     const bundle = { file: 'bundle.json', text: '{"response": {"2": {"error": {"type": "DataError", "message": "x"}}}}' };
-    rejects(() => importMakeResponses(empty(), [bundle], NOW), 'bundle.json', /cannot tell which incomplete execution this bundle belongs to/, 1);
+    rejects(
+      () => importMakeResponses(empty(), [bundle], NOW),
+      'bundle.json',
+      /cannot tell which incomplete execution this bundle belongs to/,
+      1,
+    );
     const withId = { file: 'bundle.json', text: '{"dlqId": "ffff0000", "response": {}}' };
-    rejects(() => importMakeResponses(empty(), [withId], NOW), 'bundle.json', /"ffff0000", which is neither in this import nor in the executions file/);
+    rejects(
+      () => importMakeResponses(empty(), [withId], NOW),
+      'bundle.json',
+      /"ffff0000", which is neither in this import nor in the executions file/,
+    );
   });
 
   test('one bad input in a batch: nothing is imported and the file is untouched', async () => {

@@ -135,7 +135,8 @@ describe('limits: missing size', () => {
   });
 
   test('utf8Length matches Buffer.byteLength, surrogate pairs included', () => {
-    for (const s of ['', 'abc', 'é', '€', '😀', 'a\ud800b', '\udc00', 'Zoë 😀 €']) assert.equal(utf8Length(s), Buffer.byteLength(s, 'utf8'), JSON.stringify(s));
+    for (const s of ['', 'abc', 'é', '€', '😀', 'a\ud800b', '\udc00', 'Zoë 😀 €'])
+      assert.equal(utf8Length(s), Buffer.byteLength(s, 'utf8'), JSON.stringify(s));
   });
 });
 
@@ -218,22 +219,31 @@ describe('limits: sequential processing', () => {
     const orders = buildScenario({ name: 'Order sync', modules: [mod(1)] });
     const calls: string[] = [];
     const m = sequentialByScenarioFrom(
-      [rec('Lead sync', 'unresolved'), rec('Lead sync', 'pending'), rec('Order sync', 'pending'), rec('Done', 'resolved'), rec('Gone', 'unresolved')],
+      [
+        rec('Lead sync', 'unresolved'),
+        rec('Lead sync', 'pending'),
+        rec('Order sync', 'pending'),
+        rec('Done', 'resolved'),
+        rec('Gone', 'unresolved'),
+      ],
       (e) => {
         calls.push(e.scenario);
         return [lead, orders].find((s) => s.name === e.scenario);
       },
     );
     assert.deepEqual(calls, ['Lead sync', 'Order sync', 'Gone']);
-    assert.deepEqual([...m], [
-      ['Lead sync', true],
-      ['Order sync', false],
-    ]);
+    assert.deepEqual(
+      [...m],
+      [
+        ['Lead sync', true],
+        ['Order sync', false],
+      ],
+    );
   });
 });
 
 describe('limits: usage kept up to date by deltas', () => {
-  test('removing a record\'s old share and adding its new one equals a fresh count', () => {
+  test("removing a record's old share and adding its new one equals a fresh count", () => {
     const before = rec('A', 'pending', { size: 9 * MB });
     const other = rec('A', 'unresolved', { size: MB });
     const u = usageByScenario([before, other]).get('A');

@@ -37,9 +37,21 @@ function checkResult(text: string, r: ParsedScenario): void {
   }
 }
 
-const errorName = fc.constantFrom('ConnectionError', 'RateLimitError', 'DataError', 'OutOfSpaceError', 'RuntimeError', 'AcmeQuota', '', 'Connection Error');
+const errorName = fc.constantFrom(
+  'ConnectionError',
+  'RateLimitError',
+  'DataError',
+  'OutOfSpaceError',
+  'RuntimeError',
+  'AcmeQuota',
+  '',
+  'Connection Error',
+);
 const directive = fc.constantFrom('break', 'resume', 'ignore', 'commit', 'rollback', 'Break', 'explode', 7, null);
-const id = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 60 }), weight: 8 }, { arbitrary: fc.constantFrom(0, -1, 2.5, '3', null), weight: 1 });
+const id = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 60 }), weight: 8 },
+  { arbitrary: fc.constantFrom(0, -1, 2.5, '3', null), weight: 1 },
+);
 const app = fc.oneof(
   { arbitrary: fc.constantFrom('http:makeRequest', 'builtin:router', 'builtin:BasicRouter', 'slack:createMessage'), weight: 6 },
   { arbitrary: fc.constantFrom('nocolon', '', 42), weight: 1 },
@@ -73,7 +85,9 @@ const { module: moduleArb } = fc.letrec<{ module: Record<string, unknown>; modul
         fc.array(handlerRoute(tie('modules') as fc.Arbitrary<unknown[]>), { maxLength: 2 }),
         fc.constant('ignore'),
       ),
-      routes: fc.array(fc.record({ name: maybe(fc.string({ maxLength: 6 })), modules: tie('modules') }, { requiredKeys: [] }), { maxLength: 2 }),
+      routes: fc.array(fc.record({ name: maybe(fc.string({ maxLength: 6 })), modules: tie('modules') }, { requiredKeys: [] }), {
+        maxLength: 2,
+      }),
     },
     { requiredKeys: ['id', 'app'] },
   ),
@@ -138,8 +152,14 @@ describe('lint properties', () => {
           fixed++;
           const after = lintScenario('gen.scenario.yaml', applyEdits(text, [edit]), { profile: 'fusion' });
           const key = (f: { code: string; moduleId?: number }): string => `${f.code}@${f.moduleId ?? ''}`;
-          const expected = r.findings.filter((f) => f !== missing).map(key).sort();
-          const got = after.findings.map(key).filter((k) => k !== `partial-error-handler@${missing.moduleId}`).sort();
+          const expected = r.findings
+            .filter((f) => f !== missing)
+            .map(key)
+            .sort();
+          const got = after.findings
+            .map(key)
+            .filter((k) => k !== `partial-error-handler@${missing.moduleId}`)
+            .sort();
           assert.deepEqual(got, expected, text);
         }
       }),
@@ -156,9 +176,20 @@ describe('lint properties', () => {
     .map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
 
   const mutation = fc.oneof(
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom(':', '- ', '\n', '\r\n', '  ', '#', '{', '[', '"', "'", '&a ', '*a', '!!', '|', '>', '\t', '\ufeff', '\ud800')) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.oneof(
+        fc.string({ maxLength: 4 }),
+        fc.constantFrom(':', '- ', '\n', '\r\n', '  ', '#', '{', '[', '"', "'", '&a ', '*a', '!!', '|', '>', '\t', '\ufeff', '\ud800'),
+      ),
+    }),
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
-    fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), char: fc.constantFrom(' ', ':', '-', '\n', 'x', '0', '}', ']', '#', '\u00e9') }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      at: fc.nat(),
+      char: fc.constantFrom(' ', ':', '-', '\n', 'x', '0', '}', ']', '#', '\u00e9'),
+    }),
   );
 
   test(`${RUNS} mutated sample texts (insertions, deletions, character flips): never throws, spans inside`, () => {
@@ -180,7 +211,11 @@ describe('lint properties', () => {
 
   const FIX_RUNS = 300;
   const shape = fc.array(
-    fc.record({ kind: fc.constantFrom('plain', 'handled', 'router', 'flow'), children: fc.integer({ min: 1, max: 3 }), name: fc.boolean() }),
+    fc.record({
+      kind: fc.constantFrom('plain', 'handled', 'router', 'flow'),
+      children: fc.integer({ min: 1, max: 3 }),
+      name: fc.boolean(),
+    }),
     { minLength: 1, maxLength: 5 },
   );
   test(`${FIX_RUNS} generated block-style scenarios: every quick fix removes its finding and adds none`, () => {

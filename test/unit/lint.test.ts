@@ -63,9 +63,15 @@ describe('missing-error-handler', () => {
 
   test('make profile wording (setting or option): three retried types, unknown ones stored', () => {
     const text = scenario(['  - id: 2', '    app: http:makeRequest']);
-    for (const r of [lintScenario(F, text, { profile: 'make' }), lintScenario(F, text.replace('modules:', 'settings: {profile: make}\nmodules:'))]) {
+    for (const r of [
+      lintScenario(F, text, { profile: 'make' }),
+      lintScenario(F, text.replace('modules:', 'settings: {profile: make}\nmodules:')),
+    ]) {
       const m = only(r.findings, 'missing-error-handler')[0].message;
-      assert.match(m, /^Module 2 \(http:makeRequest\) has no error-handler route: ConnectionError, RateLimitError, ModuleTimeoutError store an incomplete execution with automatic retry; /);
+      assert.match(
+        m,
+        /^Module 2 \(http:makeRequest\) has no error-handler route: ConnectionError, RateLimitError, ModuleTimeoutError store an incomplete execution with automatic retry; /,
+      );
       assert.match(m, /fail the run; any other error stores an incomplete execution without automatic retry\.$/);
     }
   });
@@ -73,7 +79,10 @@ describe('missing-error-handler', () => {
   test('storage off: every error fails the run', () => {
     const text = scenario(['  - id: 2', '    app: http:makeRequest'], ['settings:', '  storeIncompleteExecutions: false']);
     const m = only(lintScenario(F, text).findings, 'missing-error-handler')[0].message;
-    assert.equal(m, 'Module 2 (http:makeRequest) has no error-handler route (storing of incomplete executions is off): every error fails the run.');
+    assert.equal(
+      m,
+      'Module 2 (http:makeRequest) has no error-handler route (storing of incomplete executions is off): every error fails the run.',
+    );
   });
 
   test('not flagged: the trigger, routers, modules with a route, modules in handler routes, modules under a router with a route', () => {
@@ -101,21 +110,37 @@ describe('missing-error-handler', () => {
   });
 
   test('a module under a router without a route is flagged; the router itself is not', () => {
-    const text = scenario(['  - id: 3', '    app: builtin:router', '    routes:', '      - modules:', '          - id: 4', '            app: a:b']);
+    const text = scenario([
+      '  - id: 3',
+      '    app: builtin:router',
+      '    routes:',
+      '      - modules:',
+      '          - id: 4',
+      '            app: a:b',
+    ]);
     assert.deepEqual(found(text, lintScenario(F, text).findings), [['missing-error-handler', 9, 'id: 4']]);
   });
 });
 
 describe('partial-error-handler', () => {
   test('own filters that miss types: lists the stored / retried ones that fall through', () => {
-    const text = scenario(['  - id: 2', '    app: a:b', '    onError:', '      errors: [ConnectionError, DataError]', '      directive: ignore']);
+    const text = scenario([
+      '  - id: 2',
+      '    app: a:b',
+      '    onError:',
+      '      errors: [ConnectionError, DataError]',
+      '      directive: ignore',
+    ]);
     const r = lintScenario(F, text);
     assert.deepEqual(found(text, r.findings), [['partial-error-handler', 5, 'id: 2']]);
     const f = r.findings[0];
     assert.equal(f.severity, 'information');
     assert.match(f.message, /its error-handler route catches only ConnectionError, DataError/);
     assert.match(f.message, /RateLimitError, OutOfSpaceError, ModuleTimeoutError store an incomplete execution with automatic retry/);
-    assert.match(f.message, /InvalidConfigurationError, InvalidAccessTokenError, UnexpectedError, MaxFileSizeExceededError, MaxResultsExceededError store an incomplete execution without automatic retry/);
+    assert.match(
+      f.message,
+      /InvalidConfigurationError, InvalidAccessTokenError, UnexpectedError, MaxFileSizeExceededError, MaxResultsExceededError store an incomplete execution without automatic retry/,
+    );
     assert.match(f.message, /any other uncaught error fails the run\.$/);
   });
 
@@ -152,31 +177,58 @@ describe('partial-error-handler', () => {
 
   test('make profile: uncatchable AccountValidationError need not be listed', () => {
     const all = [
-      'ConnectionError', 'RateLimitError', 'OutOfSpaceError', 'ModuleTimeoutError', 'DataError', 'InvalidConfigurationError',
-      'InvalidAccessTokenError', 'UnexpectedError', 'MaxFileSizeExceededError', 'MaxResultsExceededError', 'RuntimeError',
-      'DuplicateDataError', 'IncompleteDataError', 'BundleValidationError', 'InconsistencyError', 'OperationsLimitExceededError',
-      'DataSizeLimitExceededError', 'ScenarioTimeoutError', 'ExecutionInterruptedError',
+      'ConnectionError',
+      'RateLimitError',
+      'OutOfSpaceError',
+      'ModuleTimeoutError',
+      'DataError',
+      'InvalidConfigurationError',
+      'InvalidAccessTokenError',
+      'UnexpectedError',
+      'MaxFileSizeExceededError',
+      'MaxResultsExceededError',
+      'RuntimeError',
+      'DuplicateDataError',
+      'IncompleteDataError',
+      'BundleValidationError',
+      'InconsistencyError',
+      'OperationsLimitExceededError',
+      'DataSizeLimitExceededError',
+      'ScenarioTimeoutError',
+      'ExecutionInterruptedError',
     ];
     const text = scenario(['  - id: 2', '    app: a:b', `    onError: {errors: [${all.join(', ')}]}`]);
     assert.deepEqual(lintScenario(F, text, { profile: 'make' }).findings, []);
     const fusion = lintScenario(F, text, { profile: 'fusion' }).findings;
-    assert.deepEqual(fusion.map((f) => f.code), ['partial-error-handler']);
+    assert.deepEqual(
+      fusion.map((f) => f.code),
+      ['partial-error-handler'],
+    );
     assert.match(fusion[0].message, /AccountValidationError fails the run/);
   });
 
   test('the trigger: its filters are not checked in fusion (the trigger stops the run anyway), they are in make', () => {
-    const text = ['name: t', 'modules:', '  - id: 1', '    app: a:trigger', '    onError: {errors: [DataError], directive: break}', ''].join('\n');
+    const text = [
+      'name: t',
+      'modules:',
+      '  - id: 1',
+      '    app: a:trigger',
+      '    onError: {errors: [DataError], directive: break}',
+      '',
+    ].join('\n');
     assert.deepEqual(lintScenario(F, text).findings, []);
-    assert.deepEqual(lintScenario(F, text, { profile: 'make' }).findings.map((f) => f.code), ['partial-error-handler']);
+    assert.deepEqual(
+      lintScenario(F, text, { profile: 'make' }).findings.map((f) => f.code),
+      ['partial-error-handler'],
+    );
   });
 });
 
 describe('unknown-error-type', () => {
   test('names in errors: and in faults; custom app errors allowed; suggestion for typos', () => {
-    const text = scenario(
-      ['  - id: 2', '    app: a:b', '    onError: {errors: [ConnectionErorr, AcmeQuotaExceeded, DataError]}'],
-      [],
-    ) + 'simulation:\n  faults:\n    - module: 2\n      error: RateLimitErrors\n';
+    const text =
+      scenario(['  - id: 2', '    app: a:b', '    onError: {errors: [ConnectionErorr, AcmeQuotaExceeded, DataError]}'], []) +
+      'simulation:\n  faults:\n    - module: 2\n      error: RateLimitErrors\n';
     const r = lintScenario(F, text);
     const u = only(r.findings, 'unknown-error-type');
     assert.deepEqual(found(text, u), [
@@ -188,11 +240,16 @@ describe('unknown-error-type', () => {
     assert.match(u[0].message, /Did you mean ConnectionError\?/);
     assert.match(u[1].message, /custom app errors are allowed; without a handler they fail the run/i);
     assert.doesNotMatch(u[1].message, /Did you mean/);
-    assert.match(lintScenario(F, text, { profile: 'make' }).findings.filter((f) => f.code === 'unknown-error-type')[1].message, /stored as incomplete executions without automatic retry/);
+    assert.match(
+      lintScenario(F, text, { profile: 'make' }).findings.filter((f) => f.code === 'unknown-error-type')[1].message,
+      /stored as incomplete executions without automatic retry/,
+    );
   });
 
   test('known names: no finding', () => {
-    const text = scenario(['  - id: 2', '    app: a:b', '    onError: {errors: [ConnectionError], directive: ignore}']) + 'simulation:\n  faults: [{module: 2, error: DataError}]\n';
+    const text =
+      scenario(['  - id: 2', '    app: a:b', '    onError: {errors: [ConnectionError], directive: ignore}']) +
+      'simulation:\n  faults: [{module: 2, error: DataError}]\n';
     assert.deepEqual(only(lintScenario(F, text).findings, 'unknown-error-type'), []);
   });
 });
@@ -207,7 +264,10 @@ describe('break-requires-incomplete-storage', () => {
   });
   test('break with storage on, or another directive with storage off: nothing', () => {
     assert.deepEqual(lintScenario(F, scenario(body)).findings, []);
-    const ignore = scenario(['  - id: 2', '    app: a:b', '    onError: {directive: ignore}'], ['settings:', '  storeIncompleteExecutions: false']);
+    const ignore = scenario(
+      ['  - id: 2', '    app: a:b', '    onError: {directive: ignore}'],
+      ['settings:', '  storeIncompleteExecutions: false'],
+    );
     assert.deepEqual(lintScenario(F, ignore).findings, []);
   });
 });
@@ -221,10 +281,17 @@ describe('invalid-retry-settings', () => {
     assert.match(lintScenario(F, t).findings[0].message, /1 to 100 \(profile fusion\)/);
     assert.deepEqual(lintScenario(F, t, { profile: 'make' }).findings, []);
     const t2 = route(['directive: break', 'attempts: 10001']);
-    assert.deepEqual(lintScenario(F, t2, { profile: 'make' }).findings.map((f) => f.code), ['invalid-retry-settings']);
+    assert.deepEqual(
+      lintScenario(F, t2, { profile: 'make' }).findings.map((f) => f.code),
+      ['invalid-retry-settings'],
+    );
     for (const ok of ['1', '100']) assert.deepEqual(lintScenario(F, route(['directive: break', `attempts: ${ok}`])).findings, []);
     for (const bad of ['0', '-1', '2.5', '101']) {
-      assert.deepEqual(lintScenario(F, route(['directive: break', `attempts: ${bad}`])).findings.map((f) => f.code), ['invalid-retry-settings'], bad);
+      assert.deepEqual(
+        lintScenario(F, route(['directive: break', `attempts: ${bad}`])).findings.map((f) => f.code),
+        ['invalid-retry-settings'],
+        bad,
+      );
     }
   });
 
@@ -233,7 +300,11 @@ describe('invalid-retry-settings', () => {
     for (const bad of ['0', '44641', '1.5', 'soon']) {
       const t = route(['directive: break', `intervalMinutes: ${bad}`]);
       const r = lintScenario(F, t);
-      assert.deepEqual(r.findings.map((f) => f.code), ['invalid-retry-settings'], bad);
+      assert.deepEqual(
+        r.findings.map((f) => f.code),
+        ['invalid-retry-settings'],
+        bad,
+      );
       assert.ok(t.slice(r.findings[0].span.start, r.findings[0].span.end).includes(bad));
     }
   });
@@ -253,7 +324,8 @@ describe('invalid-retry-settings', () => {
 
 describe('unknown-module-reference', () => {
   test('a fault naming a missing id (handler modules count as existing)', () => {
-    const text = scenario(['  - id: 2', '    app: a:b', '    onError:', '      modules: [{id: 21, app: "a:b"}]']) +
+    const text =
+      scenario(['  - id: 2', '    app: a:b', '    onError:', '      modules: [{id: 21, app: "a:b"}]']) +
       'simulation:\n  faults:\n    - {module: 21, error: DataError}\n    - {module: 7, error: DataError}\n';
     const r = lintScenario(F, text);
     assert.deepEqual(found(text, only(r.findings, 'unknown-module-reference')), [['unknown-module-reference', 12, '7']]);
@@ -286,9 +358,21 @@ describe('the every-rule fixture', () => {
 
   test('the samples lint as documented', () => {
     const inv = lintScenario('invoice-export.scenario.yaml', fixture('invoice-export.scenario.yaml'));
-    assert.deepEqual(inv.findings.map((f) => [f.code, f.moduleId]), [['missing-error-handler', 2], ['missing-error-handler', 5]]);
+    assert.deepEqual(
+      inv.findings.map((f) => [f.code, f.moduleId]),
+      [
+        ['missing-error-handler', 2],
+        ['missing-error-handler', 5],
+      ],
+    );
     const lead = lintScenario('lead-sync.scenario.yaml', fixture('lead-sync.scenario.yaml'));
-    assert.deepEqual(lead.findings.map((f) => [f.code, f.moduleId]), [['partial-error-handler', 3], ['missing-error-handler', 5]]);
+    assert.deepEqual(
+      lead.findings.map((f) => [f.code, f.moduleId]),
+      [
+        ['partial-error-handler', 3],
+        ['missing-error-handler', 5],
+      ],
+    );
     const order = lintScenario('order-fulfilment.scenario.yaml', fixture('order-fulfilment.scenario.yaml'));
     assert.deepEqual(order.findings, []);
   });
@@ -298,34 +382,62 @@ describe('suppression comments', () => {
   const body = ['  - id: 2', '    app: a:b', '    onError: {errors: [Bogus], directive: ignore}'];
 
   test('a code suppresses only that code, on the next non-comment line', () => {
-    const text = scenario([
-      '  # fusion-lint-disable-next-line missing-error-handler',
-      '  # another comment in between',
-      '',
-      ...body,
-    ]);
+    const text = scenario(['  # fusion-lint-disable-next-line missing-error-handler', '  # another comment in between', '', ...body]);
     // The comment targets the `- id: 2` line: the partial finding sits there too but is another code.
     const r = lintScenario(F, text);
-    assert.deepEqual(r.findings.map((f) => f.code), ['partial-error-handler', 'unknown-error-type']);
+    assert.deepEqual(
+      r.findings.map((f) => f.code),
+      ['partial-error-handler', 'unknown-error-type'],
+    );
     const text2 = scenario(['  # fusion-lint-disable-next-line partial-error-handler', ...body]);
-    assert.deepEqual(lintScenario(F, text2).findings.map((f) => f.code), ['unknown-error-type']);
+    assert.deepEqual(
+      lintScenario(F, text2).findings.map((f) => f.code),
+      ['unknown-error-type'],
+    );
   });
 
   test('several codes, commas, a reason after --, or no code at all (every code)', () => {
-    const withCodes = scenario(['  - id: 2', '    app: a:b', '    onError:', '      # fusion-lint-disable-next-line unknown-error-type, partial-error-handler -- custom app', '      errors: [Bogus]']);
-    assert.deepEqual(lintScenario(F, withCodes).findings.map((f) => f.code), ['partial-error-handler']);
+    const withCodes = scenario([
+      '  - id: 2',
+      '    app: a:b',
+      '    onError:',
+      '      # fusion-lint-disable-next-line unknown-error-type, partial-error-handler -- custom app',
+      '      errors: [Bogus]',
+    ]);
+    assert.deepEqual(
+      lintScenario(F, withCodes).findings.map((f) => f.code),
+      ['partial-error-handler'],
+    );
     const all = scenario(['  # fusion-lint-disable-next-line', '  - id: 2', '    app: a:b']);
     assert.deepEqual(lintScenario(F, all).findings, []);
   });
 
   test('a comment suppresses only the next line, not the one after', () => {
-    const text = scenario(['  # fusion-lint-disable-next-line missing-error-handler', '  - id: 2', '    app: a:b', '  - id: 3', '    app: a:b']);
-    assert.deepEqual(lintScenario(F, text).findings.map((f) => f.moduleId), [3]);
+    const text = scenario([
+      '  # fusion-lint-disable-next-line missing-error-handler',
+      '  - id: 2',
+      '    app: a:b',
+      '  - id: 3',
+      '    app: a:b',
+    ]);
+    assert.deepEqual(
+      lintScenario(F, text).findings.map((f) => f.moduleId),
+      [3],
+    );
   });
 
   test('a trailing comment on the same line or a misspelled directive does not suppress', () => {
-    const text = scenario(['  - id: 2 # fusion-lint-disable-next-line', '    app: a:b', '  # fusion-lint-disable-nextline', '  - id: 3', '    app: a:b']);
-    assert.deepEqual(lintScenario(F, text).findings.map((f) => f.moduleId), [2, 3]);
+    const text = scenario([
+      '  - id: 2 # fusion-lint-disable-next-line',
+      '    app: a:b',
+      '  # fusion-lint-disable-nextline',
+      '  - id: 3',
+      '    app: a:b',
+    ]);
+    assert.deepEqual(
+      lintScenario(F, text).findings.map((f) => f.moduleId),
+      [2, 3],
+    );
   });
 
   test('syntax errors cannot be suppressed', () => {
@@ -337,10 +449,13 @@ describe('suppression comments', () => {
   test('suppressions() maps target lines to code sets', () => {
     const text = '# fusion-lint-disable-next-line a b\n\n# x\nkey: 1\n# fusion-lint-disable-next-line\nother: 2\n';
     const map = suppressions(text, new LineIndex(text));
-    assert.deepEqual([...map.entries()].map(([l, c]) => [l, c === null ? null : [...c]]), [
-      [3, ['a', 'b']],
-      [5, null],
-    ]);
+    assert.deepEqual(
+      [...map.entries()].map(([l, c]) => [l, c === null ? null : [...c]]),
+      [
+        [3, ['a', 'b']],
+        [5, null],
+      ],
+    );
   });
 
   test('CRLF file: suppression and ranges', () => {
@@ -359,24 +474,46 @@ describe('severities', () => {
   const text = scenario(['  - id: 2', '    app: a:b', '    onError: {errors: [Bogus], directive: ignore}']);
   test('overrides change the severity; off drops the rule', () => {
     const r = lintScenario(F, text, { severities: { 'partial-error-handler': 'error', 'unknown-error-type': 'off' } });
-    assert.deepEqual(r.findings.map((f) => [f.code, f.severity]), [['partial-error-handler', 'error']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, f.severity]),
+      [['partial-error-handler', 'error']],
+    );
   });
   test('defaults without options', () => {
-    assert.deepEqual(lintScenario(F, text).findings.map((f) => [f.code, f.severity]), [
-      ['partial-error-handler', 'information'],
-      ['unknown-error-type', 'warning'],
-    ]);
+    assert.deepEqual(
+      lintScenario(F, text).findings.map((f) => [f.code, f.severity]),
+      [
+        ['partial-error-handler', 'information'],
+        ['unknown-error-type', 'warning'],
+      ],
+    );
   });
   test('parser findings take overrides too', () => {
     const bad = 'name: x\nmodules: []\n';
-    assert.deepEqual(lintScenario(F, bad, { severities: { 'invalid-scenario': 'hint' } }).findings.map((f) => f.severity), ['hint']);
+    assert.deepEqual(
+      lintScenario(F, bad, { severities: { 'invalid-scenario': 'hint' } }).findings.map((f) => f.severity),
+      ['hint'],
+    );
     assert.deepEqual(lintScenario(F, bad, { severities: { 'invalid-scenario': 'off' } }).findings, []);
   });
 });
 
 describe('robustness', () => {
   test('never throws on odd inputs; spans inside the text', () => {
-    const inputs = ['', '\ufeff', '\u0000', '---\n---\n', '[', '{', 'name: x\nmodules: *a\n', '? [a]\n: b\n', 'modules:\n  - !!binary AAAA\n', 'a: &a [*a]\n', '\r\r\r', 'name: x\nmodules:\n  - id: 99999999999999999999\n    app: a:b\n'];
+    const inputs = [
+      '',
+      '\ufeff',
+      '\u0000',
+      '---\n---\n',
+      '[',
+      '{',
+      'name: x\nmodules: *a\n',
+      '? [a]\n: b\n',
+      'modules:\n  - !!binary AAAA\n',
+      'a: &a [*a]\n',
+      '\r\r\r',
+      'name: x\nmodules:\n  - id: 99999999999999999999\n    app: a:b\n',
+    ];
     for (const t of inputs) {
       const r = lintScenario(F, t);
       for (const f of r.findings) assert.ok(f.span.start >= 0 && f.span.end <= t.length, JSON.stringify(t));

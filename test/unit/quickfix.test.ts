@@ -18,7 +18,10 @@ function key(f: Finding): string {
 /** Applies the handler fix for `id`, re-lints: the module's missing-error-handler is gone and nothing new appears. */
 function fixAndRelint(text: string, id: number, directive: Directive): string {
   const before = lintScenario(F, text).findings;
-  assert.ok(before.some((f) => f.code === 'missing-error-handler' && f.moduleId === id), `module ${id} is flagged before the fix`);
+  assert.ok(
+    before.some((f) => f.code === 'missing-error-handler' && f.moduleId === id),
+    `module ${id} is flagged before the fix`,
+  );
   const edit = errorHandlerEdit(parseScenario(F, text), id, directive);
   assert.ok(edit, `an edit for module ${id} (${directive})`);
   const next = applyEdits(text, [edit]);
@@ -45,7 +48,11 @@ describe('errorHandlerEdit (YAML, block style)', () => {
       '\n    onError:\n      directive: break\n      autoComplete: true\n      attempts: 3\n      intervalMinutes: 15',
     );
     // Inserted after the trailing comment of the module's last line.
-    assert.ok(invoice.slice(0, edit.start).endsWith('name: Fetch invoice PDF           # no error handler: a ConnectionError is stored and retried'));
+    assert.ok(
+      invoice
+        .slice(0, edit.start)
+        .endsWith('name: Fetch invoice PDF           # no error handler: a ConnectionError is stored and retried'),
+    );
     const resume = errorHandlerEdit(parseScenario(F, invoice), 2, 'resume');
     assert.equal(resume?.newText, '\n    onError:\n      directive: resume\n      output: {}');
   });
@@ -56,7 +63,18 @@ describe('errorHandlerEdit (YAML, block style)', () => {
   });
 
   test('4-space files and non-indented sequences keep their style', () => {
-    const text = ['name: x', 'modules:', '- id: 1', '  app: a:b', '- id: 2', '  app: a:b', '  routes: []', 'settings:', '    storeIncompleteExecutions: true', ''].join('\n');
+    const text = [
+      'name: x',
+      'modules:',
+      '- id: 1',
+      '  app: a:b',
+      '- id: 2',
+      '  app: a:b',
+      '  routes: []',
+      'settings:',
+      '    storeIncompleteExecutions: true',
+      '',
+    ].join('\n');
     assert.deepEqual(detectIndentStyle(text), { unit: 4, indentSequences: false });
     const next = fixAndRelint(text, 2, 'rollback');
     assert.ok(next.includes('- id: 2\n  app: a:b\n  routes: []\n  onError:\n      directive: rollback\nsettings:'));
@@ -79,7 +97,8 @@ describe('errorHandlerEdit (YAML, block style)', () => {
   });
 
   test('null when the module already has onError, does not exist, or the file has no model', () => {
-    const text = 'name: x\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: a:b\n    onError: {directive: ignore}\n  - id: 3\n    app: a:b\n    onError: 7\n';
+    const text =
+      'name: x\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: a:b\n    onError: {directive: ignore}\n  - id: 3\n    app: a:b\n    onError: 7\n';
     const parsed = parseScenario(F, text);
     assert.equal(errorHandlerEdit(parsed, 2, 'break'), null);
     assert.equal(errorHandlerEdit(parsed, 3, 'break'), null, 'an invalid onError is there already');
@@ -90,7 +109,8 @@ describe('errorHandlerEdit (YAML, block style)', () => {
 
 describe('errorHandlerEdit (YAML, flow style)', () => {
   test('a flow module in a block list is rewritten to block style, keeping its trailing comment', () => {
-    const text = 'name: x\nmodules:\n  - id: 1\n    app: a:b\n  - {id: 2, app: "h:m", name: Fetch, routes: []}   # the fetch\n  - id: 3\n    app: a:b\n    onError: {directive: ignore}\n';
+    const text =
+      'name: x\nmodules:\n  - id: 1\n    app: a:b\n  - {id: 2, app: "h:m", name: Fetch, routes: []}   # the fetch\n  - id: 3\n    app: a:b\n    onError: {directive: ignore}\n';
     const edit = errorHandlerEdit(parseScenario(F, text), 2, 'resume');
     assert.ok(edit);
     const next = applyEdits(text, [edit]);
@@ -128,7 +148,11 @@ describe('errorHandlerEdit (blueprint)', () => {
       const edit = errorHandlerEdit(parsed, 2, d);
       assert.ok(edit, d);
       const after = applyEdits(parsed.lineIndex.text, [edit]);
-      assert.deepEqual(lintScenario('x.blueprint.json', after).findings.filter((f) => f.moduleId === 2), [], `${d}: module 2 is handled`);
+      assert.deepEqual(
+        lintScenario('x.blueprint.json', after).findings.filter((f) => f.moduleId === 2),
+        [],
+        `${d}: module 2 is handled`,
+      );
     }
   });
 });
@@ -148,7 +172,8 @@ describe('disableLineEdit', () => {
   });
 
   test('adds the code to an existing comment on the line above (before a reason); null when already covered', () => {
-    const text = 'name: x\nmodules:\n  - id: 1\n    app: a:b\n  # fusion-lint-disable-next-line unknown-error-type -- custom\n  - id: 2\n    app: a:b\n    onError: {errors: [Bogus]}\n';
+    const text =
+      'name: x\nmodules:\n  - id: 1\n    app: a:b\n  # fusion-lint-disable-next-line unknown-error-type -- custom\n  - id: 2\n    app: a:b\n    onError: {errors: [Bogus]}\n';
     const parsed = parseScenario(F, text);
     assert.equal(disableLineEdit(parsed, 5, 'unknown-error-type'), null);
     const edit = disableLineEdit(parsed, 5, 'partial-error-handler');

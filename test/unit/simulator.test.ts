@@ -18,8 +18,18 @@ function run(modules: ModSpec[], bundles: number, faults: FaultSpec[], extra: { 
 describe('simulate', () => {
   test('no faults: every bundle completes, run success, nothing stored', () => {
     const r = run([mod(1), mod(2), mod(3)], 3, []);
-    assert.deepEqual(r.bundles.map((b) => b.result), ['completed', 'completed', 'completed']);
-    assert.deepEqual(r.bundles[0].steps.map((s) => [s.moduleId, s.status]), [[1, 'ok'], [2, 'ok'], [3, 'ok']]);
+    assert.deepEqual(
+      r.bundles.map((b) => b.result),
+      ['completed', 'completed', 'completed'],
+    );
+    assert.deepEqual(
+      r.bundles[0].steps.map((s) => [s.moduleId, s.status]),
+      [
+        [1, 'ok'],
+        [2, 'ok'],
+        [3, 'ok'],
+      ],
+    );
     assert.equal(r.runResult, 'success');
     assert.equal(r.executions.length, 0);
     assert.equal(r.profile, 'fusion');
@@ -27,10 +37,22 @@ describe('simulate', () => {
   });
 
   test('per-bundle fault with auto-retry: one pending record with the spec 3 shape', () => {
-    const r = run([mod(1), mod(2, { name: 'Fetch invoice PDF' }), mod(3)], 3, [{ module: 2, error: 'ConnectionError', message: 'ECONNRESET', bundles: [2] }]);
-    assert.deepEqual(r.bundles.map((b) => b.result), ['completed', 'stored', 'completed']);
+    const r = run([mod(1), mod(2, { name: 'Fetch invoice PDF' }), mod(3)], 3, [
+      { module: 2, error: 'ConnectionError', message: 'ECONNRESET', bundles: [2] },
+    ]);
+    assert.deepEqual(
+      r.bundles.map((b) => b.result),
+      ['completed', 'stored', 'completed'],
+    );
     assert.equal(r.runResult, 'warning');
-    assert.deepEqual(r.bundles[1].steps.map((s) => [s.moduleId, s.status]), [[1, 'ok'], [2, 'failed']], 'module 3 not reached');
+    assert.deepEqual(
+      r.bundles[1].steps.map((s) => [s.moduleId, s.status]),
+      [
+        [1, 'ok'],
+        [2, 'failed'],
+      ],
+      'module 3 not reached',
+    );
     assert.deepEqual(r.bundles[1].stored, ['ie-000001']);
     assert.equal(r.executions.length, 1);
     const e = r.executions[0];
@@ -53,7 +75,14 @@ describe('simulate', () => {
       bundleNumber: 2,
       history: [{ at: '2026-11-20T10:00:00.000Z', action: 'created', result: 'stored', error: 'ConnectionError' }],
     });
-    assert.ok(r.summary.some((l) => /^Bundle 2: stored — module 2 \(Fetch invoice PDF\) failed with ConnectionError → incomplete execution ie-000001 stored \(automatic retry at 2026-11-20T10:01:00.000Z, 8 attempts\)\.$/.test(l)), r.summary.join('\n'));
+    assert.ok(
+      r.summary.some((l) =>
+        /^Bundle 2: stored — module 2 \(Fetch invoice PDF\) failed with ConnectionError → incomplete execution ie-000001 stored \(automatic retry at 2026-11-20T10:01:00.000Z, 8 attempts\)\.$/.test(
+          l,
+        ),
+      ),
+      r.summary.join('\n'),
+    );
   });
 
   test('fault on all bundles without retry: unresolved records, default message', () => {
@@ -67,11 +96,16 @@ describe('simulate', () => {
       assert.equal(e.error.message, 'DataError (simulated fault)');
       assert.equal(e.moduleName, 'http:makeRequest', 'falls back to the app when the module has no name');
     }
-    assert.deepEqual(r.executions.map((e) => e['bundleNumber']), [1, 2]);
+    assert.deepEqual(
+      r.executions.map((e) => e['bundleNumber']),
+      [1, 2],
+    );
   });
 
   test('break with autoComplete: schedule of the route', () => {
-    const r = run([mod(1), mod(2, { onError: { directive: 'break', autoComplete: true, attempts: 5, intervalMinutes: 20 } })], 1, [{ module: 2, error: 'DataError' }]);
+    const r = run([mod(1), mod(2, { onError: { directive: 'break', autoComplete: true, attempts: 5, intervalMinutes: 20 } })], 1, [
+      { module: 2, error: 'DataError' },
+    ]);
     const e = r.executions[0];
     assert.equal(e.status, 'pending');
     assert.equal(e.maxAttempts, 5);
@@ -79,14 +113,40 @@ describe('simulate', () => {
   });
 
   test('router: routes are independent branches, in order', () => {
-    const modules = [mod(1), mod(10, { routes: [[mod(11), mod(12)], [mod(21), mod(22)]] })];
+    const modules = [
+      mod(1),
+      mod(10, {
+        routes: [
+          [mod(11), mod(12)],
+          [mod(21), mod(22)],
+        ],
+      }),
+    ];
     const r = run(modules, 1, [{ module: 11, error: 'RateLimitError' }]);
-    assert.deepEqual(r.bundles[0].steps.map((s) => [s.moduleId, s.status]), [[1, 'ok'], [10, 'ok'], [11, 'failed'], [21, 'ok'], [22, 'ok']]);
+    assert.deepEqual(
+      r.bundles[0].steps.map((s) => [s.moduleId, s.status]),
+      [
+        [1, 'ok'],
+        [10, 'ok'],
+        [11, 'failed'],
+        [21, 'ok'],
+        [22, 'ok'],
+      ],
+    );
     assert.equal(r.bundles[0].result, 'stored');
     assert.equal(r.executions[0].moduleId, 11);
     // both routes fail → two records for one bundle
-    const r2 = run(modules, 1, [{ module: 11, error: 'RateLimitError' }, { module: 22, error: 'DataError' }]);
-    assert.deepEqual(r2.executions.map((e) => [e.moduleId, e.status]), [[11, 'pending'], [22, 'unresolved']]);
+    const r2 = run(modules, 1, [
+      { module: 11, error: 'RateLimitError' },
+      { module: 22, error: 'DataError' },
+    ]);
+    assert.deepEqual(
+      r2.executions.map((e) => [e.moduleId, e.status]),
+      [
+        [11, 'pending'],
+        [22, 'unresolved'],
+      ],
+    );
     assert.deepEqual(r2.bundles[0].stored, ['ie-000001', 'ie-000002']);
   });
 
@@ -101,9 +161,25 @@ describe('simulate', () => {
         ],
       }),
     ];
-    const r = run(modules, 2, [{ module: 11, error: 'DataError' }, { module: 21, error: 'DataError' }]);
-    assert.deepEqual(r.bundles[0].steps.map((s) => [s.moduleId, s.status]), [[1, 'ok'], [10, 'ok'], [11, 'failed'], [12, 'ok'], [21, 'failed'], [31, 'ok']]);
-    assert.deepEqual(r.bundles.map((b) => b.result), ['dropped', 'dropped']);
+    const r = run(modules, 2, [
+      { module: 11, error: 'DataError' },
+      { module: 21, error: 'DataError' },
+    ]);
+    assert.deepEqual(
+      r.bundles[0].steps.map((s) => [s.moduleId, s.status]),
+      [
+        [1, 'ok'],
+        [10, 'ok'],
+        [11, 'failed'],
+        [12, 'ok'],
+        [21, 'failed'],
+        [31, 'ok'],
+      ],
+    );
+    assert.deepEqual(
+      r.bundles.map((b) => b.result),
+      ['dropped', 'dropped'],
+    );
     assert.equal(r.runResult, 'warning');
     assert.equal(r.executions.length, 0);
     assert.ok(r.summary.some((l) => /resumed with the substitute output/.test(l)));
@@ -112,7 +188,10 @@ describe('simulate', () => {
 
   test('failed (no handler, rule 5) ends the run; later bundles are not processed', () => {
     const r = run([mod(1), mod(2), mod(3)], 5, [{ module: 3, error: 'RuntimeError', bundles: [2] }]);
-    assert.deepEqual(r.bundles.map((b) => b.result), ['completed', 'failed', 'not-processed', 'not-processed', 'not-processed']);
+    assert.deepEqual(
+      r.bundles.map((b) => b.result),
+      ['completed', 'failed', 'not-processed', 'not-processed', 'not-processed'],
+    );
     assert.equal(r.runResult, 'failed');
     assert.deepEqual(r.bundles[2].steps, []);
     assert.ok(r.summary.includes('Bundles 3–5: not processed (the run ended at bundle 2).'), r.summary.join('\n'));
@@ -120,10 +199,16 @@ describe('simulate', () => {
 
   test('rollback and stopped (first module) end the run', () => {
     const rb = run([mod(1), mod(2, { onError: { directive: 'rollback' } })], 3, [{ module: 2, error: 'DataError', bundles: [1] }]);
-    assert.deepEqual(rb.bundles.map((b) => b.result), ['failed', 'not-processed', 'not-processed']);
+    assert.deepEqual(
+      rb.bundles.map((b) => b.result),
+      ['failed', 'not-processed', 'not-processed'],
+    );
     assert.ok(rb.summary.some((l) => /rolled back/.test(l)));
     const st = run([mod(1), mod(2)], 2, [{ module: 1, error: 'ConnectionError' }]);
-    assert.deepEqual(st.bundles.map((b) => b.result), ['stopped', 'not-processed']);
+    assert.deepEqual(
+      st.bundles.map((b) => b.result),
+      ['stopped', 'not-processed'],
+    );
     assert.equal(st.runResult, 'stopped');
     assert.equal(st.executions.length, 0);
   });
@@ -133,7 +218,10 @@ describe('simulate', () => {
       { module: 2, error: 'ConnectionError', bundles: [1] },
       { module: 3, error: 'DataError', bundles: [2] },
     ]);
-    assert.deepEqual(r.bundles.map((b) => b.result), ['stored', 'completed', 'not-processed', 'not-processed']);
+    assert.deepEqual(
+      r.bundles.map((b) => b.result),
+      ['stored', 'completed', 'not-processed', 'not-processed'],
+    );
     assert.equal(r.executions.length, 1);
     assert.equal(r.runResult, 'warning');
     assert.ok(r.summary.some((l) => /Commit ends the run successfully/.test(l)));
@@ -141,22 +229,44 @@ describe('simulate', () => {
 
   test('storage off: a would-be stored failure fails the run', () => {
     const r = run([mod(1), mod(2)], 2, [{ module: 2, error: 'ConnectionError' }], { storeIncompleteExecutions: false });
-    assert.deepEqual(r.bundles.map((b) => b.result), ['failed', 'not-processed']);
+    assert.deepEqual(
+      r.bundles.map((b) => b.result),
+      ['failed', 'not-processed'],
+    );
     assert.equal(r.executions.length, 0);
   });
 
   test('handler route modules run before the directive and can fail themselves', () => {
     const modules = [mod(1), mod(2, { onError: { directive: 'ignore', modules: [mod(21, { app: 'slack:createMessage' })] } }), mod(3)];
     const ok = run(modules, 1, [{ module: 2, error: 'DataError' }]);
-    assert.deepEqual(ok.bundles[0].steps.map((s) => [s.moduleId, s.status]), [[1, 'ok'], [2, 'failed'], [21, 'ok']]);
+    assert.deepEqual(
+      ok.bundles[0].steps.map((s) => [s.moduleId, s.status]),
+      [
+        [1, 'ok'],
+        [2, 'failed'],
+        [21, 'ok'],
+      ],
+    );
     assert.equal(ok.bundles[0].result, 'dropped');
     // the handler module fails with a ConnectionError: stored for module 21, then the Ignore applies
-    const bad = run(modules, 1, [{ module: 2, error: 'DataError' }, { module: 21, error: 'ConnectionError' }]);
-    assert.deepEqual(bad.executions.map((e) => e.moduleId), [21]);
+    const bad = run(modules, 1, [
+      { module: 2, error: 'DataError' },
+      { module: 21, error: 'ConnectionError' },
+    ]);
+    assert.deepEqual(
+      bad.executions.map((e) => e.moduleId),
+      [21],
+    );
     assert.equal(bad.bundles[0].result, 'stored');
     // the handler module fails with RuntimeError: the whole run fails before the directive
-    const fatal = run(modules, 2, [{ module: 2, error: 'DataError' }, { module: 21, error: 'RuntimeError' }]);
-    assert.deepEqual(fatal.bundles.map((b) => b.result), ['failed', 'not-processed']);
+    const fatal = run(modules, 2, [
+      { module: 2, error: 'DataError' },
+      { module: 21, error: 'RuntimeError' },
+    ]);
+    assert.deepEqual(
+      fatal.bundles.map((b) => b.result),
+      ['failed', 'not-processed'],
+    );
   });
 
   test('profile option and scenario profile', () => {
@@ -188,7 +298,10 @@ describe('simulate', () => {
   });
 
   test('activeFault: bundle filter and recoverAfter', () => {
-    const s = buildScenario({ modules: [mod(1)], simulation: { bundles: 1, faults: [{ module: 1, error: 'X', bundles: [2], recoverAfter: 2 }] } });
+    const s = buildScenario({
+      modules: [mod(1)],
+      simulation: { bundles: 1, faults: [{ module: 1, error: 'X', bundles: [2], recoverAfter: 2 }] },
+    });
     const faults = s.simulation?.faults ?? [];
     assert.equal(activeFault(faults, 1, 1, 0), undefined);
     assert.ok(activeFault(faults, 1, 2, 0));

@@ -69,9 +69,17 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
       // That save ran under the lock it took over: every leftover of the killed writers is gone.
       const afterSave = await fsp.readdir(dir);
       for (const pid of killedPids) {
-        assert.deepEqual(afterSave.filter((e) => e.includes(`-${pid}-`)), [], `round ${round}: the temp files of killed writer ${pid} were removed`);
+        assert.deepEqual(
+          afterSave.filter((e) => e.includes(`-${pid}-`)),
+          [],
+          `round ${round}: the temp files of killed writer ${pid} were removed`,
+        );
       }
-      assert.deepEqual(afterSave.filter((e) => e.includes('.dead-') || e.endsWith('.break')), [], `round ${round}: no breaker leftovers`);
+      assert.deepEqual(
+        afterSave.filter((e) => e.includes('.dead-') || e.endsWith('.break')),
+        [],
+        `round ${round}: no breaker leftovers`,
+      );
       await delay(5 + ((round * 37) % 120));
       await killed(child);
       killedPids.push(child.pid as number);
@@ -90,7 +98,9 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
       lastSeen = n;
     }
     assert.ok(lastSeen >= ROUNDS, 'every round saved at least once');
-    console.log(`killed holding the lock: ${roundsKilledHoldingLock}/${ROUNDS}; killed with a temp file written: ${roundsKilledMidWrite}/${ROUNDS}`);
+    console.log(
+      `killed holding the lock: ${roundsKilledHoldingLock}/${ROUNDS}; killed with a temp file written: ${roundsKilledMidWrite}/${ROUNDS}`,
+    );
     // The test must really hit writers inside their critical section, and mid-write (a temp file
     // on disk): those are the kills that could leave a broken file or garbage behind.
     assert.ok(roundsKilledHoldingLock > 0, 'some kills hit a writer holding the lock');

@@ -47,7 +47,11 @@ describe('lock takeover', () => {
     const s = sleeper();
     try {
       const old = new Date(Date.now() - 3600_000);
-      await writeOwner(file, { pid: s.pid, host: os.hostname(), start: processStartTime(s.pid), token: 'live', since: old.toISOString() }, old);
+      await writeOwner(
+        file,
+        { pid: s.pid, host: os.hostname(), start: processStartTime(s.pid), token: 'live', since: old.toISOString() },
+        old,
+      );
       await assert.rejects(updateExecutions(file, add('a'), { staleMs: 1000, lockTimeoutMs: 1500 }), locked);
       assert.deepEqual((await loadExecutions(file)).doc.executions, []);
     } finally {
@@ -68,7 +72,11 @@ describe('lock takeover', () => {
       assert.equal(await updateExecutions(file, add('a'), { staleMs: 3600_000, lockTimeoutMs: 5000 }), 'a');
       // A live pid, but not the process that took the lock.
       if (processStartTime(s.pid) !== null) {
-        await writeOwner(file, { pid: s.pid, host: os.hostname(), start: 'not-its-start-time', token: 'reused', since: fresh.toISOString() }, fresh);
+        await writeOwner(
+          file,
+          { pid: s.pid, host: os.hostname(), start: 'not-its-start-time', token: 'reused', since: fresh.toISOString() },
+          fresh,
+        );
         assert.equal(await updateExecutions(file, add('b'), { staleMs: 3600_000, lockTimeoutMs: 5000 }), 'b');
       }
       assert.deepEqual(await fsp.readdir(dir), ['x.json']);
@@ -82,10 +90,18 @@ describe('lock takeover', () => {
     const { dir, file } = await setup();
     try {
       await fsp.mkdir(`${file}.lock`);
-      await assert.rejects(updateExecutions(file, add('a'), { staleMs: 60_000, lockTimeoutMs: 300 }), locked, 'a fresh lock without owner is respected');
+      await assert.rejects(
+        updateExecutions(file, add('a'), { staleMs: 60_000, lockTimeoutMs: 300 }),
+        locked,
+        'a fresh lock without owner is respected',
+      );
       const future = new Date(Date.now() + 365 * 24 * 3600_000);
       await fsp.utimes(`${file}.lock`, future, future);
-      assert.equal(await updateExecutions(file, add('a'), { staleMs: 1000, lockTimeoutMs: 10_000 }), 'a', 'broken once it has been seen for the stale time');
+      assert.equal(
+        await updateExecutions(file, add('a'), { staleMs: 1000, lockTimeoutMs: 10_000 }),
+        'a',
+        'broken once it has been seen for the stale time',
+      );
       assert.deepEqual(await fsp.readdir(dir), ['x.json']);
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
@@ -129,7 +145,10 @@ describe('lock takeover', () => {
       );
       assert.equal(result, 'once');
       assert.equal(calls, 2);
-      assert.deepEqual((await loadExecutions(file)).doc.executions.map((e) => e.id), ['once']);
+      assert.deepEqual(
+        (await loadExecutions(file)).doc.executions.map((e) => e.id),
+        ['once'],
+      );
       assert.deepEqual(await fsp.readdir(dir), ['x.json']);
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
@@ -138,7 +157,7 @@ describe('lock takeover', () => {
 });
 
 describe('temp files', () => {
-  test('only temp files of dead writers on this machine are deleted; a person\'s files never', async () => {
+  test("only temp files of dead writers on this machine are deleted; a person's files never", async () => {
     const { dir, file } = await setup();
     const s = sleeper();
     try {

@@ -59,7 +59,10 @@ test(`${WORKERS} processes x ${OPS} updates on one file lose nothing`, { timeout
         assert.equal(rec.attempts, rec.history.length, `${rec.id}: attempts follow the ops`);
         // the ops of one worker on one record are in order
         const ks = rec.history.map((h) => Number(String(h.note).split(':op')[1]));
-        assert.deepEqual(ks, [...ks].sort((a, b) => a - b));
+        assert.deepEqual(
+          ks,
+          [...ks].sort((a, b) => a - b),
+        );
       }
     }
     assert.equal(entries, WORKERS * OPS, 'no duplicated or lost history entries');

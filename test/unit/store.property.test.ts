@@ -45,12 +45,44 @@ const VALID = `${JSON.stringify(
   2,
 )}\n`;
 
-const PIECES = ['{', '}', '[', ']', ',', ':', '"', '\\', '\n', '\r\n', ' ', '0', '-', '1e', 'null', 'true', '/*', '//', '\uFEFF', '\u0000', '\uD800', '😀', '"id"', '"version"', '2', '"x"'];
+const PIECES = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  ' ',
+  '0',
+  '-',
+  '1e',
+  'null',
+  'true',
+  '/*',
+  '//',
+  '\uFEFF',
+  '\u0000',
+  '\uD800',
+  '😀',
+  '"id"',
+  '"version"',
+  '2',
+  '"x"',
+];
 
-type Edit = { kind: 'insert'; at: number; piece: string } | { kind: 'delete'; at: number; len: number } | { kind: 'flip'; at: number; code: number };
+type Edit =
+  { kind: 'insert'; at: number; piece: string } | { kind: 'delete'; at: number; len: number } | { kind: 'flip'; at: number; code: number };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), piece: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 4 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    piece: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 4 })),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), code: fc.integer({ min: 0, max: 0xffff }) }),
 );
@@ -89,7 +121,10 @@ test('2000 damaged files: no internal error, positions inside the text', () => {
       if (line === undefined) return;
       const lengths = lineLengths(text);
       assert.ok(Number.isInteger(line) && line >= 1 && line <= lengths.length, `line ${line} of ${lengths.length}`);
-      assert.ok(column !== undefined && Number.isInteger(column) && column >= 1 && column <= lengths[line - 1] + 1, `column ${column} on a line of ${lengths[line - 1]}`);
+      assert.ok(
+        column !== undefined && Number.isInteger(column) && column >= 1 && column <= lengths[line - 1] + 1,
+        `column ${column} on a line of ${lengths[line - 1]}`,
+      );
     }),
     { seed: 20261120, numRuns: 2000 },
   );
@@ -99,13 +134,26 @@ test('2000 damaged files: no internal error, positions inside the text', () => {
 
 test('the piecewise serialization is exactly JSON.stringify(doc, null, 2) + newline', () => {
   const json = fc.letrec((tie) => ({
-    value: fc.oneof({ depthSize: 'small' }, fc.constant(null), fc.boolean(), fc.double({ noNaN: true }), fc.string(), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string(), tie('value'), { maxKeys: 3 })),
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.boolean(),
+      fc.double({ noNaN: true }),
+      fc.string(),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.string(), tie('value'), { maxKeys: 3 }),
+    ),
   })).value;
   fc.assert(
-    fc.property(fc.dictionary(fc.string(), json, { maxKeys: 3 }), fc.array(fc.oneof(fc.dictionary(fc.string(), json, { maxKeys: 4 }), json), { maxLength: 4 }), fc.boolean(), (top, executions, before) => {
-      const doc = (before ? { executions, version: 1, ...top } : { version: 1, ...top, executions }) as unknown as ExecutionsFile;
-      assert.equal([...serializeExecutionsPieces(doc)].join(''), serializeExecutions(doc));
-    }),
+    fc.property(
+      fc.dictionary(fc.string(), json, { maxKeys: 3 }),
+      fc.array(fc.oneof(fc.dictionary(fc.string(), json, { maxKeys: 4 }), json), { maxLength: 4 }),
+      fc.boolean(),
+      (top, executions, before) => {
+        const doc = (before ? { executions, version: 1, ...top } : { version: 1, ...top, executions }) as unknown as ExecutionsFile;
+        assert.equal([...serializeExecutionsPieces(doc)].join(''), serializeExecutions(doc));
+      },
+    ),
     { seed: 7, numRuns: 500 },
   );
 });

@@ -93,44 +93,48 @@ function docText(recordIds: readonly string[]): string {
 const STALE_MS = 2000;
 
 for (const how of ['stopped (SIGSTOP)', 'busy with synchronous work'] as const) {
-  test(`a live lock owner ${how} past the stale time keeps its lock: the other writer waits, both updates are kept`, { timeout: 120_000 }, async () => {
-    const dir = await tmpDir();
-    const file = path.join(dir, 'incomplete-executions.json');
-    try {
-      await fsp.writeFile(file, docText(['seed']));
-      const rounds = 2;
-      for (let round = 0; round < rounds; round++) {
-        const owner = startWorker({
-          mode: 'hold',
-          file,
-          id: `owner-${round}`,
-          staleMs: STALE_MS,
-          ...(how === 'busy with synchronous work' ? { busyMs: 2.5 * STALE_MS } : {}),
-        });
-        await owner.next('holding');
-        if (how === 'stopped (SIGSTOP)') owner.child.kill('SIGSTOP');
-        const other = startWorker({ mode: 'ops', file, worker: round, count: 1, staleMs: STALE_MS });
-        if (how === 'stopped (SIGSTOP)') {
-          // Well past the stale time, the stopped owner still holds the lock: the other writer has not written.
-          await delay(2 * STALE_MS);
-          assert.ok(!(await ids(file)).includes(recordId(round, 0)), `round ${round}: nobody wrote while the owner was stopped`);
-          owner.child.kill('SIGCONT');
-          owner.child.send('release');
+  test(
+    `a live lock owner ${how} past the stale time keeps its lock: the other writer waits, both updates are kept`,
+    { timeout: 120_000 },
+    async () => {
+      const dir = await tmpDir();
+      const file = path.join(dir, 'incomplete-executions.json');
+      try {
+        await fsp.writeFile(file, docText(['seed']));
+        const rounds = 2;
+        for (let round = 0; round < rounds; round++) {
+          const owner = startWorker({
+            mode: 'hold',
+            file,
+            id: `owner-${round}`,
+            staleMs: STALE_MS,
+            ...(how === 'busy with synchronous work' ? { busyMs: 2.5 * STALE_MS } : {}),
+          });
+          await owner.next('holding');
+          if (how === 'stopped (SIGSTOP)') owner.child.kill('SIGSTOP');
+          const other = startWorker({ mode: 'ops', file, worker: round, count: 1, staleMs: STALE_MS });
+          if (how === 'stopped (SIGSTOP)') {
+            // Well past the stale time, the stopped owner still holds the lock: the other writer has not written.
+            await delay(2 * STALE_MS);
+            assert.ok(!(await ids(file)).includes(recordId(round, 0)), `round ${round}: nobody wrote while the owner was stopped`);
+            owner.child.kill('SIGCONT');
+            owner.child.send('release');
+          }
+          await owner.finished;
+          await other.finished;
+          const now = await ids(file);
+          assert.ok(now.includes(`owner-${round}`), `round ${round}: the slow owner's update is kept`);
+          assert.ok(now.includes(recordId(round, 0)), `round ${round}: the other writer's update is kept`);
+          const rec = (await loadExecutions(file)).doc.executions.find((e) => e.id === recordId(round, 0));
+          assert.equal(rec?.history[0]?.note, opNote(round, 0));
         }
-        await owner.finished;
-        await other.finished;
-        const now = await ids(file);
-        assert.ok(now.includes(`owner-${round}`), `round ${round}: the slow owner's update is kept`);
-        assert.ok(now.includes(recordId(round, 0)), `round ${round}: the other writer's update is kept`);
-        const rec = (await loadExecutions(file)).doc.executions.find((e) => e.id === recordId(round, 0));
-        assert.equal(rec?.history[0]?.note, opNote(round, 0));
+        assert.equal((await ids(file)).length, 1 + 2 * rounds, 'no record lost, none duplicated');
+        assert.deepEqual((await fsp.readdir(dir)).sort(), ['incomplete-executions.json'], 'no lock or temp file left');
+      } finally {
+        await fsp.rm(dir, { recursive: true, force: true });
       }
-      assert.equal((await ids(file)).length, 1 + 2 * rounds, 'no record lost, none duplicated');
-      assert.deepEqual((await fsp.readdir(dir)).sort(), ['incomplete-executions.json'], 'no lock or temp file left');
-    } finally {
-      await fsp.rm(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 }
 
 test('two paths to one file (a symbolic link and the real path): concurrent writers lose nothing', { timeout: 180_000 }, async () => {
@@ -145,7 +149,9 @@ test('two paths to one file (a symbolic link and the real path): concurrent writ
     await fsp.symlink(real, link);
     const WORKERS = 6;
     const OPS = 15;
-    const workers = Array.from({ length: WORKERS }, (_, w) => startWorker({ mode: 'ops', file: w % 2 === 0 ? link : real, worker: w, count: OPS }));
+    const workers = Array.from({ length: WORKERS }, (_, w) =>
+      startWorker({ mode: 'ops', file: w % 2 === 0 ? link : real, worker: w, count: OPS }),
+    );
     const outcomes = await Promise.allSettled(workers.map((w) => w.finished));
     const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
     assert.deepEqual(failed, [], 'every writer finished without an error');
@@ -159,7 +165,11 @@ test('two paths to one file (a symbolic link and the real path): concurrent writ
     }
     assert.equal(lost, 0, `${lost} of ${WORKERS * OPS} updates lost`);
     assert.equal((await fsp.lstat(link)).isSymbolicLink(), true, 'the link is still a link (the real file was replaced)');
-    assert.deepEqual(await fsp.readdir(path.dirname(real)), ['incomplete-executions.json'], 'no lock or temp file left beside the real file');
+    assert.deepEqual(
+      await fsp.readdir(path.dirname(real)),
+      ['incomplete-executions.json'],
+      'no lock or temp file left beside the real file',
+    );
     assert.deepEqual(await fsp.readdir(fusion), ['incomplete-executions.json'], 'nothing left beside the link');
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });

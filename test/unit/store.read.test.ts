@@ -46,12 +46,21 @@ test('a bad byte 1.5 MB into the file: SYNTAX with its line, and a write leaves 
     bytes[at + 2] = 0xff;
     await fsp.writeFile(file, bytes);
     const line = bytes.subarray(0, at).toString('utf8').split('\n').length;
-    await assert.rejects(readExecutions(file), (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SYNTAX' && e.line === line && /byte 0xFF/.test(e.message));
-    await assert.rejects(updateExecutions(file, (doc) => ({ doc, result: 0 })), (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SYNTAX');
+    await assert.rejects(
+      readExecutions(file),
+      (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SYNTAX' && e.line === line && /byte 0xFF/.test(e.message),
+    );
+    await assert.rejects(
+      updateExecutions(file, (doc) => ({ doc, result: 0 })),
+      (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SYNTAX',
+    );
     assert.deepEqual(await fsp.readFile(file), bytes);
     // A file that ends inside a character.
     await fsp.writeFile(file, Buffer.concat([Buffer.from('{"version": 1, "executions": [], "x": "'), Buffer.from([0xe2, 0x82])]));
-    await assert.rejects(readExecutions(file), (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SYNTAX' && /not UTF-8/.test(e.message));
+    await assert.rejects(
+      readExecutions(file),
+      (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SYNTAX' && /not UTF-8/.test(e.message),
+    );
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }

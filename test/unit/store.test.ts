@@ -7,13 +7,7 @@ import type { ExecutionsFile, IncompleteExecution } from '../../src/core/executi
 import { ExecutionsFileError } from '../../src/core/executions/fileError';
 import { parseExecutionsText } from '../../src/core/executions/validate';
 import { holdFileLock } from '../../src/core/executions/lock';
-import {
-  contentHash,
-  loadExecutions,
-  saveIfUnchanged,
-  serializeExecutions,
-  updateExecutions,
-} from '../../src/core/executions/store';
+import { contentHash, loadExecutions, saveIfUnchanged, serializeExecutions, updateExecutions } from '../../src/core/executions/store';
 
 const F = 'ws/.fusion/incomplete-executions.json';
 
@@ -143,14 +137,34 @@ describe('parseExecutionsText: shape', () => {
 
   // [name, fields of record "b", where the error must point (text, its occurrence, line offset), message]
   const cases: [string, Record<string, unknown>, [string, number, number], RegExp][] = [
-    ['moduleId as a string', { moduleId: '2' }, ['"moduleId"', 2, 0], /execution "b": "moduleId" must be a non-negative integer, found the string "2"/],
+    [
+      'moduleId as a string',
+      { moduleId: '2' },
+      ['"moduleId"', 2, 0],
+      /execution "b": "moduleId" must be a non-negative integer, found the string "2"/,
+    ],
     ['moduleId as a fraction', { moduleId: 2.5 }, ['"moduleId"', 2, 0], /"moduleId" must be a non-negative integer, found the number 2.5/],
-    ['unknown status', { status: 'done' }, ['"status"', 2, 0], /"status" must be one of "unresolved", "pending", "in-progress", "resolved", found the string "done"/],
+    [
+      'unknown status',
+      { status: 'done' },
+      ['"status"', 2, 0],
+      /"status" must be one of "unresolved", "pending", "in-progress", "resolved", found the string "done"/,
+    ],
     ['error without type', { error: { message: 'x' } }, ['"error": {', 2, 0], /"error.type" is required/],
-    ['error type wrong', { error: { type: 5, message: 'x' } }, ['"type"', 2, 0], /"error.type" must be a non-empty string, found the number 5/],
+    [
+      'error type wrong',
+      { error: { type: 5, message: 'x' } },
+      ['"type"', 2, 0],
+      /"error.type" must be a non-empty string, found the number 5/,
+    ],
     ['attempts negative', { attempts: -1 }, ['"attempts"', 2, 0], /"attempts" must be a non-negative integer/],
     ['history not an array', { history: {} }, ['"history"', 2, 0], /"history" must be an array, found an object/],
-    ['history entry without action', { history: [{ at: '2026-01-01T00:00:00Z' }] }, ['"at"', 2, -1], /history\[0\].action must be a string/],
+    [
+      'history entry without action',
+      { history: [{ at: '2026-01-01T00:00:00Z' }] },
+      ['"at"', 2, -1],
+      /history\[0\].action must be a string/,
+    ],
     ['bad nextRetryAt', { nextRetryAt: 'tomorrow' }, ['"nextRetryAt"', 2, 0], /"nextRetryAt" must be an ISO date-time string or null/],
     ['scenario missing', { scenario: undefined }, ['"id": "b"', 1, -1], /execution "b": "scenario" is required/],
   ];
@@ -182,7 +196,9 @@ describe('parseExecutionsText: shape', () => {
   });
 
   test('unknown fields are kept at the top level and in records and errors', () => {
-    const t = text([record('a', { customerTag: 'vip', error: { type: 'DataError', message: 'm', statusCode: 422 } })], { exportedBy: 'me' });
+    const t = text([record('a', { customerTag: 'vip', error: { type: 'DataError', message: 'm', statusCode: 422 } })], {
+      exportedBy: 'me',
+    });
     const r = parseExecutionsText(t, F);
     assert.ok(r.ok);
     assert.equal(r.doc.exportedBy, 'me');
@@ -223,14 +239,17 @@ describe('load, update, save', () => {
     const file = path.join(dir, 'x.json');
     await fsp.writeFile(file, text([record('a')]));
     // First update: this process now remembers the file as it wrote it.
-    await updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, record('b') as unknown as IncompleteExecution] }, result: undefined }));
+    await updateExecutions(file, (doc) => ({
+      doc: { ...doc, executions: [...doc.executions, record('b') as unknown as IncompleteExecution] },
+      result: undefined,
+    }));
     // Someone else rewrites it in place: same length (a -> c, b -> d), same inode.
     const written = await fsp.readFile(file, 'utf8');
     const edited = written.replace('"id": "a"', '"id": "c"').replace('"id": "b"', '"id": "d"');
     assert.equal(edited.length, written.length);
     await fsp.writeFile(file, edited);
     const ids = await updateExecutions(file, (doc) => ({ doc, result: doc.executions.map((e) => e.id) }));
-    assert.deepEqual(ids, ['c', 'd'], 'the second update works on the other writer\'s content');
+    assert.deepEqual(ids, ['c', 'd'], "the second update works on the other writer's content");
     // And through an atomic replace (new inode), too.
     await fsp.writeFile(`${file}.tmp`, text([record('e')]));
     await fsp.rename(`${file}.tmp`, file);
@@ -241,7 +260,10 @@ describe('load, update, save', () => {
   test('missing file: ENOENT "not found"', async () => {
     const dir = await tmpDir();
     const file = path.join(dir, 'nope.json');
-    await assert.rejects(loadExecutions(file), (e: unknown) => e instanceof ExecutionsFileError && e.code === 'ENOENT' && /not found/.test(e.message));
+    await assert.rejects(
+      loadExecutions(file),
+      (e: unknown) => e instanceof ExecutionsFileError && e.code === 'ENOENT' && /not found/.test(e.message),
+    );
     await assert.rejects(
       updateExecutions(file, (doc) => ({ doc, result: 0 })),
       (e: unknown) => e instanceof ExecutionsFileError && e.code === 'ENOENT',
@@ -273,7 +295,10 @@ describe('load, update, save', () => {
     const written = await fsp.readFile(file, 'utf8');
     assert.ok(written.endsWith('}\n'));
     assert.ok(written.startsWith('{\n  "version": 1,\n  "executions": [\n    {\n      "id": "new"'));
-    assert.deepEqual((await loadExecutions(file)).doc.executions.map((e) => e.id), ['new']);
+    assert.deepEqual(
+      (await loadExecutions(file)).doc.executions.map((e) => e.id),
+      ['new'],
+    );
     assert.deepEqual((await fsp.readdir(path.dirname(file))).sort(), ['incomplete-executions.json']);
     await fsp.rm(dir, { recursive: true, force: true });
   });
@@ -289,7 +314,12 @@ describe('load, update, save', () => {
   test('unknown fields survive a write', async () => {
     const dir = await tmpDir();
     const file = path.join(dir, 'u.json');
-    await fsp.writeFile(file, text([record('a', { ticket: 'OPS-12', error: { type: 'DataError', message: 'm', raw: { code: 7 } } }), record('b')], { team: 'finance' }));
+    await fsp.writeFile(
+      file,
+      text([record('a', { ticket: 'OPS-12', error: { type: 'DataError', message: 'm', raw: { code: 7 } } }), record('b')], {
+        team: 'finance',
+      }),
+    );
     await updateExecutions(file, (doc) => ({
       doc: { ...doc, executions: doc.executions.map((e) => (e.id === 'b' ? { ...e, status: 'resolved' as const } : e)) },
       result: undefined,
@@ -309,10 +339,14 @@ describe('load, update, save', () => {
     await fsp.writeFile(file, bad);
     let called = false;
     await assert.rejects(
-      updateExecutions(file, (doc) => {
-        called = true;
-        return { doc, result: 0 };
-      }, { create: true }),
+      updateExecutions(
+        file,
+        (doc) => {
+          called = true;
+          return { doc, result: 0 };
+        },
+        { create: true },
+      ),
       (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SYNTAX' && e.line === 1,
     );
     assert.equal(called, false);
@@ -325,15 +359,25 @@ describe('load, update, save', () => {
     const file = path.join(dir, 'm.json');
     const original = text([record('a')]);
     await fsp.writeFile(file, original);
-    await assert.rejects(updateExecutions(file, () => {
-      throw new Error('boom');
-    }), /boom/);
     await assert.rejects(
-      updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, doc.executions[0]] }, result: 0 })),
-      (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SHAPE' && /refusing to write/.test(e.message) && /duplicate id "a"/.test(e.message),
+      updateExecutions(file, () => {
+        throw new Error('boom');
+      }),
+      /boom/,
     );
     await assert.rejects(
-      updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, { ...doc.executions[0], id: 'z', moduleId: 'two' } as unknown as IncompleteExecution] }, result: 0 })),
+      updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, doc.executions[0]] }, result: 0 })),
+      (e: unknown) =>
+        e instanceof ExecutionsFileError && e.code === 'SHAPE' && /refusing to write/.test(e.message) && /duplicate id "a"/.test(e.message),
+    );
+    await assert.rejects(
+      updateExecutions(file, (doc) => ({
+        doc: {
+          ...doc,
+          executions: [...doc.executions, { ...doc.executions[0], id: 'z', moduleId: 'two' } as unknown as IncompleteExecution],
+        },
+        result: 0,
+      })),
       (e: unknown) => e instanceof ExecutionsFileError && e.code === 'SHAPE' && /"moduleId" must be a non-negative integer/.test(e.message),
     );
     assert.equal(await fsp.readFile(file, 'utf8'), original);
@@ -360,7 +404,11 @@ describe('load, update, save', () => {
     const file = path.join(dir, 'c.json');
     await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, record(`r${i}`) as unknown as IncompleteExecution] }, result: i }), { create: true }),
+        updateExecutions(
+          file,
+          (doc) => ({ doc: { ...doc, executions: [...doc.executions, record(`r${i}`) as unknown as IncompleteExecution] }, result: i }),
+          { create: true },
+        ),
       ),
     );
     const { doc } = await loadExecutions(file);
@@ -376,10 +424,16 @@ describe('load, update, save', () => {
     const edited: ExecutionsFile = { ...first.doc, executions: first.doc.executions.filter((e) => e.id !== 'b') };
     const v2 = await saveIfUnchanged(file, edited, first.version);
     assert.equal(v2, (await loadExecutions(file)).version);
-    assert.deepEqual((await loadExecutions(file)).doc.executions.map((e) => e.id), ['a']);
+    assert.deepEqual(
+      (await loadExecutions(file)).doc.executions.map((e) => e.id),
+      ['a'],
+    );
 
     // Someone else writes in between: the stale snapshot must not overwrite it.
-    await updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [...doc.executions, record('c') as unknown as IncompleteExecution] }, result: 0 }));
+    await updateExecutions(file, (doc) => ({
+      doc: { ...doc, executions: [...doc.executions, record('c') as unknown as IncompleteExecution] },
+      result: 0,
+    }));
     const before = await fsp.readFile(file, 'utf8');
     await assert.rejects(
       saveIfUnchanged(file, edited, v2),
@@ -420,7 +474,11 @@ describe('load, update, save', () => {
     await fsp.mkdir(`${file}.lock`);
     const old = new Date(Date.now() - 60_000);
     await fsp.utimes(`${file}.lock`, old, old);
-    const r = await updateExecutions(file, (doc) => ({ doc: { ...doc, executions: [record('x') as unknown as IncompleteExecution] }, result: 'ok' }), { staleMs: 2000 });
+    const r = await updateExecutions(
+      file,
+      (doc) => ({ doc: { ...doc, executions: [record('x') as unknown as IncompleteExecution] }, result: 'ok' }),
+      { staleMs: 2000 },
+    );
     assert.equal(r, 'ok');
     assert.equal((await loadExecutions(file)).doc.executions.length, 1);
     await assert.rejects(fsp.access(`${file}.lock`));
@@ -438,12 +496,19 @@ describe('the sample executions file', () => {
     const { doc } = await loadExecutions(path.join(root, '.fusion', 'incomplete-executions.json'));
     assert.deepEqual([...new Set(doc.executions.map((e) => e.status))].sort(), ['pending', 'resolved', 'unresolved']);
     assert.ok(doc.executions.some((e) => e.status === 'pending' && e.nextRetryAt !== null));
-    assert.ok(doc.executions.some((e) => Object.keys(e).includes('ticket')), 'one unknown field shows that they are kept');
+    assert.ok(
+      doc.executions.some((e) => Object.keys(e).includes('ticket')),
+      'one unknown field shows that they are kept',
+    );
     for (const e of doc.executions) {
       assert.ok(e.scenarioFile, `${e.id} has a scenarioFile`);
       const yaml = await fsp.readFile(path.join(root, e.scenarioFile), 'utf8');
       assert.match(yaml, new RegExp(`^name: ${e.scenario}$`, 'm'), `${e.id}: scenario name matches ${e.scenarioFile}`);
-      assert.match(yaml, new RegExp(`- id: ${e.moduleId}\\n\\s+app: [^\\n]+\\n\\s+name: ${e.moduleName}`), `${e.id}: module ${e.moduleId} "${e.moduleName}" exists`);
+      assert.match(
+        yaml,
+        new RegExp(`- id: ${e.moduleId}\\n\\s+app: [^\\n]+\\n\\s+name: ${e.moduleName}`),
+        `${e.id}: module ${e.moduleId} "${e.moduleName}" exists`,
+      );
     }
   });
 });

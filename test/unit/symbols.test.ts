@@ -53,7 +53,7 @@ describe('symbolAt', () => {
     assert.equal(at('sequentialProcessing: true', 'sequentialProcessing: '.length + 1), undefined, 'the value is not the key');
   });
 
-  test('module ids (own id and a fault\'s module), cursor at the end of the token too', () => {
+  test("module ids (own id and a fault's module), cursor at the end of the token too", () => {
     const s = at('id: 31', 4);
     assert.equal(s?.kind, 'module');
     assert.equal(s.kind === 'module' && s.module.id, 31);
@@ -64,7 +64,7 @@ describe('symbolAt', () => {
     assert.equal(fault?.kind === 'module' && fault.module.name, 'Ping the sales channel');
   });
 
-  test('the app value is the module too (a minified blueprint\'s id is a one-character target)', () => {
+  test("the app value is the module too (a minified blueprint's id is a one-character target)", () => {
     const app = at('app: acme-crm', 6);
     assert.equal(app?.kind, 'module');
     assert.ok(spanText(app).startsWith('acme-crm:'), spanText(app));

@@ -95,7 +95,10 @@ describe('workspace: scenario resolver', () => {
 
   test('by name when scenarioFile is absent or names no known file; YAML preferred over its blueprint twin', () => {
     const r = createScenarioResolver([
-      { path: 'exports/invoices.blueprint.json', text: '{"name":"Invoice export","flow":[{"id":1,"module":"http:ActionSendData"}],"metadata":{}}' },
+      {
+        path: 'exports/invoices.blueprint.json',
+        text: '{"name":"Invoice export","flow":[{"id":1,"module":"http:ActionSendData"}],"metadata":{}}',
+      },
       { path: 'z/invoices.scenario.yaml', text: scenarioYaml('Invoice export') },
       { path: 'other.scenario.yaml', text: scenarioYaml('Payroll') },
     ]);

@@ -61,18 +61,27 @@ describe('parseYamlScenario: the model and its spans', () => {
 
   test('routers, router paths and routes', () => {
     assert.ok(scenario);
-    assert.deepEqual(scenario.modules.map((m) => m.id), [1, 2, 3]);
+    assert.deepEqual(
+      scenario.modules.map((m) => m.id),
+      [1, 2, 3],
+    );
     const router = findModule(scenario, 3);
     assert.ok(router?.isRouter);
-    assert.deepEqual(router.routes.map((r) => r.name), ['Paid', 'Unpaid']);
+    assert.deepEqual(
+      router.routes.map((r) => r.name),
+      ['Paid', 'Unpaid'],
+    );
     assert.ok(slice(text, router.routes[0].span).startsWith('name: Paid'));
-    assert.deepEqual([...walkModules(scenario.modules)].map((m) => [m.id, m.routerPath]), [
-      [1, []],
-      [2, []],
-      [3, []],
-      [4, [3]],
-      [5, [3]],
-    ]);
+    assert.deepEqual(
+      [...walkModules(scenario.modules)].map((m) => [m.id, m.routerPath]),
+      [
+        [1, []],
+        [2, []],
+        [3, []],
+        [4, [3]],
+        [5, [3]],
+      ],
+    );
   });
 
   test('error-handler route: values, directive span and field spans', () => {
@@ -101,13 +110,16 @@ describe('parseYamlScenario: the model and its spans', () => {
     assert.equal(sim.bundles, 3);
     assert.equal(sim.faults.length, 3);
     const f = sim.faults[0];
-    assert.deepEqual({ module: f.module, error: f.error, message: f.message, bundles: f.bundles, recoverAfter: f.recoverAfter }, {
-      module: 2,
-      error: 'ConnectionError',
-      message: 'Connection reset by peer',
-      bundles: [2],
-      recoverAfter: 2,
-    });
+    assert.deepEqual(
+      { module: f.module, error: f.error, message: f.message, bundles: f.bundles, recoverAfter: f.recoverAfter },
+      {
+        module: 2,
+        error: 'ConnectionError',
+        message: 'Connection reset by peer',
+        bundles: [2],
+        recoverAfter: 2,
+      },
+    );
     assert.equal(slice(text, f.moduleSpan), '2');
     assert.equal(slice(text, f.errorSpan), 'ConnectionError');
     assert.ok(slice(text, f.span).startsWith('module: 2'));
@@ -126,7 +138,10 @@ describe('parseYamlScenario: handler routes', () => {
     assert.equal(m3.onError.length, 2);
     assert.deepEqual(m3.onError[0].errors, ['AcmeQuotaExceeded']);
     assert.deepEqual(m3.onError[1].errors, ['ConnectionError', 'RateLimitError', 'ModuleTimeoutError']);
-    assert.deepEqual(m3.onError[1].errorSpans.map((s) => text.slice(s.start, s.end)), ['ConnectionError', 'RateLimitError', 'ModuleTimeoutError']);
+    assert.deepEqual(
+      m3.onError[1].errorSpans.map((s) => text.slice(s.start, s.end)),
+      ['ConnectionError', 'RateLimitError', 'ModuleTimeoutError'],
+    );
     assert.equal(m3.onError[1].directive, 'rollback');
   });
 
@@ -147,7 +162,8 @@ describe('parseYamlScenario: handler routes', () => {
   });
 
   test('a route without directive defaults to ignore (not explicit); case of the directive is forgiven', () => {
-    const t = 'name: x\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: a:b\n    onError: {errors: [DataError]}\n  - id: 3\n    app: a:b\n    onError: {directive: Break}\n';
+    const t =
+      'name: x\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: a:b\n    onError: {errors: [DataError]}\n  - id: 3\n    app: a:b\n    onError: {directive: Break}\n';
     const r = parse(t);
     assert.deepEqual(r.findings, []);
     const route = findModule(r.scenario as Scenario, 2)?.onError[0];
@@ -272,7 +288,10 @@ describe('parseYamlScenario: problems', () => {
     ].join('\n');
     const r = parse(t);
     assert.ok(r.scenario);
-    assert.deepEqual(r.scenario.modules.map((m) => m.id), [1, 4, 5, 6, 7]);
+    assert.deepEqual(
+      r.scenario.modules.map((m) => m.id),
+      [1, 4, 5, 6, 7],
+    );
     const got = r.findings.map((f) => [f.code, slice(t, f.span)]);
     assert.deepEqual(got, [
       ['invalid-scenario', 'app: http:makeRequest'],
@@ -343,7 +362,10 @@ describe('parseYamlScenario: problems', () => {
       '',
     ].join('\n');
     const r = parse(t);
-    assert.deepEqual(r.findings.map((f) => slice(t, f.span)), ['storeIncompleteExecution', 'yes please', '0', 'zapier']);
+    assert.deepEqual(
+      r.findings.map((f) => slice(t, f.span)),
+      ['storeIncompleteExecution', 'yes please', '0', 'zapier'],
+    );
     assert.match(r.findings[0].message, /Did you mean "storeIncompleteExecutions"/);
     const s = r.scenario as Scenario;
     assert.equal(s.settings.storeIncompleteExecutions, true);
@@ -381,12 +403,15 @@ describe('parseYamlScenario: problems', () => {
       '',
     ].join('\n');
     const r = parse(t);
-    assert.deepEqual(r.findings.map((f) => [f.code, slice(t, f.span)]), [
-      ['invalid-scenario', 'autocomplete'],
-      ['invalid-retry-settings', 'three'],
-      ['invalid-scenario', 'ignore'],
-      ['invalid-scenario', '1'],
-    ]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, slice(t, f.span)]),
+      [
+        ['invalid-scenario', 'autocomplete'],
+        ['invalid-retry-settings', 'three'],
+        ['invalid-scenario', 'ignore'],
+        ['invalid-scenario', '1'],
+      ],
+    );
     const s = r.scenario as Scenario;
     assert.deepEqual(findModule(s, 2)?.onError[0].errors, ['ConnectionError']);
     assert.equal(findModule(s, 2)?.onError[0].attempts, 3);
@@ -418,7 +443,10 @@ describe('parseYamlScenario: problems', () => {
       '',
     ].join('\n');
     const r = parse(t);
-    assert.deepEqual(r.findings.map((f) => slice(t, f.span)), ['error: DataError', '3', 'x', '0', 'recoveryAfter']);
+    assert.deepEqual(
+      r.findings.map((f) => slice(t, f.span)),
+      ['error: DataError', '3', 'x', '0', 'recoveryAfter'],
+    );
     const sim = r.scenario?.simulation;
     assert.equal(sim?.faults.length, 1);
     assert.deepEqual(sim?.faults[0].bundles, [1]);

@@ -56,7 +56,10 @@ export const convertCommand: Command = {
     const from = isBlueprint(abs, text) ? 'blueprint' : 'yaml';
     const to = requested ?? (from === 'blueprint' ? 'yaml' : 'blueprint');
     if (to === from) {
-      throw new UsageError(`${shown} is already ${from === 'yaml' ? 'scenario YAML' : 'a blueprint'}; use --to ${from === 'yaml' ? 'blueprint' : 'yaml'}`, ctx.command);
+      throw new UsageError(
+        `${shown} is already ${from === 'yaml' ? 'scenario YAML' : 'a blueprint'}; use --to ${from === 'yaml' ? 'blueprint' : 'yaml'}`,
+        ctx.command,
+      );
     }
     if (out !== undefined && sameFile(path.resolve(ctx.cwd, out), abs)) {
       throw new UsageError(`--out ${out} is the input file; choose another file`, ctx.command);

@@ -3,15 +3,7 @@ import * as path from 'node:path';
 import { lintScenario } from '../../core/lint/lint';
 import type { Finding, Severity } from '../../core/model';
 import { DEFAULT_SCENARIO_GLOBS, findScenarioFilesSync } from '../../core/scenario/workspace';
-import {
-  HELP_OPTIONS,
-  PROFILE_OPTION,
-  choiceOpt,
-  profileOpt,
-  stringOpt,
-  type Command,
-  type CommandContext,
-} from '../args';
+import { HELP_OPTIONS, PROFILE_OPTION, choiceOpt, profileOpt, stringOpt, type Command, type CommandContext } from '../args';
 import { CliErrors, EXIT_OK, EXIT_PROBLEMS, UsageError } from '../errors';
 import { describeFsError, displayPath, oneLine, readTextFile } from '../files';
 
@@ -79,7 +71,9 @@ function collectTargets(ctx: CommandContext): Target[] {
     if (stat.isDirectory()) {
       const found = findScenarioFilesSync(abs);
       if (found.length === 0) {
-        problems.push(`${displayPath(abs, ctx.cwd)}: no scenario files found in this directory (looked for ${DEFAULT_SCENARIO_GLOBS.join(', ')})`);
+        problems.push(
+          `${displayPath(abs, ctx.cwd)}: no scenario files found in this directory (looked for ${DEFAULT_SCENARIO_GLOBS.join(', ')})`,
+        );
       }
       for (const rel of found) add(path.join(abs, ...rel.split('/')));
     } else {
@@ -160,9 +154,7 @@ export const lintCommand: Command = {
       ctx.out(JSON.stringify(results, null, 2) + '\n');
       if (tooManyWarnings) ctx.err(`Too many warnings: ${warnings} (--max-warnings ${maxWarnings}).\n`);
     } else {
-      const lines = results.map(
-        (r) => `${r.file}:${r.line}:${r.column}  ${SEVERITY_LABEL[r.severity]}  ${oneLine(r.message)}  ${r.code}`,
-      );
+      const lines = results.map((r) => `${r.file}:${r.line}:${r.column}  ${SEVERITY_LABEL[r.severity]}  ${oneLine(r.message)}  ${r.code}`);
       const files = plural(texts.length, 'file');
       if (results.length === 0) lines.push(`No problems in ${files}.`);
       else {

@@ -29,7 +29,14 @@ function shortTime(iso: string | null): string {
 
 function renderTable(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**
@@ -57,13 +64,17 @@ function limitNotes(
       );
     }
     if (s.blocked) {
-      const n = s.notResolved === 1 ? '1 execution is not resolved: new runs wait until it is resolved' : `${s.notResolved} executions are not resolved: new runs wait until they are resolved`;
+      const n =
+        s.notResolved === 1
+          ? '1 execution is not resolved: new runs wait until it is resolved'
+          : `${s.notResolved} executions are not resolved: new runs wait until they are resolved`;
       notes.push(`! ${s.scenario}: sequential processing is on and ${n}`);
     }
   }
   const shownIds = new Set(shown.map((x) => x.id));
   for (const r of report.resolved) {
-    if (r.purged && shownIds.has(r.id)) notes.push(`! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: Fusion has deleted it`);
+    if (r.purged && shownIds.has(r.id))
+      notes.push(`! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: Fusion has deleted it`);
   }
   if (report.team.level !== 'ok') {
     notes.push(
@@ -98,7 +109,11 @@ export const listCommand: Command = {
     const exists = executionsFileExists(target);
     if (exists) {
       try {
-        ({ all, shown } = await listAction({ executionsFile: target.file, ...(status ? { status } : {}), ...(scenario !== undefined ? { scenario } : {}) }));
+        ({ all, shown } = await listAction({
+          executionsFile: target.file,
+          ...(status ? { status } : {}),
+          ...(scenario !== undefined ? { scenario } : {}),
+        }));
       } catch (e) {
         actionError(e, target, ctx.cwd);
       }

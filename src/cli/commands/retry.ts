@@ -21,8 +21,8 @@ export const retryCommand: Command = {
   summary: 'Replay stored executions against the current scenario files (the fault model decides).',
   usage: 'retry <id…|--all> [--scenario NAME] [--json] [--executions FILE] [--workspace DIR]',
   details: [
-    'The scenario is found by the execution\'s scenarioFile (relative to --workspace), else by name',
-    'among the workspace\'s scenario files. --all retries every execution that is not resolved',
+    "The scenario is found by the execution's scenarioFile (relative to --workspace), else by name",
+    "among the workspace's scenario files. --all retries every execution that is not resolved",
     '(of one scenario with --scenario).',
     '',
     EXIT_CODES_NOTE,
@@ -55,7 +55,12 @@ export const retryCommand: Command = {
     } catch (e) {
       actionError(e, target, ctx.cwd);
     }
-    const code = printResults(ctx, target, out.results, all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '');
+    const code = printResults(
+      ctx,
+      target,
+      out.results,
+      all ? `Nothing to retry${scenario !== undefined ? ` for "${scenario}"` : ''}.` : '',
+    );
     explainLookups(ctx, target, out.results, out.lookups);
     return code;
   },

@@ -1,7 +1,17 @@
 /** `run-due`: performs the automatic retries that are due. */
 import type { ReplayResult } from '../../core/executions/actions/result';
 import { runDueAction } from '../../core/executions/actions/runDue';
-import { EXECUTIONS_OPTIONS, HELP_OPTIONS, JSON_OPTION, PROFILE_OPTION, noPositionals, profileOpt, stringOpt, type Command, type CommandContext } from '../args';
+import {
+  EXECUTIONS_OPTIONS,
+  HELP_OPTIONS,
+  JSON_OPTION,
+  PROFILE_OPTION,
+  noPositionals,
+  profileOpt,
+  stringOpt,
+  type Command,
+  type CommandContext,
+} from '../args';
 import { UsageError } from '../errors';
 import { actionError, executionsTarget, requireExecutionsFile } from '../files';
 import { EXIT_CODES_NOTE, explainLookups, printResults } from '../results';
@@ -38,7 +48,12 @@ export const runDueCommand: Command = {
     requireExecutionsFile(target);
     let out: ReplayResult;
     try {
-      out = await runDueAction({ executionsFile: target.file, scenarioFiles: { kind: 'disk', root: target.workspace }, now, ...(profile ? { profile } : {}) });
+      out = await runDueAction({
+        executionsFile: target.file,
+        scenarioFiles: { kind: 'disk', root: target.workspace },
+        now,
+        ...(profile ? { profile } : {}),
+      });
     } catch (e) {
       actionError(e, target, ctx.cwd);
     }

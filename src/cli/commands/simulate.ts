@@ -3,16 +3,7 @@ import * as path from 'node:path';
 import { simulateAction, type SimulateResult } from '../../core/executions/actions/simulate';
 import type { SimulationReport } from '../../core/simulate/simulator';
 import { toWorkspaceRelative } from '../../core/scenario/workspace';
-import {
-  EXECUTIONS_OPTIONS,
-  HELP_OPTIONS,
-  JSON_OPTION,
-  PROFILE_OPTION,
-  boolOpt,
-  onePositional,
-  profileOpt,
-  type Command,
-} from '../args';
+import { EXECUTIONS_OPTIONS, HELP_OPTIONS, JSON_OPTION, PROFILE_OPTION, boolOpt, onePositional, profileOpt, type Command } from '../args';
 import { EXIT_OK } from '../errors';
 import { classificationJson } from './classify';
 import { actionError, displayPath, executionsTarget, readTextFile, unusableScenarioError } from '../files';
@@ -42,7 +33,7 @@ export const simulateCommand: Command = {
   summary: "Run the scenario's simulation (bundles, injected faults) and store the incomplete executions it produces.",
   usage: 'simulate <scenario> [--json] [--dry-run] [--executions FILE] [--workspace DIR] [--profile fusion|make]',
   details: [
-    'The scenario\'s `simulation:` block says how many bundles to feed and which modules fail.',
+    "The scenario's `simulation:` block says how many bundles to feed and which modules fail.",
     'Stored executions are appended to the executions file (created when missing).',
     '',
     'Exit codes: 0 the simulation ran (whatever its outcome); 2 usage mistake, unreadable file,',
@@ -101,7 +92,9 @@ export const simulateCommand: Command = {
       ctx.out(lines.join('\n') + '\n');
     }
     if (outside && toStore.length > 0 && !dryRun) {
-      ctx.err(`note: ${shown} is outside the workspace ${target.workspace}; its path is not stored, so retries look the scenario up by name (use --workspace).\n`);
+      ctx.err(
+        `note: ${shown} is outside the workspace ${target.workspace}; its path is not stored, so retries look the scenario up by name (use --workspace).\n`,
+      );
     }
     return EXIT_OK;
   },

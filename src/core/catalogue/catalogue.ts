@@ -33,7 +33,8 @@ export const DOCS = {
   /** Adobe Experience League: "Directives for error handling" in Workfront Fusion. */
   fusionDirectives: 'https://experienceleague.adobe.com/en/docs/workfront-fusion/using/references/errors/directives-for-error-handling',
   /** Adobe Experience League: "Add filtering and nesting to error handling routes". */
-  fusionAdvancedErrorHandling: 'https://experienceleague.adobe.com/en/docs/workfront/using/adobe-workfront-fusion/errors-in-fusion/advanced-error-handling',
+  fusionAdvancedErrorHandling:
+    'https://experienceleague.adobe.com/en/docs/workfront/using/adobe-workfront-fusion/errors-in-fusion/advanced-error-handling',
   /** Make Help Center: "Types of errors". */
   makeErrorTypes: 'https://help.make.com/types-of-errors',
   /** Make Help Center: "Automatic retry of incomplete executions" (the 1/10/10/30/30/30/180/180 min schedule). */
@@ -53,7 +54,11 @@ export const ERROR_TYPES: readonly ErrorTypeInfo[] = [
     name: 'ConnectionError',
     family: 'connection',
     meaning: 'The module could not connect to the third-party service.',
-    causes: ['The service is down for maintenance or overloaded', 'A network failure or a reset connection', 'A DNS or TLS problem on the remote side'],
+    causes: [
+      'The service is down for maintenance or overloaded',
+      'A network failure or a reset connection',
+      'A DNS or TLS problem on the remote side',
+    ],
     action: 'Usually temporary: let the automatic retries run; if they keep failing, check the service status page.',
     unhandled: { fusion: 'incomplete-with-retry', make: 'incomplete-with-retry' },
     docsUrl: FUSION,
@@ -90,7 +95,11 @@ export const ERROR_TYPES: readonly ErrorTypeInfo[] = [
     name: 'DataError',
     family: 'data',
     meaning: 'The data sent to or received from the service does not fit what the module expects.',
-    causes: ['A mapped value has the wrong type or format', 'The service rejected the data (validation failed on its side)', 'A missing item the module needs to process the bundle'],
+    causes: [
+      'A mapped value has the wrong type or format',
+      'The service rejected the data (validation failed on its side)',
+      'A missing item the module needs to process the bundle',
+    ],
     action: 'Fix the mapping or the source data, then retry the incomplete execution (retrying unchanged data fails again).',
     unhandled: { fusion: 'incomplete-without-retry', make: 'incomplete-without-retry' },
     docsUrl: FUSION,
@@ -199,7 +208,7 @@ export const ERROR_TYPES: readonly ErrorTypeInfo[] = [
   {
     name: 'OperationsLimitExceededError',
     family: 'limit',
-    meaning: "The organisation used up its operations for the period, so the run cannot continue.",
+    meaning: 'The organisation used up its operations for the period, so the run cannot continue.',
     causes: ['The monthly operations of the plan are used up'],
     action: 'Buy more operations or wait for the next period; the scenario is paused until then.',
     unhandled: { fusion: 'failed', make: 'failed' },
@@ -208,7 +217,7 @@ export const ERROR_TYPES: readonly ErrorTypeInfo[] = [
   {
     name: 'DataSizeLimitExceededError',
     family: 'limit',
-    meaning: "The organisation used up its data transfer allowance, so the run cannot continue.",
+    meaning: 'The organisation used up its data transfer allowance, so the run cannot continue.',
     causes: ['The monthly data transfer of the plan is used up'],
     action: 'Raise the data allowance or wait for the next period.',
     unhandled: { fusion: 'failed', make: 'failed' },

@@ -39,7 +39,15 @@
  * contains the type (a null filter catches all); then the routes of each enclosing router
  * (`routerPath`, innermost first). A router's handler covers every module below it.
  */
-import { describeUnhandled, ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES, lookupErrorType, MAKE_AUTO_RETRY_TYPES, MAKE_NOT_STORED_TYPES } from '../catalogue/catalogue';
+import {
+  describeUnhandled,
+  ERROR_TYPES,
+  FUSION_AUTO_RETRY_TYPES,
+  FUSION_STORED_TYPES,
+  lookupErrorType,
+  MAKE_AUTO_RETRY_TYPES,
+  MAKE_NOT_STORED_TYPES,
+} from '../catalogue/catalogue';
 import { findModule } from '../model';
 import type { Classification, Directive, ErrorHandlerRoute, Outcome, Profile, Scenario, ScenarioModule } from '../model';
 
@@ -120,29 +128,83 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
     switch (dir) {
       case 'break':
         return m.route.autoComplete
-          ? d(rule, 'incomplete-with-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`, m.route)
-          : d(rule, 'incomplete-without-retry', dir, () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`, m.route);
+          ? d(
+              rule,
+              'incomplete-with-retry',
+              dir,
+              () =>
+                `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution completed automatically (${m.route.attempts} attempts every ${m.route.intervalMinutes} min).`,
+              m.route,
+            )
+          : d(
+              rule,
+              'incomplete-without-retry',
+              dir,
+              () => `${raised()} is caught by ${via()}, whose Break directive stores an incomplete execution without automatic completion.`,
+              m.route,
+            );
       case 'resume':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`, m.route);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Resume directive substitutes the module's output and the run continues.`,
+          m.route,
+        );
       case 'ignore':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`, m.route);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () =>
+            `${raised()} is caught by ${via()}, whose Ignore directive drops this bundle's branch and the run continues with the next bundle.`,
+          m.route,
+        );
       case 'commit':
-        return d(rule, 'succeeded', dir, () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`, m.route);
+        return d(
+          rule,
+          'succeeded',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Commit directive stops the run at once and marks it successful.`,
+          m.route,
+        );
       case 'rollback':
-        return d(rule, 'failed', dir, () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`, m.route);
+        return d(
+          rule,
+          'failed',
+          dir,
+          () => `${raised()} is caught by ${via()}, whose Rollback directive stops the run, rolls it back and marks it as an error.`,
+          m.route,
+        );
     }
   };
 
   if (p === 'fusion') {
     if (isFirst) {
-      return d(1, 'stopped', null, () => `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`);
+      return d(
+        1,
+        'stopped',
+        null,
+        () =>
+          `${raised()}, the first module of the scenario, stops the run at once and stores no incomplete execution${match ? ' (its error-handler route does not apply to the trigger)' : ''}.`,
+      );
     }
     if (match) return byHandler(2, match);
     if (FUSION_AUTO_RETRY_TYPES.includes(errorType)) {
-      return d(3, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
+      return d(
+        3,
+        'incomplete-with-retry',
+        null,
+        () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+      );
     }
     if (FUSION_STORED_TYPES.includes(errorType)) {
-      return d(4, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`);
+      return d(
+        4,
+        'incomplete-without-retry',
+        null,
+        () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`,
+      );
     }
     return d(5, 'failed', null, () => {
       const known = lookupErrorType(errorType) !== undefined;
@@ -153,19 +215,46 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
   // make profile
   const info = lookupErrorType(errorType);
   if (info?.uncatchableInMake) {
-    return d(1, 'failed', null, () => `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`);
+    return d(
+      1,
+      'failed',
+      null,
+      () =>
+        `${raised()} happens while the scenario initialises, so no error-handler route can catch it and the run fails without storing anything.`,
+    );
   }
   if (match) return byHandler(2, match);
   if (isFirst) {
-    return d(3, 'stopped', null, () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`);
+    return d(
+      3,
+      'stopped',
+      null,
+      () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`,
+    );
   }
   if (MAKE_AUTO_RETRY_TYPES.includes(errorType)) {
-    return d(4, 'incomplete-with-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`);
+    return d(
+      4,
+      'incomplete-with-retry',
+      null,
+      () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+    );
   }
   if (MAKE_NOT_STORED_TYPES.includes(errorType)) {
-    return d(5, 'failed', null, () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`);
+    return d(
+      5,
+      'failed',
+      null,
+      () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`,
+    );
   }
-  return d(6, 'incomplete-without-retry', null, () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`);
+  return d(
+    6,
+    'incomplete-without-retry',
+    null,
+    () =>
+      `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`,
+  );
 }
 
 function stores(outcome: Outcome): boolean {

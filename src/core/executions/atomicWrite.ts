@@ -62,9 +62,16 @@ export async function removeAbandonedTempFiles(file: string): Promise<number> {
     const pid = Number(m[2]);
     let abandoned: boolean;
     if (m[1] === HOST_TAG) abandoned = pid !== process.pid && !pidRunning(pid);
-    else abandoned = await fsp.stat(full).then((st) => Date.now() - st.mtimeMs > FOREIGN_TEMP_MAX_AGE_MS, () => false);
+    else
+      abandoned = await fsp.stat(full).then(
+        (st) => Date.now() - st.mtimeMs > FOREIGN_TEMP_MAX_AGE_MS,
+        () => false,
+      );
     if (abandoned) {
-      await fsp.rm(full, { force: true }).then(() => removed++, () => undefined);
+      await fsp.rm(full, { force: true }).then(
+        () => removed++,
+        () => undefined,
+      );
     }
   }
   return removed;
@@ -82,7 +89,12 @@ export interface TempFile {
  * them on the way. When the hash equals `unchangedHash` the temp file is deleted again and
  * undefined returned (nothing to save); otherwise the file is fsynced and returned.
  */
-export async function writeTempFile(file: string, pieces: Iterable<string>, mode: number | undefined, unchangedHash: string | undefined): Promise<TempFile | undefined> {
+export async function writeTempFile(
+  file: string,
+  pieces: Iterable<string>,
+  mode: number | undefined,
+  unchangedHash: string | undefined,
+): Promise<TempFile | undefined> {
   const tmp = tempFileFor(file);
   let handle: fs.promises.FileHandle;
   try {

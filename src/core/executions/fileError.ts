@@ -48,7 +48,8 @@ export class ExecutionsFileError extends Error {
 export function ioError(e: unknown, file: string, doing: string): ExecutionsFileError {
   const code = (e as { code?: unknown }).code;
   // Only a missing file is "not found"; a vanished temp file or folder while writing is an I/O failure.
-  if (code === 'ENOENT' && (doing === 'read' || doing === 'open')) return ExecutionsFileError.at('executions file not found', file, 'ENOENT');
+  if (code === 'ENOENT' && (doing === 'read' || doing === 'open'))
+    return ExecutionsFileError.at('executions file not found', file, 'ENOENT');
   const message = e instanceof Error ? e.message : String(e);
   return ExecutionsFileError.at(`cannot ${doing} the executions file (${typeof code === 'string' ? code : message})`, file, 'IO');
 }

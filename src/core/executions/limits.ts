@@ -72,7 +72,8 @@ export function resolvedAt(r: IncompleteExecution): string | undefined {
   const history = Array.isArray(r.history) ? r.history : [];
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
-    if (h && typeof h.at === 'string' && (h.action === 'resolve' || h.result === 'succeeded') && !Number.isNaN(Date.parse(h.at))) return h.at;
+    if (h && typeof h.at === 'string' && (h.action === 'resolve' || h.result === 'succeeded') && !Number.isNaN(Date.parse(h.at)))
+      return h.at;
   }
   return typeof r.updated === 'string' && !Number.isNaN(Date.parse(r.updated)) ? r.updated : undefined;
 }

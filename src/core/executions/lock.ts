@@ -100,7 +100,13 @@ function parseOwner(text: string): Owner | undefined {
   try {
     const o = JSON.parse(text) as Partial<Owner>;
     if (typeof o.pid === 'number' && Number.isInteger(o.pid) && o.pid > 0 && typeof o.host === 'string' && typeof o.token === 'string') {
-      return { pid: o.pid, host: o.host, start: typeof o.start === 'string' ? o.start : null, token: o.token, since: String(o.since ?? '') };
+      return {
+        pid: o.pid,
+        host: o.host,
+        start: typeof o.start === 'string' ? o.start : null,
+        token: o.token,
+        since: String(o.since ?? ''),
+      };
     }
   } catch {
     // unreadable: handled as "no owner record"
@@ -130,7 +136,11 @@ interface Seen {
  * Whether the lock in `dir` may be broken now, and which owner / folder it was judged on (the
  * breaker re-checks exactly that). `seen` remembers folders across polls (future mtimes).
  */
-async function judge(dir: string, staleMs: number, seen: Map<string, Seen>): Promise<{ breakable: false } | { breakable: true; ino: bigint; token: string | undefined; why: string }> {
+async function judge(
+  dir: string,
+  staleMs: number,
+  seen: Map<string, Seen>,
+): Promise<{ breakable: false } | { breakable: true; ino: bigint; token: string | undefined; why: string }> {
   let st: fs.BigIntStats;
   try {
     st = await fsp.stat(dir, { bigint: true });
@@ -243,7 +253,13 @@ async function acquire(file: string, options: LockOptions): Promise<{ handle: Lo
   const dir = lockDirOf(file);
   const staleMs = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 1000);
   const deadline = Date.now() + (options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
-  const owner: Owner = { pid: process.pid, host: hostName, start: ownStart, token: randomBytes(12).toString('hex'), since: new Date().toISOString() };
+  const owner: Owner = {
+    pid: process.pid,
+    host: hostName,
+    start: ownStart,
+    token: randomBytes(12).toString('hex'),
+    since: new Date().toISOString(),
+  };
   const seen = new Map<string, Seen>();
   let delay = 5;
   for (;;) {
@@ -260,10 +276,13 @@ async function acquire(file: string, options: LockOptions): Promise<{ handle: Lo
   }
   await removeBreakerLeftovers(dir);
   // A sign of life for writers that cannot check this process (another machine): the folder's mtime.
-  const refresh = setInterval(() => {
-    const now = new Date();
-    fsp.utimes(dir, now, now).catch(() => undefined);
-  }, Math.max(250, Math.floor(staleMs / 4)));
+  const refresh = setInterval(
+    () => {
+      const now = new Date();
+      fsp.utimes(dir, now, now).catch(() => undefined);
+    },
+    Math.max(250, Math.floor(staleMs / 4)),
+  );
   refresh.unref();
   const handle: LockHandle = {
     async check() {
@@ -296,15 +315,17 @@ export async function withFileLock<T>(
   fn: (lock: LockHandle) => Promise<T>,
 ): Promise<T> {
   const previous = localQueues.get(file) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    await prepare();
-    const { handle, release } = await acquire(file, options);
-    try {
-      return await fn(handle);
-    } finally {
-      await release();
-    }
-  });
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      await prepare();
+      const { handle, release } = await acquire(file, options);
+      try {
+        return await fn(handle);
+      } finally {
+        await release();
+      }
+    });
   const tail = run.catch(() => undefined);
   localQueues.set(file, tail);
   try {

@@ -60,7 +60,11 @@ export interface OperationOutput {
   readonly results: readonly OperationResult[];
 }
 
-export interface RetryOptions { readonly clock?: Clock; readonly profile?: Profile; readonly automatic?: boolean }
+export interface RetryOptions {
+  readonly clock?: Clock;
+  readonly profile?: Profile;
+  readonly automatic?: boolean;
+}
 
 /** Most retries run per scenario by one `runDueRetries` call. */
 export const MAX_RETRIES_PER_SCENARIO_AT_ONCE = 3;
@@ -90,10 +94,18 @@ function scenarioLabel(rec: IncompleteExecution): string {
 }
 
 /** One retry of one record at `now`. Returns the new record and the result. */
-function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date, options: RetryOptions): { rec: IncompleteExecution; result: OperationResult } {
+function retryOne(
+  rec: IncompleteExecution,
+  resolve: ScenarioResolver,
+  now: Date,
+  options: RetryOptions,
+): { rec: IncompleteExecution; result: OperationResult } {
   const at = now.toISOString();
   const action = options.automatic ? 'auto-retry' : 'retry';
-  const fail = (message: string, notRun: NonNullable<OperationResult['notRun']>): { rec: IncompleteExecution; result: OperationResult } => ({
+  const fail = (
+    message: string,
+    notRun: NonNullable<OperationResult['notRun']>,
+  ): { rec: IncompleteExecution; result: OperationResult } => ({
     rec: withHistory(rec, { at, action, result: 'failed', error: rec.error?.type, message }),
     result: { id: rec.id, result: 'failed', message, notRun },
   });
@@ -143,7 +155,11 @@ function retryOne(rec: IncompleteExecution, resolve: ScenarioResolver, now: Date
   const next = c.autoRetry ? nextRetryAt(policy, attempts, now) : null;
   const status = next ? 'pending' : 'unresolved';
   const sameError = module.id === rec.moduleId && fault.error === rec.error?.type;
-  const error = { ...(sameError ? rec.error : {}), type: fault.error, message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`) };
+  const error = {
+    ...(sameError ? rec.error : {}),
+    type: fault.error,
+    message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`),
+  };
   const moved = module.id !== rec.moduleId ? ` (the execution moves to module ${module.id})` : '';
   let tail: string;
   if (next) tail = `next automatic retry at ${next.toISOString()} (${attempts} of ${max} attempts made).`;
@@ -181,7 +197,12 @@ function indexById(executions: readonly IncompleteExecution[]): Map<string, numb
  * The index in `executions` of the unresolved record `id`, or -1 after adding to `results` why it
  * cannot be changed (no such id, already resolved).
  */
-function unresolvedIndex(executions: readonly IncompleteExecution[], index: ReadonlyMap<string, number>, id: string, results: OperationResult[]): number {
+function unresolvedIndex(
+  executions: readonly IncompleteExecution[],
+  index: ReadonlyMap<string, number>,
+  id: string,
+  results: OperationResult[],
+): number {
   const i = index.get(id);
   if (i === undefined) {
     results.push({ id, result: 'not-found', message: `No incomplete execution with id ${id}.` });
@@ -218,7 +239,12 @@ function retryInPlace(
   }
 }
 
-export function retryExecutions(doc: ExecutionsFile, ids: readonly string[], resolve: ScenarioResolver, options: RetryOptions = {}): OperationOutput {
+export function retryExecutions(
+  doc: ExecutionsFile,
+  ids: readonly string[],
+  resolve: ScenarioResolver,
+  options: RetryOptions = {},
+): OperationOutput {
   const now = (options.clock ?? systemClock)();
   const executions = [...doc.executions];
   const results: OperationResult[] = [];
@@ -236,7 +262,11 @@ export function resolveExecutions(doc: ExecutionsFile, ids: readonly string[], n
     const i = unresolvedIndex(executions, index, id, results);
     if (i < 0) continue;
     const rec = executions[i];
-    executions[i] = withHistory(rec, { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) }, { status: 'resolved', nextRetryAt: null });
+    executions[i] = withHistory(
+      rec,
+      { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) },
+      { status: 'resolved', nextRetryAt: null },
+    );
     results.push({ id, result: 'resolved', message: `${id} marked resolved${trimmed ? ` (${trimmed})` : ''}.` });
   }
   return { doc: { ...doc, executions }, results };
@@ -246,7 +276,9 @@ export function deleteExecutions(doc: ExecutionsFile, ids: readonly string[]): O
   const wanted = new Set(ids);
   const present = new Set(doc.executions.map((e) => e.id));
   const results: OperationResult[] = unique(ids).map((id) =>
-    present.has(id) ? { id, result: 'deleted', message: `${id} deleted.` } : { id, result: 'not-found', message: `No incomplete execution with id ${id}.` },
+    present.has(id)
+      ? { id, result: 'deleted', message: `${id} deleted.` }
+      : { id, result: 'not-found', message: `No incomplete execution with id ${id}.` },
   );
   return { doc: { ...doc, executions: doc.executions.filter((e) => !wanted.has(e.id)) }, results };
 }

@@ -14,7 +14,10 @@ export type NotRegularKind = 'directory' | 'FIFO' | 'character device' | 'block 
 /** A path that exists but is not a regular file. */
 export class NotRegularFileError extends Error {
   readonly code = 'ENOTREG';
-  constructor(readonly file: string, readonly kind: NotRegularKind) {
+  constructor(
+    readonly file: string,
+    readonly kind: NotRegularKind,
+  ) {
     super(`${file}: is a ${kind}, not a regular file`);
     this.name = 'NotRegularFileError';
   }
@@ -23,7 +26,11 @@ export class NotRegularFileError extends Error {
 /** A regular file larger than the caller's limit. */
 export class FileTooLargeError extends Error {
   readonly code = 'EFBIG';
-  constructor(readonly file: string, readonly size: number, readonly limit: number) {
+  constructor(
+    readonly file: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`${file}: too large (${size} bytes; the limit is ${limit})`);
     this.name = 'FileTooLargeError';
   }

@@ -53,7 +53,10 @@ function ownScenarioFile(r: IncompleteExecution): string | undefined {
  * The scenario lookup for `executions` (the records about to be replayed or explained): every
  * scenario file of the source, plus each record's own `scenarioFile` when the globs do not match it.
  */
-export async function scenarioResolverFor(source: ScenarioFileSource, executions: Iterable<IncompleteExecution>): Promise<WorkspaceScenarioResolver> {
+export async function scenarioResolverFor(
+  source: ScenarioFileSource,
+  executions: Iterable<IncompleteExecution>,
+): Promise<WorkspaceScenarioResolver> {
   const globs = source.globs ?? DEFAULT_SCENARIO_GLOBS;
   if (source.kind === 'disk') return createFsScenarioResolver(source.root, globs);
   const { reader } = source;

@@ -30,7 +30,13 @@ import { discardTempFile, putInPlace, removeAbandonedTempFiles, writeTempFile } 
 import { ExecutionsFileError, ioError } from './fileError';
 import { withFileLock, type LockHandle, type LockOptions } from './lock';
 import type { ExecutionsFile } from './model';
-import { FileTooLargeError, NotRegularFileError, readRegularFileContentSync, readRegularTextSync, type RegularTextContent } from './regularFile';
+import {
+  FileTooLargeError,
+  NotRegularFileError,
+  readRegularFileContentSync,
+  readRegularTextSync,
+  type RegularTextContent,
+} from './regularFile';
 import { serializeExecutionsPieces } from './serialize';
 import { parseExecutionsBytes, parseExecutionsText, validateExecutionsDoc } from './validate';
 
@@ -107,11 +113,17 @@ export async function realPathOf(file: string): Promise<string> {
 
 /** A read failure as an ExecutionsFileError (missing → ENOENT; FIFO, device, folder, too large → IO). */
 function readError(e: unknown, file: string): ExecutionsFileError {
-  if (e instanceof NotRegularFileError) return ExecutionsFileError.at(`is a ${e.kind}, not a regular file (expected the executions file)`, file, 'IO');
+  if (e instanceof NotRegularFileError)
+    return ExecutionsFileError.at(`is a ${e.kind}, not a regular file (expected the executions file)`, file, 'IO');
   if (e instanceof FileTooLargeError) {
-    return ExecutionsFileError.at(`too large (${e.size} bytes; the executions file may have at most ${MAX_EXECUTIONS_FILE_BYTES} bytes)`, file, 'IO');
+    return ExecutionsFileError.at(
+      `too large (${e.size} bytes; the executions file may have at most ${MAX_EXECUTIONS_FILE_BYTES} bytes)`,
+      file,
+      'IO',
+    );
   }
-  if ((e as { code?: unknown }).code === 'EISDIR') return ExecutionsFileError.at('is a directory, not a regular file (expected the executions file)', file, 'IO');
+  if ((e as { code?: unknown }).code === 'EISDIR')
+    return ExecutionsFileError.at('is a directory, not a regular file (expected the executions file)', file, 'IO');
   return ioError(e, file, 'read');
 }
 
@@ -282,7 +294,14 @@ type Commit = { readonly kind: 'done'; readonly written: boolean } | { readonly 
  * Writes `doc` over the file read as `current` (undefined: the file did not exist), if the file is
  * still that one right before the rename. 'changed' when it is not (nothing written).
  */
-async function commit(real: string, file: string, doc: ExecutionsFile, current: Current | undefined, lock: LockHandle, options: UpdateOptions): Promise<Commit> {
+async function commit(
+  real: string,
+  file: string,
+  doc: ExecutionsFile,
+  current: Current | undefined,
+  lock: LockHandle,
+  options: UpdateOptions,
+): Promise<Commit> {
   const lostBefore = await lock.check();
   if (lostBefore) throw new LockLost(lostBefore.message);
   const tmp = await writeTempFile(real, serializeExecutionsPieces(doc), current?.mode, current?.hash);
@@ -329,7 +348,13 @@ async function prepareTarget(file: string, create: boolean): Promise<string> {
 }
 
 /** Runs `body` under the lock of `real`, again (from a fresh read) when the lock was lost meanwhile. */
-async function underLock<T>(real: string, file: string, options: LockOptions, prepare: () => Promise<void>, body: (lock: LockHandle) => Promise<T>): Promise<T> {
+async function underLock<T>(
+  real: string,
+  file: string,
+  options: LockOptions,
+  prepare: () => Promise<void>,
+  body: (lock: LockHandle) => Promise<T>,
+): Promise<T> {
   let lostWhy = '';
   for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
     try {
@@ -342,7 +367,11 @@ async function underLock<T>(real: string, file: string, options: LockOptions, pr
       lostWhy = e.message;
     }
   }
-  throw ExecutionsFileError.at(`lost the lock on the executions file while saving (${lostWhy}), ${MAX_LOCK_ATTEMPTS} times; nothing was written — try again`, file, 'LOCKED');
+  throw ExecutionsFileError.at(
+    `lost the lock on the executions file while saving (${lostWhy}), ${MAX_LOCK_ATTEMPTS} times; nothing was written — try again`,
+    file,
+    'LOCKED',
+  );
 }
 
 /**
@@ -402,7 +431,12 @@ export async function updateExecutions<T>(
  * (the `version` from loadExecutions). Otherwise throws ExecutionsFileError code 'CONFLICT' and
  * leaves the file alone. Returns the new version.
  */
-export async function saveIfUnchanged(file: string, doc: ExecutionsFile, expectedVersion: string, options?: UpdateOptions): Promise<string> {
+export async function saveIfUnchanged(
+  file: string,
+  doc: ExecutionsFile,
+  expectedVersion: string,
+  options?: UpdateOptions,
+): Promise<string> {
   const opts = options ?? {};
   const real = await prepareTarget(file, false);
   const prepare = async (): Promise<void> => {
@@ -418,13 +452,21 @@ export async function saveIfUnchanged(file: string, doc: ExecutionsFile, expecte
       throw ExecutionsFileError.at('the executions file was deleted since it was loaded; not saved', file, 'CONFLICT');
     }
     if (current.hash !== expectedVersion) {
-      throw ExecutionsFileError.at('the executions file changed since it was loaded (another process wrote it); not saved — reload and try again', file, 'CONFLICT');
+      throw ExecutionsFileError.at(
+        'the executions file changed since it was loaded (another process wrote it); not saved — reload and try again',
+        file,
+        'CONFLICT',
+      );
     }
     const invalid = validateExecutionsDoc(doc, file);
     if (invalid) throw invalid;
     const done = await commit(real, file, doc, current, lock, opts);
     if (done.kind === 'changed') {
-      throw ExecutionsFileError.at('the executions file changed while it was being saved (another program wrote it); not saved — reload and try again', file, 'CONFLICT');
+      throw ExecutionsFileError.at(
+        'the executions file changed while it was being saved (another program wrote it); not saved — reload and try again',
+        file,
+        'CONFLICT',
+      );
     }
     return snapshots.get(real)?.hash ?? current.hash;
   });

@@ -13,8 +13,7 @@ import { EXECUTION_STATUSES } from './model';
 import type { ExecutionsFile } from './model';
 
 export type ParseExecutionsResult =
-  | { readonly ok: true; readonly doc: ExecutionsFile }
-  | { readonly ok: false; readonly error: ExecutionsFileError };
+  { readonly ok: true; readonly doc: ExecutionsFile } | { readonly ok: false; readonly error: ExecutionsFileError };
 
 /** A SHAPE error located at JSON path `p` of `text` (when the text is known). */
 function shapeError(detail: string, file: string, text: string | undefined, p: JSONPath): ExecutionsFileError {
@@ -51,10 +50,25 @@ function isIsoDate(s: string): boolean {
   if (
     (s.length === 24 || s.length === 20) &&
     s.charCodeAt(s.length - 1) === 90 /* Z */ &&
-    isDigit(s, 0) && isDigit(s, 1) && isDigit(s, 2) && isDigit(s, 3) && s.charCodeAt(4) === 45 &&
-    isDigit(s, 5) && isDigit(s, 6) && s.charCodeAt(7) === 45 && isDigit(s, 8) && isDigit(s, 9) &&
-    s.charCodeAt(10) === 84 /* T */ && isDigit(s, 11) && isDigit(s, 12) && s.charCodeAt(13) === 58 &&
-    isDigit(s, 14) && isDigit(s, 15) && s.charCodeAt(16) === 58 && isDigit(s, 17) && isDigit(s, 18) &&
+    isDigit(s, 0) &&
+    isDigit(s, 1) &&
+    isDigit(s, 2) &&
+    isDigit(s, 3) &&
+    s.charCodeAt(4) === 45 &&
+    isDigit(s, 5) &&
+    isDigit(s, 6) &&
+    s.charCodeAt(7) === 45 &&
+    isDigit(s, 8) &&
+    isDigit(s, 9) &&
+    s.charCodeAt(10) === 84 /* T */ &&
+    isDigit(s, 11) &&
+    isDigit(s, 12) &&
+    s.charCodeAt(13) === 58 &&
+    isDigit(s, 14) &&
+    isDigit(s, 15) &&
+    s.charCodeAt(16) === 58 &&
+    isDigit(s, 17) &&
+    isDigit(s, 18) &&
     (s.length === 20 || (s.charCodeAt(19) === 46 && isDigit(s, 20) && isDigit(s, 21) && isDigit(s, 22)))
   ) {
     const month = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
@@ -76,7 +90,8 @@ export function executionIdProblem(id: string): string | undefined {
   if (id.trim() === '') return 'must be a non-empty string';
   if (id.length > MAX_EXECUTION_ID_LENGTH) return `is ${id.length} characters long (at most ${MAX_EXECUTION_ID_LENGTH})`;
   const bad = UNPRINTABLE.exec(id);
-  if (bad) return `contains the control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (ids are printable text)`;
+  if (bad)
+    return `contains the control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (ids are printable text)`;
   return undefined;
 }
 
@@ -102,7 +117,8 @@ function checkRecord(r: unknown, i: number, fillDefaults: boolean): Problem | un
   const idProblem = executionIdProblem(r.id);
   if (idProblem) return { path: at('id'), detail: `executions[${i}]: "id" ${idProblem}` };
   if (typeof r.scenario !== 'string') return need('scenario', 'a string (the scenario name)');
-  if (r.scenarioFile !== undefined && typeof r.scenarioFile !== 'string') return need('scenarioFile', 'a string (a path relative to the workspace)');
+  if (r.scenarioFile !== undefined && typeof r.scenarioFile !== 'string')
+    return need('scenarioFile', 'a string (a path relative to the workspace)');
   if (typeof r.moduleId !== 'number' || !Number.isInteger(r.moduleId) || r.moduleId < 0) return need('moduleId', 'a non-negative integer');
   if (r.moduleName !== undefined && typeof r.moduleName !== 'string') return need('moduleName', 'a string');
   const err = r.error;
@@ -127,16 +143,26 @@ function checkRecord(r: unknown, i: number, fillDefaults: boolean): Problem | un
     return need('nextRetryAt', 'an ISO date-time string or null');
   }
   if (typeof r.created !== 'string' || !isIsoDate(r.created)) return need('created', 'an ISO date-time string');
-  if (r.updated !== undefined && (typeof r.updated !== 'string' || !isIsoDate(r.updated))) return need('updated', 'an ISO date-time string');
-  if (r.size !== undefined && (typeof r.size !== 'number' || !Number.isFinite(r.size) || r.size < 0)) return need('size', 'a non-negative number (bytes)');
+  if (r.updated !== undefined && (typeof r.updated !== 'string' || !isIsoDate(r.updated)))
+    return need('updated', 'an ISO date-time string');
+  if (r.size !== undefined && (typeof r.size !== 'number' || !Number.isFinite(r.size) || r.size < 0))
+    return need('size', 'a non-negative number (bytes)');
   const history = r.history;
   if (history !== undefined) {
     if (!Array.isArray(history)) return need('history', 'an array');
     for (let h = 0; h < history.length; h++) {
       const e: unknown = history[h];
       if (!isRecord(e)) return { path: at('history', h), detail: `${label}: history[${h}] must be an object, found ${describe(e)}` };
-      if (typeof e.at !== 'string') return { path: 'at' in e ? at('history', h, 'at') : at('history', h), detail: `${label}: history[${h}].at must be an ISO date-time string` };
-      if (typeof e.action !== 'string') return { path: 'action' in e ? at('history', h, 'action') : at('history', h), detail: `${label}: history[${h}].action must be a string` };
+      if (typeof e.at !== 'string')
+        return {
+          path: 'at' in e ? at('history', h, 'at') : at('history', h),
+          detail: `${label}: history[${h}].at must be an ISO date-time string`,
+        };
+      if (typeof e.action !== 'string')
+        return {
+          path: 'action' in e ? at('history', h, 'action') : at('history', h),
+          detail: `${label}: history[${h}].action must be a string`,
+        };
     }
   }
   if (fillDefaults) {

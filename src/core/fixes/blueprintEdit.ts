@@ -6,13 +6,25 @@
  */
 import { modify } from 'jsonc-parser';
 import type { FormattingOptions, Node } from 'jsonc-parser';
-import { blueprintModuleNodes, directiveModuleName, findBlueprintModule, parseBlueprintTree, prop, propertyNode, withoutBom } from '../scenario/blueprint';
+import {
+  blueprintModuleNodes,
+  directiveModuleName,
+  findBlueprintModule,
+  parseBlueprintTree,
+  prop,
+  propertyNode,
+  withoutBom,
+} from '../scenario/blueprint';
 import type { TextEdit } from '../text/edits';
 import type { ParsedScenario } from '../lint/lint';
 import type { Directive } from '../model';
 
 /** The directive module the quick fix inserts (Break: auto-complete, 3 attempts every 15 minutes). */
-export function directiveModule(directive: Directive, id: number, designer: { x: number; y: number } = { x: 0, y: 0 }): Record<string, unknown> {
+export function directiveModule(
+  directive: Directive,
+  id: number,
+  designer: { x: number; y: number } = { x: 0, y: 0 },
+): Record<string, unknown> {
   const mapper: Record<string, unknown> | undefined =
     directive === 'break' ? { retry: true, count: 3, interval: 15 } : directive === 'resume' ? {} : undefined;
   return {

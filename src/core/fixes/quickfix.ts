@@ -145,7 +145,14 @@ export function errorHandlerEdit(parsed: ParsedScenario, moduleId: number, direc
   }
 }
 
-function blockInsert(text: string, lineIndex: LineIndex, map: YAMLMap, directive: Directive, style: IndentStyle, eol: string): TextEdit | null {
+function blockInsert(
+  text: string,
+  lineIndex: LineIndex,
+  map: YAMLMap,
+  directive: Directive,
+  style: IndentStyle,
+  eol: string,
+): TextEdit | null {
   const first = map.items[0];
   if (!first || !isScalar(first.key) || !first.key.range || !map.range) return null;
   const keyCol = lineIndex.positionAt(first.key.range[0]).character;
@@ -159,7 +166,14 @@ function blockInsert(text: string, lineIndex: LineIndex, map: YAMLMap, directive
   return { start: at, end: at, newText: eol + lines.join(eol) };
 }
 
-function flowToBlock(text: string, lineIndex: LineIndex, map: YAMLMap, directive: Directive, style: IndentStyle, eol: string): TextEdit | null {
+function flowToBlock(
+  text: string,
+  lineIndex: LineIndex,
+  map: YAMLMap,
+  directive: Directive,
+  style: IndentStyle,
+  eol: string,
+): TextEdit | null {
   if (!map.range || map.items.length === 0) return null;
   const start = map.range[0];
   const end = map.range[1];

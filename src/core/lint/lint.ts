@@ -12,7 +12,18 @@ import { ERROR_TYPE_NAMES, isKnownErrorType, lookupErrorType } from '../catalogu
 import { classifyOutcome, moduleContext, outcomesByErrorTypeIn, routeCatches, unknownTypeOutcomeIn } from '../classify/classifier';
 import type { ModuleContext } from '../classify/classifier';
 import { DEFAULT_SEVERITIES, LINT_CODES, STRUCTURAL_CODES, walkModules } from '../model';
-import type { ErrorHandlerRoute, Finding, LintCode, Outcome, Profile, Scenario, ScenarioFormat, ScenarioModule, Severity, Span } from '../model';
+import type {
+  ErrorHandlerRoute,
+  Finding,
+  LintCode,
+  Outcome,
+  Profile,
+  Scenario,
+  ScenarioFormat,
+  ScenarioModule,
+  Severity,
+  Span,
+} from '../model';
 import { LineIndex } from '../text/lineIndex';
 import { nearest } from '../text/spelling';
 import { parseYamlScenario, routeFieldSpans } from '../scenario/yaml';
@@ -299,7 +310,12 @@ function missingHandlerMessage(scenario: Scenario, m: ScenarioModule, profile: P
   return `${moduleTitle(m)} has no error-handler route${storageOff}: ${parts.join('; ')}.`;
 }
 
-function partialHandlerMessage(scenario: Scenario, m: ScenarioModule, routes: readonly ErrorHandlerRoute[], profile: Profile): string | undefined {
+function partialHandlerMessage(
+  scenario: Scenario,
+  m: ScenarioModule,
+  routes: readonly ErrorHandlerRoute[],
+  profile: Profile,
+): string | undefined {
   if (routes.some((r) => r.errors === null)) return undefined;
   const mustCatch = ERROR_TYPE_NAMES.filter((t) => !(profile === 'make' && lookupErrorType(t)?.uncatchableInMake));
   const uncaught = mustCatch.filter((t) => !routes.some((r) => routeCatches(r, t)));
@@ -319,11 +335,15 @@ function partialHandlerMessage(scenario: Scenario, m: ScenarioModule, routes: re
     parts.push(`${listTypes(types)} ${outcomePhrase(o, types.length > 1)}`);
   }
   const rest = byOutcome.get(other);
-  if (rest && rest.length <= 5) parts.push(`${listTypes(rest)} ${outcomePhrase(other, rest.length > 1)} (so do error types the catalogue does not know)`);
+  if (rest && rest.length <= 5)
+    parts.push(`${listTypes(rest)} ${outcomePhrase(other, rest.length > 1)} (so do error types the catalogue does not know)`);
   else if (rest) parts.push(`${parts.length ? 'any other uncaught error' : 'every uncaught error'} ${outcomePhrase(other, false)}`);
   const many = m.onError.length > 1 || (m.onError.length === 0 && routes.length > 1);
-  const via = m.onError.length > 0 ? `its error-handler route${many ? 's' : ''}` : `the enclosing router's error-handler route${many ? 's' : ''}`;
-  const caughtText = caught.length ? `${many ? 'catch' : 'catches'} only ${listTypes(caught)}` : `${many ? 'catch' : 'catches'} no error type`;
+  const via =
+    m.onError.length > 0 ? `its error-handler route${many ? 's' : ''}` : `the enclosing router's error-handler route${many ? 's' : ''}`;
+  const caughtText = caught.length
+    ? `${many ? 'catch' : 'catches'} only ${listTypes(caught)}`
+    : `${many ? 'catch' : 'catches'} no error type`;
   return `${moduleTitle(m)}: ${via} ${caughtText}; the other errors fall through to the default rules: ${parts.join('; ')}.`;
 }
 

@@ -102,7 +102,13 @@ function checkDlq(entry: unknown, file: string, text: string, at: JSONPath, deta
   const where = detail ? '"dlq"' : `dlqs[${String(at[at.length - 1])}]`;
   if (!isObject(entry)) throw MakeImportError.shape(`${where} must be an object`, file, text, at);
   const id = idOf(entry.id);
-  if (id === undefined) throw MakeImportError.shape(`${where}: "id" is missing or empty (the incomplete execution id)`, file, text, 'id' in entry ? [...at, 'id'] : at);
+  if (id === undefined)
+    throw MakeImportError.shape(
+      `${where}: "id" is missing or empty (the incomplete execution id)`,
+      file,
+      text,
+      'id' in entry ? [...at, 'id'] : at,
+    );
   const bad = (key: string, what: string): MakeImportError =>
     MakeImportError.shape(`${where} (id "${id}"): "${key}" must be ${what}`, file, text, [...at, key]);
   if (entry.resolved !== undefined && typeof entry.resolved !== 'boolean') throw bad('resolved', 'true or false');
@@ -110,7 +116,8 @@ function checkDlq(entry: unknown, file: string, text: string, at: JSONPath, deta
   if (entry.attempts !== undefined && !(typeof entry.attempts === 'number' && Number.isInteger(entry.attempts) && entry.attempts >= 0)) {
     throw bad('attempts', 'a non-negative integer');
   }
-  if (entry.size !== undefined && !(typeof entry.size === 'number' && Number.isFinite(entry.size) && entry.size >= 0)) throw bad('size', 'a non-negative number');
+  if (entry.size !== undefined && !(typeof entry.size === 'number' && Number.isFinite(entry.size) && entry.size >= 0))
+    throw bad('size', 'a non-negative number');
   if (entry.created !== undefined && !(typeof entry.created === 'string' && !Number.isNaN(Date.parse(entry.created)))) {
     throw bad('created', 'an ISO date-time string');
   }
@@ -127,13 +134,19 @@ function collectValue(c: Collector, value: unknown, file: string, text: string, 
     return;
   }
   if (!isObject(value)) {
-    throw MakeImportError.shape('not a Make API response: expected an object such as {"dlqs": [...]}, {"dlq": {...}} or {"response": {...}}', file, text, at);
+    throw MakeImportError.shape(
+      'not a Make API response: expected an object such as {"dlqs": [...]}, {"dlq": {...}} or {"response": {...}}',
+      file,
+      text,
+      at,
+    );
   }
   let recognized = false;
   if ('dlqs' in value) {
     recognized = true;
     const list = value.dlqs;
-    if (!Array.isArray(list)) throw MakeImportError.shape('"dlqs" must be an array (the response of GET /dlqs)', file, text, [...at, 'dlqs']);
+    if (!Array.isArray(list))
+      throw MakeImportError.shape('"dlqs" must be an array (the response of GET /dlqs)', file, text, [...at, 'dlqs']);
     list.forEach((entry, i) => {
       const { id, fields } = checkDlq(entry, file, text, [...at, 'dlqs', i], false);
       const col = c.entry(id, file);
@@ -152,7 +165,11 @@ function collectValue(c: Collector, value: unknown, file: string, text: string, 
   if ('response' in value) {
     recognized = true;
     const response = value.response;
-    if (!isObject(response)) throw MakeImportError.shape('"response" must be an object keyed by module id (the response of GET /dlqs/{id}/bundle)', file, text, [...at, 'response']);
+    if (!isObject(response))
+      throw MakeImportError.shape('"response" must be an object keyed by module id (the response of GET /dlqs/{id}/bundle)', file, text, [
+        ...at,
+        'response',
+      ]);
     const explicitId = idOf(value.dlqId) ?? idOf(value.id);
     c.bundles.push({ file, text, path: [...at, 'response'], response, explicitId });
   }
@@ -276,23 +293,32 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
     // A reason only replaces an error that itself came from a reason (not one from a bundle).
     const previousReason = isObject(existing?.make) && typeof existing.make.reason === 'string' ? existing.make.reason : undefined;
     const fromOldReason = previousReason !== undefined ? errorFromReason(previousReason) : undefined;
-    error = !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
+    error =
+      !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
   } else error = existing?.error ?? { type: 'UnknownError', message: 'Make did not report a reason' };
 
   // A record resolved here stays resolved: an export saved before (or Make not knowing about the
   // local resolve) must not reopen it. Only a record that is not resolved takes Make's status.
   const imported = statusOf(col.make);
   const status = existing?.status === 'resolved' ? 'resolved' : (imported ?? existing?.status ?? 'unresolved');
-  const autoRetry = (col.make.retry !== undefined || col.make.resolved !== undefined) && existing?.status !== 'resolved' ? status === 'pending' : (existing?.autoRetry ?? false);
+  const autoRetry =
+    (col.make.retry !== undefined || col.make.resolved !== undefined) && existing?.status !== 'resolved'
+      ? status === 'pending'
+      : (existing?.autoRetry ?? false);
   const attempts = typeof col.make.attempts === 'number' ? col.make.attempts : (existing?.attempts ?? 0);
-  const maxAttempts = existing ? Math.max(existing.maxAttempts, attempts) : autoRetry ? Math.max(MAKE_AUTO_RETRY_ATTEMPTS, attempts) : attempts;
+  const maxAttempts = existing
+    ? Math.max(existing.maxAttempts, attempts)
+    : autoRetry
+      ? Math.max(MAKE_AUTO_RETRY_ATTEMPTS, attempts)
+      : attempts;
   const nextRetryAt = status === 'pending' ? (existing?.nextRetryAt ?? null) : null;
   const moduleId = failer.moduleId ?? fromBundle.moduleId ?? existing?.moduleId ?? 0;
   const moduleName = failer.moduleName ?? existing?.moduleName;
   const scenarioName = typeof make.scenarioName === 'string' && make.scenarioName.trim() !== '' ? make.scenarioName : undefined;
   const scenarioId = idOf(make.scenarioId);
   const placeholder = scenarioId !== undefined ? `Make scenario ${scenarioId}` : 'Unknown Make scenario';
-  const existingIsPlaceholder = existing !== undefined && (existing.scenario === 'Unknown Make scenario' || /^Make scenario \S+$/.test(existing.scenario));
+  const existingIsPlaceholder =
+    existing !== undefined && (existing.scenario === 'Unknown Make scenario' || /^Make scenario \S+$/.test(existing.scenario));
   const scenario = scenarioName ?? (existing !== undefined && !existingIsPlaceholder ? existing.scenario : placeholder);
   const created = typeof col.make.created === 'string' ? col.make.created : (existing?.created ?? nowIso);
   const size = typeof col.make.size === 'number' ? col.make.size : existing?.size;
@@ -357,7 +383,11 @@ export function parseMakeResponses(inputs: readonly { file: string; text: string
  * Merges parsed responses into `doc` by id (see the header comment). Throws a MakeImportError
  * when a bundle response cannot be matched to an incomplete execution of the import or of `doc`.
  */
-export function mergeMakeResponses(doc: ExecutionsFile, responses: ParsedMakeResponses, now?: Date): { doc: ExecutionsFile; summary: ImportSummary } {
+export function mergeMakeResponses(
+  doc: ExecutionsFile,
+  responses: ParsedMakeResponses,
+  now?: Date,
+): { doc: ExecutionsFile; summary: ImportSummary } {
   const nowIso = (now ?? new Date()).toISOString();
   const c = responses.collected.copy();
   const existingIds = doc.executions.map((e) => e.id);

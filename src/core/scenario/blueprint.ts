@@ -17,7 +17,19 @@
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node, ParseError } from 'jsonc-parser';
 import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from '../model';
-import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
+import {
+  ROUTE_DEFAULTS,
+  ScenarioParserBase,
+  buildHandlerRoute,
+  buildModule,
+  buildScenario,
+  defaultSettings,
+  handlerLocation,
+  moduleRef,
+  quoteShort,
+  routeLocation,
+  routesOnNonRouterMessage,
+} from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans } from './modelBuilder';
 import type { LineIndex } from '../text/lineIndex';
 
@@ -171,7 +183,11 @@ class BlueprintParser extends ScenarioParserBase {
   scenario(root: Node): Scenario | null {
     const rootSpan = spanOf(root);
     if (root.type !== 'object') {
-      this.report('invalid-scenario', rootSpan, `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${this.describe(root)}.`);
+      this.report(
+        'invalid-scenario',
+        rootSpan,
+        `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${this.describe(root)}.`,
+      );
       return null;
     }
     const firstKey = root.children?.[0]?.children?.[0];
@@ -191,7 +207,11 @@ class BlueprintParser extends ScenarioParserBase {
     let modules: ScenarioModule[] = [];
     const flow = prop(root, 'flow');
     if (!flow) {
-      this.report('invalid-scenario', headSpan, 'The blueprint has no `flow` array (the list of modules; its first module is the trigger).');
+      this.report(
+        'invalid-scenario',
+        headSpan,
+        'The blueprint has no `flow` array (the list of modules; its first module is the trigger).',
+      );
     } else if (flow.type !== 'array') {
       this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${this.describe(flow)}.`);
     } else {
@@ -210,10 +230,19 @@ class BlueprintParser extends ScenarioParserBase {
     const { settings: out, settingSpans: spans } = result;
     if (!metadata) return result;
     if (metadata.type !== 'object') {
-      this.report('invalid-scenario', spanOf(metadata), `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${this.describe(metadata)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(metadata),
+        `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${this.describe(metadata)}.`,
+      );
       return result;
     }
-    const flag = (parent: Node, key: string, setting: 'storeIncompleteExecutions' | 'sequentialProcessing' | 'dataLoss' | 'instant', where: string): void => {
+    const flag = (
+      parent: Node,
+      key: string,
+      setting: 'storeIncompleteExecutions' | 'sequentialProcessing' | 'dataLoss' | 'instant',
+      where: string,
+    ): void => {
       const p = propertyNode(parent, key);
       const v = p?.children?.[1];
       const k = p?.children?.[0];
@@ -226,7 +255,11 @@ class BlueprintParser extends ScenarioParserBase {
     flag(metadata, 'instant', 'instant', 'metadata');
     const sc = prop(metadata, 'scenario');
     if (sc && sc.type !== 'object') {
-      this.report('invalid-scenario', spanOf(sc), `\`metadata.scenario\` must be an object of scenario settings; found ${this.describe(sc)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(sc),
+        `\`metadata.scenario\` must be an object of scenario settings; found ${this.describe(sc)}.`,
+      );
     } else if (sc) {
       flag(sc, 'dlq', 'storeIncompleteExecutions', 'metadata.scenario');
       flag(sc, 'sequential', 'sequentialProcessing', 'metadata.scenario');
@@ -238,7 +271,12 @@ class BlueprintParser extends ScenarioParserBase {
         spans.maxConsecutiveErrors = spanOf(k);
         const n = numberOf(v);
         if (n !== undefined && Number.isSafeInteger(n) && n >= 1) out.maxConsecutiveErrors = n;
-        else this.report('invalid-scenario', spanOf(v), `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${this.describe(v)}.`);
+        else
+          this.report(
+            'invalid-scenario',
+            spanOf(v),
+            `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${this.describe(v)}.`,
+          );
       }
     }
     return result;
@@ -250,7 +288,11 @@ class BlueprintParser extends ScenarioParserBase {
     const out: ScenarioModule[] = [];
     for (const item of list.children ?? []) {
       if (item.type !== 'object') {
-        this.report('invalid-scenario', spanOf(item), `Each module must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`);
+        this.report(
+          'invalid-scenario',
+          spanOf(item),
+          `Each module must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`,
+        );
         continue;
       }
       const m = this.module(item, loc);
@@ -286,10 +328,20 @@ class BlueprintParser extends ScenarioParserBase {
     } else if (appNode.type === 'string' && String(appNode.value).trim() !== '') {
       app = String(appNode.value);
       if (!/^[^:\s]+:[^:\s]+$/.test(app.trim())) {
-        this.report('invalid-scenario', appSpan, `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData, builtin:BasicRouter); found "${app}".`, id);
+        this.report(
+          'invalid-scenario',
+          appSpan,
+          `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData, builtin:BasicRouter); found "${app}".`,
+          id,
+        );
       }
     } else {
-      this.report('invalid-scenario', appSpan, `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${this.describe(appNode)}.`, id);
+      this.report(
+        'invalid-scenario',
+        appSpan,
+        `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${this.describe(appNode)}.`,
+        id,
+      );
     }
     return { id, idSpan, app, appSpan, anchor };
   }
@@ -329,7 +381,11 @@ class BlueprintParser extends ScenarioParserBase {
 
   private routerRoutes(node: Node, loc: Location): RouterRoute[] {
     if (node.type !== 'array') {
-      this.report('invalid-scenario', spanOf(node), `\`routes\` must be an array of routes (each with a \`flow\` array); found ${this.describe(node)}.`);
+      this.report(
+        'invalid-scenario',
+        spanOf(node),
+        `\`routes\` must be an array of routes (each with a \`flow\` array); found ${this.describe(node)}.`,
+      );
       return [];
     }
     const out: RouterRoute[] = [];
@@ -343,9 +399,17 @@ class BlueprintParser extends ScenarioParserBase {
       let modules: ScenarioModule[] = [];
       let name: string | undefined;
       if (!flow) {
-        this.report('invalid-scenario', { start: span.start, end: span.start + 1 }, 'This router route has no `flow` array (the modules of the route).');
+        this.report(
+          'invalid-scenario',
+          { start: span.start, end: span.start + 1 },
+          'This router route has no `flow` array (the modules of the route).',
+        );
       } else if (flow.type !== 'array') {
-        this.report('invalid-scenario', spanOf(flow), `A router route's \`flow\` must be an array of modules; found ${this.describe(flow)}.`);
+        this.report(
+          'invalid-scenario',
+          spanOf(flow),
+          `A router route's \`flow\` must be an array of modules; found ${this.describe(flow)}.`,
+        );
       } else {
         modules = this.modules(flow, loc);
         // Make shows a route under the label of the filter on its first module.
@@ -379,7 +443,12 @@ class BlueprintParser extends ScenarioParserBase {
     const modules: ScenarioModule[] = [];
     for (const item of handlerItems) {
       if (item.type !== 'object') {
-        this.report('invalid-scenario', spanOf(item), `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`, ownerId);
+        this.report(
+          'invalid-scenario',
+          spanOf(item),
+          `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`,
+          ownerId,
+        );
         continue;
       }
       const a = prop(item, 'module');
@@ -414,24 +483,47 @@ class BlueprintParser extends ScenarioParserBase {
           fieldSpans.autoComplete = spanOf(retry);
           const b = booleanOf(retry.children[1]);
           if (b !== undefined) autoComplete = b;
-          else this.report('invalid-retry-settings', spanOf(retry.children[1]), `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${this.describe(retry.children[1])}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              spanOf(retry.children[1]),
+              `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${this.describe(retry.children[1])}.`,
+              ownerId,
+            );
         }
         const count = propertyNode(mapper, 'count');
         if (count?.children?.[1]) {
           fieldSpans.attempts = spanOf(count);
           const n = numberOf(count.children[1]);
           if (n !== undefined) attempts = n;
-          else this.report('invalid-retry-settings', spanOf(count.children[1]), `Break's \`count\` (number of attempts) must be a whole number; found ${this.describe(count.children[1])}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              spanOf(count.children[1]),
+              `Break's \`count\` (number of attempts) must be a whole number; found ${this.describe(count.children[1])}.`,
+              ownerId,
+            );
         }
         const interval = propertyNode(mapper, 'interval');
         if (interval?.children?.[1]) {
           fieldSpans.intervalMinutes = spanOf(interval);
           const n = numberOf(interval.children[1]);
           if (n !== undefined) intervalMinutes = n;
-          else this.report('invalid-retry-settings', spanOf(interval.children[1]), `Break's \`interval\` (minutes between attempts) must be a whole number; found ${this.describe(interval.children[1])}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              spanOf(interval.children[1]),
+              `Break's \`interval\` (minutes between attempts) must be a whole number; found ${this.describe(interval.children[1])}.`,
+              ownerId,
+            );
         }
       } else if (directive === 'break' && mapper && mapper.type !== 'null') {
-        this.report('invalid-retry-settings', spanOf(mapper), `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${this.describe(mapper)}.`, ownerId);
+        this.report(
+          'invalid-retry-settings',
+          spanOf(mapper),
+          `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${this.describe(mapper)}.`,
+          ownerId,
+        );
       } else if (directive === 'resume' && mapper && mapperProp?.children?.[0]) {
         hasOutput = true;
         // JSON.parse of the node's own text: plain objects (jsonc-parser's getNodeValue builds null-prototype ones).
@@ -500,7 +592,11 @@ export function parseBlueprintScenario(text: string, lineIndex: LineIndex): { sc
       return { scenario: null, findings: parser.findings };
     }
     if (!root) {
-      parser.report('invalid-scenario', { start: 0, end: lineIndex.lineEnd(0) }, 'The blueprint file is empty: it needs a JSON object with `name`, `flow` and `metadata`.');
+      parser.report(
+        'invalid-scenario',
+        { start: 0, end: lineIndex.lineEnd(0) },
+        'The blueprint file is empty: it needs a JSON object with `name`, `flow` and `metadata`.',
+      );
       return { scenario: null, findings: parser.findings };
     }
     const scenario = parser.scenario(root);
@@ -517,5 +613,7 @@ export function parseBlueprintScenario(text: string, lineIndex: LineIndex): { sc
 
 /** The module object with this id in a parsed blueprint (not a directive module), or undefined. */
 export function findBlueprintModule(root: Node | undefined, id: number): BlueprintModuleNode | undefined {
-  return blueprintModuleNodes(root).find((m) => m.id === id && !(m.role === 'onerror' && m.app !== undefined && BLUEPRINT_DIRECTIVES[m.app] !== undefined));
+  return blueprintModuleNodes(root).find(
+    (m) => m.id === id && !(m.role === 'onerror' && m.app !== undefined && BLUEPRINT_DIRECTIVES[m.app] !== undefined),
+  );
 }

@@ -34,7 +34,13 @@ function fail(fileName: string, lineIndex: LineIndex, span: Span, message: strin
 }
 
 /** Throws on the first error-severity finding of the parser (the scenario is not usable as it is). */
-function requireUsable(fileName: string, lineIndex: LineIndex, scenario: Scenario | null, findings: readonly Finding[], what: string): Scenario {
+function requireUsable(
+  fileName: string,
+  lineIndex: LineIndex,
+  scenario: Scenario | null,
+  findings: readonly Finding[],
+  what: string,
+): Scenario {
   const first = [...findings].filter((f) => f.severity === 'error').sort((a, b) => a.span.start - b.span.start)[0];
   if (first) fail(fileName, lineIndex, first.span, `${first.message} (${first.code}; fix it before converting)`);
   if (!scenario) fail(fileName, lineIndex, { start: 0, end: 0 }, `not a usable ${what}`);
@@ -92,7 +98,11 @@ export function scenarioToYaml(scenario: Scenario, header?: string): string {
     },
     modules: scenario.modules.map(moduleToYaml),
   });
-  if (header) doc.commentBefore = header.split('\n').map((l) => ` ${l}`).join('\n');
+  if (header)
+    doc.commentBefore = header
+      .split('\n')
+      .map((l) => ` ${l}`)
+      .join('\n');
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -140,12 +150,22 @@ export function yamlToBlueprint(text: string, fileName: string): string {
       out.routes = m.routes.map((r, i) => ({ flow: flowJson(r.modules, x + X_STEP, y + i * Y_STEP, r.name) }));
     }
     if (m.onError.length > 1) {
-      fail(fileName, lineIndex, m.onError[1].span, `module ${m.id} has ${m.onError.length} error-handler routes; a blueprint has one \`onerror\` route per module (put a router in it instead)`);
+      fail(
+        fileName,
+        lineIndex,
+        m.onError[1].span,
+        `module ${m.id} has ${m.onError.length} error-handler routes; a blueprint has one \`onerror\` route per module (put a router in it instead)`,
+      );
     }
     const route = m.onError[0];
     if (route) {
       if (route.errors !== null) {
-        fail(fileName, lineIndex, route.errorSpans[0] ?? route.span, `the error-handler route of module ${m.id} catches only ${route.errors.join(', ')}; a blueprint's \`onerror\` route catches every error type, so this filter cannot be converted`);
+        fail(
+          fileName,
+          lineIndex,
+          route.errorSpans[0] ?? route.span,
+          `the error-handler route of module ${m.id} catches only ${route.errors.join(', ')}; a blueprint's \`onerror\` route catches every error type, so this filter cannot be converted`,
+        );
       }
       const handlers = route.modules.map((h, i) => moduleJson(h, x + i * X_STEP, y + Y_STEP / 2));
       const needsDirective = route.directiveExplicit || route.modules.length === 0;

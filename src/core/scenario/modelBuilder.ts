@@ -6,7 +6,17 @@
  * source access and its own messages about the source syntax.
  */
 import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES } from '../model';
-import type { Directive, ErrorHandlerRoute, Finding, LintCode, Scenario, ScenarioFormat, ScenarioModule, ScenarioSettings, Span } from '../model';
+import type {
+  Directive,
+  ErrorHandlerRoute,
+  Finding,
+  LintCode,
+  Scenario,
+  ScenarioFormat,
+  ScenarioModule,
+  ScenarioSettings,
+  Span,
+} from '../model';
 import type { LineIndex } from '../text/lineIndex';
 
 /** Fields of an error-handler route whose source position lint needs (retry settings on the wrong directive, ...). */
@@ -115,7 +125,12 @@ export function buildModule(p: ModuleParts, loc: Location): ScenarioModule {
 }
 
 /** What an error-handler route does where its source does not say (spec: no directive = ignore; Break retries 3 times, 15 minutes apart). */
-export const ROUTE_DEFAULTS: { readonly directive: Directive; readonly autoComplete: boolean; readonly attempts: number; readonly intervalMinutes: number } = {
+export const ROUTE_DEFAULTS: {
+  readonly directive: Directive;
+  readonly autoComplete: boolean;
+  readonly attempts: number;
+  readonly intervalMinutes: number;
+} = {
   directive: 'ignore',
   autoComplete: false,
   attempts: 3,
@@ -192,7 +207,12 @@ export abstract class ScenarioParserBase {
     for (const { id, span } of sorted) {
       const first = seen.get(id);
       if (first) {
-        this.report('duplicate-module-id', span, `Module id ${id} is already used on line ${this.line(first)}; ids must be unique in the whole ${scope} (handler and route modules included).`, id);
+        this.report(
+          'duplicate-module-id',
+          span,
+          `Module id ${id} is already used on line ${this.line(first)}; ids must be unique in the whole ${scope} (handler and route modules included).`,
+          id,
+        );
       } else {
         seen.set(id, span);
       }

@@ -8,7 +8,13 @@ import type { ParsedScenario } from '../lint/lint';
 
 export type ScenarioSymbol =
   | { readonly kind: 'errorType'; readonly name: string; readonly span: Span }
-  | { readonly kind: 'directive'; readonly directive: Directive; readonly route: ErrorHandlerRoute; readonly module: ScenarioModule; readonly span: Span }
+  | {
+      readonly kind: 'directive';
+      readonly directive: Directive;
+      readonly route: ErrorHandlerRoute;
+      readonly module: ScenarioModule;
+      readonly span: Span;
+    }
   | { readonly kind: 'setting'; readonly key: keyof ScenarioSettings; readonly span: Span }
   | { readonly kind: 'module'; readonly module: ScenarioModule; readonly span: Span };
 

@@ -114,10 +114,7 @@ interface Entry {
  * A file whose scenario has a structural problem (syntax, invalid structure, ...) is not used.
  * Texts are read and parsed at most once, on first need.
  */
-export function createScenarioResolver(
-  sources: readonly ScenarioFileSource[],
-  options: ResolverOptions = {},
-): WorkspaceScenarioResolver {
+export function createScenarioResolver(sources: readonly ScenarioFileSource[], options: ResolverOptions = {}): WorkspaceScenarioResolver {
   const entries = new Map<string, Entry>();
   for (const s of sources) {
     const p = toPosixPath(s.path);

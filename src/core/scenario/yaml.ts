@@ -11,8 +11,32 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { DIRECTIVES, PROFILES } from '../model';
-import type { Directive, ErrorHandlerRoute, Fault, Finding, Profile, RouterRoute, Scenario, ScenarioModule, ScenarioSettings, SimulationConfig, Span } from '../model';
-import { ROUTE_DEFAULTS, ScenarioParserBase, buildHandlerRoute, buildModule, buildScenario, defaultSettings, handlerLocation, moduleRef, quoteShort, routeLocation, routesOnNonRouterMessage } from './modelBuilder';
+import type {
+  Directive,
+  ErrorHandlerRoute,
+  Fault,
+  Finding,
+  Profile,
+  RouterRoute,
+  Scenario,
+  ScenarioModule,
+  ScenarioSettings,
+  SimulationConfig,
+  Span,
+} from '../model';
+import {
+  ROUTE_DEFAULTS,
+  ScenarioParserBase,
+  buildHandlerRoute,
+  buildModule,
+  buildScenario,
+  defaultSettings,
+  handlerLocation,
+  moduleRef,
+  quoteShort,
+  routeLocation,
+  routesOnNonRouterMessage,
+} from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans, SourcedErrorHandlerRoute } from './modelBuilder';
 import { nearest } from '../text/spelling';
 import type { LineIndex } from '../text/lineIndex';
@@ -133,7 +157,11 @@ class Parser extends ScenarioParserBase {
       return null;
     }
     if (!isMap(root)) {
-      this.report('invalid-scenario', this.spanOf(root, whole), `A scenario must be a mapping with \`name\` and \`modules\`; found ${this.describe(root)}.`);
+      this.report(
+        'invalid-scenario',
+        this.spanOf(root, whole),
+        `A scenario must be a mapping with \`name\` and \`modules\`; found ${this.describe(root)}.`,
+      );
       return null;
     }
     const rootSpan = this.spanOf(root, whole);
@@ -150,7 +178,12 @@ class Parser extends ScenarioParserBase {
       const v = this.scalar(namePair.value);
       if (typeof v === 'string' && v.trim() !== '') name = v;
       else if (typeof v === 'number' || typeof v === 'boolean') name = String(v);
-      else this.report('invalid-scenario', nameSpan, `The scenario \`name\` must be a non-empty text; found ${this.describe(namePair.value)}.`);
+      else
+        this.report(
+          'invalid-scenario',
+          nameSpan,
+          `The scenario \`name\` must be a non-empty text; found ${this.describe(namePair.value)}.`,
+        );
     }
 
     // settings
@@ -216,7 +249,12 @@ class Parser extends ScenarioParserBase {
           break;
         case 'maxConsecutiveErrors':
           if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) out.maxConsecutiveErrors = v;
-          else this.report('invalid-scenario', valueSpan, `Setting \`maxConsecutiveErrors\` must be a whole number ≥ 1; found ${this.describe(p.value)}.`);
+          else
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `Setting \`maxConsecutiveErrors\` must be a whole number ≥ 1; found ${this.describe(p.value)}.`,
+            );
           break;
         case 'profile':
           if (typeof v === 'string' && (PROFILES as readonly string[]).includes(v)) out.profile = v as Profile;
@@ -250,7 +288,11 @@ class Parser extends ScenarioParserBase {
     const kind = this.collection(pair.value);
     if (kind === 'empty') return [];
     if (kind !== 'seq') {
-      this.report('invalid-scenario', this.valueSpan(pair, parent), `The \`modules\` of ${what} must be a list of modules; found ${this.describe(pair.value)}.`);
+      this.report(
+        'invalid-scenario',
+        this.valueSpan(pair, parent),
+        `The \`modules\` of ${what} must be a list of modules; found ${this.describe(pair.value)}.`,
+      );
       return [];
     }
     return this.modules(pair.value as YAMLSeq, loc);
@@ -288,10 +330,20 @@ class Parser extends ScenarioParserBase {
       if (typeof v === 'string' && v.trim() !== '') {
         app = v;
         if (!/^[^:\s]+:[^:\s]+$/.test(v.trim())) {
-          this.report('invalid-scenario', appSpan, `\`app\` must be "<app>:<action>" (e.g. http:makeRequest, builtin:router); found "${v}".`, id);
+          this.report(
+            'invalid-scenario',
+            appSpan,
+            `\`app\` must be "<app>:<action>" (e.g. http:makeRequest, builtin:router); found "${v}".`,
+            id,
+          );
         }
       } else {
-        this.report('invalid-scenario', appSpan, `\`app\` must be "<app>:<action>" (e.g. http:makeRequest); found ${this.describe(appPair.value)}.`, id);
+        this.report(
+          'invalid-scenario',
+          appSpan,
+          `\`app\` must be "<app>:<action>" (e.g. http:makeRequest); found ${this.describe(appPair.value)}.`,
+          id,
+        );
       }
     }
 
@@ -304,7 +356,12 @@ class Parser extends ScenarioParserBase {
         name = String(v);
         nameSpan = this.valueSpan(namePair, span);
       } else if (v !== null) {
-        this.report('invalid-scenario', this.valueSpan(namePair, span), `A module \`name\` must be a text; found ${this.describe(namePair.value)}.`, id);
+        this.report(
+          'invalid-scenario',
+          this.valueSpan(namePair, span),
+          `A module \`name\` must be a text; found ${this.describe(namePair.value)}.`,
+          id,
+        );
       }
     }
 
@@ -328,14 +385,22 @@ class Parser extends ScenarioParserBase {
     const kind = this.collection(pair.value);
     if (kind === 'empty') return [];
     if (kind !== 'seq') {
-      this.report('invalid-scenario', this.valueSpan(pair, parent), `\`routes\` must be a list of routes (each with optional \`name\` and \`modules\`); found ${this.describe(pair.value)}.`);
+      this.report(
+        'invalid-scenario',
+        this.valueSpan(pair, parent),
+        `\`routes\` must be a list of routes (each with optional \`name\` and \`modules\`); found ${this.describe(pair.value)}.`,
+      );
       return [];
     }
     const out: RouterRoute[] = [];
     for (const item of (pair.value as YAMLSeq).items) {
       const span = this.spanOf(item, parent);
       if (this.collection(item) !== 'map') {
-        this.report('invalid-scenario', span, `Each router route must be a mapping with optional \`name\` and \`modules\`; found ${this.describe(item)}.`);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each router route must be a mapping with optional \`name\` and \`modules\`; found ${this.describe(item)}.`,
+        );
         continue;
       }
       const map = item as YAMLMap;
@@ -344,7 +409,12 @@ class Parser extends ScenarioParserBase {
       if (namePair) {
         const v = this.scalar(namePair.value);
         if (typeof v === 'string' || typeof v === 'number') name = String(v);
-        else if (v !== null) this.report('invalid-scenario', this.valueSpan(namePair, span), `A route \`name\` must be a text; found ${this.describe(namePair.value)}.`);
+        else if (v !== null)
+          this.report(
+            'invalid-scenario',
+            this.valueSpan(namePair, span),
+            `A route \`name\` must be a text; found ${this.describe(namePair.value)}.`,
+          );
       }
       const modules = this.nestedModules(this.get(map, 'modules'), span, loc, 'a router route');
       out.push({ ...(name !== undefined ? { name } : {}), modules, span });
@@ -362,7 +432,12 @@ class Parser extends ScenarioParserBase {
       const out: ErrorHandlerRoute[] = [];
       for (const item of (pair.value as YAMLSeq).items) {
         if (this.collection(item) !== 'map') {
-          this.report('invalid-scenario', this.spanOf(item, parent), `Each error-handler route must be a mapping (e.g. {directive: break}); found ${this.describe(item)}.`, ownerId);
+          this.report(
+            'invalid-scenario',
+            this.spanOf(item, parent),
+            `Each error-handler route must be a mapping (e.g. {directive: break}); found ${this.describe(item)}.`,
+            ownerId,
+          );
           continue;
         }
         out.push(this.handlerRoute(item as YAMLMap, parent, handlerLoc, ownerId));
@@ -418,17 +493,32 @@ class Parser extends ScenarioParserBase {
                 errors.push(n.trim());
                 errorSpans.push(s);
               } else {
-                this.report('invalid-scenario', s, `An \`errors\` entry must be an error type name (e.g. ConnectionError); found ${this.describe(item)}.`, ownerId);
+                this.report(
+                  'invalid-scenario',
+                  s,
+                  `An \`errors\` entry must be an error type name (e.g. ConnectionError); found ${this.describe(item)}.`,
+                  ownerId,
+                );
               }
             }
             if ((pair.value as YAMLSeq).items.length === 0) {
-              this.report('invalid-scenario', valueSpan, '`errors: []` catches nothing; list the error types this route catches, or omit `errors` to catch every type.', ownerId);
+              this.report(
+                'invalid-scenario',
+                valueSpan,
+                '`errors: []` catches nothing; list the error types this route catches, or omit `errors` to catch every type.',
+                ownerId,
+              );
             }
           } else if (typeof v === 'string' && v.trim() !== '') {
             errors = [v.trim()];
             errorSpans.push(valueSpan);
           } else {
-            this.report('invalid-scenario', valueSpan, `\`errors\` must be a list of error type names (e.g. [ConnectionError, RateLimitError]); found ${this.describe(pair.value)}.`, ownerId);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `\`errors\` must be a list of error type names (e.g. [ConnectionError, RateLimitError]); found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           }
           break;
         }
@@ -454,15 +544,33 @@ class Parser extends ScenarioParserBase {
         }
         case 'autoComplete':
           if (typeof v === 'boolean') autoComplete = v;
-          else this.report('invalid-retry-settings', valueSpan, `\`autoComplete\` must be true or false; found ${this.describe(pair.value)}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              valueSpan,
+              `\`autoComplete\` must be true or false; found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           break;
         case 'attempts':
           if (typeof v === 'number' && Number.isFinite(v)) attempts = v;
-          else this.report('invalid-retry-settings', valueSpan, `\`attempts\` must be a whole number (the number of automatic attempts); found ${this.describe(pair.value)}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              valueSpan,
+              `\`attempts\` must be a whole number (the number of automatic attempts); found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           break;
         case 'intervalMinutes':
           if (typeof v === 'number' && Number.isFinite(v)) intervalMinutes = v;
-          else this.report('invalid-retry-settings', valueSpan, `\`intervalMinutes\` must be a whole number of minutes; found ${this.describe(pair.value)}.`, ownerId);
+          else
+            this.report(
+              'invalid-retry-settings',
+              valueSpan,
+              `\`intervalMinutes\` must be a whole number of minutes; found ${this.describe(pair.value)}.`,
+              ownerId,
+            );
           break;
         case 'output':
           hasOutput = true;
@@ -507,7 +615,11 @@ class Parser extends ScenarioParserBase {
     const valueSpan = this.valueSpan(pair, parent);
     if (kind === 'empty') return { bundles: 1, faults: [], span: valueSpan };
     if (kind !== 'map') {
-      this.report('invalid-scenario', valueSpan, `\`simulation\` must be a mapping with \`bundles\` and \`faults\`; found ${this.describe(pair.value)}.`);
+      this.report(
+        'invalid-scenario',
+        valueSpan,
+        `\`simulation\` must be a mapping with \`bundles\` and \`faults\`; found ${this.describe(pair.value)}.`,
+      );
       return null;
     }
     const map = pair.value as YAMLMap;
@@ -519,14 +631,27 @@ class Parser extends ScenarioParserBase {
       if (key === 'bundles') {
         const v = this.scalar(p.value);
         if (typeof v === 'number' && Number.isSafeInteger(v) && v > MAX_SIMULATION_BUNDLES) {
-          this.report('invalid-scenario', this.valueSpan(p, keySpan), `\`simulation.bundles\` is at most ${MAX_SIMULATION_BUNDLES} (a simulation runs all of them at once); found ${v}.`);
+          this.report(
+            'invalid-scenario',
+            this.valueSpan(p, keySpan),
+            `\`simulation.bundles\` is at most ${MAX_SIMULATION_BUNDLES} (a simulation runs all of them at once); found ${v}.`,
+          );
           bundles = MAX_SIMULATION_BUNDLES;
         } else if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) bundles = v;
-        else this.report('invalid-scenario', this.valueSpan(p, keySpan), `\`simulation.bundles\` must be a whole number ≥ 1 (how many bundles the trigger emits); found ${this.describe(p.value)}.`);
+        else
+          this.report(
+            'invalid-scenario',
+            this.valueSpan(p, keySpan),
+            `\`simulation.bundles\` must be a whole number ≥ 1 (how many bundles the trigger emits); found ${this.describe(p.value)}.`,
+          );
       } else if (key === 'faults') {
         faultsPair = p;
       } else {
-        this.report('invalid-scenario', keySpan, `Unknown field \`${key ?? '?'}\` in \`simulation\`.${didYouMean(key ?? '', SIMULATION_KEYS)} Known fields: bundles, faults.`);
+        this.report(
+          'invalid-scenario',
+          keySpan,
+          `Unknown field \`${key ?? '?'}\` in \`simulation\`.${didYouMean(key ?? '', SIMULATION_KEYS)} Known fields: bundles, faults.`,
+        );
       }
     }
     const faults: Fault[] = [];
@@ -538,7 +663,11 @@ class Parser extends ScenarioParserBase {
           if (f) faults.push(f);
         }
       } else if (fk !== 'empty') {
-        this.report('invalid-scenario', this.valueSpan(faultsPair, span), `\`simulation.faults\` must be a list of faults (module, error, ...); found ${this.describe(faultsPair.value)}.`);
+        this.report(
+          'invalid-scenario',
+          this.valueSpan(faultsPair, span),
+          `\`simulation.faults\` must be a list of faults (module, error, ...); found ${this.describe(faultsPair.value)}.`,
+        );
       }
     }
     return { bundles, faults, span };
@@ -569,7 +698,11 @@ class Parser extends ScenarioParserBase {
           if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) module = v;
           else {
             ok = false;
-            this.report('invalid-scenario', valueSpan, `A fault's \`module\` must be a module id (a positive whole number); found ${this.describe(pair.value)}.`);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `A fault's \`module\` must be a module id (a positive whole number); found ${this.describe(pair.value)}.`,
+            );
           }
           break;
         case 'error':
@@ -577,19 +710,28 @@ class Parser extends ScenarioParserBase {
           if (typeof v === 'string' && v.trim() !== '') error = v.trim();
           else {
             ok = false;
-            this.report('invalid-scenario', valueSpan, `A fault's \`error\` must be an error type name (e.g. ConnectionError); found ${this.describe(pair.value)}.`);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `A fault's \`error\` must be an error type name (e.g. ConnectionError); found ${this.describe(pair.value)}.`,
+            );
           }
           break;
         case 'message':
           if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') message = String(v);
-          else if (v !== null) this.report('invalid-scenario', valueSpan, `A fault's \`message\` must be a text; found ${this.describe(pair.value)}.`);
+          else if (v !== null)
+            this.report('invalid-scenario', valueSpan, `A fault's \`message\` must be a text; found ${this.describe(pair.value)}.`);
           break;
         case 'bundles': {
           const kind = this.collection(pair.value);
           const items: unknown[] = kind === 'seq' ? (pair.value as YAMLSeq).items : kind === 'empty' ? [] : [pair.value];
           if (kind === 'empty') break;
           if (kind === 'map' || kind === 'alias') {
-            this.report('invalid-scenario', valueSpan, `A fault's \`bundles\` must be a list of bundle numbers (1-based); found ${this.describe(pair.value)}.`);
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `A fault's \`bundles\` must be a list of bundle numbers (1-based); found ${this.describe(pair.value)}.`,
+            );
             break;
           }
           bundles = [];
@@ -597,7 +739,12 @@ class Parser extends ScenarioParserBase {
             const n = this.scalar(b);
             const s = this.spanOf(b, valueSpan);
             if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 1) {
-              if (n > bundleCount) this.report('invalid-scenario', s, `Bundle ${n} does not exist: the simulation feeds ${bundleCount} bundle${bundleCount === 1 ? '' : 's'} (simulation.bundles).`);
+              if (n > bundleCount)
+                this.report(
+                  'invalid-scenario',
+                  s,
+                  `Bundle ${n} does not exist: the simulation feeds ${bundleCount} bundle${bundleCount === 1 ? '' : 's'} (simulation.bundles).`,
+                );
               else bundles.push(n);
             } else {
               this.report('invalid-scenario', s, `A bundle number must be a whole number ≥ 1; found ${this.describe(b)}.`);
@@ -608,10 +755,19 @@ class Parser extends ScenarioParserBase {
         case 'recoverAfter':
           if (v === null) break;
           if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) recoverAfter = v;
-          else this.report('invalid-scenario', valueSpan, `\`recoverAfter\` must be the retry number that succeeds (a whole number ≥ 1); found ${this.describe(pair.value)}.`);
+          else
+            this.report(
+              'invalid-scenario',
+              valueSpan,
+              `\`recoverAfter\` must be the retry number that succeeds (a whole number ≥ 1); found ${this.describe(pair.value)}.`,
+            );
           break;
         default:
-          this.report('invalid-scenario', keySpan, `Unknown field \`${key ?? '?'}\` in a fault.${didYouMean(key ?? '', FAULT_KEYS)} Known fields: ${FAULT_KEYS.join(', ')}.`);
+          this.report(
+            'invalid-scenario',
+            keySpan,
+            `Unknown field \`${key ?? '?'}\` in a fault.${didYouMean(key ?? '', FAULT_KEYS)} Known fields: ${FAULT_KEYS.join(', ')}.`,
+          );
       }
     }
     if (module === undefined && moduleSpan === undefined) {

@@ -287,7 +287,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
           raise('stored');
           notes.push(
             `module ${describeModule(module)} failed with ${fault.error} → incomplete execution ${id} stored ${
-              classification.autoRetry && next ? `(automatic retry at ${next.toISOString()}, ${maxAttempts(policy)} attempts)` : '(no automatic retry)'
+              classification.autoRetry && next
+                ? `(automatic retry at ${next.toISOString()}, ${maxAttempts(policy)} attempts)`
+                : '(no automatic retry)'
             }`,
           );
           return 'branch-ended';
@@ -322,11 +324,19 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   }
 
   const runResult: SimulationReport['runResult'] =
-    state.runEnd === 'stopped' ? 'stopped' : state.runEnd === 'failed' ? 'failed' : reports.some((r) => r.result === 'stored' || r.result === 'dropped') ? 'warning' : 'success';
+    state.runEnd === 'stopped'
+      ? 'stopped'
+      : state.runEnd === 'failed'
+        ? 'failed'
+        : reports.some((r) => r.result === 'stored' || r.result === 'dropped')
+          ? 'warning'
+          : 'success';
 
   const notProcessed = reports.filter((r) => r.result === 'not-processed').map((r) => r.bundle);
   if (notProcessed.length > 0) {
-    lines.push(`Bundle${notProcessed.length > 1 ? 's' : ''} ${formatRanges(notProcessed)}: not processed (the run ended at bundle ${endedAt}).`);
+    lines.push(
+      `Bundle${notProcessed.length > 1 ? 's' : ''} ${formatRanges(notProcessed)}: not processed (the run ended at bundle ${endedAt}).`,
+    );
   }
   const counts = new Map<BundleResult, number>();
   for (const r of reports) counts.set(r.result, (counts.get(r.result) ?? 0) + 1);

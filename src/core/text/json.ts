@@ -31,8 +31,7 @@ export interface JsonTextOptions {
 }
 
 export type JsonTextResult =
-  | { readonly ok: true; readonly value: unknown; readonly text: string }
-  | { readonly ok: false; readonly problem: JsonProblem };
+  { readonly ok: true; readonly value: unknown; readonly text: string } | { readonly ok: false; readonly problem: JsonProblem };
 
 /** 1-based line and column (UTF-16 code units) of `offset` in `text`. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
@@ -78,7 +77,10 @@ export function parseJsonText(rawText: string, options: JsonTextOptions = {}): J
   if (shape.tooDeepAt >= 0) {
     return {
       ok: false,
-      problem: { detail: `nested more than ${maxDepth} levels deep (objects and arrays inside each other); this is not a file the tool can use`, ...lineColumnAt(text, shape.tooDeepAt) },
+      problem: {
+        detail: `nested more than ${maxDepth} levels deep (objects and arrays inside each other); this is not a file the tool can use`,
+        ...lineColumnAt(text, shape.tooDeepAt),
+      },
     };
   }
   let value: unknown;
@@ -183,7 +185,10 @@ function findDuplicateKey(text: string): JsonProblem | undefined {
         const first = keys.get(key);
         if (first !== undefined) {
           const at = lineColumnAt(text, first);
-          found = { detail: `duplicate key ${JSON.stringify(key)} in one object (first at line ${at.line}, column ${at.column}); a second value would be silently dropped`, ...lineColumnAt(text, offset) };
+          found = {
+            detail: `duplicate key ${JSON.stringify(key)} in one object (first at line ${at.line}, column ${at.column}); a second value would be silently dropped`,
+            ...lineColumnAt(text, offset),
+          };
         } else keys.set(key, offset);
       },
     },
@@ -283,7 +288,13 @@ export function decodeJsonBytes(bytes: Uint8Array): DecodedText {
     const bad = firstInvalidUtf8(bytes);
     if (nul >= 0 && nul < bad) return { ok: false, problem: nulProblem(bytes, nul) };
     const at = positionOfByte(bytes, bad);
-    return { ok: false, problem: { detail: `not UTF-8 text: byte 0x${bytes[bad].toString(16).toUpperCase().padStart(2, '0')} at byte offset ${bad} is not valid UTF-8 (save the file as UTF-8)`, ...at } };
+    return {
+      ok: false,
+      problem: {
+        detail: `not UTF-8 text: byte 0x${bytes[bad].toString(16).toUpperCase().padStart(2, '0')} at byte offset ${bad} is not valid UTF-8 (save the file as UTF-8)`,
+        ...at,
+      },
+    };
   }
   if (nul >= 0) return { ok: false, problem: nulProblem(bytes, nul) };
   return { ok: true, text };

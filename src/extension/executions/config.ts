@@ -24,7 +24,10 @@ export function executionsFileSetting(folder: vscode.WorkspaceFolder): string {
 export function executionsFileUri(folder: vscode.WorkspaceFolder): vscode.Uri {
   const setting = executionsFileSetting(folder);
   if (folder.uri.scheme === 'file' && path.isAbsolute(setting)) return vscode.Uri.file(setting);
-  const parts = setting.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = setting
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   return vscode.Uri.joinPath(folder.uri, ...parts);
 }
 

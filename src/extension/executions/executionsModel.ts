@@ -172,7 +172,11 @@ export class ExecutionsModel implements vscode.Disposable {
     if (!e) throw new Error(vscode.l10n.t('The workspace folder is no longer open.'));
     if (e.uri.scheme !== 'file') {
       throw new ReadOnlyExecutionsError(
-        vscode.l10n.t('The executions file {0} is on a virtual file system ({1}); it is read-only in this extension.', e.uri.path, e.uri.scheme),
+        vscode.l10n.t(
+          'The executions file {0} is on a virtual file system ({1}); it is read-only in this extension.',
+          e.uri.path,
+          e.uri.scheme,
+        ),
       );
     }
     try {

@@ -99,7 +99,13 @@ export function registerExecutionFeatures(
     const unresolved = model.unresolvedCount();
     treeView.badge =
       unresolved > 0
-        ? { value: unresolved, tooltip: unresolved === 1 ? vscode.l10n.t('1 unresolved incomplete execution') : vscode.l10n.t('{0} unresolved incomplete executions', unresolved) }
+        ? {
+            value: unresolved,
+            tooltip:
+              unresolved === 1
+                ? vscode.l10n.t('1 unresolved incomplete execution')
+                : vscode.l10n.t('{0} unresolved incomplete executions', unresolved),
+          }
         : undefined;
   };
   const updateFilterContext = (): void => {

@@ -2,7 +2,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IncompleteExecution } from '../../core/executions/model';
-import { createScenarioResolver, filterScenarioFiles, toPosixPath, type ScenarioFileSource, type WorkspaceScenarioResolver } from '../../core/scenario/workspace';
+import {
+  createScenarioResolver,
+  filterScenarioFiles,
+  toPosixPath,
+  type ScenarioFileSource,
+  type WorkspaceScenarioResolver,
+} from '../../core/scenario/workspace';
 import { scenarioGlobs } from './config';
 
 const decoder = new TextDecoder('utf-8');

@@ -16,10 +16,7 @@ export class ScenarioCodeLensProvider implements vscode.CodeLensProvider, vscode
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (
-      e.affectsConfiguration(`${SETTINGS_SECTION}.codeLens.enabled`) ||
-      e.affectsConfiguration(`${SETTINGS_SECTION}.profile`)
-    ) {
+    if (e.affectsConfiguration(`${SETTINGS_SECTION}.codeLens.enabled`) || e.affectsConfiguration(`${SETTINGS_SECTION}.profile`)) {
       this.changed.fire();
     }
   });

@@ -10,11 +10,7 @@ import { VersionCache } from '../shared/versionCache';
  * file whose top level has `flow` and `metadata` (an exported blueprint with another name) work
  * without re-registering anything.
  */
-export const SCENARIO_LANGUAGE_SELECTOR: vscode.DocumentSelector = [
-  { language: 'yaml' },
-  { language: 'json' },
-  { language: 'jsonc' },
-];
+export const SCENARIO_LANGUAGE_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }];
 
 const YAML_NAME = /\.scenario\.ya?ml$/i;
 const BLUEPRINT_NAME = /\.blueprint\.json$/i;

@@ -110,7 +110,7 @@ function errorTypeHover(scenario: Scenario, name: string, span: Span, profile: P
     lines.push(
       `**${name}**`,
       '',
-      vscode.l10n.t('Not an error type of the catalogue (a custom app\'s?). With no handler it fails the run.'),
+      vscode.l10n.t("Not an error type of the catalogue (a custom app's?). With no handler it fails the run."),
       '',
     );
   }
@@ -118,10 +118,7 @@ function errorTypeHover(scenario: Scenario, name: string, span: Span, profile: P
   if (module) {
     const c = safeClassify(scenario, module.id, name, profile);
     if (c) {
-      lines.push(
-        `**${vscode.l10n.t('If module {0} fails with it', moduleTitle(module))}**: ${outcomeLabel(c.outcome)}. ${c.reason}`,
-        '',
-      );
+      lines.push(`**${vscode.l10n.t('If module {0} fails with it', moduleTitle(module))}**: ${outcomeLabel(c.outcome)}. ${c.reason}`, '');
     }
   }
   lines.push(`_${profileLine(profile, fromFile)}_`);
@@ -143,7 +140,11 @@ function directiveHover(
   if (directive === 'break') {
     lines.push(
       route.autoComplete
-        ? vscode.l10n.t('Automatically complete execution: on — {0} attempt(s), every {1} minute(s).', route.attempts, route.intervalMinutes)
+        ? vscode.l10n.t(
+            'Automatically complete execution: on — {0} attempt(s), every {1} minute(s).',
+            route.attempts,
+            route.intervalMinutes,
+          )
         : vscode.l10n.t('Automatically complete execution: off — the stored run waits for you.'),
       '',
     );
@@ -156,7 +157,12 @@ function directiveHover(
   return lines.join('\n');
 }
 
-function settingHover(scenario: Scenario, key: Extract<ScenarioSymbol, { kind: 'setting' }>['key'], profile: Profile, fromFile: boolean): string {
+function settingHover(
+  scenario: Scenario,
+  key: Extract<ScenarioSymbol, { kind: 'setting' }>['key'],
+  profile: Profile,
+  fromFile: boolean,
+): string {
   const value = scenario.settings[key];
   const lines = [
     `**${key}**: \`${String(value ?? profile)}\``,

@@ -18,4 +18,3 @@ export function moduleAtOffset(parsed: ParsedScenario, offset: number): Scenario
 export function moduleLabel(m: ScenarioModule): string {
   return m.name ? `${m.id} · ${m.app} · ${m.name}` : `${m.id} · ${m.app}`;
 }
-

@@ -65,14 +65,14 @@ export function settingDescription(key: keyof ScenarioSettings): string {
       return vscode.l10n.t('The trigger is an instant webhook (blueprint `metadata.instant`). Default: false.');
     case 'profile':
       return vscode.l10n.t(
-        'Rules profile for this file: `fusion` (Adobe Workfront Fusion, the tutorial on incomplete executions) or `make` (today\'s Make.com documentation). Overrides the `fusionExecutions.profile` setting.',
+        "Rules profile for this file: `fusion` (Adobe Workfront Fusion, the tutorial on incomplete executions) or `make` (today's Make.com documentation). Overrides the `fusionExecutions.profile` setting.",
       );
   }
 }
 
 export function profileLine(profile: Profile, fromFile: boolean): string {
   return fromFile
-    ? vscode.l10n.t('Profile `{0}` (from the file\'s `settings.profile`).', profile)
+    ? vscode.l10n.t("Profile `{0}` (from the file's `settings.profile`).", profile)
     : vscode.l10n.t('Profile `{0}` (from the `fusionExecutions.profile` setting).', profile);
 }
 

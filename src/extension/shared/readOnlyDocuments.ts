@@ -21,7 +21,11 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
 
   /** A new document named `title` (made file-name safe) holding `markdown`. */
   create(title: string, markdown: string): vscode.Uri {
-    const name = title.replace(/[\\/:*?"<>|#%]+/g, ' ').replace(/\s+/g, ' ').trim() || 'Details';
+    const name =
+      title
+        .replace(/[\\/:*?"<>|#%]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim() || 'Details';
     // the query keeps two documents of the same title apart; the path gives the tab its name
     const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${name}.md`, query: String(++this.next) });
     this.contents.set(uri.toString(), markdown);

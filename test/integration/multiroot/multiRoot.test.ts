@@ -83,7 +83,7 @@ suite('multi-root: executions view', () => {
     );
     assert.deepEqual(labels(alphaOrders), ['Post order to ERP', 'Module 3']);
     const betaOrders = api.provider.getChildren(groupNode('beta', 'Order sync'));
-    assert.deepEqual(labels(betaOrders), ['Post order to CRM'], 'beta\'s ie-1 is its own record, not alpha\'s');
+    assert.deepEqual(labels(betaOrders), ['Post order to CRM'], "beta's ie-1 is its own record, not alpha's");
 
     // the same id in two folders gives two distinct tree items
     const alphaItem = item(executionNode('alpha', 'Order sync', 'ie-1'));
@@ -104,7 +104,10 @@ suite('multi-root: executions view', () => {
     const alpha = modelFolder(api, 'alpha');
     const inspected = vscode.workspace.getConfiguration('fusionExecutions', workspaceFolder('beta').uri).inspect<string>('executionsFile');
     assert.equal(inspected?.workspaceFolderValue, 'ops/executions.json');
-    assert.equal(vscode.workspace.getConfiguration('fusionExecutions', workspaceFolder('alpha').uri).get('executionsFile'), '.fusion/incomplete-executions.json');
+    assert.equal(
+      vscode.workspace.getConfiguration('fusionExecutions', workspaceFolder('alpha').uri).get('executionsFile'),
+      '.fusion/incomplete-executions.json',
+    );
     assert.equal(beta.uri.fsPath, FILES.beta());
     assert.equal(alpha.uri.fsPath, FILES.alpha());
     assert.deepEqual([...beta.records.keys()], ['ie-1', 'ie-b2']);
@@ -123,37 +126,61 @@ suite('multi-root: executions view', () => {
     await waitForBadge(api, 3, 'badge: alpha 2 + beta decoy 1');
   });
 
-  test('Retry on an item of beta writes only beta\'s file (with beta\'s scenario); alpha\'s ie-1 stays', async () => {
+  test("Retry on an item of beta writes only beta's file (with beta's scenario); alpha's ie-1 stays", async () => {
     const node = executionNode('beta', 'Order sync', 'ie-1');
     const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.retry', node, [node]);
     // beta's Order sync never recovers; alpha's recovers on retry 1: "failed" proves beta's scenario was used
-    assert.deepEqual(results?.map((r) => [r.id, r.result]), [['ie-1', 'failed']]);
+    assert.deepEqual(
+      results?.map((r) => [r.id, r.result]),
+      [['ie-1', 'failed']],
+    );
     const betaIe1 = readDoc(FILES.beta()).executions.find((e) => e.id === 'ie-1');
     assert.equal(betaIe1?.attempts, 1);
     assert.equal(betaIe1?.history.at(-1)?.action, 'retry');
-    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), snapshot.text(FILES.alpha()), 'alpha\'s file is byte-identical');
-    assert.equal(fs.readFileSync(FILES.betaDecoy(), 'utf8'), snapshot.text(FILES.betaDecoy()), 'beta\'s decoy is byte-identical');
+    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), snapshot.text(FILES.alpha()), "alpha's file is byte-identical");
+    assert.equal(fs.readFileSync(FILES.betaDecoy(), 'utf8'), snapshot.text(FILES.betaDecoy()), "beta's decoy is byte-identical");
     assert.equal(modelFolder(api, 'beta').records.get('ie-1')?.attempts, 1, 'the model reloaded beta');
     assert.equal(modelFolder(api, 'alpha').records.get('ie-1')?.attempts, 0);
 
     // programmatic ids with a folder name: the same id in alpha resolves with alpha's scenario
-    const alphaResults = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.retry', { ids: ['ie-1'], folder: 'alpha' });
-    assert.deepEqual(alphaResults?.map((r) => r.result), ['resolved']);
+    const alphaResults = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.retry', {
+      ids: ['ie-1'],
+      folder: 'alpha',
+    });
+    assert.deepEqual(
+      alphaResults?.map((r) => r.result),
+      ['resolved'],
+    );
     assert.equal(readDoc(FILES.alpha()).executions.find((e) => e.id === 'ie-1')?.status, 'resolved');
-    assert.equal(readDoc(FILES.beta()).executions.find((e) => e.id === 'ie-1')?.status, 'pending', 'beta\'s ie-1 is as the first retry left it');
+    assert.equal(
+      readDoc(FILES.beta()).executions.find((e) => e.id === 'ie-1')?.status,
+      'pending',
+      "beta's ie-1 is as the first retry left it",
+    );
   });
 
   test('Retry All on beta\'s "Order sync" group and Resolve with folder: beta only', async () => {
     const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.retryAll', groupNode('beta', 'Order sync'));
-    assert.deepEqual(results?.map((r) => r.id), ['ie-1'], 'only beta\'s retryable Order sync execution');
-    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), snapshot.text(FILES.alpha()), 'alpha\'s Order sync is not retried');
+    assert.deepEqual(
+      results?.map((r) => r.id),
+      ['ie-1'],
+      "only beta's retryable Order sync execution",
+    );
+    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), snapshot.text(FILES.alpha()), "alpha's Order sync is not retried");
 
-    const resolved = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.resolve', { ids: ['ie-1'], folder: 'beta', note: 'fixed in the CRM' });
-    assert.deepEqual(resolved?.map((r) => r.result), ['resolved']);
+    const resolved = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.resolve', {
+      ids: ['ie-1'],
+      folder: 'beta',
+      note: 'fixed in the CRM',
+    });
+    assert.deepEqual(
+      resolved?.map((r) => r.result),
+      ['resolved'],
+    );
     const betaIe1 = readDoc(FILES.beta()).executions.find((e) => e.id === 'ie-1');
     assert.equal(betaIe1?.status, 'resolved');
     assert.equal(betaIe1?.history.at(-1)?.note, 'fixed in the CRM');
-    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), snapshot.text(FILES.alpha()), 'alpha\'s ie-1 is not resolved');
+    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), snapshot.text(FILES.alpha()), "alpha's ie-1 is not resolved");
     assert.equal(modelFolder(api, 'alpha').records.get('ie-1')?.status, 'unresolved');
   });
 
@@ -166,14 +193,17 @@ suite('multi-root: executions view', () => {
 
     // resolving one in beta and one in alpha: the badge follows both files
     await vscode.commands.executeCommand('fusionExecutions.resolve', { ids: ['ie-1'], folder: 'beta', note: 'done' });
-    await waitForBadge(api, 2, 'badge 2 after beta\'s ie-1 is resolved');
+    await waitForBadge(api, 2, "badge 2 after beta's ie-1 is resolved");
     await vscode.commands.executeCommand('fusionExecutions.resolve', { ids: ['ie-2'], folder: 'alpha', note: 'done' });
-    await waitForBadge(api, 1, 'badge 1 after alpha\'s ie-2 is resolved');
+    await waitForBadge(api, 1, "badge 1 after alpha's ie-2 is resolved");
 
     // an external edit of beta's file (another tool) is picked up by beta's watcher on ops/executions.json
     const doc = readDoc(FILES.beta());
-    fs.writeFileSync(FILES.beta(), `${JSON.stringify({ ...doc, executions: doc.executions.map((e) => ({ ...e, status: 'unresolved' })) }, null, 2)}\n`);
-    await waitForBadge(api, 3, 'badge 3 after beta\'s file turned both records unresolved');
+    fs.writeFileSync(
+      FILES.beta(),
+      `${JSON.stringify({ ...doc, executions: doc.executions.map((e) => ({ ...e, status: 'unresolved' })) }, null, 2)}\n`,
+    );
+    await waitForBadge(api, 3, "badge 3 after beta's file turned both records unresolved");
   });
 
   test('an invalid file in alpha: only alpha is in the error state, the message names alpha; beta keeps working', async () => {
@@ -188,14 +218,25 @@ suite('multi-root: executions view', () => {
     assert.doesNotMatch(message, /beta/, 'beta is not named');
     assert.match(String(item(folderNode('alpha')).description), /incomplete-executions\.json:\d+:\d+: /);
     assert.equal(item(folderNode('beta')).description, '2 executions');
-    assert.deepEqual(labels(api.provider.getChildren(folderNode('alpha'))), ['Order sync', 'Refund export'], 'alpha keeps its last good tree');
-    assert.equal(api.treeView.badge?.value, 3, 'the badge keeps alpha\'s last good count');
+    assert.deepEqual(
+      labels(api.provider.getChildren(folderNode('alpha'))),
+      ['Order sync', 'Refund export'],
+      'alpha keeps its last good tree',
+    );
+    assert.equal(api.treeView.badge?.value, 3, "the badge keeps alpha's last good count");
 
     // beta still works: a write to beta succeeds, alpha's bad file is left as it is
-    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.resolve', { ids: ['ie-b2'], folder: 'beta', note: 'paid' });
-    assert.deepEqual(results?.map((r) => r.result), ['resolved']);
+    const results = await vscode.commands.executeCommand<OperationResult[]>('fusionExecutions.resolve', {
+      ids: ['ie-b2'],
+      folder: 'beta',
+      note: 'paid',
+    });
+    assert.deepEqual(
+      results?.map((r) => r.result),
+      ['resolved'],
+    );
     assert.equal(readDoc(FILES.beta()).executions.find((e) => e.id === 'ie-b2')?.status, 'resolved');
-    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), bad, 'alpha\'s file is not touched');
+    assert.equal(fs.readFileSync(FILES.alpha(), 'utf8'), bad, "alpha's file is not touched");
     assert.equal(modelFolder(api, 'alpha').state, 'error');
 
     // alpha fixed: the message goes away
@@ -213,21 +254,29 @@ suite('multi-root: executions view', () => {
     const gammaDoc = JSON.parse(snapshot.text(FILES.alpha())) as { version: number; executions: { id: string; status: string }[] };
     fs.writeFileSync(
       path.join(gammaPath, '.fusion', 'incomplete-executions.json'),
-      JSON.stringify({ ...gammaDoc, executions: gammaDoc.executions.map((e) => ({ ...e, id: `g-${e.id}`, status: 'unresolved' })) }, null, 2),
+      JSON.stringify(
+        { ...gammaDoc, executions: gammaDoc.executions.map((e) => ({ ...e, id: `g-${e.id}`, status: 'unresolved' })) },
+        null,
+        2,
+      ),
     );
     const gammaUri = vscode.Uri.file(gammaPath);
     const fired: (ExecutionsTreeNode | ExecutionsTreeNode[] | undefined | null | void)[] = [];
     const sub = api.provider.onDidChangeTreeData((e) => fired.push(e));
-    const folderEvent = (): Promise<void> => new Promise((resolve) => {
-      const s = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        s.dispose();
-        resolve();
+    const folderEvent = (): Promise<void> =>
+      new Promise((resolve) => {
+        const s = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+          s.dispose();
+          resolve();
+        });
       });
-    });
     try {
       labels(roots()); // the view has asked for the root once (two folder nodes)
       let changed = folderEvent();
-      assert.ok(vscode.workspace.updateWorkspaceFolders(2, 0, { uri: gammaUri, name: 'gamma' }), 'updateWorkspaceFolders accepted the new folder');
+      assert.ok(
+        vscode.workspace.updateWorkspaceFolders(2, 0, { uri: gammaUri, name: 'gamma' }),
+        'updateWorkspaceFolders accepted the new folder',
+      );
       await changed;
       await waitForModel(api, () => api.model.folders().find((f) => f.folder.name === 'gamma')?.state === 'ok', 'gamma loaded');
       assert.ok(
@@ -244,7 +293,10 @@ suite('multi-root: executions view', () => {
       await changed;
       await waitForBadge(api, 3, 'badge back to alpha 2 + beta 1');
       assert.deepEqual(labels(roots()), ['alpha', 'beta']);
-      assert.ok(fired.some((e) => e === undefined || e === null), 'the root is refreshed when a folder goes');
+      assert.ok(
+        fired.some((e) => e === undefined || e === null),
+        'the root is refreshed when a folder goes',
+      );
     } finally {
       sub.dispose();
       if (vscode.workspace.workspaceFolders?.some((f) => f.name === 'gamma')) {
@@ -256,7 +308,7 @@ suite('multi-root: executions view', () => {
     }
   });
 
-  test('Open Executions File on a folder node opens that folder\'s file (beta: the configured ops/executions.json)', async () => {
+  test("Open Executions File on a folder node opens that folder's file (beta: the configured ops/executions.json)", async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('fusionExecutions.openExecutionsFile', folderNode('beta'));
     assert.equal(uri?.fsPath, FILES.beta());
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, FILES.beta());
@@ -271,7 +323,10 @@ suite('multi-root: executions view', () => {
   ];
   for (const c of revealCases) {
     test(`Reveal Module on ${c.folder}'s ie-1 opens ${c.folder}'s "Order sync" at module 2`, async () => {
-      const result = await vscode.commands.executeCommand<RevealResult>('fusionExecutions.revealModule', executionNode(c.folder, 'Order sync', 'ie-1'));
+      const result = await vscode.commands.executeCommand<RevealResult>(
+        'fusionExecutions.revealModule',
+        executionNode(c.folder, 'Order sync', 'ie-1'),
+      );
       assert.ok(result, 'Reveal Module returned nothing (see the error notification / log)');
       assert.equal(path.normalize(result.uri.fsPath), inFolder(c.folder, c.file));
       const editor = vscode.window.activeTextEditor;
@@ -282,7 +337,10 @@ suite('multi-root: executions view', () => {
       assert.match(line, /id:\s*2\b/, `the selection is on module 2's id (line "${line}")`);
       assert.equal(editor.selection.start.line, result.range.start.line);
       // module 2's name follows its id in this folder's file
-      assert.ok(text.indexOf(c.moduleName) > editor.document.offsetAt(result.range.start), `${c.moduleName} is module 2's name in ${c.file}`);
+      assert.ok(
+        text.indexOf(c.moduleName) > editor.document.offsetAt(result.range.start),
+        `${c.moduleName} is module 2's name in ${c.file}`,
+      );
     });
   }
 });

@@ -13,7 +13,10 @@ export type FolderName = 'alpha' | 'beta';
 
 export function workspaceFolder(name: FolderName): vscode.WorkspaceFolder {
   const f = vscode.workspace.workspaceFolders?.find((w) => w.name === name);
-  assert.ok(f, `workspace folder ${name} is not open (have ${(vscode.workspace.workspaceFolders ?? []).map((w) => w.name).join(', ') || 'none'})`);
+  assert.ok(
+    f,
+    `workspace folder ${name} is not open (have ${(vscode.workspace.workspaceFolders ?? []).map((w) => w.name).join(', ') || 'none'})`,
+  );
   return f;
 }
 

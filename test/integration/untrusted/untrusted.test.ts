@@ -70,16 +70,28 @@ suite('untrusted workspace: reads work, nothing writes', function () {
     const diags = await waitForDiagnostics(scenarioUri(), hasCode('missing-error-handler'), 'missing-error-handler on modules 2 and 3');
     assert.equal(diags.filter((d) => d.message.includes('has no error-handler route')).length, 2);
 
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', scenarioUri(), positionOf(doc, 'error: ConnectionError', 0, 9));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      scenarioUri(),
+      positionOf(doc, 'error: ConnectionError', 0, 9),
+    );
     assert.match(hoverText(hovers), /\*\*ConnectionError\*\*/);
 
     const at = diags[0].range;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', scenarioUri(), at, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      scenarioUri(),
+      at,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const titles = actions.map((a) => a.title);
     assert.ok(titles.includes('Add error handler (Break with auto-retry)'), `quick fixes offered: ${titles.join(' | ')}`);
 
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', scenarioUri(), 10);
-    assert.ok(lenses.some((l) => /^On failure: /.test(l.command?.title ?? '')), 'an "On failure" lens');
+    assert.ok(
+      lenses.some((l) => /^On failure: /.test(l.command?.title ?? '')),
+      'an "On failure" lens',
+    );
   });
 
   test('Retry, Retry All, Run Due Retries, Resolve and Delete are refused; the file is untouched', async () => {
@@ -101,7 +113,10 @@ suite('untrusted workspace: reads work, nothing writes', function () {
   });
 
   test('Run Simulation reports what would be stored and does not store it', async () => {
-    const out = await vscode.commands.executeCommand<RunSimulationResult>('fusionExecutions.runSimulation', { uri: scenarioUri(), showReport: false });
+    const out = await vscode.commands.executeCommand<RunSimulationResult>('fusionExecutions.runSimulation', {
+      uri: scenarioUri(),
+      showReport: false,
+    });
     assert.ok(out, 'the simulation ran');
     assert.equal(out.stored, false, 'not stored');
     assert.ok(out.report.executions.length > 0, 'the simulation found executions it would store');
@@ -112,9 +127,26 @@ suite('untrusted workspace: reads work, nothing writes', function () {
     const created = await vscode.commands.executeCommand<vscode.Uri | undefined>('fusionExecutions.createExecutionsFile', { open: false });
     assert.equal(created, undefined, 'createExecutionsFile refused');
     const exportFile = path.join(folder().uri.fsPath, 'make-list.json');
-    fs.writeFileSync(exportFile, JSON.stringify({ dlqs: [{ id: 'make-1', reason: 'ConnectionError: reset', created: '2026-01-03T00:00:00.000Z', size: 10, resolved: false, retry: false, attempts: 0 }] }));
+    fs.writeFileSync(
+      exportFile,
+      JSON.stringify({
+        dlqs: [
+          {
+            id: 'make-1',
+            reason: 'ConnectionError: reset',
+            created: '2026-01-03T00:00:00.000Z',
+            size: 10,
+            resolved: false,
+            retry: false,
+            attempts: 0,
+          },
+        ],
+      }),
+    );
     try {
-      const imported = await vscode.commands.executeCommand<unknown>('fusionExecutions.importMakeExport', { uris: [vscode.Uri.file(exportFile)] });
+      const imported = await vscode.commands.executeCommand<unknown>('fusionExecutions.importMakeExport', {
+        uris: [vscode.Uri.file(exportFile)],
+      });
       assert.equal(imported, undefined, 'importMakeExport refused');
     } finally {
       fs.rmSync(exportFile, { force: true });

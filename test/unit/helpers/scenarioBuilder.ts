@@ -1,6 +1,15 @@
 // Builds Scenario model objects directly (dummy spans), so domain tests do not depend on the
 // YAML / blueprint parsers.
-import type { Directive, ErrorHandlerRoute, Fault, RouterRoute, Scenario, ScenarioModule, ScenarioSettings, Span } from '../../../src/core/model';
+import type {
+  Directive,
+  ErrorHandlerRoute,
+  Fault,
+  RouterRoute,
+  Scenario,
+  ScenarioModule,
+  ScenarioSettings,
+  Span,
+} from '../../../src/core/model';
 import { DEFAULT_SETTINGS } from '../../../src/core/model';
 
 const SPAN: Span = { start: 0, end: 0 };
@@ -56,7 +65,8 @@ function buildRoute(r: RouteSpec, owner: number, routerPath: readonly number[]):
 
 function buildModule(spec: ModSpec, routerPath: readonly number[], handlerOf?: number): ScenarioModule {
   const isRouter = spec.routes !== undefined || spec.app === 'builtin:router';
-  const handlers = spec.onError === undefined ? [] : Array.isArray(spec.onError) ? (spec.onError as readonly RouteSpec[]) : [spec.onError as RouteSpec];
+  const handlers =
+    spec.onError === undefined ? [] : Array.isArray(spec.onError) ? (spec.onError as readonly RouteSpec[]) : [spec.onError as RouteSpec];
   const innerPath = [...routerPath, spec.id];
   const routes: RouterRoute[] = (spec.routes ?? []).map((r) => {
     const named = Array.isArray(r) ? { modules: r as readonly ModSpec[] } : (r as { name?: string; modules: readonly ModSpec[] });

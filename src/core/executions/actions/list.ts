@@ -19,6 +19,8 @@ export interface ListResult {
 
 export async function listAction(input: ListInput): Promise<ListResult> {
   const all = (await readExecutions(input.executionsFile)).executions;
-  const shown = all.filter((x) => (!input.status || x.status === input.status) && (input.scenario === undefined || x.scenario === input.scenario));
+  const shown = all.filter(
+    (x) => (!input.status || x.status === input.status) && (input.scenario === undefined || x.scenario === input.scenario),
+  );
   return { all, shown };
 }

@@ -35,9 +35,14 @@ export async function retryAction(input: RetryInput): Promise<ReplayResult> {
     const ids =
       'ids' in select
         ? select.ids
-        : doc.executions.filter((r) => isRetryable(r) && (select.scenario === undefined || r.scenario === select.scenario)).map((r) => r.id);
+        : doc.executions
+            .filter((r) => isRetryable(r) && (select.scenario === undefined || r.scenario === select.scenario))
+            .map((r) => r.id);
     const wanted = new Set(ids);
-    const resolver = await scenarioResolverFor(input.scenarioFiles, doc.executions.filter((r) => wanted.has(r.id)));
+    const resolver = await scenarioResolverFor(
+      input.scenarioFiles,
+      doc.executions.filter((r) => wanted.has(r.id)),
+    );
     const out = retryExecutions(doc, ids, resolver.resolve, {
       ...(input.profile ? { profile: input.profile } : {}),
       ...(input.clock ? { clock: input.clock } : {}),

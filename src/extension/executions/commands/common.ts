@@ -35,7 +35,15 @@ export interface ExecutionCommandArgs {
 }
 
 export function isArgs(value: unknown): value is ExecutionCommandArgs {
-  return typeof value === 'object' && value !== null && !(value instanceof ExecutionNode) && !(value instanceof GroupNode) && !(value instanceof FolderNode) && !(value instanceof vscode.Uri) && !Array.isArray(value);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof ExecutionNode) &&
+    !(value instanceof GroupNode) &&
+    !(value instanceof FolderNode) &&
+    !(value instanceof vscode.Uri) &&
+    !Array.isArray(value)
+  );
 }
 
 export interface Target {
@@ -52,8 +60,14 @@ export function folderFromArg(ctx: CommandContext, folder: string | undefined): 
 /** Decodes (item, selectedItems) from a tree menu, or programmatic args, into ids per folder. */
 export function targetsFromArgs(ctx: CommandContext, arg: unknown, selection: unknown): Target[] | undefined {
   if (arg instanceof ExecutionNode) {
-    const nodes = Array.isArray(selection) && selection.some((s) => s === arg) ? selection.filter((s): s is ExecutionNode => s instanceof ExecutionNode) : [arg];
-    return groupByFolder(ctx, nodes.map((n) => ({ folderKey: n.folderKey, id: n.id })));
+    const nodes =
+      Array.isArray(selection) && selection.some((s) => s === arg)
+        ? selection.filter((s): s is ExecutionNode => s instanceof ExecutionNode)
+        : [arg];
+    return groupByFolder(
+      ctx,
+      nodes.map((n) => ({ folderKey: n.folderKey, id: n.id })),
+    );
   }
   if (typeof arg === 'string') return targetsFromIds(ctx, [arg], undefined);
   if (isArgs(arg) && arg.ids) return targetsFromIds(ctx, arg.ids, arg.folder);
@@ -123,7 +137,9 @@ export async function pickExecutions(
   }
   const picked = canPickMany
     ? await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true })
-    : await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true }).then((p) => (p ? [p] : undefined));
+    : await vscode.window
+        .showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true })
+        .then((p) => (p ? [p] : undefined));
   if (!picked || picked.length === 0) return undefined;
   return groupByFolder(ctx, picked);
 }

@@ -17,7 +17,9 @@ export async function importMakeCommand(ctx: CommandContext, arg?: unknown): Pro
     const given = typeof arg === 'object' && arg !== null && 'uris' in arg ? (arg as ImportMakeArgs).uris : undefined;
     const folder = await pickFolder(ctx, arg, vscode.l10n.t('Workspace folder whose executions file receives the import'));
     if (!folder) return undefined;
-    let uris: vscode.Uri[] | undefined = given?.map((u) => (u instanceof vscode.Uri ? u : u.includes('://') ? vscode.Uri.parse(u) : vscode.Uri.file(u)));
+    let uris: vscode.Uri[] | undefined = given?.map((u) =>
+      u instanceof vscode.Uri ? u : u.includes('://') ? vscode.Uri.parse(u) : vscode.Uri.file(u),
+    );
     if (!uris) {
       uris = await vscode.window.showOpenDialog({
         canSelectMany: true,
@@ -33,14 +35,23 @@ export async function importMakeCommand(ctx: CommandContext, arg?: unknown): Pro
       const inputs = await Promise.all(
         files.map(async (u) => ({ file: vscode.workspace.asRelativePath(u), text: decoder.decode(await vscode.workspace.fs.readFile(u)) })),
       );
-      return ctx.model.write(folder.key, (doc) => {
-        const out = importMakeResponses(doc, inputs, new Date());
-        return { doc: out.doc, result: out.summary };
-      }, { create: true });
+      return ctx.model.write(
+        folder.key,
+        (doc) => {
+          const out = importMakeResponses(doc, inputs, new Date());
+          return { doc: out.doc, result: out.summary };
+        },
+        { create: true },
+      );
     });
     ctx.log.info(`Imported ${files.length} file(s): ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged`);
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Imported incomplete executions: {0} added, {1} updated, {2} unchanged.', summary.added, summary.updated, summary.unchanged),
+      vscode.l10n.t(
+        'Imported incomplete executions: {0} added, {1} updated, {2} unchanged.',
+        summary.added,
+        summary.updated,
+        summary.unchanged,
+      ),
     );
     return summary;
   });

@@ -23,7 +23,9 @@ export async function openFileCommand(ctx: CommandContext, arg?: unknown): Promi
       const create = vscode.l10n.t('Create Executions File');
       void vscode.window
         .showInformationMessage(vscode.l10n.t('There is no executions file at {0}.', vscode.workspace.asRelativePath(folder.uri)), create)
-        .then((choice) => (choice === create ? vscode.commands.executeCommand('fusionExecutions.createExecutionsFile', { folder: folder.key }) : undefined));
+        .then((choice) =>
+          choice === create ? vscode.commands.executeCommand('fusionExecutions.createExecutionsFile', { folder: folder.key }) : undefined,
+        );
       return undefined;
     }
     const doc = await vscode.workspace.openTextDocument(folder.uri);
@@ -50,7 +52,9 @@ export async function createFileCommand(ctx: CommandContext, arg?: unknown): Pro
     if (!folder) return undefined;
     const open = !(typeof arg === 'object' && arg !== null && 'open' in arg && (arg as { open?: unknown }).open === false);
     if (await exists(folder.uri)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('The executions file already exists: {0}', vscode.workspace.asRelativePath(folder.uri)));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The executions file already exists: {0}', vscode.workspace.asRelativePath(folder.uri)),
+      );
     } else {
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, '..'));
       if (folder.uri.scheme === 'file') {

@@ -2,13 +2,24 @@
 import * as vscode from 'vscode';
 import { deleteExecutions, resolveExecutions, type OperationResult } from '../../../core/executions/operations';
 import { isResolvable } from '../tree/capabilities';
-import { ensureTrusted, guarded, isArgs, pickExecutions, showResults, targetsFromArgs, withViewProgress, type CommandContext } from './common';
+import {
+  ensureTrusted,
+  guarded,
+  isArgs,
+  pickExecutions,
+  showResults,
+  targetsFromArgs,
+  withViewProgress,
+  type CommandContext,
+} from './common';
 
 export async function resolveCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {
   const title = vscode.l10n.t('Resolve');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
+    const targets =
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
     if (!targets || targets.length === 0) return undefined;
     let note: string | undefined;
     if (isArgs(arg) && arg.note !== undefined) note = arg.note;
@@ -42,7 +53,9 @@ export async function deleteCommand(ctx: CommandContext, arg?: unknown, selectio
   const title = vscode.l10n.t('Delete');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
-    const targets = targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
+    const targets =
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
     if (!targets || targets.length === 0) return undefined;
     const count = targets.reduce((n, t) => n + t.ids.length, 0);
     if (!(isArgs(arg) && arg.confirmed === true)) {

@@ -20,7 +20,11 @@ import {
   type Target,
 } from './common';
 
-async function retryIn(ctx: CommandContext, folder: FolderExecutions, select: (doc: readonly IncompleteExecution[]) => string[]): Promise<OperationResult[]> {
+async function retryIn(
+  ctx: CommandContext,
+  folder: FolderExecutions,
+  select: (doc: readonly IncompleteExecution[]) => string[],
+): Promise<OperationResult[]> {
   const resolver = await buildScenarioResolver(folder.folder, folder.records.values());
   const profile = defaultProfile(folder.folder.uri);
   return ctx.model.write(folder.key, (doc) => {
@@ -35,7 +39,8 @@ export async function retryCommand(ctx: CommandContext, arg?: unknown, selection
     if (!ensureTrusted()) return undefined;
     if (arg instanceof GroupNode) return retryAllCommand(ctx, arg);
     const targets: Target[] | undefined =
-      targetsFromArgs(ctx, arg, selection) ?? (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
+      targetsFromArgs(ctx, arg, selection) ??
+      (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
     const results = await withViewProgress(vscode.l10n.t('Retrying incomplete executions…'), async () => {
       const all: OperationResult[] = [];
@@ -63,7 +68,9 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
       scenario = arg.key;
     } else if (isArgs(arg) && arg.scenario !== undefined) {
       scenario = arg.scenario;
-      folderKey = (folderFromArg(ctx, arg.folder) ?? ctx.model.folders().find((f) => [...f.records.values()].some((r) => r.scenario === scenario)))?.key;
+      folderKey = (
+        folderFromArg(ctx, arg.folder) ?? ctx.model.folders().find((f) => [...f.records.values()].some((r) => r.scenario === scenario))
+      )?.key;
     } else {
       const multi = ctx.model.folders().length > 1;
       const items: ScenarioPick[] = [];
@@ -83,7 +90,9 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
         void vscode.window.showInformationMessage(vscode.l10n.t('There are no incomplete executions to retry.'));
         return undefined;
       }
-      const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Retry every incomplete execution of a scenario') });
+      const picked = await vscode.window.showQuickPick(items, {
+        placeHolder: vscode.l10n.t('Retry every incomplete execution of a scenario'),
+      });
       if (!picked) return undefined;
       folderKey = picked.folderKey;
       scenario = picked.scenario;

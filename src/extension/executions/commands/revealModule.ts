@@ -33,7 +33,9 @@ async function scenarioUri(folder: FolderExecutions, r: IncompleteExecution): Pr
 export async function revealModuleCommand(ctx: CommandContext, arg?: unknown): Promise<RevealResult | undefined> {
   const title = vscode.l10n.t('Reveal Module');
   return guarded(ctx, title, async () => {
-    const targets = targetsFromArgs(ctx, arg, undefined) ?? (await pickExecutions(ctx, hasModule, vscode.l10n.t('Incomplete execution whose module to show'), false));
+    const targets =
+      targetsFromArgs(ctx, arg, undefined) ??
+      (await pickExecutions(ctx, hasModule, vscode.l10n.t('Incomplete execution whose module to show'), false));
     const t = targets?.[0];
     const id = t?.ids[0];
     const r = t && id !== undefined ? t.folder.records.get(id) : undefined;
@@ -45,7 +47,9 @@ export async function revealModuleCommand(ctx: CommandContext, arg?: unknown): P
     const module = parsed.scenario ? findModule(parsed.scenario, r.moduleId) : undefined;
     const editor = await vscode.window.showTextDocument(document, { preview: true });
     if (!module) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Module {0} is not in {1} any more.', r.moduleId, vscode.workspace.asRelativePath(uri)));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Module {0} is not in {1} any more.', r.moduleId, vscode.workspace.asRelativePath(uri)),
+      );
       return { uri, range: undefined };
     }
     const range = new vscode.Range(document.positionAt(module.anchor.start), document.positionAt(module.anchor.end));

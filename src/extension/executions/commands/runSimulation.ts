@@ -34,7 +34,11 @@ async function targetUri(arg: unknown): Promise<vscode.Uri | undefined> {
   const items: (vscode.QuickPickItem & { uri: vscode.Uri })[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     for (const uri of await findScenarioFiles(folder)) {
-      items.push({ label: relativePath(folder, uri), description: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? folder.name : undefined, uri });
+      items.push({
+        label: relativePath(folder, uri),
+        description: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? folder.name : undefined,
+        uri,
+      });
     }
   }
   if (items.length === 0) {
@@ -53,10 +57,17 @@ export function reportMarkdown(report: SimulationReport, file: string, stored: s
   lines.push(`- ${vscode.l10n.t('Run result: {0}', report.runResult)}`);
   lines.push(`- ${stored}`, '');
   lines.push(`## ${vscode.l10n.t('Bundles')}`, '');
-  lines.push(`| ${vscode.l10n.t('Bundle')} | ${vscode.l10n.t('Result')} | ${vscode.l10n.t('Steps')} | ${vscode.l10n.t('Stored')} |`, '|---|---|---|---|');
+  lines.push(
+    `| ${vscode.l10n.t('Bundle')} | ${vscode.l10n.t('Result')} | ${vscode.l10n.t('Steps')} | ${vscode.l10n.t('Stored')} |`,
+    '|---|---|---|---|',
+  );
   for (const b of report.bundles) {
     const steps = b.steps
-      .map((s) => (s.status === 'ok' ? `${s.moduleId} ✓` : `${s.moduleId} ✗ ${s.classification ? `${s.classification.errorType} → ${s.classification.outcome}` : ''}`))
+      .map((s) =>
+        s.status === 'ok'
+          ? `${s.moduleId} ✓`
+          : `${s.moduleId} ✗ ${s.classification ? `${s.classification.errorType} → ${s.classification.outcome}` : ''}`,
+      )
       .join(', ');
     lines.push(`| ${b.bundle} | ${b.result} | ${steps.replace(/\|/g, '\\|')} | ${b.stored.join(', ')} |`);
   }
@@ -88,15 +99,31 @@ export async function runSimulationCommand(ctx: CommandContext, arg?: unknown): 
     let storedText: string;
     const folder = wf ? ctx.model.folderOf(wf) : undefined;
     if (report.executions.length === 0) storedText = vscode.l10n.t('No incomplete execution would be stored.');
-    else if (!folder) storedText = vscode.l10n.t('{0} incomplete executions would be stored (not saved: the scenario is outside the workspace folders).', report.executions.length);
-    else if (!vscode.workspace.isTrusted) storedText = vscode.l10n.t('{0} incomplete executions would be stored (not saved: the workspace is not trusted).', report.executions.length);
-    else if (!folder.writable) storedText = vscode.l10n.t('{0} incomplete executions would be stored (not saved: the executions file is read-only here).', report.executions.length);
+    else if (!folder)
+      storedText = vscode.l10n.t(
+        '{0} incomplete executions would be stored (not saved: the scenario is outside the workspace folders).',
+        report.executions.length,
+      );
+    else if (!vscode.workspace.isTrusted)
+      storedText = vscode.l10n.t(
+        '{0} incomplete executions would be stored (not saved: the workspace is not trusted).',
+        report.executions.length,
+      );
+    else if (!folder.writable)
+      storedText = vscode.l10n.t(
+        '{0} incomplete executions would be stored (not saved: the executions file is read-only here).',
+        report.executions.length,
+      );
     else {
       await withNotificationProgress(vscode.l10n.t('Storing the simulated incomplete executions…'), () =>
         ctx.model.write(folder.key, (doc) => ({ doc: appendExecutions(doc, report.executions), result: undefined }), { create: true }),
       );
       stored = true;
-      storedText = vscode.l10n.t('{0} incomplete executions stored in {1}.', report.executions.length, vscode.workspace.asRelativePath(folder.uri));
+      storedText = vscode.l10n.t(
+        '{0} incomplete executions stored in {1}.',
+        report.executions.length,
+        vscode.workspace.asRelativePath(folder.uri),
+      );
     }
     const markdown = reportMarkdown(report, rel, storedText);
     const openReport = async (): Promise<void> => {

@@ -46,7 +46,9 @@ export class BundleContentProvider implements vscode.TextDocumentContentProvider
 export async function showBundleCommand(ctx: CommandContext, arg?: unknown): Promise<vscode.Uri | undefined> {
   const title = vscode.l10n.t('Show Bundle');
   return guarded(ctx, title, async () => {
-    const targets = targetsFromArgs(ctx, arg, undefined) ?? (await pickExecutions(ctx, hasBundle, vscode.l10n.t('Incomplete execution whose bundle to show'), false));
+    const targets =
+      targetsFromArgs(ctx, arg, undefined) ??
+      (await pickExecutions(ctx, hasBundle, vscode.l10n.t('Incomplete execution whose bundle to show'), false));
     const t = targets?.[0];
     const id = t?.ids[0];
     if (!t || id === undefined || !t.folder.records.has(id)) return undefined;

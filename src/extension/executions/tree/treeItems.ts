@@ -1,7 +1,14 @@
 /** Builds the TreeItems of the Incomplete Executions view (labels, icons, tooltips, context values). */
 import * as vscode from 'vscode';
 import { lookupErrorType } from '../../../core/catalogue/catalogue';
-import { RESOLVED_RETENTION_DAYS, SCENARIO_STORAGE_LIMIT_BYTES, formatBytes, formatPercent, retentionOf, type ScenarioStorage } from '../../../core/executions/limits';
+import {
+  RESOLVED_RETENTION_DAYS,
+  SCENARIO_STORAGE_LIMIT_BYTES,
+  formatBytes,
+  formatPercent,
+  retentionOf,
+  type ScenarioStorage,
+} from '../../../core/executions/limits';
 import type { ExecutionStatus, IncompleteExecution } from '../../../core/executions/model';
 import { executionContextValue } from './capabilities';
 import type { GroupBy } from '../config';
@@ -90,7 +97,9 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
   md.appendMarkdown('  \n');
   if (r.status !== 'resolved') {
     const next = formatDate(r.nextRetryAt);
-    md.appendText(next ? vscode.l10n.t('Next automatic retry: {0}', next) : vscode.l10n.t('No automatic retry scheduled: retry or resolve it by hand.'));
+    md.appendText(
+      next ? vscode.l10n.t('Next automatic retry: {0}', next) : vscode.l10n.t('No automatic retry scheduled: retry or resolve it by hand.'),
+    );
     md.appendMarkdown('  \n');
   }
   const created = formatDate(r.created);
@@ -102,8 +111,16 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
   if (retention) {
     md.appendText(
       retention.purged
-        ? vscode.l10n.t('Resolved {0} days ago: Fusion has deleted it (resolved executions are kept {1} days).', retention.daysSinceResolved, RESOLVED_RETENTION_DAYS)
-        : vscode.l10n.t('Fusion deletes it on {0} ({1} days after it was resolved).', formatDate(retention.purgeAt) ?? retention.purgeAt, RESOLVED_RETENTION_DAYS),
+        ? vscode.l10n.t(
+            'Resolved {0} days ago: Fusion has deleted it (resolved executions are kept {1} days).',
+            retention.daysSinceResolved,
+            RESOLVED_RETENTION_DAYS,
+          )
+        : vscode.l10n.t(
+            'Fusion deletes it on {0} ({1} days after it was resolved).',
+            formatDate(retention.purgeAt) ?? retention.purgeAt,
+            RESOLVED_RETENTION_DAYS,
+          ),
     );
     md.appendMarkdown('  \n');
   }
@@ -148,7 +165,8 @@ export function groupLabel(groupBy: GroupBy, key: string): string {
 export function storageWarnings(storage: ScenarioStorage | undefined): string[] {
   if (!storage) return [];
   const parts: string[] = [];
-  if (storage.level !== 'ok') parts.push(
+  if (storage.level !== 'ok')
+    parts.push(
       vscode.l10n.t({
         message: '{0} of {1}',
         args: [formatPercent(storage.fraction), formatBytes(SCENARIO_STORAGE_LIMIT_BYTES)],
@@ -188,7 +206,10 @@ export function scenarioGroupTooltip(storage: ScenarioStorage): vscode.MarkdownS
     md.appendText(
       storage.notResolved === 1
         ? vscode.l10n.t('Sequential processing is on and 1 execution is not resolved: new runs wait until it is resolved.')
-        : vscode.l10n.t('Sequential processing is on and {0} executions are not resolved: new runs wait until they are resolved.', storage.notResolved),
+        : vscode.l10n.t(
+            'Sequential processing is on and {0} executions are not resolved: new runs wait until they are resolved.',
+            storage.notResolved,
+          ),
     );
     md.appendMarkdown('  \n');
   }
@@ -205,7 +226,9 @@ export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: 
   switch (node.groupBy) {
     case 'scenario':
       item.iconPath =
-        warnings.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('type-hierarchy-sub');
+        warnings.length > 0
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+          : new vscode.ThemeIcon('type-hierarchy-sub');
       break;
     case 'errorType':
       item.iconPath = new vscode.ThemeIcon('symbol-class');

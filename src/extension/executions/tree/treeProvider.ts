@@ -7,7 +7,15 @@
  * - tooltips are filled in `resolveTreeItem`, on hover only.
  */
 import * as vscode from 'vscode';
-import { addToUsage, emptyUsage, scenarioStorage, sequentialByScenarioFrom, usageByScenario, type ScenarioStorage, type ScenarioUsage } from '../../../core/executions/limits';
+import {
+  addToUsage,
+  emptyUsage,
+  scenarioStorage,
+  sequentialByScenarioFrom,
+  usageByScenario,
+  type ScenarioStorage,
+  type ScenarioUsage,
+} from '../../../core/executions/limits';
 import { EXECUTION_STATUSES, type IncompleteExecution } from '../../../core/executions/model';
 import { isScenarioPath } from '../../../core/scenario/workspace';
 import { isRetryable } from './capabilities';
@@ -15,7 +23,15 @@ import { groupBySetting, scenarioGlobs, showResolvedSetting, type GroupBy } from
 import { buildScenarioResolver, relativePath } from '../scenarios';
 import type { ExecutionsModel, FolderExecutions, ModelChange } from '../executionsModel';
 import { ExecutionNode, FolderNode, GroupNode, type ExecutionsTreeNode } from './treeNodes';
-import { executionTreeItem, folderTreeItem, groupTreeItem, resolveExecutionTooltip, scenarioGroupTooltip, storageWarnings, type GroupSummary } from './treeItems';
+import {
+  executionTreeItem,
+  folderTreeItem,
+  groupTreeItem,
+  resolveExecutionTooltip,
+  scenarioGroupTooltip,
+  storageWarnings,
+  type GroupSummary,
+} from './treeItems';
 
 interface MutableSummary {
   count: number;
@@ -159,7 +175,11 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         return folderTreeItem(node, this.model.folder(node.folderKey));
       case 'group': {
         const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0 };
-        return groupTreeItem(node, summary, node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key, false) : undefined);
+        return groupTreeItem(
+          node,
+          summary,
+          node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key, false) : undefined,
+        );
       }
       case 'execution': {
         const r = this.record(node);
@@ -394,7 +414,9 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       for (const r of records) if (r.status !== 'resolved') l.tried.add(r.scenario);
       const index = this.indexes.get(folderKey);
       if (!index || index.groupBy !== 'scenario') return;
-      const fire = [...looks].filter(([n, look]) => look !== this.limitsLook(folderKey, n) && index.groups.has(n)).map(([n]) => this.groupNode(folderKey, n));
+      const fire = [...looks]
+        .filter(([n, look]) => look !== this.limitsLook(folderKey, n) && index.groups.has(n))
+        .map(([n]) => this.groupNode(folderKey, n));
       if (fire.length > 0) this.emitter.fire(fire);
     };
     l.loading = run()

@@ -79,9 +79,7 @@ async function resolveDocument(target: unknown): Promise<vscode.TextDocument | u
     void vscode.window.showInformationMessage(vscode.l10n.t('No scenario files (*.scenario.yaml, *.blueprint.json) in this workspace.'));
     return undefined;
   }
-  const items = [...found.values()]
-    .map((uri) => ({ label: displayPath(uri), uri }))
-    .sort((a, b) => a.label.localeCompare(b.label));
+  const items = [...found.values()].map((uri) => ({ label: displayPath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label));
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Scenario file to classify a failure in') });
   return pick ? vscode.workspace.openTextDocument(pick.uri) : undefined;
 }
@@ -92,7 +90,8 @@ async function resolveModule(
   where: string,
   log: vscode.LogOutputChannel,
 ): Promise<ScenarioModule | undefined> {
-  const id = typeof moduleArg === 'number' ? moduleArg : typeof moduleArg === 'string' && moduleArg.trim() !== '' ? Number(moduleArg) : undefined;
+  const id =
+    typeof moduleArg === 'number' ? moduleArg : typeof moduleArg === 'string' && moduleArg.trim() !== '' ? Number(moduleArg) : undefined;
   if (id !== undefined) {
     const module = Number.isInteger(id) ? findModule(scenario, id) : undefined;
     if (!module) {
@@ -107,7 +106,8 @@ async function resolveModule(
     .map((m) => ({
       label: String(m.id),
       description: m.app,
-      detail: m.handlerOf !== undefined ? `${m.name ?? ''} ${vscode.l10n.t('(in the error handler of module {0})', m.handlerOf)}`.trim() : m.name,
+      detail:
+        m.handlerOf !== undefined ? `${m.name ?? ''} ${vscode.l10n.t('(in the error handler of module {0})', m.handlerOf)}`.trim() : m.name,
       module: m,
     }));
   const pick = await vscode.window.showQuickPick(items, {
@@ -121,12 +121,17 @@ async function resolveModule(
 
 async function resolveErrorType(errorArg: unknown): Promise<string | undefined> {
   if (typeof errorArg === 'string' && errorArg.trim() !== '') return errorArg.trim();
-  const custom = { label: `$(edit) ${vscode.l10n.t('Custom error type…')}`, description: '', detail: vscode.l10n.t('A name the catalogue does not know, e.g. a custom app\'s'), name: '' };
-  const items = [
-    ...ERROR_TYPES.map((t) => ({ label: t.name, description: t.family, detail: t.meaning, name: t.name })),
-    custom,
-  ];
-  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Error type the module fails with'), matchOnDescription: true });
+  const custom = {
+    label: `$(edit) ${vscode.l10n.t('Custom error type…')}`,
+    description: '',
+    detail: vscode.l10n.t("A name the catalogue does not know, e.g. a custom app's"),
+    name: '',
+  };
+  const items = [...ERROR_TYPES.map((t) => ({ label: t.name, description: t.family, detail: t.meaning, name: t.name })), custom];
+  const pick = await vscode.window.showQuickPick(items, {
+    placeHolder: vscode.l10n.t('Error type the module fails with'),
+    matchOnDescription: true,
+  });
   if (!pick) return undefined;
   if (pick !== custom) return pick.name;
   const name = await vscode.window.showInputBox({
@@ -137,7 +142,13 @@ async function resolveErrorType(errorArg: unknown): Promise<string | undefined> 
   return name?.trim() || undefined;
 }
 
-async function showDetails(details: DetailsDocuments, where: string, module: ScenarioModule, c: Classification, fromFile: boolean): Promise<void> {
+async function showDetails(
+  details: DetailsDocuments,
+  where: string,
+  module: ScenarioModule,
+  c: Classification,
+  fromFile: boolean,
+): Promise<void> {
   const info = lookupErrorType(c.errorType);
   const yes = vscode.l10n.t('yes');
   const no = vscode.l10n.t('no');
@@ -157,7 +168,15 @@ async function showDetails(details: DetailsDocuments, where: string, module: Sce
     '',
     `_${profileLine(c.profile, fromFile)}_`,
   ];
-  if (info) lines.push('', `${info.meaning}`, '', `**${vscode.l10n.t('What to do')}**: ${info.action}`, '', `[${vscode.l10n.t('Fusion documentation')}](${info.docsUrl})`);
+  if (info)
+    lines.push(
+      '',
+      `${info.meaning}`,
+      '',
+      `**${vscode.l10n.t('What to do')}**: ${info.action}`,
+      '',
+      `[${vscode.l10n.t('Fusion documentation')}](${info.docsUrl})`,
+    );
   // a read-only document (not an untitled one, which would be left dirty) named after the question
   const uri = details.create(vscode.l10n.t('Module {0} failing with {1}', module.id, c.errorType), lines.join('\n') + '\n');
   try {
