@@ -85,7 +85,9 @@ async function benchLint(): Promise<Row> {
 
 async function benchBlueprint(): Promise<Row[]> {
   const base = { name: 'lint largest blueprint fixture', subject: 'lintScenario', floor: 'JSON.parse' };
-  const dir = path.join(ROOT, 'test', 'fixtures', 'blueprints');
+  // The real exports (hundreds of KB) beside the clone when present; else the small hand-written ones.
+  const real = path.resolve(ROOT, '..', 'shared', 'fixtures', 'blueprints');
+  const dir = existsSync(real) ? real : path.join(ROOT, 'test', 'fixtures', 'blueprints');
   const candidates = existsSync(dir)
     ? readdirSync(dir)
         .filter((n) => n.endsWith('.blueprint.json'))
@@ -100,7 +102,7 @@ async function benchBlueprint(): Promise<Row[]> {
         })
         .sort((a, b) => statSync(b).size - statSync(a).size)
     : [];
-  if (candidates.length === 0) return [{ ...base, note: 'not measured: no valid blueprint in test/fixtures/blueprints/' }];
+  if (candidates.length === 0) return [{ ...base, note: `not measured: no valid blueprint in ${dir}` }];
   const file = candidates[0];
   const text = readFileSync(file, 'utf8');
   const json = text.replace(/^\uFEFF/, '');
@@ -351,13 +353,13 @@ function printTable(rows: readonly Row[]): void {
   const lines: string[][] = [['figure', 'ours', 'floor', 'ours ms', 'floor ms', 'ratio', 'target', 'result', 'note']];
   for (const r of rows) {
     const measured = r.subjectMs !== undefined && r.floorMs !== undefined && r.floorMs > 0;
-    const ratio = measured ? (r.subjectMs as number) / (r.floorMs as number) : undefined;
+    const ratio = measured ? r.subjectMs / r.floorMs : undefined;
     lines.push([
       r.name,
       r.subject,
       r.floor,
-      measured ? (r.subjectMs as number).toFixed(1) : '-',
-      measured ? (r.floorMs as number).toFixed(1) : '-',
+      measured ? r.subjectMs.toFixed(1) : '-',
+      measured ? r.floorMs.toFixed(1) : '-',
       ratio !== undefined ? ratio.toFixed(2) : '-',
       r.target === undefined ? '-' : `≤ ${r.target.toFixed(1)}`,
       ratio === undefined ? 'N/A' : r.target === undefined ? 'figure' : ratio <= r.target ? 'PASS' : 'OVER',

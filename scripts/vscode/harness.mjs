@@ -10,6 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -207,6 +208,65 @@ export function isolatedEnv(dirs, extra = {}) {
   };
 }
 
+/**
+ * The invoking user's home folders: this process's HOME (os.homedir()) and the account's home from
+ * the password database (they differ when HOME was pointed elsewhere, as .ci/run does).
+ * @returns {string[]}
+ */
+export function realHomes() {
+  /** @type {string[]} */
+  const homes = [os.homedir()];
+  try {
+    homes.push(os.userInfo().homedir);
+  } catch {
+    /* no passwd entry (container with an arbitrary uid) */
+  }
+  return [...new Set(homes.filter(Boolean).map(canonical))];
+}
+
+/** @param {string} p */
+function canonical(p) {
+  const abs = path.resolve(p);
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+/** The XDG base folders code-server, VS Code and chromium write to, with their defaults under HOME. */
+const XDG_DEFAULTS = /** @type {const} */ ([
+  ['XDG_CONFIG_HOME', '.config'],
+  ['XDG_DATA_HOME', '.local/share'],
+  ['XDG_CACHE_HOME', '.cache'],
+]);
+
+/**
+ * Throws unless `env` keeps `what` (code-server, chromium) out of the user's own HOME: HOME and every
+ * XDG base folder must be set, and none may be the invoking user's (see realHomes), nor the XDG
+ * folders this process itself was given. code-server writes ~/.config/code-server/config.yaml and
+ * ~/.local/share/code-server on its first run; a run must never touch the developer's.
+ * @param {NodeJS.ProcessEnv} env @param {string} what @param {string[]} [homes] defaults to realHomes()
+ */
+export function assertIsolatedEnv(env, what, homes = realHomes()) {
+  if (!env.HOME) throw new HarnessError(`refusing to start ${what} without HOME set to a run folder`);
+  const home = canonical(env.HOME);
+  if (homes.includes(home)) {
+    throw new HarnessError(
+      `refusing to start ${what} with the real HOME (${env.HOME}): it must get HOME inside its run folder (isolatedEnv)`,
+    );
+  }
+  for (const [name, sub] of XDG_DEFAULTS) {
+    const value = env[name];
+    if (!value) throw new HarnessError(`refusing to start ${what} without ${name} set to a run folder`);
+    const own = process.env[name] ? [canonical(process.env[name])] : [];
+    if ([...homes.map((h) => path.join(h, sub)), ...own].includes(canonical(value))) {
+      throw new HarnessError(`refusing to start ${what} with the real ${name} (${value}): it must be inside its run folder (isolatedEnv)`);
+    }
+  }
+  return env;
+}
+
 /** User settings that keep the workbench quiet and deterministic. @param {RunDirs} dirs @param {Record<string, unknown>} [extra] */
 export function writeUserSettings(dirs, extra = {}) {
   const settings = {
@@ -268,7 +328,7 @@ function profileArgs(dirs) {
 export function installExtension(dirs, vsix) {
   const logFile = path.join(dirs.logs, 'install-extension.log');
   const r = spawnSync(CODE_SERVER_BIN, [...profileArgs(dirs), '--force', '--install-extension', vsix], {
-    env: isolatedEnv(dirs),
+    env: assertIsolatedEnv(isolatedEnv(dirs), 'code-server --install-extension'),
     encoding: 'utf8',
     timeout: 120000,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -311,6 +371,7 @@ function portFree(port) {
 /**
  * Starts code-server as its own process group (setsid) on 127.0.0.1:port with the isolated profile,
  * waits for /healthz (bounded), and registers the group for cleanup.
+ * `workspace`: the folder (or .code-workspace file) that the bare URL opens.
  * `workspaceTrust: true` keeps VS Code's workspace trust on (every other run turns it off); pair it
  * with the user settings that enable it (see run-integration.mjs, suite "untrusted").
  * @param {{ dirs: RunDirs, port: number, workspace?: string, env?: Record<string, string>, timeoutMs?: number, workspaceTrust?: boolean }} o
@@ -331,10 +392,11 @@ export async function startCodeServer(o) {
     ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--disable-proxy',
-    ...(o.workspace ? [o.workspace] : []),
+    // the folder the bare URL (no ?folder=) opens, even after another folder was opened in this profile
+    ...(o.workspace ? ['--ignore-last-opened', o.workspace] : []),
   ];
   const child = spawn(CODE_SERVER_BIN, args, {
-    env: isolatedEnv(o.dirs, o.env),
+    env: assertIsolatedEnv(isolatedEnv(o.dirs, o.env), 'code-server'),
     detached: true, // setsid: code-server leads its own group; its watchers and extension hosts die with it
     stdio: ['ignore', out, out],
   });
@@ -421,7 +483,7 @@ export async function launchBrowser(dirs, viewport = {}) {
         '--disable-sync',
         '--disable-dev-shm-usage',
       ],
-      env: /** @type {Record<string, string>} */ (isolatedEnv(dirs)),
+      env: /** @type {Record<string, string>} */ (assertIsolatedEnv(isolatedEnv(dirs), 'chromium')),
       viewport: { width: viewport.width ?? 1400, height: viewport.height ?? 900 },
       timeout: 60000,
     })
@@ -446,12 +508,18 @@ export function npmRun(script, timeoutMs = 300000) {
 export function packExtension(dirs) {
   const vsix = path.join(dirs.root, 'fusion-incomplete-executions.vsix');
   const vsce = path.join(REPO, 'node_modules/@vscode/vsce/vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 180000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // there is no published repository to resolve the docs' relative links (CONTRIBUTING.md) against,
+  // and vsce refuses to pack them unless told to leave them as they are
+  const r = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 180000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   fs.writeFileSync(path.join(dirs.logs, 'vsce.log'), `${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.status !== 0 || !fs.existsSync(vsix)) {
     throw new HarnessError(`vsce package failed:\n${((r.stdout ?? '') + (r.stderr ?? '')).trim()}`);

@@ -6,6 +6,9 @@
 #   scripts/vscode/install-code-server.sh        # no-op when the cached install is present and works
 #   FUSION_CODE_SERVER_DIR=/some/dir ...         # another cache folder (default: <repo>/.cache/code-server)
 #
+# Writes nothing outside the cache folder: code-server and the npm installs run with HOME/XDG_* in
+# <cache>/home and npm's cache in <cache>/npm-cache (removed once the install works).
+#
 # Needs (apt): chromium ripgrep libkrb5-dev g++ make python3 — .ci/run installs them.
 set -euo pipefail
 exec </dev/null
@@ -16,7 +19,50 @@ DIR=${FUSION_CODE_SERVER_DIR:-$REPO/.cache/code-server}
 BIN="$DIR/node_modules/.bin/code-server"
 MARKER="$DIR/.installed-$CS_VERSION"
 
-reports_version() { local v; v=$(timeout 60 "$BIN" --version 2>/dev/null) && [[ "$v" == "$CS_VERSION "* ]]; }
+# Nothing this script runs may write into the user's HOME: code-server writes its default
+# config.yaml (and ~/.local/share/code-server) on its first run, even for --version, and the nested
+# npm installs write npm's cache, npx's cache (node-gyp) and node-gyp's dev folder. So from here on
+# HOME, XDG_* and npm's cache are folders inside the cache folder. npm keeps reading the user's own
+# npmrc (registry, proxy, CA settings): its path is pinned before HOME changes.
+REAL_HOME=${HOME:-}
+PASSWD_HOME=$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6 || true)
+CS_HOME="$DIR/home"
+if [ -z "${npm_config_userconfig:-}${NPM_CONFIG_USERCONFIG:-}" ] && [ -n "$REAL_HOME" ]; then
+  export npm_config_userconfig="$REAL_HOME/.npmrc"
+fi
+export HOME="$CS_HOME" XDG_CONFIG_HOME="$CS_HOME/.config" XDG_DATA_HOME="$CS_HOME/.local/share" \
+  XDG_CACHE_HOME="$CS_HOME/.cache" XDG_STATE_HOME="$CS_HOME/.local/state" npm_config_cache="$DIR/npm-cache"
+mkdir -p "$CS_HOME"
+
+same_dir() { [ -n "$1" ] && [ -n "$2" ] && [ "$(realpath -m -- "$1")" = "$(realpath -m -- "$2")" ]; }
+# Refuses to run code-server (or npm for it) with the invoking user's HOME or XDG folders.
+refuse_real_home() {
+  local real var sub
+  for real in "$REAL_HOME" "$PASSWD_HOME"; do
+    [ -n "$real" ] || continue
+    if same_dir "$HOME" "$real"; then
+      echo "install-code-server: refusing to run code-server with the real HOME ($real); it must run with HOME inside $DIR" >&2
+      exit 1
+    fi
+    for var in XDG_CONFIG_HOME:.config XDG_DATA_HOME:.local/share XDG_CACHE_HOME:.cache; do
+      sub=${var#*:}; var=${var%%:*}
+      if [ -z "${!var:-}" ] || same_dir "${!var}" "$real/$sub"; then
+        echo "install-code-server: refusing to run code-server with $var=${!var:-(unset)} (the real one is $real/$sub)" >&2
+        exit 1
+      fi
+    done
+  done
+}
+refuse_real_home
+
+# `code-server --version` prints "4.100.3 <commit> with Code 1.100.3", but on its first run in a HOME
+# it prints "[…] info  Wrote default config file to …" before it: look for the version line.
+reports_version() {
+  local out
+  refuse_real_home
+  out=$(timeout 60 "$BIN" --version 2>/dev/null) || return 1
+  awk -v v="$CS_VERSION" '$1 == v { found = 1 } END { exit !found }' <<<"$out"
+}
 works() { [ -f "$MARKER" ] && [ -x "$BIN" ] && reports_version; }
 
 if works; then
@@ -84,6 +130,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-code-server: install finished but these are missing: ${missing[*]} (log: $LOG)" >&2
   exit 1
 fi
-reports_version || { echo "install-code-server: '$BIN --version' does not report $CS_VERSION" >&2; exit 1; }
+reports_version || {
+  echo "install-code-server: '$BIN --version' does not report $CS_VERSION; it printed:" >&2
+  timeout 60 "$BIN" --version >&2 || true
+  exit 1
+}
 touch "$MARKER"
+# npm's cache of this install (~190 MB of tarballs) is not needed once the tree is built.
+rm -rf "$DIR/npm-cache"
 echo "code-server $CS_VERSION: installed in $DIR"

@@ -1,7 +1,8 @@
 // @ts-check
-// `npm test`: unit, then integration (real extension host), then UI suite (real browser), in that
-// order. Every suite runs even if an earlier one failed (so one CI run shows all failures), except
-// that nothing runs after a failed build/compile. Prints each stage's time; fails if any stage fails.
+// `npm test`: unit (and the harness's isolation checks), then integration (real extension host),
+// then UI suite (real browser), in that order. Every suite runs even if an earlier one failed (so
+// one CI run shows all failures), except that nothing runs after a failed build/compile. Prints
+// each stage's time; fails if any stage fails.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,11 @@ const stages = [
   { name: 'build', cmd: ['npm', 'run', '--silent', 'build'], gate: true },
   { name: 'compile-tests', cmd: ['npm', 'run', '--silent', 'compile-tests'], gate: true },
   { name: 'unit', cmd: ['node', '--test', '--test-reporter=spec', 'out/test/unit/'] },
+  // real exports from ../shared/corpus (third-party data, never in the repo); where that folder is
+  // absent the suite prints why and reports itself as skipped
+  { name: 'corpus', cmd: ['node', '--test', '--test-reporter=spec', 'out/test/corpus/'] },
+  // the harness's own checks (code-server/chromium never get the real HOME): no build needed
+  { name: 'harness', cmd: ['node', '--test', '--test-reporter=spec', 'scripts/vscode/isolation.test.mjs'] },
   { name: 'integration', cmd: ['node', 'scripts/vscode/run-integration.mjs'] },
   { name: 'e2e', cmd: ['node', 'test/e2e/run-e2e.mjs'] },
 ];

@@ -92,14 +92,14 @@ export function parseCommandArgs(command: string, options: OptionDefs, args: rea
   }
   try {
     const { values, positionals } = parseArgs({ args: [...args], options: config, strict: true, allowPositionals: true });
-    return { values: values as Record<string, OptionValue>, positionals };
+    return { values: values, positionals };
   } catch (e) {
     throw new UsageError(describeParseError(e, options), command);
   }
 }
 
 function describeParseError(e: unknown, options: OptionDefs): string {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
   const message = e instanceof Error ? e.message : String(e);
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const m = /option '([^']+)'/i.exec(message);
@@ -233,8 +233,9 @@ export function toolHelp(commands: readonly Command[], version: string): string 
     '  -V, --version  Show the version.',
     '      --debug    Show stack traces of internal errors.',
     '',
-    'Exit codes: 0 ok; 1 problems found (lint errors, unknown execution ids);',
-    '            2 the command could not run (usage mistake, unreadable file, unusable input).',
+    'Exit codes: 0 ok; 1 problems found (lint errors, unknown execution ids, requests to Make that failed);',
+    '            2 the command could not run (usage mistake, unreadable file, unusable input; for Make:',
+    '            no token, the token refused, Make not reachable).',
     '',
   ].join('\n');
 }

@@ -10,6 +10,9 @@ import { FileTooLargeError, NotRegularFileError, readRegularFileSync } from '../
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
 
+import { CONFIG_FILE_NAME } from '../core/config';
+import { IGNORED_DIRS, compareScenarioPaths, sniffScenarioJson } from '../core/scenario/workspace';
+
 /** Refuse to read anything bigger: scenario and executions files are small. */
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
@@ -23,7 +26,7 @@ export function displayPath(file: string, cwd: string = process.cwd()): string {
 
 function errnoCode(e: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && 'code' in e) {
-    const c = (e as { code: unknown }).code;
+    const c = e.code;
     return typeof c === 'string' ? c : undefined;
   }
   return undefined;
@@ -230,4 +233,278 @@ export function actionError(e: unknown, target: ExecutionsTarget, cwd: string): 
   const code = errnoCode(e);
   if (code && /^E[A-Z]+$/.test(code)) throw new CliError(`${target.shown}: ${describeFsError(e)}`);
   throw e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lint inputs: reading without surprises, and the directory walk
+// ---------------------------------------------------------------------------------------------
+
+/** `lint` reads no file bigger than this (20 MB; the largest real scenario export is under 1 MB). */
+export const LINT_MAX_BYTES = 20 * 1024 * 1024;
+
+export type TextRead =
+  | { readonly ok: true; readonly text: string }
+  /** `problem` completes "<file>: …", e.g. "binary file (it contains NUL bytes)". */
+  | { readonly ok: false; readonly problem: string; readonly missing?: boolean };
+
+function kindOfSpecial(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'a FIFO, or named pipe';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
+/** The problem of a path that is neither a regular file nor a folder (a FIFO, a socket, a device). */
+export function specialFileProblem(stat: fs.Stats): string {
+  return `not a regular file (${kindOfSpecial(stat)})`;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Decodes file bytes as an editor would (UTF-8, byte-order mark dropped), or says why it cannot. */
+export function decodeText(buf: Uint8Array): TextRead {
+  if (buf.includes(0)) {
+    const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+    return {
+      ok: false,
+      problem: utf16 ? 'UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8' : 'binary file (it contains NUL bytes)',
+    };
+  }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
+  } catch {
+    return { ok: false, problem: 'not UTF-8 text' };
+  }
+}
+
+/**
+ * Reads a file for `lint`. Never blocks: the file is opened with O_NONBLOCK and checked with
+ * fstat before any read, so a FIFO (or a device) is reported, not read. Never throws.
+ */
+export function readTextSafely(abs: string, maxBytes: number = LINT_MAX_BYTES): TextRead {
+  let fd: number;
+  try {
+    fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'ENOENT') return { ok: false, problem: 'no such file', missing: true };
+    if (code === 'ENXIO') return { ok: false, problem: 'not a regular file (a socket or a FIFO)' };
+    return { ok: false, problem: describeFsError(e) };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) return { ok: false, problem: 'is a directory, expected a file' };
+    if (!stat.isFile()) return { ok: false, problem: specialFileProblem(stat) };
+    if (stat.size > maxBytes) return { ok: false, problem: `too large (${megabytes(stat.size)}; the limit is ${megabytes(maxBytes)})` };
+    // Read what is there, at most maxBytes + 1 (a file growing while we read is still capped).
+    const buf = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size, 64 * 1024)));
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) break;
+      const n = fs.readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxBytes) return { ok: false, problem: `too large (more than ${megabytes(maxBytes)})` };
+    return decodeText(buf.subarray(0, length));
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return { ok: false, problem: 'not a regular file (reading would block)' };
+    return { ok: false, problem: describeFsError(e) };
+  } finally {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // nothing to do
+    }
+  }
+}
+
+/** What a directory walk did with a file it did not lint. */
+export type SkipReason =
+  'not-a-scenario' | 'symlink-outside' | 'symlink-folder' | 'broken-symlink' | 'duplicate' | 'ignored' | 'unreadable-folder';
+
+export interface WalkFound {
+  readonly abs: string;
+  /** How it was recognised. */
+  readonly by: 'name' | 'content';
+  readonly read: TextRead;
+}
+
+export interface WalkSkipped {
+  readonly abs: string;
+  readonly reason: SkipReason;
+  /** One short line (never the file's content beyond a few top-level key names). */
+  readonly detail: string;
+}
+
+export interface WalkResult {
+  readonly found: readonly WalkFound[];
+  readonly skipped: readonly WalkSkipped[];
+}
+
+export interface WalkOptions {
+  /** True when the project configuration's `ignorePatterns` cover this file or folder. */
+  readonly isIgnored?: (abs: string, isFolder: boolean) => boolean;
+  readonly maxBytes?: number;
+}
+
+/** Scenario YAML and exported blueprints are recognised by name; every other `.json` by content. */
+const BY_NAME = /\.(scenario\.ya?ml|blueprint\.json)$/i;
+const JSON_NAME = /\.json$/i;
+/** JSON files of the tooling itself, never scenarios. */
+const TOOL_FILES: ReadonlySet<string> = new Set([CONFIG_FILE_NAME.toLowerCase()]);
+
+function isCandidateName(name: string): 'name' | 'content' | undefined {
+  if (BY_NAME.test(name)) return 'name';
+  if (JSON_NAME.test(name) && !TOOL_FILES.has(name.toLowerCase())) return 'content';
+  return undefined;
+}
+
+/** Printable, one line, at most `max` characters: for names taken from a file that is not ours. */
+export function excerpt(text: string, max = 40): string {
+  // Control characters (C0, DEL, C1) and line/paragraph separators become '?'.
+  const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
+  const clean = Array.from(text, (ch) => (isControl(ch.charCodeAt(0)) ? '?' : ch)).join('');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+function notScenarioDetail(text: string): string {
+  const s = sniffScenarioJson(text);
+  if (s.topType === 'array') return 'JSON array, not a scenario export (which is an object with flow and metadata)';
+  if (s.topType !== 'object') return 'not a JSON object, so not a scenario export';
+  const keys = s.topKeys.map((k) => excerpt(k, 24)).join(', ');
+  return `JSON without top-level flow and metadata${keys ? ` (top-level keys: ${keys}${s.topKeys.length === 8 ? ', …' : ''})` : ''}`;
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+/**
+ * The lint candidates under `root`: `*.scenario.yaml|yml` and `*.blueprint.json` by name, other
+ * `*.json` files when their content is a scenario export (or a known wrapper, see
+ * `sniffScenarioJson`). Skips node_modules and .git silently; everything else it passes over is
+ * listed with a reason. Symbolic links: a link to a file inside the root is followed (once: a file
+ * reached twice is linted once); a link to a folder is not followed; a link that points outside
+ * the root is never opened. A candidate that cannot be read (binary, FIFO, too large, …) is found
+ * with its problem, so the caller reports it. Order: as `compareScenarioPaths` (YAML first).
+ */
+export function walkLintTargets(root: string, options: WalkOptions = {}): WalkResult {
+  const absRoot = path.resolve(root);
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(absRoot);
+  } catch {
+    realRoot = absRoot;
+  }
+  const maxBytes = options.maxBytes ?? LINT_MAX_BYTES;
+  const found: (WalkFound & { real: string; viaLink: boolean; rel: string })[] = [];
+  const skipped: WalkSkipped[] = [];
+
+  const consider = (abs: string, rel: string, by: 'name' | 'content', real: string, viaLink: boolean, special?: fs.Stats): void => {
+    if (options.isIgnored?.(abs, false)) {
+      skipped.push({ abs, reason: 'ignored', detail: 'matches ignorePatterns of the project configuration' });
+      return;
+    }
+    const read: TextRead = special ? { ok: false, problem: specialFileProblem(special) } : readTextSafely(abs, maxBytes);
+    if (by === 'content' && read.ok && sniffScenarioJson(read.text).kind === undefined) {
+      skipped.push({ abs, reason: 'not-a-scenario', detail: notScenarioDetail(read.text) });
+      return;
+    }
+    found.push({ abs, by, read, real, viaLink, rel });
+  };
+
+  const walk = (dirAbs: string, dirRel: string, depth: number): void => {
+    let dirents: fs.Dirent[];
+    try {
+      dirents = fs.readdirSync(dirAbs, { withFileTypes: true });
+    } catch (e) {
+      if (dirRel !== '') skipped.push({ abs: dirAbs, reason: 'unreadable-folder', detail: `folder not searched: ${describeFsError(e)}` });
+      return;
+    }
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of dirents) {
+      const abs = path.join(dirAbs, d.name);
+      const rel = dirRel === '' ? d.name : `${dirRel}/${d.name}`;
+      if (d.isDirectory()) {
+        if (IGNORED_DIRS.includes(d.name)) continue;
+        if (options.isIgnored?.(abs, true)) {
+          skipped.push({ abs, reason: 'ignored', detail: 'folder matches ignorePatterns of the project configuration' });
+          continue;
+        }
+        if (depth < 64) walk(abs, rel, depth + 1);
+        continue;
+      }
+      if (d.isSymbolicLink()) {
+        let real: string;
+        let stat: fs.Stats;
+        try {
+          real = fs.realpathSync(abs);
+          stat = fs.statSync(real);
+        } catch {
+          if (isCandidateName(d.name))
+            skipped.push({ abs, reason: 'broken-symlink', detail: 'symbolic link to nothing (broken or a loop)' });
+          continue;
+        }
+        const candidate = isCandidateName(d.name);
+        if (!candidate && !stat.isDirectory()) continue;
+        if (!isInside(realRoot, real)) {
+          skipped.push({ abs, reason: 'symlink-outside', detail: 'symbolic link to outside the linted folder: not followed, not read' });
+          continue;
+        }
+        if (stat.isDirectory()) {
+          skipped.push({
+            abs,
+            reason: 'symlink-folder',
+            detail: 'symbolic link to a folder: not followed (the folder itself is searched where it is)',
+          });
+          continue;
+        }
+        if (candidate) consider(abs, rel, candidate, real, true, stat.isFile() ? undefined : stat);
+        continue;
+      }
+      const candidate = isCandidateName(d.name);
+      if (!candidate) continue;
+      if (d.isFile()) consider(abs, rel, candidate, abs, false);
+      else {
+        let stat: fs.Stats | undefined;
+        try {
+          stat = fs.lstatSync(abs);
+        } catch {
+          stat = undefined;
+        }
+        // A FIFO, socket or device with a scenario's name: reported, never opened.
+        if (stat) consider(abs, rel, candidate, abs, false, stat);
+      }
+    }
+  };
+  walk(absRoot, '', 0);
+
+  // A file reached twice (directly and through a link, or through two links) is linted once,
+  // preferably under its own name.
+  const byReal = new Map<string, (typeof found)[number]>();
+  for (const f of found) {
+    let real = f.real;
+    if (!f.viaLink) {
+      try {
+        real = fs.realpathSync(f.abs);
+      } catch {
+        // keep the path
+      }
+    }
+    const other = byReal.get(real);
+    if (!other) {
+      byReal.set(real, f);
+      continue;
+    }
+    const [keep, drop] = other.viaLink && !f.viaLink ? [f, other] : [other, f];
+    byReal.set(real, keep);
+    skipped.push({ abs: drop.abs, reason: 'duplicate', detail: `the same file as ${displayPath(keep.abs, absRoot)}, linted once` });
+  }
+  const kept = [...byReal.values()].sort((a, b) => compareScenarioPaths(a.rel, b.rel));
+  return { found: kept.map(({ abs, by, read }) => ({ abs, by, read })), skipped };
 }

@@ -17,7 +17,18 @@ const RESULT_LABEL: Record<RecordResult['result'], string> = {
   'not-found': 'not found',
   skipped: 'skipped',
   deleted: 'deleted',
+  sent: 'sent',
+  gone: 'gone from Make',
+  error: 'error',
 };
+
+/** The result column: the outcome, and where it happened when that is not obvious. */
+function labelOf(r: RecordResult): string {
+  const base = RESULT_LABEL[r.result];
+  if (r.simulated) return `${base} (simulated)`;
+  if (r.where === 'make' && (r.result === 'resolved' || r.result === 'failed' || r.result === 'deleted')) return `${base} on Make`;
+  return base;
+}
 
 /**
  * A table of `id  result  message` and a count line (or, with --json, an array of
@@ -29,7 +40,14 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
   if (boolOpt(ctx.values, 'json')) {
     ctx.out(
       JSON.stringify(
-        results.map((r) => ({ id: r.id, result: r.result, message: r.message })),
+        results.map((r) => ({
+          id: r.id,
+          result: r.result,
+          message: r.message,
+          ...(r.simulated !== undefined ? { simulated: r.simulated } : {}),
+          ...(r.assumed !== undefined ? { assumed: r.assumed } : {}),
+          ...(r.where !== undefined ? { where: r.where } : {}),
+        })),
         null,
         2,
       ) + '\n',
@@ -38,10 +56,10 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
     ctx.out(`${empty}\n`);
   } else {
     const idW = Math.max(...results.map((r) => r.id.length));
-    const resW = Math.max(...results.map((r) => RESULT_LABEL[r.result].length));
-    const lines = results.map((r) => `${r.id.padEnd(idW)}  ${RESULT_LABEL[r.result].padEnd(resW)}  ${oneLine(r.message)}`);
+    const resW = Math.max(...results.map((r) => labelOf(r).length));
+    const lines = results.map((r) => `${r.id.padEnd(idW)}  ${labelOf(r).padEnd(resW)}  ${oneLine(r.message)}`);
     const counts = new Map<string, number>();
-    for (const r of results) counts.set(RESULT_LABEL[r.result], (counts.get(RESULT_LABEL[r.result]) ?? 0) + 1);
+    for (const r of results) counts.set(labelOf(r), (counts.get(labelOf(r)) ?? 0) + 1);
     lines.push(`${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')} (${target.shown}).`);
     ctx.out(lines.join('\n') + '\n');
   }
@@ -49,7 +67,10 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
   if (missing.length > 0 && boolOpt(ctx.values, 'json')) {
     ctx.err(`not found in ${target.shown}: ${missing.map((r) => r.id).join(', ')}\n`);
   }
-  return missing.length > 0 || results.some((r) => r.notRun !== undefined) ? EXIT_PROBLEMS : EXIT_OK;
+  const errors = results.filter((r) => r.result === 'error');
+  if (errors.length > 0 && boolOpt(ctx.values, 'json')) ctx.err(`could not be done: ${errors.map((r) => r.id).join(', ')}\n`);
+  // A retry that could not run at all (its scenario or module was not found) did nothing: exit 1.
+  return missing.length > 0 || errors.length > 0 || results.some((r) => r.notRun !== undefined) ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 /** Tells, on stderr, why a replay could not use a scenario: its file has an error, or none was found. */

@@ -6,6 +6,8 @@
  * 0-based line/character pair; the CLI prints them 1-based.
  */
 
+import type { LintCode } from './lint/registry';
+
 /** Half-open range of UTF-16 offsets into the source text. */
 export interface Span {
   readonly start: number;
@@ -141,45 +143,10 @@ export interface Scenario {
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-export const LINT_CODES = [
-  'missing-error-handler',
-  'partial-error-handler',
-  'yaml-syntax',
-  'json-syntax',
-  'invalid-scenario',
-  'duplicate-module-id',
-  'unknown-directive',
-  'unknown-error-type',
-  'break-requires-incomplete-storage',
-  'invalid-retry-settings',
-  'unknown-module-reference',
-] as const;
-export type LintCode = (typeof LINT_CODES)[number];
+/** The stable code of a lint rule: one per file under core/lint/rules/, listed in core/lint/registry.ts. */
+export type { LintCode };
 
-/** Codes that make a scenario unusable for classify / simulate (spec 5). */
-export const STRUCTURAL_CODES: ReadonlySet<LintCode> = new Set<LintCode>([
-  'yaml-syntax',
-  'json-syntax',
-  'invalid-scenario',
-  'duplicate-module-id',
-  'unknown-directive',
-  'invalid-retry-settings',
-]);
-
-export const DEFAULT_SEVERITIES: Readonly<Record<LintCode, Severity>> = {
-  'missing-error-handler': 'warning',
-  'partial-error-handler': 'information',
-  'yaml-syntax': 'error',
-  'json-syntax': 'error',
-  'invalid-scenario': 'error',
-  'duplicate-module-id': 'error',
-  'unknown-directive': 'error',
-  'unknown-error-type': 'warning',
-  'break-requires-incomplete-storage': 'error',
-  'invalid-retry-settings': 'error',
-  'unknown-module-reference': 'error',
-};
-
+/** One lint finding: a rule's code, its effective severity and where it applies. */
 export interface Finding {
   readonly code: LintCode;
   readonly severity: Severity;
@@ -190,7 +157,7 @@ export interface Finding {
   readonly moduleId?: number;
 }
 
-/** The result of classifying one failure (spec 1). */
+/** The result of classifying one failure (core/classify/classifier.ts says how it is decided). */
 export interface Classification {
   readonly moduleId: number;
   readonly errorType: string;

@@ -70,7 +70,9 @@ export async function runCommand(page, label) {
 export async function openFile(page, relPath) {
   await palette(page, relPath);
   const base = relPath.split('/').pop() ?? relPath;
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ state: 'visible', timeout: SHORT });
+  // the first file search of a workbench that has just opened can take more than SHORT on a loaded
+  // machine (seen when a run starts with a step that opens a file)
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ state: 'visible', timeout: LONG });
   await page.keyboard.press('Enter');
   await page.locator(`.tabs-container .tab.active:has-text("${base}")`).waitFor({ timeout: LONG });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: LONG });
@@ -125,7 +127,7 @@ export async function eventually(fn, what, ms = LONG, every = 250) {
     try {
       return await fn();
     } catch (err) {
-      if (Date.now() > until) throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      if (Date.now() > until) throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     await new Promise((r) => setTimeout(r, every));
   }
@@ -138,23 +140,27 @@ function present(value, message) {
 }
 
 /**
- * Text of the first visible hover whose text matches `expected`, read in one step inside the page
- * (a hover can hide between a wait and a separate read, which then waits for a hover that is gone).
- * @param {Page} page @param {RegExp} expected
+ * Text of the first visible hover whose text matches `expected`, or undefined when none shows; read
+ * in one step inside the page (a hover can hide between a wait and a separate read, which then
+ * waits for a hover that is gone).
+ * @param {Page} page @param {RegExp} expected @returns {Promise<string | undefined>}
  */
+function shownHover(page, expected) {
+  return page.locator('.monaco-hover').evaluateAll(
+    (els, src) => {
+      const re = new RegExp(src[0], src[1]);
+      const shown = els.find(
+        (e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText),
+      );
+      return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
+    },
+    [expected.source, expected.flags],
+  );
+}
+
+/** Waits for a visible hover whose text matches `expected` (see shownHover); returns its text. @param {Page} page @param {RegExp} expected */
 async function hoverText(page, expected) {
-  const read = () =>
-    page.locator('.monaco-hover').evaluateAll(
-      (els, src) => {
-        const re = new RegExp(src[0], src[1]);
-        const shown = els.find(
-          (e) => /** @type {HTMLElement} */ (e).offsetParent !== null && re.test(/** @type {HTMLElement} */ (e).innerText),
-        );
-        return shown ? /** @type {HTMLElement} */ (shown).innerText.trim() : undefined;
-      },
-      [expected.source, expected.flags],
-    );
-  return eventually(async () => present(await read(), `no hover matching ${expected}`), 'hover', LONG, 100);
+  return eventually(async () => present(await shownHover(page, expected), `no hover matching ${expected}`), 'hover', LONG, 100);
 }
 
 /** The activity bar item of a view container. @param {Page} page @param {string} title */
@@ -193,6 +199,21 @@ export async function expandRow(page, label) {
 /** Texts of the visible rows of the side bar's tree. @param {Page} page */
 export async function treeRows(page) {
   return page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+}
+
+/** Labels of the tree rows under the group row `group` (one level deeper, in order). @param {Page} page @param {string} group */
+export async function rowsUnder(page, group) {
+  const rows = await page
+    .locator('.part.sidebar .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => ({ level: Number(e.getAttribute('aria-level') ?? '0'), text: (e.textContent ?? '').trim() })));
+  const at = rows.findIndex((r) => r.text.startsWith(group));
+  if (at < 0) throw new Error(`no tree row "${group}"`);
+  const under = [];
+  for (const r of rows.slice(at + 1)) {
+    if (r.level <= rows[at].level) break;
+    if (r.level === rows[at].level + 1) under.push(r.text);
+  }
+  return under;
 }
 
 /** Right-clicks a tree row and chooses a context-menu entry. @param {Page} page @param {string} label @param {string} action */
@@ -237,9 +258,41 @@ export async function hoverToken(page, token, expected) {
     .locator('.editor-instance .monaco-editor .view-line span span', { hasText: new RegExp(`^${reEscape(token)}$`) })
     .first();
   await span.waitFor({ state: 'visible', timeout: SHORT });
-  await page.mouse.move(0, 0);
-  await span.hover({ timeout: SHORT });
-  return hoverText(page, expected);
+  // In a file opened just now the CodeLens lines can arrive after the pointer is on the token and
+  // push the text down, leaving the pointer over another line and no hover coming (seen in 3 of 14
+  // runs that start with a hover step, so that the file had not been open before: the token moved
+  // down by the two lenses above it). A person moves the pointer onto the token again, and so does
+  // this, only when the token has moved from under the pointer (logged; at most 3 hovers in all), so
+  // a product that shows no hover still fails.
+  /** Hovers the token (at the middle of its box); returns where the pointer is. */
+  const hover = async () => {
+    await page.mouse.move(0, 0);
+    await span.hover({ timeout: SHORT });
+    const box = await span.boundingBox();
+    return box && { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  let pointer = await hover();
+  let hovers = 1;
+  return eventually(
+    async () => {
+      const text = await shownHover(page, expected);
+      if (text !== undefined) return text;
+      const box = await span.boundingBox();
+      const under =
+        !pointer || !box || (pointer.x >= box.x && pointer.x <= box.x + box.width && pointer.y >= box.y && pointer.y <= box.y + box.height);
+      if (!under && hovers < 3) {
+        console.log(
+          `[e2e] "${token}" moved from under the pointer (y ${Math.round(pointer?.y ?? 0)} -> ${Math.round((box?.y ?? 0) + (box?.height ?? 0) / 2)}) before its hover showed; hovering it again`,
+        );
+        pointer = await hover();
+        hovers++;
+      }
+      throw new Error(`no hover matching ${expected}`);
+    },
+    'hover',
+    LONG,
+    100,
+  );
 }
 
 /**

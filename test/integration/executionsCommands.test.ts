@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { OperationResult } from '../../src/core/executions/operations';
 import type { RunSimulationResult } from '../../src/extension/executions/commands/runSimulation';
 import type { RevealResult } from '../../src/extension/executions/commands/revealModule';
@@ -22,7 +22,7 @@ import {
 } from './executionsSupport';
 
 suite('executions: commands', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
 
   suiteSetup(async () => {
@@ -144,7 +144,7 @@ suite('executions: commands', () => {
     );
     const doc = readExecutions();
     assert.equal(doc.executions.length, before + 3);
-    assert.ok(doc.executions.some((e) => e.id === 'a07e16f2ad134bf49cf83a00aa95c0a5'));
+    assert.ok(doc.executions.some((e) => e.id === '6d2f8b14e9a04c7b9e3a5c1d0f8b2e61'));
 
     const text = fs.readFileSync(executionsPath(), 'utf8');
     const bad = vscode.Uri.file(workspacePath('executions-scenarios/make/malformed-list.json'));

@@ -2,7 +2,7 @@
 // a one-record change still refreshes one element. Prints the figures (`perf:` lines).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
 import type { ExecutionStatus, IncompleteExecution } from '../../src/core/executions/model';
 import { executionsApi, executionsPath, FixtureFile, waitForModel } from './executionsSupport';
@@ -41,7 +41,7 @@ function ms(start: bigint): number {
 
 suite('executions: 100,000 records', function () {
   this.timeout(120_000);
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
 
   suiteSetup(async () => {

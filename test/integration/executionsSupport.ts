@@ -1,20 +1,19 @@
 // Helpers for the executions integration tests (run inside the real VS Code extension host).
-// The live model / tree provider come from the hidden `fusionExecutions._testApi` command.
+// The live model, tree provider and tree view are the extension's API (what `activate` returns).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { ExecutionsFile, IncompleteExecution } from '../../src/core/executions/model';
 
 import { activateExtension } from './scenarioSupport';
 
 const GUARD_MS = 15000;
 
-export async function executionsApi(): Promise<ExecutionsTestApi> {
-  await activateExtension();
-  const api = await vscode.commands.executeCommand<ExecutionsTestApi | undefined>('fusionExecutions._testApi');
-  assert.ok(api, 'fusionExecutions._testApi returned nothing');
+export async function executionsApi(): Promise<ExtensionApi> {
+  const api = await activateExtension();
+  assert.ok(api && typeof api === 'object' && 'model' in api, "the extension's exports are not its API");
   await api.model.whenIdle();
   return api;
 }
@@ -49,7 +48,7 @@ export function labelOf(item: vscode.TreeItem): string {
 }
 
 /** Each folder's state, for timeout messages. */
-function describeModel(api: ExecutionsTestApi): string {
+function describeModel(api: ExtensionApi): string {
   return api.model
     .folders()
     .map((f) => `${f.folder.name}: ${f.state}, ${f.records.size} records${f.problem ? ` (${f.problem.message})` : ''}`)
@@ -60,7 +59,7 @@ function describeModel(api: ExecutionsTestApi): string {
  * Resolves once `predicate(api)` holds: checked now, then after every model change; fails after a
  * guard timeout saying what it waited for and each folder's state (no fixed sleeps).
  */
-export function waitForModel(api: ExecutionsTestApi, predicate: () => boolean, what: string): Promise<void> {
+export function waitForModel(api: ExtensionApi, predicate: () => boolean, what: string): Promise<void> {
   if (predicate()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -89,7 +88,7 @@ export class FixtureFile {
     return this.original;
   }
 
-  async restore(api: ExecutionsTestApi): Promise<void> {
+  async restore(api: ExtensionApi): Promise<void> {
     if (this.original === undefined) return;
     const current = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : undefined;
     if (current !== this.original) {

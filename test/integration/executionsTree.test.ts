@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../src/extension/executions/register';
+import type { ExtensionApi } from '../../src/extension/api';
 import type { ExecutionsTreeNode } from '../../src/extension/executions/tree/treeNodes';
 import type { ExecutionsFile } from '../../src/core/executions/model';
 import {
@@ -19,7 +19,7 @@ import {
 } from './executionsSupport';
 
 suite('executions: tree', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
 
   suiteSetup(async () => {
@@ -64,7 +64,7 @@ suite('executions: tree', () => {
     assert.doesNotMatch(String(resolved.contextValue), /\bretryable\b|\bresolvable\b|\bhasBundle\b/);
 
     const withTooltip = api.provider.resolveTreeItem(first, children[0]);
-    const tooltip = (withTooltip as vscode.TreeItem).tooltip;
+    const tooltip = withTooltip.tooltip;
     assert.ok(tooltip instanceof vscode.MarkdownString);
     // appendText escapes markdown and turns spaces into &nbsp;: compare the plain text
     const plain = tooltip.value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
@@ -162,7 +162,7 @@ suite('executions: tree', () => {
 });
 
 suite('executions: tree shows Fusion limits', () => {
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let fixture: FixtureFile;
   const DAY = 24 * 60 * 60 * 1000;
 
@@ -226,7 +226,7 @@ suite('executions: tree shows Fusion limits', () => {
     assert.ok(it.iconPath instanceof vscode.ThemeIcon);
     assert.equal(it.iconPath.id, 'warning');
     assert.equal(it.iconPath.color?.id, 'list.warningForeground');
-    const tip = plain((api.provider.resolveTreeItem(it, archive) as vscode.TreeItem).tooltip);
+    const tip = plain(api.provider.resolveTreeItem(it, archive).tooltip);
     assert.match(tip, /Storage: 8\.6 MB of 10 MB \(86%\) of unresolved incomplete executions/);
     assert.doesNotMatch(tip, /Sequential processing/);
 
@@ -242,7 +242,7 @@ suite('executions: tree shows Fusion limits', () => {
     const it = item(lead);
     assert.equal(it.description, '2 executions · 1 unresolved · runs wait (sequential)');
     assert.equal((it.iconPath as vscode.ThemeIcon).id, 'warning');
-    const tip = plain((api.provider.resolveTreeItem(it, lead) as vscode.TreeItem).tooltip);
+    const tip = plain(api.provider.resolveTreeItem(it, lead).tooltip);
     assert.match(tip, /Sequential processing is on and 1 execution is not resolved: new runs wait until it is resolved/);
     assert.match(tip, /Storage: 200 B of 10 MB \(0%\)/);
 
@@ -292,7 +292,7 @@ suite('executions: tree shows Fusion limits', () => {
     const [old, fresh] = ['ie-lead-0', 'ie-lead-1'].map((id) => {
       const n = api.provider.getChildren(lead).find((c) => c.kind === 'execution' && c.id === id);
       assert.ok(n, id);
-      return plain((api.provider.resolveTreeItem(item(n), n) as vscode.TreeItem).tooltip);
+      return plain(api.provider.resolveTreeItem(item(n), n).tooltip);
     });
     assert.match(old, /Resolved \d+ days ago: Fusion has deleted it \(resolved executions are kept 30 days\)\./);
     const purge = new Date(Date.parse(recent) + 30 * DAY).toLocaleString();

@@ -28,7 +28,8 @@ export const SEPARATE_SUITES: readonly string[] = ['multiroot', 'untrusted'];
 
 function testFiles(dir: string, suite: string | undefined): string[] {
   const top = (rel: string): string => rel.split(/[\\/]/)[0];
-  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.js'))
     .filter((f) => (suite ? top(f) === suite : !SEPARATE_SUITES.includes(top(f))))
     .map((f) => path.join(dir, f))

@@ -80,7 +80,7 @@ suite('scenario CodeLens and commands', function () {
     const uri = invoices();
     const lens = (await lenses(uri)).find((l) => l.command?.arguments?.[1] === 2);
     assert.ok(lens?.command?.arguments);
-    const got = await classifyCmd(...lens.command.arguments, 'RateLimitError');
+    const got = await classifyCmd(...(lens.command.arguments as unknown[]), 'RateLimitError');
     assert.equal(got?.moduleId, 2);
     assert.equal(got?.outcome, 'incomplete-with-retry');
     // calendar-agent has dlq: false, so what would be stored fails instead
@@ -92,7 +92,7 @@ suite('scenario CodeLens and commands', function () {
   test('Classify Failure refuses an unknown module and a structurally broken file', async () => {
     assert.equal(await classifyCmd(invoices(), 999, 'ConnectionError'), undefined);
     assert.equal(await classifyCmd(fixtureUri('rules/duplicate-module-id.scenario.yaml'), 2, 'ConnectionError'), undefined);
-    assert.equal(await classifyCmd(fixtureUri('instagram-dm.broken.blueprint.json'), 1, 'ConnectionError'), undefined);
+    assert.equal(await classifyCmd(fixtureUri('newsletter.broken.blueprint.json'), 1, 'ConnectionError'), undefined);
   });
 
   test('Convert opens the blueprint as scenario YAML in an untitled editor, and YAML as blueprint JSON', async () => {
@@ -128,7 +128,7 @@ suite('scenario CodeLens and commands', function () {
     const untitled = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && !d.isClosed).length;
     const before = untitled();
     assert.equal(
-      await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('instagram-dm.broken.blueprint.json')),
+      await vscode.commands.executeCommand('fusionExecutions.convertScenario', fixtureUri('newsletter.broken.blueprint.json')),
       undefined,
     );
     // module 3's route has an `errors:` filter; a blueprint's onerror route catches everything

@@ -13,21 +13,8 @@ import {
   setSetting,
   waitForDiagnostics,
 } from './scenarioSupport';
-
-/** Every rule of spec 2.1 (+ json-syntax) and a fixture file that breaks it. */
-const RULE_FIXTURES: Record<string, string> = {
-  'missing-error-handler': 'rules/missing-error-handler.scenario.yaml',
-  'partial-error-handler': 'rules/partial-error-handler.scenario.yaml',
-  'yaml-syntax': 'rules/yaml-syntax.scenario.yaml',
-  'json-syntax': 'instagram-dm.broken.blueprint.json',
-  'invalid-scenario': 'rules/invalid-scenario.scenario.yaml',
-  'duplicate-module-id': 'rules/duplicate-module-id.scenario.yaml',
-  'unknown-directive': 'rules/unknown-directive.scenario.yaml',
-  'unknown-error-type': 'rules/unknown-error-type.scenario.yaml',
-  'break-requires-incomplete-storage': 'rules/break-requires-incomplete-storage.scenario.yaml',
-  'invalid-retry-settings': 'rules/invalid-retry-settings.scenario.yaml',
-  'unknown-module-reference': 'rules/unknown-module-reference.scenario.yaml',
-};
+import { LINT_CODES } from '../../src/core/lint/registry';
+import { NOT_FROM_SCENARIO_FILES, RULE_FIXTURES } from './ruleFixtures';
 
 suite('scenario diagnostics', function () {
   this.timeout(60000);
@@ -44,8 +31,15 @@ suite('scenario diagnostics', function () {
     await scratch?.dispose();
   });
 
-  for (const [code, file] of Object.entries(RULE_FIXTURES)) {
-    test(`workspace scan reports ${code} on ${file} without opening it`, async () => {
+  test('every rule of the registry has a fixture, and every fixture a rule', () => {
+    assert.deepEqual(Object.keys(RULE_FIXTURES).sort(), [...LINT_CODES].sort());
+  });
+
+  // Every rule of the registry (not only the fixture map's keys), so a rule without a fixture fails here too.
+  for (const code of LINT_CODES.filter((c) => RULE_FIXTURES[c] !== null || !NOT_FROM_SCENARIO_FILES[c])) {
+    const file: string | null | undefined = RULE_FIXTURES[code];
+    test(`workspace scan reports ${code} on ${file ?? '(no fixture)'} without opening it`, async () => {
+      assert.ok(file, `${code} has no fixture in test/integration/ruleFixtures.ts`);
       const uri = fixtureUri(file);
       const diags = await waitForDiagnostics(uri, hasCode(code), code);
       const d = diags.find((x) => codeOf(x) === code);
@@ -72,7 +66,7 @@ suite('scenario diagnostics', function () {
       'only module 2 lacks a handler (3 has one, 5 is covered by its router, 61 is in a handler route)',
     );
     assert.equal(missing[0].severity, vscode.DiagnosticSeverity.Warning);
-    const broken = fusionDiagnostics(fixtureUri('instagram-dm.broken.blueprint.json')).find((d) => codeOf(d) === 'json-syntax');
+    const broken = fusionDiagnostics(fixtureUri('newsletter.broken.blueprint.json')).find((d) => codeOf(d) === 'json-syntax');
     assert.ok(broken && broken.range.start.line > 0, 'json-syntax points into the file, not at its start');
     assert.equal(broken.severity, vscode.DiagnosticSeverity.Error);
   });

@@ -69,8 +69,8 @@ suite('scenario hovers', function () {
   test('a blueprint module id and a Break directive module (file with a byte-order mark)', async () => {
     const calendar = await hoverAt(fixtureUri('calendar-agent.blueprint.json'), '"id":4', 0, 5);
     assert.match(calendar, /Module 4\*\* — `gmail:sendEmail`/);
-    const marketing = await hoverAt(fixtureUri('marketing-ai-post.blueprint.json'), '"builtin:Break"', 0, 3);
-    assert.match(marketing, /Directive `break`/);
+    const intake = await hoverAt(fixtureUri('invoice-intake.blueprint.json'), '"builtin:Break"', 0, 3);
+    assert.match(intake, /Directive `break`/);
   });
 
   test('no hover away from a symbol', async () => {

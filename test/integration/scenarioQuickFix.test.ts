@@ -101,7 +101,7 @@ suite('scenario quick fixes', function () {
     assert.ok(fix?.edit);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     await waitForDiagnostics(uri, (ds) => !ds.some((d) => codeOf(d) === 'missing-error-handler'), 'suppressed');
-    assert.match(doc.getText(), /\n  # fusion-lint-disable-next-line missing-error-handler\r?\n  - id: 2/);
+    assert.match(doc.getText(), /\n {2}# fusion-lint-disable-next-line missing-error-handler\r?\n {2}- id: 2/);
   });
 
   test('a blueprint with storage off gets Resume/Ignore/Rollback fixes (no Break, no comment fix in JSON) and stays valid JSON', async () => {

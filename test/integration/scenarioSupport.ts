@@ -1,14 +1,17 @@
 // Helpers for the scenario integration tests (run inside the real VS Code extension host).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension/api';
 
 export const EXTENSION_ID = 'fusion-tools.fusion-incomplete-executions';
 const WAIT_MS = 15000;
 
-export async function activateExtension(): Promise<void> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+/** Activates the extension (once) and returns its API, `getExtension(id).exports`. */
+export async function activateExtension(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the test host`);
   await ext.activate();
+  return ext.exports;
 }
 
 export function workspaceRoot(): vscode.Uri {
@@ -112,7 +115,7 @@ export function positionOf(doc: vscode.TextDocument, needle: string, nth = 0, de
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers
     .flatMap((h) => h.contents)
-    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .map((c) => (typeof c === 'string' ? c : c instanceof vscode.MarkdownString ? c.value : ''))
     .join('\n');
 }
 

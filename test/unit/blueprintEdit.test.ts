@@ -1,103 +1,60 @@
 /*
  * The blueprint quick fix: insert an `onerror` route ending in a directive module. Checked by
  * applying the edit and parsing the result again (valid JSON, the handler is there, ids unique),
- * on real exports: 4-space indented, BOM, and one-module-per-line minified.
+ * on the hand-written exports of test/fixtures/blueprints: 4- and 2-space indented, BOM, and
+ * minified with two modules per line. The same checks on real exports (read from ../shared beside
+ * the clone) are in realExports.test.ts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { blueprintErrorHandlerEdit, detectJsonFormatting } from '../../src/core/fixes/blueprintEdit';
-import { applyEdits } from '../../src/core/text/edits';
 import { lintScenario, parseScenario } from '../../src/core/lint/lint';
 import { findModule, walkModules } from '../../src/core/model';
-import type { Directive } from '../../src/core/model';
 import { parseTree } from 'jsonc-parser';
-
-const FIXTURES = path.join(__dirname, '../../../test/fixtures/blueprints');
-const load = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
-
-/** Applies the quick fix and checks the result; returns the new text. */
-function fix(name: string, text: string, moduleId: number, directive: Directive): string {
-  const parsed = parseScenario(name, text);
-  const edit = blueprintErrorHandlerEdit(parsed, moduleId, directive);
-  assert.ok(edit, `an edit for module ${moduleId}`);
-  const out = applyEdits(text, [edit]);
-  // strict JSON once the BOM (if any) is set aside
-  assert.doesNotThrow(() => JSON.parse(out.replace(/^\uFEFF/, '')));
-  assert.equal(out.charCodeAt(0) === 0xfeff, text.charCodeAt(0) === 0xfeff, 'the BOM is kept as it was');
-  const again = parseScenario(name, out);
-  assert.deepEqual(again.findings, [], 'no parser findings after the fix');
-  assert.ok(again.scenario);
-  const m = findModule(again.scenario, moduleId);
-  assert.ok(m);
-  assert.equal(m.onError.length, 1);
-  assert.equal(m.onError[0].directive, directive);
-  assert.equal(m.onError[0].directiveExplicit, true);
-  assert.equal(
-    out.slice(m.onError[0].directiveSpan?.start, m.onError[0].directiveSpan?.end),
-    `"builtin:${directive[0].toUpperCase()}${directive.slice(1)}"`,
-  );
-  return out;
-}
-
-/** Every `"id": N` of module objects in the file (flow, routes and onerror arrays). */
-function allIds(text: string): number[] {
-  const ids: number[] = [];
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.id === 'number' && typeof o.module === 'string') ids.push(o.id);
-      for (const k of ['flow', 'routes', 'onerror']) if (k in o) visit(o[k]);
-    }
-  };
-  visit(JSON.parse(text.replace(/^\uFEFF/, '')));
-  return ids;
-}
+import { allIds, fix, load } from './helpers/blueprintFixtures';
 
 describe('blueprintErrorHandlerEdit', () => {
-  test('Break on a 4-space export (notion-task): id = max + 1 = 10, retry/count/interval, indentation of the file', () => {
-    const name = 'notion-task-dashboard-updater.blueprint.json';
+  test('Break on a 4-space export (stock-report): id = max + 1 = 12, retry/count/interval, indentation of the file', () => {
+    const name = 'stock-report.blueprint.json';
     const text = load(name);
-    const out = fix(name, text, 4, 'break');
+    const out = fix(name, text, 3, 'break');
     const s = parseScenario(name, out).scenario;
     assert.ok(s);
-    const route = findModule(s, 4)?.onError[0];
+    const route = findModule(s, 3)?.onError[0];
     assert.ok(route);
     assert.deepEqual([route.autoComplete, route.attempts, route.intervalMinutes], [true, 3, 15]);
     const ids = allIds(out);
     assert.equal(new Set(ids).size, ids.length, 'ids unique');
-    assert.ok(ids.includes(10) && !allIds(text).includes(10));
+    assert.ok(ids.includes(12) && !allIds(text).includes(12));
     // Indented like its neighbours: "onerror" at the module's property depth (12 spaces), the
     // directive module's keys 8 deeper, in 4-space steps.
-    assert.match(out, /\n {12}"onerror": \[\n {16}\{\n {20}"id": 10,\n {20}"module": "builtin:Break",/);
+    assert.match(out, /\n {12}"onerror": \[\n {16}\{\n {20}"id": 12,\n {20}"module": "builtin:Break",/);
     assert.match(out, /\n {20}"mapper": \{\n {24}"retry": true,\n {24}"count": 3,\n {24}"interval": 15\n {20}\},/);
-    // module 4 now has a route; the other findings stay as they were (dlq is false → break is a mistake)
+    // module 3 now has a route; the other findings stay as they were (dlq is false → break is a mistake)
     const pairs = lintScenario(name, out).findings.map((f) => `${f.code}@${f.moduleId}`);
-    assert.deepEqual(pairs, ['break-requires-incomplete-storage@4']);
+    assert.deepEqual(pairs, ['break-requires-incomplete-storage@3']);
     // everything outside the inserted text is unchanged
-    const edit = blueprintErrorHandlerEdit(parseScenario(name, text), 4, 'break');
+    const edit = blueprintErrorHandlerEdit(parseScenario(name, text), 3, 'break');
     assert.ok(edit);
     assert.equal(out.slice(0, edit.start), text.slice(0, edit.start));
     assert.equal(out.slice(out.length - (text.length - edit.end)), text.slice(edit.end));
   });
 
-  test('Resume on a BOM export nested in a router route (marketing module 20): id 62, mapper {}', () => {
-    const name = 'marketing-ai-post.blueprint.json';
+  test('Resume on a BOM export nested in a router route (invoice-intake module 12): id 18, mapper {}', () => {
+    const name = 'invoice-intake.blueprint.json';
     const text = load(name);
-    const out = fix(name, text, 20, 'resume');
-    assert.ok(allIds(out).includes(62));
-    assert.ok(!allIds(text).includes(62));
+    const out = fix(name, text, 12, 'resume');
+    assert.ok(allIds(out).includes(18));
+    assert.ok(!allIds(text).includes(18));
     const s = parseScenario(name, out).scenario;
     assert.ok(s);
-    assert.deepEqual(findModule(s, 20)?.onError[0].output, {});
-    assert.deepEqual(findModule(s, 20)?.routerPath, [17]);
+    assert.deepEqual(findModule(s, 12)?.onError[0].output, {});
+    assert.deepEqual(findModule(s, 12)?.routerPath, [9]);
     const before = lintScenario(name, text)
-      .findings.filter((f) => f.moduleId === 20)
+      .findings.filter((f) => f.moduleId === 12)
       .map((f) => f.code);
     const after = lintScenario(name, out)
-      .findings.filter((f) => f.moduleId === 20)
+      .findings.filter((f) => f.moduleId === 12)
       .map((f) => f.code);
     assert.deepEqual([before, after], [['missing-error-handler'], []]);
   });
@@ -122,25 +79,27 @@ describe('blueprintErrorHandlerEdit', () => {
     }
   });
 
-  test('fixing every flagged module one after another keeps the file valid with unique ids', () => {
-    const name = 'notion-language-dashboard-updater.blueprint.json';
+  test('fixing every flagged module one after another keeps the file valid with unique ids (2-space export)', () => {
+    const name = 'ticket-triage.blueprint.json';
     let text = load(name);
-    for (const id of [4, 14]) text = fix(name, text, id, 'ignore');
+    for (const id of [2, 5]) text = fix(name, text, id, 'ignore');
     const ids = allIds(text);
     assert.equal(new Set(ids).size, ids.length);
-    assert.deepEqual(ids.filter((i) => i > 16).sort(), [17, 18]);
+    assert.deepEqual(ids.filter((i) => i > 10).sort(), [11, 12]);
     assert.deepEqual(lintScenario(name, text).findings, []);
+    // indented in 2-space steps like the file: "onerror" at module 2's property depth (6 spaces)
+    assert.match(text, /\n {6}"onerror": \[\n {8}\{\n {10}"id": 11,\n {10}"module": "builtin:Ignore",/);
   });
 
   test('null when the module already has onerror, does not exist, is a directive module, or the file is YAML / broken', () => {
-    const marketing = load('marketing-ai-post.blueprint.json');
-    const p = parseScenario('m.blueprint.json', marketing);
-    assert.equal(blueprintErrorHandlerEdit(p, 6, 'break'), null, 'module 6 has a Break route');
+    const invoices = load('invoice-intake.blueprint.json');
+    const p = parseScenario('m.blueprint.json', invoices);
+    assert.equal(blueprintErrorHandlerEdit(p, 3, 'break'), null, 'module 3 has a Break route');
     assert.equal(blueprintErrorHandlerEdit(p, 999, 'break'), null);
-    assert.equal(blueprintErrorHandlerEdit(p, 7, 'break'), null, "7 is module 6's builtin:Break");
+    assert.equal(blueprintErrorHandlerEdit(p, 4, 'break'), null, "4 is module 3's builtin:Break");
     const yaml = parseScenario('a.scenario.yaml', 'name: a\nmodules:\n  - id: 1\n    app: a:b\n  - id: 2\n    app: c:d\n');
     assert.equal(blueprintErrorHandlerEdit(yaml, 2, 'break'), null);
-    const broken = parseScenario('b.blueprint.json', load('instagram-dm.broken.blueprint.json'));
+    const broken = parseScenario('b.blueprint.json', load('newsletter.broken.blueprint.json'));
     assert.equal(blueprintErrorHandlerEdit(broken, 1, 'break'), null);
   });
 

@@ -8,12 +8,15 @@ import {
   summarizeOutcomes,
   unknownTypeOutcome,
 } from '../../src/core/classify/classifier';
-import { ERROR_TYPES, FUSION_AUTO_RETRY_TYPES, FUSION_STORED_TYPES } from '../../src/core/catalogue/catalogue';
+import { ERROR_TYPES, typesUnhandledAs } from '../../src/core/catalogue/catalogue';
 import type { Profile } from '../../src/core/model';
 import { findModule } from '../../src/core/model';
 import { buildScenario, linear, mod } from './helpers/scenarioBuilder';
 
 const PROFILES: readonly Profile[] = ['fusion', 'make'];
+/** The catalogue's types fusion stores with / without automatic retry when unhandled (rules 3 and 4). */
+const FUSION_AUTO_RETRY_TYPES = typesUnhandledAs('fusion', 'incomplete-with-retry');
+const FUSION_STORED_TYPES = typesUnhandledAs('fusion', 'incomplete-without-retry');
 
 describe('classify — first module', () => {
   test('fusion rule 1: the trigger stops the run, nothing stored, for every type', () => {
@@ -170,7 +173,7 @@ describe('classify — handler directives (rule 2)', () => {
 
 describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
   const s = linear(3);
-  test('fusion: each of the 4 auto-retry seed types → incomplete-with-retry (rule 3)', () => {
+  test('fusion: each auto-retry type → incomplete-with-retry (rule 3)', () => {
     for (const t of FUSION_AUTO_RETRY_TYPES) {
       const c = classify(s, 2, t, 'fusion');
       assert.equal(c.outcome, 'incomplete-with-retry', t);
@@ -182,7 +185,7 @@ describe('classify — no handler (fusion rules 3-5, make rules 4-6)', () => {
       );
     }
   });
-  test('fusion: each of the 6 stored seed types → incomplete-without-retry (rule 4)', () => {
+  test('fusion: each stored type → incomplete-without-retry (rule 4)', () => {
     for (const t of FUSION_STORED_TYPES) {
       const c = classify(s, 3, t, 'fusion');
       assert.equal(c.outcome, 'incomplete-without-retry', t);
@@ -297,8 +300,11 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
     );
     assert.deepEqual(groups[0].errorTypes, FUSION_AUTO_RETRY_TYPES);
     assert.deepEqual(groups[1].errorTypes, FUSION_STORED_TYPES);
-    assert.equal(groups[2].errorTypes.length, ERROR_TYPES.length - 10);
-    assert.equal(summarizeOutcomes(groups), 'On failure: 4 types retry automatically · 6 stored without retry · others fail the run');
+    assert.equal(groups[2].errorTypes.length, ERROR_TYPES.length - FUSION_AUTO_RETRY_TYPES.length - FUSION_STORED_TYPES.length);
+    assert.equal(
+      summarizeOutcomes(groups),
+      `On failure: ${FUSION_AUTO_RETRY_TYPES.length} types retry automatically · ${FUSION_STORED_TYPES.length} stored without retry · others fail the run`,
+    );
   });
   test('first module: every type stops', () => {
     const groups = outcomesByErrorType(linear(3), 1, 'fusion');
@@ -318,7 +324,8 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
     assert.deepEqual(groups[2].errorTypes, ['DataError', 'RuntimeError']);
     assert.equal(
       summarizeOutcomes(groups),
-      'On failure: 4 types retry automatically · 5 stored without retry · 2 handled · others fail the run',
+      `On failure: ${FUSION_AUTO_RETRY_TYPES.length} types retry automatically · ${FUSION_STORED_TYPES.length - 1} stored without retry · 2 handled · others fail the run`,
+      'DataError (stored) and RuntimeError (failed) are handled',
     );
   });
   test('catch-all Ignore: one group', () => {
@@ -329,9 +336,11 @@ describe('outcomesByErrorType and summarizeOutcomes', () => {
     assert.equal(unknownTypeOutcome(linear(2), 2, 'make'), 'incomplete-without-retry');
   });
   test('make profile summary and singular wording', () => {
+    const retried = typesUnhandledAs('make', 'incomplete-with-retry').length;
+    const stored = typesUnhandledAs('make', 'incomplete-without-retry').length;
     assert.equal(
       summarizeOutcomes(outcomesByErrorType(linear(2), 2, 'make')),
-      'On failure: 3 types retry automatically · 12 stored without retry · others fail the run',
+      `On failure: ${retried} types retry automatically · ${stored} stored without retry · others fail the run`,
     );
     assert.equal(
       summarizeOutcomes([

@@ -211,29 +211,28 @@ describe('cli: lint', () => {
 
   test('invalid blueprint JSON is a json-syntax finding with its line, exit 1', () => {
     const dir = workspace();
-    const r = cli(dir, 'lint', 'instagram-dm.broken.blueprint.json', '--format', 'json');
+    const r = cli(dir, 'lint', 'newsletter.broken.blueprint.json', '--format', 'json');
     assert.equal(r.code, 1, r.stderr);
     const f = json<LintJson[]>(r).find((x) => x.code === 'json-syntax');
     assert.ok(f, r.stdout);
     assert.ok(f.line > 1);
   });
 
-  test('a binary file: exit 2 with a message naming the file', () => {
+  test('a binary file: an unreadable-file error naming the file, exit 1 (the run goes on)', () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'logo.scenario.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     const r = cli(dir, 'lint', 'logo.scenario.yaml');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /^logo\.scenario\.yaml: binary file/);
-    assertShortMessage(r, 1);
-    assert.equal(r.stdout, '');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^logo\.scenario\.yaml:1:1 {2}error {2}This file cannot be checked: binary file .* {2}unreadable-file$/m);
+    assert.equal(r.stderr, '');
   });
 
-  test('a file that is not UTF-8 text: exit 2 naming it', () => {
+  test('a file that is not UTF-8 text: an unreadable-file error naming it, exit 1', () => {
     const dir = workspace();
     fs.writeFileSync(path.join(dir, 'latin1.scenario.yaml'), Buffer.from('name: Caf\xe9\nmodules: []\n', 'latin1'));
     const r = cli(dir, 'lint', 'latin1.scenario.yaml');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /^latin1\.scenario\.yaml: not UTF-8 text$/m);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^latin1\.scenario\.yaml:1:1 {2}error {2}This file cannot be checked: not UTF-8 text\. {2}unreadable-file$/m);
   });
 
   test('a missing file: exit 2 naming it (and nothing is linted)', () => {
@@ -652,7 +651,7 @@ describe('cli: import and convert', () => {
   test('import: a bundle response named after a record already in the file updates that record', () => {
     const dir = workspace();
     assert.equal(cli(dir, 'import', 'make-dlq-detail.json').code, 0);
-    const id = 'ada87173334b44d1907270064edbd7dd';
+    const id = '3f0c6a9e2b7d4c18a5e1f9b0d6c2a47e';
     fs.writeFileSync(
       path.join(dir, `${id}.bundle.json`),
       JSON.stringify({ response: { '2': { error: { type: 'DataError', message: 'Invalid date' } } } }),
@@ -669,7 +668,7 @@ describe('cli: import and convert', () => {
     assert.equal(refused.code, 2);
     assert.match(
       refused.stderr,
-      /^ada87173334b44d1907270064edbd7dd\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/,
+      /^3f0c6a9e2b7d4c18a5e1f9b0d6c2a47e\.bundle\.json:1:1: cannot tell which incomplete execution this bundle belongs to/,
     );
     assert.equal(fs.existsSync(path.join(other, '.fusion')), false);
   });
@@ -690,7 +689,7 @@ describe('cli: import and convert', () => {
     assert.equal(fs.existsSync(path.join(dir, '.fusion')), false);
   });
 
-  test('convert a real blueprint to YAML (stdout), then back to a blueprint (--out)', () => {
+  test('convert an exported blueprint to YAML (stdout), then back to a blueprint (--out)', () => {
     const dir = workspace();
     const y = cli(dir, 'convert', 'calendar-agent.blueprint.json');
     assert.equal(y.code, 0, y.stderr);
@@ -738,9 +737,9 @@ describe('cli: import and convert', () => {
     const same = cli(dir, 'convert', 'invoices.scenario.yaml', '--to', 'yaml');
     assert.equal(same.code, 2);
     assert.match(same.stderr, /already scenario YAML; use --to blueprint/);
-    const broken = cli(dir, 'convert', 'instagram-dm.broken.blueprint.json');
+    const broken = cli(dir, 'convert', 'newsletter.broken.blueprint.json');
     assert.equal(broken.code, 2);
-    assert.match(broken.stderr, /^instagram-dm\.broken\.blueprint\.json:\d+:\d+: .+ \(json-syntax\)/);
+    assert.match(broken.stderr, /^newsletter\.broken\.blueprint\.json:\d+:\d+: .+ \(json-syntax\)/);
     assertShortMessage(broken, 1);
     const missing = cli(dir, 'convert', 'nope.blueprint.json');
     assert.equal(missing.code, 2);

@@ -1,65 +1,23 @@
 /*
  * Blueprint ⇄ scenario YAML conversion, checked through the parsers: the converted file parses to
- * the same model (spans aside), and the round trips are stable.
+ * the same model (spans aside), and the round trips are stable. Blueprints: the hand-written
+ * exports of test/fixtures/blueprints; the same checks on real exports are in realExports.test.ts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { blueprintToYaml, yamlToBlueprint } from '../../src/core/scenario/convert';
-import { isBlueprint, lintScenario, parseScenario } from '../../src/core/lint/lint';
+import { isBlueprint, lintScenario } from '../../src/core/lint/lint';
 import { findModule } from '../../src/core/model';
-import type { Scenario } from '../../src/core/model';
+import { load, model, strip } from './helpers/blueprintFixtures';
 
-const FIXTURES = path.join(__dirname, '../../../test/fixtures/blueprints');
-const load = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 const GOOD = [
   'calendar-agent.blueprint.json',
-  'high-ticket-sales.blueprint.json',
-  'marketing-ai-post.blueprint.json',
-  'notion-language-dashboard-updater.blueprint.json',
-  'notion-task-dashboard-updater.blueprint.json',
-  'slack-free-looper.blueprint.json',
+  'channel-digest.blueprint.json',
+  'invoice-intake.blueprint.json',
+  'lead-scoring.blueprint.json',
+  'stock-report.blueprint.json',
+  'ticket-triage.blueprint.json',
 ];
-
-const SPAN_KEYS = new Set([
-  'span',
-  'anchor',
-  'idSpan',
-  'appSpan',
-  'nameSpan',
-  'directiveSpan',
-  'errorSpans',
-  'fieldSpans',
-  'settingSpans',
-  'format',
-]);
-
-/** The model without source positions and format, routers spelled one way. */
-function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strip);
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) {
-      if (SPAN_KEYS.has(k)) continue;
-      out[k] = k === 'app' && (v === 'builtin:BasicRouter' || v === 'builtin:router') ? 'ROUTER' : strip(v);
-    }
-    return out;
-  }
-  return value;
-}
-
-function model(fileName: string, text: string): Scenario {
-  const r = parseScenario(fileName, text);
-  assert.deepEqual(
-    r.findings.filter((f) => f.severity === 'error'),
-    [],
-    `${fileName} should parse without errors`,
-  );
-  assert.ok(r.scenario);
-  return r.scenario;
-}
 
 const SCENARIO_YAML = `# hand-written scenario using every convertible feature
 name: Invoice export
@@ -133,13 +91,18 @@ describe('blueprintToYaml', () => {
     });
   }
 
-  test('marketing-ai-post: the Break handlers become onError with directive and retry settings (strings → numbers)', () => {
-    const yaml = blueprintToYaml(load('marketing-ai-post.blueprint.json'), 'marketing-ai-post.blueprint.json');
+  test('invoice-intake: the Break handlers become onError with directive and retry settings (strings → numbers)', () => {
+    const yaml = blueprintToYaml(load('invoice-intake.blueprint.json'), 'invoice-intake.blueprint.json');
     assert.match(
       yaml,
-      /\n {2}- id: 6\n {4}app: openai-gpt-3:CreateCompletion\n {4}name: Generate Outline\n {4}onError:\n {6}directive: break\n {6}autoComplete: true\n {6}attempts: 3\n {6}intervalMinutes: 15\n/,
+      /\n {2}- id: 3\n {4}app: http:ActionGetFile\n {4}name: Download attachment\n {4}onError:\n {6}directive: break\n {6}autoComplete: true\n {6}attempts: 3\n {6}intervalMinutes: 15\n/,
     );
-    assert.match(yaml, /\n {2}- id: 17\n {4}app: builtin:router\n {4}routes:\n {6}- name: 25%\n {8}modules:\n {10}- id: 18\n/);
+    // "retry": "true", "count": "5", "interval": "60"
+    assert.match(
+      yaml,
+      /\n {2}- id: 5\n {4}app: openai-gpt-3:CreateCompletion\n {4}name: Read invoice fields\n {4}onError:\n {6}directive: break\n {6}autoComplete: true\n {6}attempts: 5\n {6}intervalMinutes: 60\n/,
+    );
+    assert.match(yaml, /\n {2}- id: 9\n {4}app: builtin:router\n {4}routes:\n {6}- name: Over 1000 EUR\n {8}modules:\n {10}- id: 10\n/);
     assert.match(
       yaml,
       /\nsettings:\n {2}storeIncompleteExecutions: true\n {2}sequentialProcessing: false\n {2}maxConsecutiveErrors: 3\n {2}dataLoss: false\n {2}instant: true\n/,
@@ -158,10 +121,10 @@ describe('blueprintToYaml', () => {
 
   test('bad input: one line naming the file, line and column', () => {
     assert.throws(
-      () => blueprintToYaml(load('instagram-dm.broken.blueprint.json'), '/x/instagram-dm.broken.blueprint.json'),
+      () => blueprintToYaml(load('newsletter.broken.blueprint.json'), '/x/newsletter.broken.blueprint.json'),
       (e: unknown) =>
         e instanceof Error &&
-        /^instagram-dm\.broken\.blueprint\.json:53:62: JSON syntax error \(InvalidSymbol\)/.test(e.message) &&
+        /^newsletter\.broken\.blueprint\.json:28:27: JSON syntax error \(InvalidSymbol\)/.test(e.message) &&
         !e.message.includes('\n'),
     );
     assert.throws(() => blueprintToYaml('{\n  "name": "x",\n  "flow": [{"id": 1}]\n}', 'a.blueprint.json'), {

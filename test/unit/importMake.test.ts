@@ -12,7 +12,7 @@ import { MakeImportError } from '../../src/core/make/importError';
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'make-api');
 const NOW = new Date('2026-11-22T12:00:00.000Z');
 const LATER = new Date('2026-11-23T12:00:00.000Z');
-const INVOICE = 'a07e16f2ad134bf49cf83a00aa95c0a5';
+const INVOICE = '6d2f8b14e9a04c7b9e3a5c1d0f8b2e61';
 const LEAD = '9d4e2a1b7c3f4e8a8b6d0c5f1e2a3b4c';
 
 function input(name: string): { file: string; text: string } {
@@ -134,7 +134,7 @@ describe('importMakeResponses: shapes', () => {
     assert.equal(r.error.type, 'ConnectionError');
     assert.equal(r.error.message, 'read ECONNRESET');
     assert.deepEqual((r.bundle as Record<string, Record<string, unknown>>)['1'].invoiceId, 88230);
-    assert.match(String(r.history[0].note), /list-invoice-export\.json, a07e.*\.bundle\.json/);
+    assert.match(String(r.history[0].note), /list-invoice-export\.json, 6d2f.*\.bundle\.json/);
   });
 
   test('bundle matched by a dlqId field', () => {

@@ -121,7 +121,7 @@ describe('limits: missing size', () => {
     const { size: _drop, ...noSize } = r;
     const bytes = Buffer.byteLength(JSON.stringify(noSize), 'utf8');
     assert.equal(recordBytes(noSize as IncompleteExecution), bytes);
-    const a = scenarioOf(report([noSize as IncompleteExecution, rec('A', 'pending', { size: 10 })]), 'A');
+    const a = scenarioOf(report([noSize, rec('A', 'pending', { size: 10 })]), 'A');
     assert.equal(a.bytes, bytes + 10);
     assert.equal(a.estimated, 1);
   });

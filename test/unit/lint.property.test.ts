@@ -9,7 +9,8 @@ import type { ParsedScenario } from '../../src/core/lint/lint';
 import { symbolAt } from '../../src/core/scenario/symbols';
 import { errorHandlerEdit } from '../../src/core/fixes/quickfix';
 import { applyEdits } from '../../src/core/text/edits';
-import { LINT_CODES, walkModules } from '../../src/core/model';
+import { LINT_CODES } from '../../src/core/lint/registry';
+import { walkModules } from '../../src/core/model';
 import type { Span } from '../../src/core/model';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures/scenarios');
@@ -81,8 +82,8 @@ const { module: moduleArb } = fc.letrec<{ module: Record<string, unknown>; modul
       name: fc.oneof(fc.string({ maxLength: 8 }), fc.integer()),
       onError: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
-        handlerRoute(tie('modules') as fc.Arbitrary<unknown[]>),
-        fc.array(handlerRoute(tie('modules') as fc.Arbitrary<unknown[]>), { maxLength: 2 }),
+        handlerRoute(tie('modules')),
+        fc.array(handlerRoute(tie('modules')), { maxLength: 2 }),
         fc.constant('ignore'),
       ),
       routes: fc.array(fc.record({ name: maybe(fc.string({ maxLength: 6 })), modules: tie('modules') }, { requiredKeys: [] }), {
@@ -227,7 +228,7 @@ describe('lint properties', () => {
         fc.boolean(),
         fc.boolean(),
         fc.boolean(),
-        fc.constantFrom('break', 'resume', 'ignore', 'rollback') as fc.Arbitrary<'break' | 'resume' | 'ignore' | 'rollback'>,
+        fc.constantFrom<'break' | 'resume' | 'ignore' | 'rollback'>('break', 'resume', 'ignore', 'rollback'),
         (mods, indent, indentSeq, crlf, comments, directive) => {
           let next = 2;
           const plain = (): Record<string, unknown> => ({ id: next++, app: 'http:makeRequest' });

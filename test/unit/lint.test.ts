@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ERROR_TYPES } from '../../src/core/catalogue/catalogue';
 import { isBlueprint, lintScenario, parseScenario, suppressions } from '../../src/core/lint/lint';
 import type { Finding, LintCode } from '../../src/core/model';
 import { LineIndex } from '../../src/core/text/lineIndex';
@@ -176,27 +177,9 @@ describe('partial-error-handler', () => {
   });
 
   test('make profile: uncatchable AccountValidationError need not be listed', () => {
-    const all = [
-      'ConnectionError',
-      'RateLimitError',
-      'OutOfSpaceError',
-      'ModuleTimeoutError',
-      'DataError',
-      'InvalidConfigurationError',
-      'InvalidAccessTokenError',
-      'UnexpectedError',
-      'MaxFileSizeExceededError',
-      'MaxResultsExceededError',
-      'RuntimeError',
-      'DuplicateDataError',
-      'IncompleteDataError',
-      'BundleValidationError',
-      'InconsistencyError',
-      'OperationsLimitExceededError',
-      'DataSizeLimitExceededError',
-      'ScenarioTimeoutError',
-      'ExecutionInterruptedError',
-    ];
+    // Every catalogue type a route can catch in make: all but AccountValidationError.
+    const all = ERROR_TYPES.filter((e) => !e.uncatchableInMake).map((e) => e.name);
+    assert.ok(!all.includes('AccountValidationError') && all.length === ERROR_TYPES.length - 1);
     const text = scenario(['  - id: 2', '    app: a:b', `    onError: {errors: [${all.join(', ')}]}`]);
     assert.deepEqual(lintScenario(F, text, { profile: 'make' }).findings, []);
     const fusion = lintScenario(F, text, { profile: 'fusion' }).findings;

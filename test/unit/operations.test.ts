@@ -85,14 +85,28 @@ describe('retryExecutions', () => {
     const out = retryExecutions(doc, ['ie-000001'], resolverFor(fixed), { clock: () => at(5) });
     assert.equal(JSON.stringify(doc), before, 'input document not mutated');
     assert.deepEqual(out.results, [
-      { id: 'ie-000001', result: 'resolved', message: 'Retry 1 of ie-000001 succeeded: the execution is resolved.' },
+      {
+        id: 'ie-000001',
+        result: 'resolved',
+        message:
+          'Simulated retry 1 of ie-000001 succeeded: the record is marked resolved in the executions file (nothing was sent to Fusion or Make). Assumed: no fault in simulation.faults makes module 2 fail for bundle 1 any more, so the ConnectionError is taken to have passed.',
+        simulated: true,
+        where: 'local',
+        assumed: 'no fault in simulation.faults makes module 2 fail for bundle 1 any more, so the ConnectionError is taken to have passed',
+      },
     ]);
     const r = rec(out.doc, 'ie-000001');
     assert.equal(r.status, 'resolved');
     assert.equal(r.nextRetryAt, null);
     assert.equal(r.attempts, 0);
     assert.equal(r.updated, iso(5));
-    assert.deepEqual(r.history.at(-1), { at: iso(5), action: 'retry', result: 'succeeded' });
+    assert.deepEqual(r.history.at(-1), {
+      at: iso(5),
+      action: 'retry',
+      result: 'succeeded',
+      simulated: true,
+      assumed: 'no fault in simulation.faults makes module 2 fail for bundle 1 any more, so the ConnectionError is taken to have passed',
+    });
     assert.equal(r.history.length, 2);
   });
 
@@ -105,13 +119,13 @@ describe('retryExecutions', () => {
     assert.equal(out.results[0].result, 'failed');
     assert.match(
       out.results[0].message,
-      /^Retry 1 of ie-000001 failed at module 2 with ConnectionError: next automatic retry at 2026-11-20T10:11:00.000Z \(1 of 8 attempts made\)\.$/,
+      /^Simulated retry 1 of ie-000001 failed at module 2 with ConnectionError: next automatic retry at 2026-11-20T10:11:00.000Z \(1 of 8 attempts made\)\.$/,
     );
     assert.equal(r.status, 'pending');
     assert.equal(r.attempts, 1);
     assert.equal(r.nextRetryAt, iso(11));
     assert.equal(r.error.message, 'ECONNRESET');
-    assert.deepEqual(r.history.at(-1), { at: iso(1), action: 'retry', result: 'failed', error: 'ConnectionError' });
+    assert.deepEqual(r.history.at(-1), { at: iso(1), action: 'retry', result: 'failed', error: 'ConnectionError', simulated: true });
     doc = out.doc;
     out = retryExecutions(doc, ['ie-000001'], resolver, { clock: () => at(11), automatic: true });
     r = rec(out.doc, 'ie-000001');

@@ -58,6 +58,7 @@ describe('simulate', () => {
     const e = r.executions[0];
     assert.deepEqual(e, {
       id: 'ie-000001',
+      origin: 'simulation',
       scenario: 'Invoice export',
       scenarioFile: 'scenarios/invoices.scenario.yaml',
       moduleId: 2,

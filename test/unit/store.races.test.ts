@@ -153,7 +153,7 @@ test('two paths to one file (a symbolic link and the real path): concurrent writ
       startWorker({ mode: 'ops', file: w % 2 === 0 ? link : real, worker: w, count: OPS }),
     );
     const outcomes = await Promise.allSettled(workers.map((w) => w.finished));
-    const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+    const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason));
     assert.deepEqual(failed, [], 'every writer finished without an error');
     const { doc } = await loadExecutions(real);
     let lost = 0;

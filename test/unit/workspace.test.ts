@@ -59,6 +59,16 @@ describe('workspace: scenario globs', () => {
     assert.equal(isScenarioPath('scenarios\\win\\x.scenario.yaml'), true);
   });
 
+  test('names match whatever their case (Foo.Blueprint.JSON), with the default and custom globs', () => {
+    assert.equal(isScenarioPath('exports/Invoices.Blueprint.JSON'), true);
+    assert.equal(isScenarioPath('Scenarios/Payroll.Scenario.YML'), true);
+    assert.equal(isScenarioPath('Flows/X.YAML', ['flows/*.yaml']), true);
+    assert.deepEqual(filterScenarioFiles(['b/Z.SCENARIO.YAML', 'a/y.Blueprint.Json', 'README.md']), [
+      'b/Z.SCENARIO.YAML',
+      'a/y.Blueprint.Json',
+    ]);
+  });
+
   test('custom globs replace the defaults', () => {
     assert.equal(isScenarioPath('flows/x.yaml', ['flows/*.yaml']), true);
     assert.equal(isScenarioPath('x.scenario.yaml', ['flows/*.yaml']), false);

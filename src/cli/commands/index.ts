@@ -9,6 +9,7 @@ import { deleteCommand } from './delete';
 import { importCommand } from './import';
 import { lintCommand } from './lint';
 import { listCommand } from './list';
+import { pullCommand } from './pull';
 import { resolveCommand } from './resolve';
 import { retryCommand } from './retry';
 import { runDueCommand } from './runDue';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   resolveCommand,
   deleteCommand,
   runDueCommand,
+  pullCommand,
   importCommand,
   convertCommand,
 ];

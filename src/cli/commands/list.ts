@@ -9,7 +9,7 @@ import {
   sequentialByScenarioFrom,
   storageReport,
 } from '../../core/executions/limits';
-import { EXECUTION_STATUSES, type ExecutionStatus, type IncompleteExecution } from '../../core/executions/model';
+import { EXECUTION_STATUSES, goneFromMake, type ExecutionStatus, type IncompleteExecution } from '../../core/executions/model';
 import type { Scenario } from '../../core/model';
 import { createFsScenarioResolver } from '../../core/scenario/workspace';
 import { EXECUTIONS_OPTIONS, HELP_OPTIONS, JSON_OPTION, boolOpt, choiceOpt, noPositionals, nonEmptyOpt, type Command } from '../args';
@@ -72,9 +72,14 @@ function limitNotes(
     }
   }
   const shownIds = new Set(shown.map((x) => x.id));
+  const simulatedIds = new Set(shown.filter((x) => x.origin === 'simulation').map((x) => x.id));
   for (const r of report.resolved) {
-    if (r.purged && shownIds.has(r.id))
-      notes.push(`! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: Fusion has deleted it`);
+    if (!r.purged || !shownIds.has(r.id)) continue;
+    // A simulated record was never stored by Fusion: only the rule applies to it.
+    const simulated = simulatedIds.has(r.id);
+    notes.push(
+      `! ${r.id} (${r.scenario}): resolved ${r.daysSinceResolved} days ago: ${simulated ? 'Fusion would have deleted it (a simulated record)' : 'Fusion has deleted it'}`,
+    );
   }
   if (report.team.level !== 'ok') {
     notes.push(
@@ -135,7 +140,7 @@ export const listCommand: Command = {
     for (const x of shown) {
       rows.push([
         x.id,
-        x.status,
+        goneFromMake(x) ? 'gone' : x.status,
         truncate(x.scenario, 28),
         truncate(x.moduleName ? `${x.moduleId} ${x.moduleName}` : String(x.moduleId), 28),
         truncate(x.error?.type ?? '', 26),

@@ -1,7 +1,11 @@
 // The error catalogue: every error type Fusion / Make name in their documentation, with what it
 // means, what usually causes it, what to do, and what happens when a non-first module raises it
 // with no error-handler route attached (storage of incomplete executions on), per profile.
-// Hovers, lint messages and the tree's tooltips read this. Pure data, no I/O.
+//
+// An error type is ONE entry of ERROR_TYPES. The classifier decides from the entry (`unhandled`
+// for each profile, `uncatchableInMake`); hovers, lint messages, the classify command and the
+// tree's tooltips read it; the error-type enums of schemas/scenario.schema.json and the error-type
+// table of README.md are generated from it (`npm run generate`). Pure data, no I/O.
 import type { Outcome, Profile } from '../model';
 
 /** Outcome with no handler attached on a non-first module, per profile. */
@@ -49,7 +53,7 @@ const FUSION = DOCS.fusionErrorTypes;
 const MAKE = DOCS.makeErrorTypes;
 
 export const ERROR_TYPES: readonly ErrorTypeInfo[] = [
-  // --- Seed, rule 3 (fusion): stored WITH automatic retry -------------------------------------
+  // --- Fusion stores these WITH automatic retry (Adobe's tutorial lists these four) ------------
   {
     name: 'ConnectionError',
     family: 'connection',
@@ -90,7 +94,7 @@ export const ERROR_TYPES: readonly ErrorTypeInfo[] = [
     unhandled: { fusion: 'incomplete-with-retry', make: 'incomplete-with-retry' },
     docsUrl: FUSION,
   },
-  // --- Seed, rule 4 (fusion): stored WITHOUT automatic retry ----------------------------------
+  // --- Fusion stores these WITHOUT automatic retry (Adobe's tutorial lists these six) ----------
   {
     name: 'DataError',
     family: 'data',
@@ -149,7 +153,7 @@ export const ERROR_TYPES: readonly ErrorTypeInfo[] = [
     unhandled: { fusion: 'incomplete-without-retry', make: 'incomplete-without-retry' },
     docsUrl: FUSION,
   },
-  // --- Other well-known types: the run fails in fusion (rule 5) -------------------------------
+  // --- Other well-known types: the run fails in Fusion when unhandled -------------------------
   {
     name: 'RuntimeError',
     family: 'runtime',
@@ -256,30 +260,19 @@ export function isKnownErrorType(name: string): boolean {
 /** Names of all catalogue types, catalogue order. */
 export const ERROR_TYPE_NAMES: readonly string[] = ERROR_TYPES.map((e) => e.name);
 
-/** Types the fusion profile stores WITH automatic retry when unhandled (seed, rule 3). */
-export const FUSION_AUTO_RETRY_TYPES: readonly string[] = ['ConnectionError', 'RateLimitError', 'OutOfSpaceError', 'ModuleTimeoutError'];
-/** Types the fusion profile stores WITHOUT automatic retry when unhandled (seed, rule 4). */
-export const FUSION_STORED_TYPES: readonly string[] = [
-  'DataError',
-  'InvalidConfigurationError',
-  'InvalidAccessTokenError',
-  'UnexpectedError',
-  'MaxFileSizeExceededError',
-  'MaxResultsExceededError',
-];
-/** Types the make profile retries automatically when unhandled (Make's "Automatic retry of incomplete executions"). */
-export const MAKE_AUTO_RETRY_TYPES: readonly string[] = ['ConnectionError', 'RateLimitError', 'ModuleTimeoutError'];
-/** Types that never create an incomplete execution in the make profile when unhandled (platform limits / outside the operation phase). */
-export const MAKE_NOT_STORED_TYPES: readonly string[] = ERROR_TYPES.filter((e) => e.unhandled.make === 'failed').map((e) => e.name);
+/**
+ * What a type the catalogue does not know (a custom app's) does when a non-first module raises it
+ * with no handler, per profile: Fusion stores only the types its documentation lists, so the run
+ * fails; Make stores every error that is not a platform limit.
+ */
+export const UNKNOWN_TYPE_UNHANDLED: Readonly<Record<Profile, UnhandledOutcome>> = { fusion: 'failed', make: 'incomplete-without-retry' };
 
-/** A one-line, human description of an unhandled outcome, for hovers and lint messages. */
-export function describeUnhandled(outcome: UnhandledOutcome): string {
-  switch (outcome) {
-    case 'incomplete-with-retry':
-      return 'stores an incomplete execution that is retried automatically';
-    case 'incomplete-without-retry':
-      return 'stores an incomplete execution without automatic retry';
-    case 'failed':
-      return 'fails the run (nothing stored)';
-  }
+/** What a non-first module raising `name` with no handler does (storage on): the entry's `unhandled`, else the unknown-type outcome. */
+export function unhandledOutcome(name: string, profile: Profile): UnhandledOutcome {
+  return BY_NAME.get(name)?.unhandled[profile] ?? UNKNOWN_TYPE_UNHANDLED[profile];
+}
+
+/** The catalogue's types whose `unhandled` outcome under `profile` is `outcome`, catalogue order. */
+export function typesUnhandledAs(profile: Profile, outcome: UnhandledOutcome): string[] {
+  return ERROR_TYPES.filter((e) => e.unhandled[profile] === outcome).map((e) => e.name);
 }

@@ -1,53 +1,47 @@
 /*
- * Classification of one failure (spec 1): a scenario, the id of the module that failed, an error
- * type name → what happens to the run.
+ * Classification of one failure: a scenario, the id of the module that failed, an error type name →
+ * what happens to the run. What an error type does with no handler comes from its catalogue entry
+ * (`unhandled` per profile, `uncatchableInMake`); a name the catalogue does not know does what
+ * UNKNOWN_TYPE_UNHANDLED says. The rule numbers below are the ones every reason cites.
  *
  * Profile `fusion` (default; Adobe's tutorial "Understand incomplete executions"). First match wins:
  *   1. The failing module is the first module (`modules[0]`, the trigger) → `stopped`, nothing is
  *      stored (even when the trigger has an error-handler route).
  *   2. An error-handler route applies → its directive decides: break → stored (with retry when
  *      `autoComplete`, else without); resume / ignore / commit → `succeeded`; rollback → `failed`.
- *   3. No handler; ConnectionError, RateLimitError, OutOfSpaceError, ModuleTimeoutError →
- *      `incomplete-with-retry`.
- *   4. No handler; DataError, InvalidConfigurationError, InvalidAccessTokenError, UnexpectedError,
- *      MaxFileSizeExceededError, MaxResultsExceededError → `incomplete-without-retry`.
- *   5. Anything else (also names the catalogue does not know) → `failed`.
+ *   3. No handler; the entry says `unhandled.fusion: 'incomplete-with-retry'` (the four types the
+ *      tutorial lists: ConnectionError, RateLimitError, OutOfSpaceError, ModuleTimeoutError).
+ *   4. No handler; the entry says `'incomplete-without-retry'` (the six types the tutorial lists).
+ *   5. Anything else, names the catalogue does not know included → `failed`.
  *
  * Profile `make` (Make Help Center: "Types of errors", "Automatic retry of incomplete executions",
- * "Errors that don't create incomplete executions"). Decisions where the spec is terse:
- *   1. AccountValidationError → `failed` on any module: Make raises it while the scenario
- *      initialises, so no error-handler route can catch it and nothing is stored.
+ * "Errors that don't create incomplete executions"):
+ *   1. An entry with `uncatchableInMake` (AccountValidationError) → `failed` on any module: Make
+ *      raises it while the scenario initialises, so no error-handler route can catch it and nothing
+ *      is stored.
  *   2. An error-handler route applies → its directive decides, exactly as fusion rule 2, on ANY
  *      module including the first (Make: "with the Break error handler, Make stores the incomplete
  *      execution even when the first module outputs an error"; the other directives work there too).
  *   3. The first module, no handler → `stopped`, nothing is stored.
- *   4. No handler; ConnectionError, RateLimitError, ModuleTimeoutError → `incomplete-with-retry`
- *      (the only types Make retries automatically).
- *   5. No handler; a platform limit or an interruption outside the operation phase
- *      (OperationsLimitExceededError, DataSizeLimitExceededError, ScenarioTimeoutError,
- *      ExecutionInterruptedError) → `failed` (Make: runs longer than the duration limit create no
- *      incomplete execution).
- *   6. No handler; any other type, including OutOfSpaceError, the data / configuration types and
- *      names the catalogue does not know (a custom app's) → `incomplete-without-retry`.
+ *   4. No handler; the entry says `unhandled.make: 'incomplete-with-retry'` (Make retries only
+ *      ConnectionError, RateLimitError and ModuleTimeoutError automatically).
+ *   5. No handler; the entry says `'failed'`: a platform limit or an interruption outside the
+ *      operation phase, which creates no incomplete execution (Make: runs longer than the duration
+ *      limit create none).
+ *   6. No handler; any other type, names the catalogue does not know included →
+ *      `incomplete-without-retry`.
  *
  * Both profiles: when the scenario setting `storeIncompleteExecutions` is false, any outcome that
  * would store an incomplete execution becomes `failed` (the run ends with an error and is rolled
  * back); the reason says so. `handler` stays the directive that decided (so a `break` with storage
  * off reports handler `break`, outcome `failed`).
  *
- * Handler lookup (spec 2): the module's own error-handler routes, first whose `errors` filter
- * contains the type (a null filter catches all); then the routes of each enclosing router
- * (`routerPath`, innermost first). A router's handler covers every module below it.
+ * Handler lookup: the module's own error-handler routes, first whose `errors` filter contains the
+ * type (a null filter catches all); then the routes of each enclosing router (`routerPath`,
+ * innermost first). A router's handler covers every module below it.
  */
-import {
-  describeUnhandled,
-  ERROR_TYPES,
-  FUSION_AUTO_RETRY_TYPES,
-  FUSION_STORED_TYPES,
-  lookupErrorType,
-  MAKE_AUTO_RETRY_TYPES,
-  MAKE_NOT_STORED_TYPES,
-} from '../catalogue/catalogue';
+import { ERROR_TYPES, lookupErrorType, unhandledOutcome } from '../catalogue/catalogue';
+import { OUTCOME_WORDS } from './outcomes';
 import { findModule } from '../model';
 import type { Classification, Directive, ErrorHandlerRoute, Outcome, Profile, Scenario, ScenarioModule } from '../model';
 
@@ -66,7 +60,7 @@ export function routeCatches(route: ErrorHandlerRoute, errorType: string): boole
 /** Resolves an enclosing router's id to its module (the handler lookup's view of the scenario). */
 export type RouterLookup = (id: number) => ScenarioModule | undefined;
 
-/** Handler lookup of spec 2: own routes first, then enclosing routers innermost first. */
+/** The handler lookup: own routes first, then enclosing routers innermost first. */
 export function findHandler(scenario: Scenario, module: ScenarioModule, errorType: string): HandlerMatch | undefined {
   return findHandlerVia(module, errorType, (id) => findModule(scenario, id));
 }
@@ -190,26 +184,27 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
       );
     }
     if (match) return byHandler(2, match);
-    if (FUSION_AUTO_RETRY_TYPES.includes(errorType)) {
-      return d(
-        3,
-        'incomplete-with-retry',
-        null,
-        () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
-      );
+    switch (unhandledOutcome(errorType, p)) {
+      case 'incomplete-with-retry':
+        return d(
+          3,
+          'incomplete-with-retry',
+          null,
+          () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+        );
+      case 'incomplete-without-retry':
+        return d(
+          4,
+          'incomplete-without-retry',
+          null,
+          () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`,
+        );
+      case 'failed':
+        return d(5, 'failed', null, () => {
+          const known = lookupErrorType(errorType) !== undefined;
+          return `${raised()} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`;
+        });
     }
-    if (FUSION_STORED_TYPES.includes(errorType)) {
-      return d(
-        4,
-        'incomplete-without-retry',
-        null,
-        () => `${raised()} with no error-handler route stores an incomplete execution without automatic retry.`,
-      );
-    }
-    return d(5, 'failed', null, () => {
-      const known = lookupErrorType(errorType) !== undefined;
-      return `${raised()} with no error-handler route fails the run: ${known ? 'this type' : 'a type the catalogue does not know'} is not one that stores an incomplete execution.`;
-    });
   }
 
   // make profile
@@ -232,29 +227,30 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile): Decision {
       () => `${raised()}, the first module of the scenario, with no error-handler route stops the run and stores no incomplete execution.`,
     );
   }
-  if (MAKE_AUTO_RETRY_TYPES.includes(errorType)) {
-    return d(
-      4,
-      'incomplete-with-retry',
-      null,
-      () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
-    );
+  switch (unhandledOutcome(errorType, p)) {
+    case 'incomplete-with-retry':
+      return d(
+        4,
+        'incomplete-with-retry',
+        null,
+        () => `${raised()} with no error-handler route stores an incomplete execution with automatic retry.`,
+      );
+    case 'failed':
+      return d(
+        5,
+        'failed',
+        null,
+        () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`,
+      );
+    case 'incomplete-without-retry':
+      return d(
+        6,
+        'incomplete-without-retry',
+        null,
+        () =>
+          `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`,
+      );
   }
-  if (MAKE_NOT_STORED_TYPES.includes(errorType)) {
-    return d(
-      5,
-      'failed',
-      null,
-      () => `${raised()} is a platform limit or interruption that creates no incomplete execution, so the run fails.`,
-    );
-  }
-  return d(
-    6,
-    'incomplete-without-retry',
-    null,
-    () =>
-      `${raised()} with no error-handler route stores an incomplete execution without automatic retry${info ? '' : ' (a type the catalogue does not know is stored like any other error)'}.`,
-  );
 }
 
 function stores(outcome: Outcome): boolean {
@@ -267,7 +263,7 @@ export function classifyOutcome(scenario: Scenario, ctx: ModuleContext, errorTyp
   return stores(outcome) && !scenario.settings.storeIncompleteExecutions ? 'failed' : outcome;
 }
 
-/** Spec 1. Throws only for an unknown module id (callers check first). */
+/** What happens when the module fails with the error type, and why. Throws only for an unknown module id (callers check first). */
 export function classify(scenario: Scenario, moduleId: number, errorType: string, profile?: Profile): Classification {
   const ctx = moduleContext(scenario, moduleId);
   if (!ctx) {
@@ -309,7 +305,7 @@ export function effectiveProfile(scenario: Scenario, fallback?: Profile): Profil
 }
 
 export interface OutcomeGroup {
-  readonly outcome: import('../model').Outcome;
+  readonly outcome: Outcome;
   /** Catalogue error types that lead to this outcome when the module fails. */
   readonly errorTypes: readonly string[];
 }
@@ -354,10 +350,6 @@ export function unknownTypeOutcomeIn(scenario: Scenario, ctx: ModuleContext, pro
 /** A name no catalogue or app uses; only for probing the "any other type" rule. */
 const UNKNOWN_TYPE_PROBE = '\u0000UnknownErrorType';
 
-function types(n: number): string {
-  return n === 1 ? '1 type' : `${n} types`;
-}
-
 /**
  * A short phrase for CodeLens / hovers, e.g.
  * "On failure: 4 types retry automatically · 6 stored without retry · others fail the run".
@@ -367,42 +359,11 @@ function types(n: number): string {
 export function summarizeOutcomes(groups: readonly OutcomeGroup[]): string {
   const nonEmpty = groups.filter((g) => g.errorTypes.length > 0);
   if (nonEmpty.length === 0) return 'On failure: nothing known';
-  if (nonEmpty.length === 1) {
-    const only: Record<Outcome, string> = {
-      stopped: 'the run stops at once, nothing is stored',
-      'incomplete-with-retry': 'every error is stored and retried automatically',
-      'incomplete-without-retry': 'every error is stored without retry',
-      succeeded: 'every error is handled and the run goes on',
-      failed: 'every error fails the run',
-    };
-    return `On failure: ${only[nonEmpty[0].outcome]}`;
-  }
-  const parts = nonEmpty.map((g) => {
-    const n = g.errorTypes.length;
-    switch (g.outcome) {
-      case 'stopped':
-        return `${types(n)} stop the run`;
-      case 'incomplete-with-retry':
-        return `${types(n)} ${n === 1 ? 'retries' : 'retry'} automatically`;
-      case 'incomplete-without-retry':
-        return `${n} stored without retry`;
-      case 'succeeded':
-        return `${n} handled`;
-      case 'failed':
-        return g === nonEmpty[nonEmpty.length - 1] ? 'others fail the run' : `${n} fail the run`;
-    }
-  });
+  if (nonEmpty.length === 1) return `On failure: ${OUTCOME_WORDS[nonEmpty[0].outcome].every}`;
+  const last = nonEmpty[nonEmpty.length - 1];
+  // `failed` last means "whatever is left", unknown types included (fusion): phrased as "others".
+  const parts = nonEmpty.map((g) =>
+    g.outcome === 'failed' && g === last ? 'others fail the run' : OUTCOME_WORDS[g.outcome].counted(g.errorTypes.length),
+  );
   return `On failure: ${parts.join(' · ')}`;
-}
-
-/** Plain-words description of an outcome (for summaries and hovers). */
-export function describeOutcome(outcome: Outcome): string {
-  switch (outcome) {
-    case 'stopped':
-      return 'the run stops, nothing is stored';
-    case 'succeeded':
-      return 'handled, the run goes on';
-    default:
-      return describeUnhandled(outcome);
-  }
 }

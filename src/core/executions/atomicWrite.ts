@@ -9,7 +9,7 @@
  * person's `incomplete-executions.json.1` or `.bak` beside the file is never touched.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
+import type * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Fusion's storage limits for incomplete executions (spec section 3, "Limits worth surfacing"):
+ * Fusion's storage limits for incomplete executions (README, "Limits"):
  * - at most 10 MB of not-yet-resolved incomplete executions per scenario, 500 MB per team;
  * - resolved ones are deleted after 30 days;
  * - with sequential processing on, a scenario that has not-resolved incomplete executions waits
@@ -19,7 +19,7 @@
  * files (see `sequentialByScenarioFrom`).
  */
 import type { Scenario } from '../model';
-import type { ExecutionsFile, IncompleteExecution } from './model';
+import type { ExecutionsFile, HistoryEntry, IncompleteExecution } from './model';
 
 /** Fusion keeps at most this many bytes of not-resolved incomplete executions per scenario. */
 export const SCENARIO_STORAGE_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -69,7 +69,7 @@ export function recordBytes(r: IncompleteExecution): number {
 /** When the record was resolved (ISO), or undefined when it is not resolved or no date is known. */
 export function resolvedAt(r: IncompleteExecution): string | undefined {
   if (r.status !== 'resolved') return undefined;
-  const history = Array.isArray(r.history) ? r.history : [];
+  const history: readonly HistoryEntry[] = Array.isArray(r.history) ? r.history : [];
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
     if (h && typeof h.at === 'string' && (h.action === 'resolve' || h.result === 'succeeded') && !Number.isNaN(Date.parse(h.at)))

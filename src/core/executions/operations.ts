@@ -1,41 +1,56 @@
 /*
- * Pure operations over an ExecutionsFile: they return a new document and never touch the
- * disk, never mutate their input, and keep every field of a record they do not know.
+ * Pure operations over an ExecutionsFile: they return a new document and never touch the disk,
+ * never mutate their input, and keep every field of a record they do not know.
  * Every change appends to `history` and sets `updated`.
  *
- * Retry (decisions where the spec is silent are marked •):
+ * Retry here is a *simulated* retry: nothing is sent to Fusion or Make. It applies to records of
+ * origin `simulation` and `file` (records from Make are retried on Make, core/make/actions.ts, and
+ * are skipped here). Its results, messages and history entries say `simulated`.
  * - The stored bundle is replayed from the failed module against the *current* scenario (via the
  *   resolver), with the scenario's `simulation.faults` as the fault model. Retry number =
  *   attempts so far + 1; a fault with `recoverAfter: n` fails while the retry number is < n.
  *   The bundle number of the record (`bundleNumber`, else `bundle.bundle`) selects faults that
  *   have a `bundles` list; a record without one only meets faults that apply to all bundles.
+ * - The fault model is the only source of recoveries. When no fault of `simulation.faults`
+ *   matches the failed module for the record's bundle (whatever its `recoverAfter`):
+ *   · a `simulation` record whose error is transient (ConnectionError, RateLimitError,
+ *     ModuleTimeoutError) takes the module as working now: the fault that stored it was removed
+ *     from the model;
+ *   · any other record (a data or configuration error, or a record the model did not produce)
+ *     meets its stored error again: replaying an unchanged bundle repeats it. A handler added to
+ *     the scenario since still applies to it (an Ignore or Resume then ends the replay well).
+ *   The result and the history entry say which of these was assumed (`assumed`).
  * - Success at the failed module → the rest of that branch runs (the rest of the list the module
  *   sits in, routers expanded: their routes run in order). A later fault can fail it again.
- * • A retry stops at its first failure that is not absorbed by a handler (Resume continues,
+ * - A retry stops at its first failure that is not absorbed by a handler (Resume continues,
  *   Ignore / Commit end the replay successfully).
  * - Success → `resolved` (attempts unchanged; they count failed attempts).
  * - Failure → attempts + 1; the failure is classified again; the record moves to the failing
  *   module and error; status `pending` with `nextRetryAt` from the schedule while automatic
  *   attempts remain, else `unresolved` (`nextRetryAt` null).
- * • A failure whose new classification stores nothing (failed / stopped / rollback, or storage now
+ * - A failure whose new classification stores nothing (failed / stopped / rollback, or storage now
  *   off) keeps the record as `unresolved` without automatic retry: it waits for a person.
- * • The attempt counter belongs to the execution: when it moves to another module the schedule
+ * - The attempt counter belongs to the execution: when it moves to another module the schedule
  *   continues from the number of attempts already made.
  * - Scenario or module not found → result 'failed' with a message; the record only gains a
  *   history entry (and `updated`).
- * • Resolved records are 'skipped' by retry / resolve; `in-progress` records are 'skipped' by retry.
+ * - Resolved records are 'skipped' by retry / resolve; `in-progress` records are 'skipped' by retry.
+ * - Resolve skips records from Make: Make's API cannot mark one resolved, and marking it here
+ *   would say something Make does not.
  *
  * Run due retries:
- * • Every `pending` record with `nextRetryAt` ≤ now is due. They run in schedule order (earliest
- *   `nextRetryAt` first, then `created`, then id), as attempts made at `now`, at most 3 per
- *   scenario (keyed by `scenarioFile`, else `scenario`) per call — "3 at once" is read as one batch
- *   per call. The rest stay due and are reported 'skipped' ("deferred"); the next call picks them up.
+ * - Every `pending` record with `nextRetryAt` ≤ now is due, except records from Make (Make runs
+ *   their automatic retries itself). They run in schedule order (earliest `nextRetryAt` first,
+ *   then `created`, then id), as attempts made at `now`, at most 3 per scenario (keyed by
+ *   `scenarioFile`, else `scenario`) per call — "3 at once" is read as one batch per call. The
+ *   rest stay due and are reported 'skipped' ("deferred"); the next call picks them up.
  */
 import { effectiveProfile } from '../classify/classifier';
-import type { Profile, Scenario } from '../model';
+import { lookupErrorType } from '../catalogue/catalogue';
+import type { Fault, Profile, Scenario } from '../model';
 import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution } from './model';
 import { findModule } from '../model';
-import { systemClock } from './model';
+import { originOf, systemClock } from './model';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from './schedule';
 import type { FlowContext, FlowFailure } from '../simulate/simulator';
 import { locateModule, runList } from '../simulate/simulator';
@@ -45,14 +60,25 @@ export type ScenarioResolver = (execution: IncompleteExecution) => Scenario | un
 
 export interface OperationResult {
   readonly id: string;
-  /** 'resolved' | 'failed' (still stored) | 'not-found' | 'skipped' (e.g. already resolved) | 'deleted' */
-  readonly result: 'resolved' | 'failed' | 'not-found' | 'skipped' | 'deleted';
+  /**
+   * 'resolved' | 'failed' (still stored) | 'not-found' | 'skipped' (e.g. already resolved) |
+   * 'deleted' | 'sent' (a request Make accepted whose outcome Make has not reported yet) |
+   * 'gone' (Make no longer has the record) | 'error' (the operation could not be done: a request
+   * to Make failed; the message says why and nothing was changed for that record).
+   */
+  readonly result: 'resolved' | 'failed' | 'not-found' | 'skipped' | 'deleted' | 'sent' | 'gone' | 'error';
   readonly message: string;
   /**
    * Set when a retry could not run at all (result 'failed', the record only gained a history
    * entry): its scenario was not found (or its file is unusable), or the module is gone.
    */
   readonly notRun?: 'scenario-not-found' | 'module-not-found';
+  /** A simulated retry: nothing was sent to Fusion or Make. */
+  readonly simulated?: boolean;
+  /** What the simulated retry assumed where the fault model says nothing. */
+  readonly assumed?: string;
+  /** Where the change happened: 'local' (this file only) or 'make' (on Make, then pulled). */
+  readonly where?: 'local' | 'make';
 }
 
 export interface OperationOutput {
@@ -74,7 +100,12 @@ function unique(ids: readonly string[]): string[] {
 }
 
 function withHistory(rec: IncompleteExecution, entry: HistoryEntry, changes: Partial<IncompleteExecution> = {}): IncompleteExecution {
-  return { ...rec, ...changes, updated: entry.at, history: [...(Array.isArray(rec.history) ? rec.history : []), entry] };
+  return {
+    ...rec,
+    ...changes,
+    updated: entry.at,
+    history: [...(Array.isArray(rec.history) ? (rec.history as readonly HistoryEntry[]) : []), entry],
+  };
 }
 
 /** The bundle number the record was stored for, if it says so. */
@@ -93,7 +124,52 @@ function scenarioLabel(rec: IncompleteExecution): string {
   return `"${rec.scenario}"${rec.scenarioFile ? ` (${rec.scenarioFile})` : ''}`;
 }
 
-/** One retry of one record at `now`. Returns the new record and the result. */
+/** Error types whose cause usually passes by itself (the catalogue's connection family). */
+function isTransient(errorType: string): boolean {
+  return lookupErrorType(errorType)?.family === 'connection';
+}
+
+/** Whether a fault of the model names `moduleId` for this bundle, whatever its `recoverAfter`. */
+function faultMatches(faults: readonly Fault[], moduleId: number, bundle: number | null): boolean {
+  return faults.some((f) => f.module === moduleId && (f.bundles === null || (bundle !== null && f.bundles.includes(bundle))));
+}
+
+/**
+ * The scenario the replay runs, and what was assumed: when the model has no fault for the failed
+ * module, the record's stored error is added as a fault that never recovers (see the header).
+ */
+function replayModel(rec: IncompleteExecution, scenario: Scenario, bundle: number | null): { scenario: Scenario; assumed?: string } {
+  const faults = scenario.simulation?.faults ?? [];
+  if (faultMatches(faults, rec.moduleId, bundle)) return { scenario };
+  const type = rec.error?.type ?? 'UnknownError';
+  const forBundle = bundle !== null ? ` for bundle ${bundle}` : '';
+  if (originOf(rec) === 'simulation' && isTransient(type)) {
+    return {
+      scenario,
+      assumed: `no fault in simulation.faults makes module ${rec.moduleId} fail${forBundle} any more, so the ${type} is taken to have passed`,
+    };
+  }
+  const repeat: Fault = {
+    module: rec.moduleId,
+    error: type,
+    message: rec.error?.message ?? type,
+    bundles: null,
+    recoverAfter: null,
+    span: { start: 0, end: 0 },
+  };
+  const why =
+    originOf(rec) === 'simulation'
+      ? `replaying the unchanged bundle repeats a ${type}`
+      : `the record did not come from this fault model, so its stored ${type} is taken to repeat`;
+  return {
+    scenario: { ...scenario, simulation: { bundles: scenario.simulation?.bundles ?? 1, faults: [...faults, repeat] } },
+    assumed: `no fault in simulation.faults matches module ${rec.moduleId}${forBundle}; ${why}`,
+  };
+}
+
+const NOTHING_SENT = 'nothing was sent to Fusion or Make';
+
+/** One simulated retry of one record at `now`. Returns the new record and the result. */
 function retryOne(
   rec: IncompleteExecution,
   resolve: ScenarioResolver,
@@ -106,8 +182,8 @@ function retryOne(
     message: string,
     notRun: NonNullable<OperationResult['notRun']>,
   ): { rec: IncompleteExecution; result: OperationResult } => ({
-    rec: withHistory(rec, { at, action, result: 'failed', error: rec.error?.type, message }),
-    result: { id: rec.id, result: 'failed', message, notRun },
+    rec: withHistory(rec, { at, action, result: 'failed', error: rec.error?.type, message, simulated: true }),
+    result: { id: rec.id, result: 'failed', message, notRun, simulated: true, where: 'local' },
   });
 
   const scenario = resolve(rec);
@@ -118,11 +194,14 @@ function retryOne(
   }
 
   const retryNumber = rec.attempts + 1;
+  const bundle = bundleNumberOf(rec);
+  const model = replayModel(rec, scenario, bundle);
+  const assumedText = model.assumed ? ` Assumed: ${model.assumed}.` : '';
   let failure: FlowFailure | undefined;
   const ctx: FlowContext = {
-    scenario,
+    scenario: model.scenario,
     profile: effectiveProfile(scenario, options.profile),
-    bundle: bundleNumberOf(rec),
+    bundle,
     retryNumber,
     steps: [],
     hooks: {
@@ -139,12 +218,13 @@ function retryOne(
     },
   };
   runList(where.list, where.index, ctx);
+  const noted = model.assumed ? { assumed: model.assumed } : {};
 
   if (!failure) {
-    const message = `Retry ${retryNumber} of ${rec.id} succeeded: the execution is resolved.`;
+    const message = `Simulated retry ${retryNumber} of ${rec.id} succeeded: the record is marked resolved in the executions file (${NOTHING_SENT}).${assumedText}`;
     return {
-      rec: withHistory(rec, { at, action, result: 'succeeded' }, { status: 'resolved', nextRetryAt: null }),
-      result: { id: rec.id, result: 'resolved', message },
+      rec: withHistory(rec, { at, action, result: 'succeeded', simulated: true, ...noted }, { status: 'resolved', nextRetryAt: null }),
+      result: { id: rec.id, result: 'resolved', message, simulated: true, where: 'local', ...noted },
     };
   }
 
@@ -166,11 +246,19 @@ function retryOne(
   else if (c.autoRetry) tail = `automatic attempts exhausted (${attempts} of ${max}); the execution is unresolved.`;
   else if (c.storesIncompleteExecution) tail = 'no automatic retry; the execution is unresolved.';
   else tail = `${c.reason} The execution stays unresolved.`;
-  const message = `Retry ${retryNumber} of ${rec.id} failed at module ${module.id} with ${fault.error}${moved}: ${tail}`;
+  const message = `Simulated retry ${retryNumber} of ${rec.id} failed at module ${module.id} with ${fault.error}${moved}: ${tail}${assumedText}`;
   return {
     rec: withHistory(
       rec,
-      { at, action, result: 'failed', error: fault.error, ...(module.id !== rec.moduleId ? { moduleId: module.id } : {}) },
+      {
+        at,
+        action,
+        result: 'failed',
+        error: fault.error,
+        ...(module.id !== rec.moduleId ? { moduleId: module.id } : {}),
+        simulated: true,
+        ...noted,
+      },
       {
         moduleId: module.id,
         moduleName: module.name ?? module.app,
@@ -182,7 +270,7 @@ function retryOne(
         nextRetryAt: next ? next.toISOString() : null,
       },
     ),
-    result: { id: rec.id, result: 'failed', message },
+    result: { id: rec.id, result: 'failed', message, simulated: true, where: 'local', ...noted },
   };
 }
 
@@ -233,6 +321,10 @@ function retryInPlace(
       results.push({ id, result: 'skipped', message: `${id} is in progress.` });
       continue;
     }
+    if (originOf(rec) === 'make') {
+      results.push({ id, result: 'skipped', message: `${id} comes from Make: it is retried on Make, not simulated.` });
+      continue;
+    }
     const out = retryOne(rec, resolve, now, options);
     executions[i] = out.rec;
     results.push(out.result);
@@ -262,6 +354,14 @@ export function resolveExecutions(doc: ExecutionsFile, ids: readonly string[], n
     const i = unresolvedIndex(executions, index, id, results);
     if (i < 0) continue;
     const rec = executions[i];
+    if (originOf(rec) === 'make') {
+      results.push({
+        id,
+        result: 'skipped',
+        message: `${id} comes from Make, and Make's API cannot mark an incomplete execution resolved: retry it on Make or delete it there; a pull then shows what Make says.`,
+      });
+      continue;
+    }
     executions[i] = withHistory(
       rec,
       { at, action: 'resolve', result: 'resolved', ...(trimmed ? { note: trimmed } : {}) },
@@ -294,6 +394,7 @@ export function dueExecutions(doc: ExecutionsFile, now: Date): IncompleteExecuti
   const limit = now.getTime();
   const due: { rec: IncompleteExecution; t: number }[] = [];
   for (const rec of doc.executions) {
+    if (originOf(rec) === 'make') continue;
     const t = dueTime(rec);
     if (t !== null && t <= limit) due.push({ rec, t });
   }

@@ -1,4 +1,4 @@
-// The automatic-retry schedule of incomplete executions (spec 4). Pure functions.
+// The automatic-retry schedule of incomplete executions. Pure functions.
 //
 // - No handler (rule 3 in fusion / rule 4 in make): Make's published schedule, 8 attempts, the
 //   n-th one `AUTO_RETRY_DELAYS_MINUTES[n-1]` minutes after the previous one (or after the

@@ -7,7 +7,8 @@ import type { ExecutionsFile } from './model';
 
 /** `JSON.stringify(v, null, 2)` of a value inside an object or array: undefined when JSON leaves it out. */
 function stringifyMember(v: unknown): string | undefined {
-  return JSON.stringify(v, null, 2) as string | undefined;
+  // Typed as string, but undefined for undefined, a function or a symbol.
+  return JSON.stringify(v, null, 2);
 }
 
 /** The pieces of `JSON.stringify(doc, null, 2) + "\n"`, in order; joined they are that text exactly. */

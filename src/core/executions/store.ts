@@ -141,20 +141,23 @@ export async function readExecutions(file: string): Promise<ExecutionsFile> {
  * after the join, the text after the parse, and a full collection (where offered) frees each.
  */
 async function readText(real: string, file: string): Promise<{ doc: ExecutionsFile; hash: string; stat: fs.BigIntStats }> {
-  let content: RegularTextContent | undefined;
+  const { hash, stat, box } = readContent(real, file);
+  const size = Number(stat.size);
+  if (box.text === undefined) return { doc: parseBytes(real, file), hash, stat };
+  const doc = parseTextOnce(box, file, size);
+  collectAfterRead(size);
+  return { doc, hash, stat };
+}
+
+/** The file's text in a box the parse empties (no variable of the caller keeps the text alive), its hash and stat. */
+function readContent(real: string, file: string): { hash: string; stat: fs.BigIntStats; box: { text: string | undefined } } {
+  let content: RegularTextContent;
   try {
     content = readRegularTextSync(real, MAX_EXECUTIONS_FILE_BYTES);
   } catch (e) {
     throw readError(e, file);
   }
-  const { hash, stat } = content;
-  const size = Number(stat.size);
-  if (content.text === undefined) return { doc: parseBytes(real, file), hash, stat };
-  const box: { text: string | undefined } = { text: content.text };
-  content = undefined;
-  const doc = parseTextOnce(box, file, size);
-  collectAfterRead(size);
-  return { doc, hash, stat };
+  return { hash: content.hash, stat: content.stat, box: { text: content.text } };
 }
 
 function parseTextOnce(box: { text: string | undefined }, file: string, size: number): ExecutionsFile {

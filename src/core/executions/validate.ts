@@ -9,7 +9,7 @@
 import type { JSONPath } from 'jsonc-parser';
 import { decodeJsonBytes, formatPath, jsonPathPosition, parseJsonText } from '../text/json';
 import { ExecutionsFileError } from './fileError';
-import { EXECUTION_STATUSES } from './model';
+import { EXECUTION_ORIGINS, EXECUTION_STATUSES } from './model';
 import type { ExecutionsFile } from './model';
 
 export type ParseExecutionsResult =
@@ -83,6 +83,7 @@ function isIsoDate(s: string): boolean {
 export const MAX_EXECUTION_ID_LENGTH = 200;
 
 /** Characters an id may not contain: control characters (C0, DEL, C1), line separators, bidi controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `id` is not a usable execution id, or undefined when it is. */
@@ -116,6 +117,8 @@ function checkRecord(r: unknown, i: number, fillDefaults: boolean): Problem | un
   if (typeof r.id !== 'string' || r.id.trim() === '') return need('id', 'a non-empty string');
   const idProblem = executionIdProblem(r.id);
   if (idProblem) return { path: at('id'), detail: `executions[${i}]: "id" ${idProblem}` };
+  if (r.origin !== undefined && !(EXECUTION_ORIGINS as readonly unknown[]).includes(r.origin))
+    return need('origin', `one of ${EXECUTION_ORIGINS.map((o) => `"${o}"`).join(', ')}`);
   if (typeof r.scenario !== 'string') return need('scenario', 'a string (the scenario name)');
   if (r.scenarioFile !== undefined && typeof r.scenarioFile !== 'string')
     return need('scenarioFile', 'a string (a path relative to the workspace)');

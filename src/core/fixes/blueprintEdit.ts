@@ -13,8 +13,8 @@ import {
   parseBlueprintTree,
   prop,
   propertyNode,
-  withoutBom,
 } from '../scenario/blueprint';
+import { blankBom } from '../text/bom';
 import type { TextEdit } from '../text/edits';
 import type { ParsedScenario } from '../lint/lint';
 import type { Directive } from '../model';
@@ -80,7 +80,7 @@ export function blueprintErrorHandlerEdit(parsed: ParsedScenario, moduleId: numb
   for (const m of blueprintModuleNodes(root)) if (m.id !== undefined && Number.isFinite(m.id)) maxId = Math.max(maxId, m.id);
   const handler = directiveModule(directive, Math.floor(maxId) + 1, designerOf(target.node));
 
-  const edits = modify(withoutBom(text), [...target.path, 'onerror'], [handler], {
+  const edits = modify(blankBom(text), [...target.path, 'onerror'], [handler], {
     ...(isMultiline(text, target.node) ? { formattingOptions: detectJsonFormatting(text, target.node) } : {}),
   });
   if (edits.length === 0) return null;

@@ -12,7 +12,7 @@
 // A bundle response does not carry the id of its incomplete execution, so it is matched to one:
 // 1. by an `id` or `dlqId` field next to `response` (add it when saving the response), else
 // 2. by the file name containing a known id (from this import or already in the file), e.g.
-//    `a07e16f2ad134bf49cf83a00aa95c0a5.bundle.json`, else
+//    `6d2f8b14e9a04c7b9e3a5c1d0f8b2e61.bundle.json`, else
 // 3. when the same import has exactly one detail response, to that one.
 // Otherwise the import fails with a message saying how to name it.
 //
@@ -22,8 +22,10 @@
 // moduleId from `failer` (a number, a numeric string, or an object with `id`), else from the
 // bundle's failing module, else 0 (unknown); scenario from `scenarioName` (else "Make scenario
 // <scenarioId>", else "Unknown Make scenario"); `attempts`, `size`, `created` as given. The original
-// Make fields are kept under `make`. Records merge by id: only the fields an input provides are
-// applied, and re-importing the same data changes nothing (no `updated` bump, no history entry).
+// Make fields are kept under `make`; every record merged here has `origin: "make"`. Records merge by
+// id: only the fields an input provides are applied, and re-importing the same data changes nothing
+// (no `updated` bump, no history entry). A pull (pull.ts) goes through the same merge, adding where
+// the records came from (`make.zone` / `make.apiUrl`, `teamId`, `scenarioId`) with `decorate`.
 import * as path from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import type { ExecutionError, ExecutionStatus, ExecutionsFile, HistoryEntry, IncompleteExecution } from '../executions/model';
@@ -222,6 +224,11 @@ function bundleFailure(response: Json): { moduleId?: number; error?: ExecutionEr
   return {};
 }
 
+/** The id of the module whose entry in a bundle response carries the error, if any. */
+export function failingModuleOf(response: Record<string, unknown>): number | undefined {
+  return bundleFailure(response).moduleId;
+}
+
 /** `failer` may be a module id (number or numeric string) or an object with `id` (and `name`). */
 function failerOf(failer: unknown): { moduleId?: number; moduleName?: string } {
   const asId = (v: unknown): number | undefined => {
@@ -281,7 +288,7 @@ function describeChanges(before: Json, after: Json): string {
 }
 
 /** Builds the record for one id from what was collected, merged over the existing record. */
-function buildRecord(id: string, col: Collected, existing: IncompleteExecution | undefined, nowIso: string): Json {
+function buildRecord(id: string, col: Collected, existing: IncompleteExecution | undefined, nowIso: string, live: boolean): Json {
   const make: Json = { ...(isObject(existing?.make) ? existing.make : {}), ...col.make };
   const failer = failerOf(make.failer);
   const fromBundle = col.bundle ? bundleFailure(col.bundle.response) : {};
@@ -297,12 +304,14 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
       !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
   } else error = existing?.error ?? { type: 'UnknownError', message: 'Make did not report a reason' };
 
-  // A record resolved here stays resolved: an export saved before (or Make not knowing about the
-  // local resolve) must not reopen it. Only a record that is not resolved takes Make's status.
+  // On import, a record resolved here stays resolved: an export saved before must not reopen it.
+  // A pull (`live`) is what Make says now: a record Make lists again (it was marked no longer on
+  // Make, or resolved here by an older version) is open again with Make's status.
   const imported = statusOf(col.make);
-  const status = existing?.status === 'resolved' ? 'resolved' : (imported ?? existing?.status ?? 'unresolved');
+  const keepResolved = existing?.status === 'resolved' && !live;
+  const status = keepResolved ? 'resolved' : (imported ?? existing?.status ?? 'unresolved');
   const autoRetry =
-    (col.make.retry !== undefined || col.make.resolved !== undefined) && existing?.status !== 'resolved'
+    (col.make.retry !== undefined || col.make.resolved !== undefined) && !keepResolved
       ? status === 'pending'
       : (existing?.autoRetry ?? false);
   const attempts = typeof col.make.attempts === 'number' ? col.make.attempts : (existing?.attempts ?? 0);
@@ -327,6 +336,7 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
   if (existing) {
     return {
       ...existing,
+      origin: 'make',
       scenario,
       moduleId,
       moduleName,
@@ -342,7 +352,7 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
       make,
     };
   }
-  const record: Json = { id, scenario, moduleId };
+  const record: Json = { id, origin: 'make', scenario, moduleId };
   if (moduleName !== undefined) record.moduleName = moduleName;
   Object.assign(record, { error, status, autoRetry, attempts, maxAttempts, nextRetryAt, created, updated: nowIso });
   if (size !== undefined) record.size = size;
@@ -379,6 +389,21 @@ export function parseMakeResponses(inputs: readonly { file: string; text: string
   return new ParsedMakeResponses(c);
 }
 
+export interface MergeOptions {
+  /**
+   * Changes each merged record before it is compared with the one in the file (so a second merge
+   * of the same data still changes nothing): e.g. where it came from, its scenario file.
+   */
+  readonly decorate?: (id: string, record: Record<string, unknown>, existing: IncompleteExecution | undefined) => Record<string, unknown>;
+  /**
+   * The responses are Make's answer now (a pull), not a saved export: Make's status wins even over a
+   * record resolved here. Default false (an import keeps a record resolved here resolved).
+   */
+  readonly live?: boolean;
+  /** How the history names the source, e.g. "Pulled from Make (eu1.make.com, scenario 4321)"; default "Imported from Make (<files>)". */
+  readonly source?: (files: string) => { readonly added: string; readonly updated: string };
+}
+
 /**
  * Merges parsed responses into `doc` by id (see the header comment). Throws a MakeImportError
  * when a bundle response cannot be matched to an incomplete execution of the import or of `doc`.
@@ -387,6 +412,7 @@ export function mergeMakeResponses(
   doc: ExecutionsFile,
   responses: ParsedMakeResponses,
   now?: Date,
+  options: MergeOptions = {},
 ): { doc: ExecutionsFile; summary: ImportSummary } {
   const nowIso = (now ?? new Date()).toISOString();
   const c = responses.collected.copy();
@@ -415,21 +441,23 @@ export function mergeMakeResponses(
     const at = index.get(id);
     const existing = at !== undefined ? executions[at] : undefined;
     const files = [...col.files].map((f) => path.basename(f)).join(', ');
-    const next = clean(buildRecord(id, col, existing, nowIso));
+    const built = buildRecord(id, col, existing, nowIso, options.live === true);
+    const next = clean(options.decorate ? options.decorate(id, built, existing) : built);
+    const source = options.source?.(files) ?? { added: `Imported from Make (${files})`, updated: `Updated from Make (${files})` };
     if (!existing) {
-      const history: HistoryEntry[] = [{ at: nowIso, action: 'import', note: `Imported from Make (${files})` }];
+      const history: HistoryEntry[] = [{ at: nowIso, action: 'import', note: source.added }];
       next.history = history;
       index.set(id, executions.length);
       executions.push(next as IncompleteExecution);
       addedIds.push(id);
       continue;
     }
-    const before = clean(existing as Json);
+    const before = clean(existing);
     if (deepEqual(withoutBookkeeping(before), withoutBookkeeping(next))) {
       unchangedIds.push(id);
       continue;
     }
-    const entry: HistoryEntry = { at: nowIso, action: 'import', note: `Updated from Make (${files}): ${describeChanges(before, next)}` };
+    const entry: HistoryEntry = { at: nowIso, action: 'import', note: `${source.updated}: ${describeChanges(before, next)}` };
     next.updated = nowIso;
     next.history = [...existing.history, entry];
     executions[at as number] = next as IncompleteExecution;

@@ -14,6 +14,7 @@
  * mapper is the substitute output. `metadata.scenario` (dlq, sequential, maxErrors, dataloss) and
  * `metadata.instant` are the settings. Never throws.
  */
+import { describeJsonNode } from '../text/json';
 import { getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { JSONPath, Node, ParseError } from 'jsonc-parser';
 import type { Directive, ErrorHandlerRoute, Finding, RouterRoute, Scenario, ScenarioModule, Span } from '../model';
@@ -26,11 +27,11 @@ import {
   defaultSettings,
   handlerLocation,
   moduleRef,
-  quoteShort,
   routeLocation,
   routesOnNonRouterMessage,
 } from './modelBuilder';
 import type { Location, MutableSettings, RouteField, SettingSpans } from './modelBuilder';
+import { blankBom } from '../text/bom';
 import type { LineIndex } from '../text/lineIndex';
 
 /** The blueprint's router module. */
@@ -50,15 +51,10 @@ export function directiveModuleName(directive: Directive): string {
   return `builtin:${directive.charAt(0).toUpperCase()}${directive.slice(1)}`;
 }
 
-/** The text with a leading BOM replaced by a space: same length, so jsonc-parser's offsets stay valid. */
-export function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-}
-
 /** Strict JSON parse of a blueprint text (BOM allowed). */
 export function parseBlueprintTree(text: string): { root: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
-  const root = parseTree(withoutBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const root = parseTree(blankBom(text), errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   return { root, errors };
 }
 
@@ -162,22 +158,6 @@ class BlueprintParser extends ScenarioParserBase {
     }
   }
 
-  private describe(node: Node | undefined): string {
-    if (!node) return 'nothing';
-    switch (node.type) {
-      case 'object':
-        return 'an object';
-      case 'array':
-        return 'an array';
-      case 'null':
-        return 'null';
-      case 'string':
-        return quoteShort(String(node.value));
-      default:
-        return String(node.value);
-    }
-  }
-
   // ---- document --------------------------------------------------------------------------------
 
   scenario(root: Node): Scenario | null {
@@ -186,7 +166,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         rootSpan,
-        `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${this.describe(root)}.`,
+        `A blueprint must be a JSON object with \`name\`, \`flow\` and \`metadata\`; found ${describeJsonNode(root)}.`,
       );
       return null;
     }
@@ -199,7 +179,8 @@ class BlueprintParser extends ScenarioParserBase {
     if (nameNode) {
       nameSpan = spanOf(nameNode);
       if (nameNode.type === 'string' && String(nameNode.value).trim() !== '') name = String(nameNode.value);
-      else this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${this.describe(nameNode)}.`);
+      else
+        this.report('invalid-scenario', nameSpan, `The blueprint \`name\` must be a non-empty text; found ${describeJsonNode(nameNode)}.`);
     }
 
     const { settings, settingSpans } = this.settings(prop(root, 'metadata'));
@@ -213,7 +194,7 @@ class BlueprintParser extends ScenarioParserBase {
         'The blueprint has no `flow` array (the list of modules; its first module is the trigger).',
       );
     } else if (flow.type !== 'array') {
-      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${this.describe(flow)}.`);
+      this.report('invalid-scenario', spanOf(flow), `\`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`);
     } else {
       modules = this.modules(flow, { routerPath: [] });
       if ((flow.children ?? []).length === 0) {
@@ -233,7 +214,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(metadata),
-        `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${this.describe(metadata)}.`,
+        `\`metadata\` must be an object (with \`instant\` and \`scenario\` settings); found ${describeJsonNode(metadata)}.`,
       );
       return result;
     }
@@ -250,7 +231,7 @@ class BlueprintParser extends ScenarioParserBase {
       spans[setting] = spanOf(k);
       const b = booleanOf(v);
       if (b !== undefined) out[setting] = b;
-      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${this.describe(v)}.`);
+      else this.report('invalid-scenario', spanOf(v), `\`${where}.${key}\` must be true or false; found ${describeJsonNode(v)}.`);
     };
     flag(metadata, 'instant', 'instant', 'metadata');
     const sc = prop(metadata, 'scenario');
@@ -258,7 +239,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(sc),
-        `\`metadata.scenario\` must be an object of scenario settings; found ${this.describe(sc)}.`,
+        `\`metadata.scenario\` must be an object of scenario settings; found ${describeJsonNode(sc)}.`,
       );
     } else if (sc) {
       flag(sc, 'dlq', 'storeIncompleteExecutions', 'metadata.scenario');
@@ -275,7 +256,7 @@ class BlueprintParser extends ScenarioParserBase {
           this.report(
             'invalid-scenario',
             spanOf(v),
-            `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${this.describe(v)}.`,
+            `\`metadata.scenario.maxErrors\` must be a whole number ≥ 1; found ${describeJsonNode(v)}.`,
           );
       }
     }
@@ -291,7 +272,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-scenario',
           spanOf(item),
-          `Each module must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`,
+          `Each module must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
         );
         continue;
       }
@@ -318,7 +299,7 @@ class BlueprintParser extends ScenarioParserBase {
       id = idNode.value;
       this.registerId(id, idSpan);
     } else {
-      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${this.describe(idNode)}.`);
+      this.report('invalid-scenario', idSpan, `A module \`id\` must be a positive whole number; found ${describeJsonNode(idNode)}.`);
     }
 
     let app = '';
@@ -339,7 +320,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         appSpan,
-        `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${this.describe(appNode)}.`,
+        `\`module\` must be "<app>:<action>" (e.g. http:ActionSendData); found ${describeJsonNode(appNode)}.`,
         id,
       );
     }
@@ -384,7 +365,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(node),
-        `\`routes\` must be an array of routes (each with a \`flow\` array); found ${this.describe(node)}.`,
+        `\`routes\` must be an array of routes (each with a \`flow\` array); found ${describeJsonNode(node)}.`,
       );
       return [];
     }
@@ -392,7 +373,11 @@ class BlueprintParser extends ScenarioParserBase {
     for (const route of node.children ?? []) {
       const span = spanOf(route);
       if (route.type !== 'object') {
-        this.report('invalid-scenario', span, `Each router route must be an object with a \`flow\` array; found ${this.describe(route)}.`);
+        this.report(
+          'invalid-scenario',
+          span,
+          `Each router route must be an object with a \`flow\` array; found ${describeJsonNode(route)}.`,
+        );
         continue;
       }
       const flow = prop(route, 'flow');
@@ -408,7 +393,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-scenario',
           spanOf(flow),
-          `A router route's \`flow\` must be an array of modules; found ${this.describe(flow)}.`,
+          `A router route's \`flow\` must be an array of modules; found ${describeJsonNode(flow)}.`,
         );
       } else {
         modules = this.modules(flow, loc);
@@ -428,7 +413,7 @@ class BlueprintParser extends ScenarioParserBase {
       this.report(
         'invalid-scenario',
         spanOf(node),
-        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${this.describe(node)}.`,
+        `\`onerror\` must be an array: the handler modules, then a directive module (builtin:Break, builtin:Resume, builtin:Ignore, builtin:Commit or builtin:Rollback); found ${describeJsonNode(node)}.`,
         ownerId,
       );
       return [];
@@ -446,7 +431,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-scenario',
           spanOf(item),
-          `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${this.describe(item)}.`,
+          `Each module of an \`onerror\` array must be an object with \`id\` and \`module\`; found ${describeJsonNode(item)}.`,
           ownerId,
         );
         continue;
@@ -487,7 +472,7 @@ class BlueprintParser extends ScenarioParserBase {
             this.report(
               'invalid-retry-settings',
               spanOf(retry.children[1]),
-              `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${this.describe(retry.children[1])}.`,
+              `Break's \`retry\` ("Automatically complete execution") must be true or false; found ${describeJsonNode(retry.children[1])}.`,
               ownerId,
             );
         }
@@ -500,7 +485,7 @@ class BlueprintParser extends ScenarioParserBase {
             this.report(
               'invalid-retry-settings',
               spanOf(count.children[1]),
-              `Break's \`count\` (number of attempts) must be a whole number; found ${this.describe(count.children[1])}.`,
+              `Break's \`count\` (number of attempts) must be a whole number; found ${describeJsonNode(count.children[1])}.`,
               ownerId,
             );
         }
@@ -513,7 +498,7 @@ class BlueprintParser extends ScenarioParserBase {
             this.report(
               'invalid-retry-settings',
               spanOf(interval.children[1]),
-              `Break's \`interval\` (minutes between attempts) must be a whole number; found ${this.describe(interval.children[1])}.`,
+              `Break's \`interval\` (minutes between attempts) must be a whole number; found ${describeJsonNode(interval.children[1])}.`,
               ownerId,
             );
         }
@@ -521,7 +506,7 @@ class BlueprintParser extends ScenarioParserBase {
         this.report(
           'invalid-retry-settings',
           spanOf(mapper),
-          `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${this.describe(mapper)}.`,
+          `Break's \`mapper\` must be an object with \`retry\`, \`count\` and \`interval\`; found ${describeJsonNode(mapper)}.`,
           ownerId,
         );
       } else if (directive === 'resume' && mapper && mapperProp?.children?.[0]) {

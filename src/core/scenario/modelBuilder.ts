@@ -5,7 +5,8 @@
  * model objects (optional fields are left out, not set to undefined). Each parser keeps its own
  * source access and its own messages about the source syntax.
  */
-import { DEFAULT_SETTINGS, DEFAULT_SEVERITIES } from '../model';
+import { DEFAULT_SEVERITIES } from '../lint/registry';
+import { DEFAULT_SETTINGS } from '../model';
 import type {
   Directive,
   ErrorHandlerRoute,
@@ -33,7 +34,7 @@ export interface SourcedErrorHandlerRoute extends ErrorHandlerRoute {
 /** The spans of the fields written in the source for this route (empty when the parser did not record them). */
 export function routeFieldSpans(route: ErrorHandlerRoute): Readonly<Partial<Record<RouteField, Span>>> {
   const candidate: unknown = (route as unknown as Record<string, unknown>).fieldSpans;
-  if (typeof candidate === 'object' && candidate !== null) return candidate as Partial<Record<RouteField, Span>>;
+  if (typeof candidate === 'object' && candidate !== null) return candidate;
   return {};
 }
 

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
+import { visit } from 'jsonc-parser';
 import { lintScenario, structuralFindings } from '../lint/lint';
 import type { Scenario } from '../model';
 import type { IncompleteExecution } from '../executions/model';
@@ -41,11 +42,15 @@ function isInIgnoredDir(relPath: string): boolean {
   return parts.some((p) => IGNORED_DIRS.includes(p));
 }
 
-/** True when the workspace-relative path matches one of the globs and is not in an ignored folder. */
+/**
+ * True when the workspace-relative path matches one of the globs and is not in an ignored folder.
+ * The match ignores case (`Invoices.Blueprint.JSON` is a blueprint) on every platform, so the CLI,
+ * the extension's workspace scan and its editors agree on which files are scenario files.
+ */
 export function isScenarioPath(relPath: string, globs: readonly string[] = DEFAULT_SCENARIO_GLOBS): boolean {
   const p = toPosixPath(relPath);
   if (isInIgnoredDir(p)) return false;
-  return globs.some((g) => minimatch(p, g, { dot: true }));
+  return globs.some((g) => minimatch(p, g, { dot: true, nocase: true }));
 }
 
 /** The scenario files among `relPaths` (workspace-relative), normalised, deduplicated, in `compareScenarioPaths` order. */
@@ -165,6 +170,145 @@ export function createScenarioResolver(sources: readonly ScenarioFileSource[], o
   };
 
   return { resolve: (execution) => explain(execution).scenario, explain };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recognising a scenario export by its content
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What a JSON text is, judged by its top level only:
+ * - `blueprint`: a scenario export, top-level `flow` and `metadata` (what Make's "Export
+ *   blueprint" writes, whatever the file is called: `blueprint.json`, `Orders sync.json`, …);
+ * - `api-response`: the Make API's answer to `GET /scenarios/{id}/blueprint`,
+ *   `{"code": "OK", "response": {"blueprint": {flow, metadata, …}}}` (`code` optional);
+ * - `template`: a template or wrapper object holding the export under `blueprint`,
+ *   `{"name": …, "blueprint": {flow, metadata, …}, "controller": …, …}`.
+ */
+export type ScenarioJsonKind = 'blueprint' | 'api-response' | 'template';
+
+export interface ScenarioJsonSniff {
+  /** The kind of scenario JSON, or undefined when the text is not one. */
+  readonly kind: ScenarioJsonKind | undefined;
+  /** The type of the top-level value (`'none'` for an empty or unparsable text). */
+  readonly topType: 'object' | 'array' | 'literal' | 'none';
+  /** The first top-level keys (at most 8, each cut to 40 characters): enough to say what the file is. */
+  readonly topKeys: readonly string[];
+  /** The text is not valid JSON(C). */
+  readonly broken: boolean;
+}
+
+const SNIFF_MAX_KEYS = 8;
+const SNIFF_MAX_KEY_LENGTH = 40;
+
+/**
+ * Says whether a JSON (or JSONC) text is a scenario export, from the keys of its top-level object
+ * and, for the two known wrappers, of `response.blueprint` and `blueprint`. Strict JSON goes
+ * through the native parser; anything else through jsonc-parser's scanner (no tree is built), which
+ * tolerates comments and syntax errors: real exports are published with unquoted
+ * `{{placeholders}}`, and an invalid text whose top level shows `flow` and `metadata`, or opens a
+ * `flow` array, is a blueprint, so that linting reports its syntax error instead of skipping the
+ * file. A leading byte-order mark is allowed. Callers cap the size of what they pass (the CLI
+ * reads at most 20 MB).
+ */
+export function sniffScenarioJson(text: string): ScenarioJsonSniff {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Most JSON files are strict JSON: the native parser is an order of magnitude faster than any
+  // scanner written in JavaScript. Only JSONC and broken texts take the tolerant scan.
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return scanScenarioJson(body);
+  }
+  return judgeValue(value);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function judgeValue(value: unknown): ScenarioJsonSniff {
+  if (!isPlainObject(value)) {
+    return { kind: undefined, topType: Array.isArray(value) ? 'array' : 'literal', topKeys: [], broken: false };
+  }
+  const keys = Object.keys(value);
+  const topKeys = keys.slice(0, SNIFF_MAX_KEYS).map((k) => k.slice(0, SNIFF_MAX_KEY_LENGTH));
+  const isExport = (v: unknown): boolean => isPlainObject(v) && 'flow' in v && 'metadata' in v;
+  let kind: ScenarioJsonKind | undefined;
+  if ('flow' in value && 'metadata' in value) kind = 'blueprint';
+  else if (isPlainObject(value.response) && isExport(value.response.blueprint)) kind = 'api-response';
+  else if (isExport(value.blueprint)) kind = 'template';
+  return { kind, topType: 'object', topKeys, broken: false };
+}
+
+/** The tolerant scan of `sniffScenarioJson` for texts that are not strict JSON. */
+function scanScenarioJson(body: string): ScenarioJsonSniff {
+  const top = new Set<string>();
+  const topKeys: string[] = [];
+  const inner = new Set<string>(); // keys of response.blueprint
+  const wrapped = new Set<string>(); // keys of blueprint
+  let broken = false;
+  let flowIsArray = false;
+  let topType = 'none' as ScenarioJsonSniff['topType']; // set by the visitor's callbacks
+  // Containers open around the scanner's position: the top-level value is at depth 1. Every
+  // callback is counted (jsonc-parser's own skipping would also hide the syntax errors inside
+  // skipped parts), but the JSON path is only built for properties at depth 1 to 3.
+  let depth = 0;
+  const open = (type: 'object' | 'array'): void => {
+    if (depth === 0 && topType === 'none') topType = type;
+    depth++;
+  };
+  const close = (): void => {
+    depth--;
+  };
+  visit(
+    body,
+    {
+      onObjectBegin: () => open('object'),
+      onObjectEnd: close,
+      onArrayBegin: (_o, _l, _sl, _sc, pathSupplier) => {
+        if (depth === 1) {
+          const p = pathSupplier();
+          if (p.length === 1 && p[0] === 'flow') flowIsArray = true;
+        }
+        open('array');
+      },
+      onArrayEnd: close,
+      onLiteralValue: () => {
+        if (depth === 0 && topType === 'none') topType = 'literal';
+      },
+      onObjectProperty: (property, _o, _l, _sl, _sc, pathSupplier) => {
+        if (depth === 1) {
+          if (!top.has(property) && topKeys.length < SNIFF_MAX_KEYS) topKeys.push(property.slice(0, SNIFF_MAX_KEY_LENGTH));
+          top.add(property);
+        } else if (depth === 2 || depth === 3) {
+          const path = pathSupplier();
+          if (path.length === 1 && path[0] === 'blueprint') wrapped.add(property);
+          else if (path.length === 2 && path[0] === 'response' && path[1] === 'blueprint') inner.add(property);
+        }
+      },
+      onError: () => {
+        broken = true;
+      },
+    },
+    { allowTrailingComma: true, disallowComments: false },
+  );
+  let kind: ScenarioJsonKind | undefined;
+  if (topType === 'object') {
+    const hasExport = (keys: ReadonlySet<string>): boolean => keys.has('flow') && keys.has('metadata');
+    // A syntax error inside `flow` throws the scanner off the top level, so `metadata` may go
+    // unseen: an invalid text whose top-level object opens a `flow` array is a broken export.
+    if (hasExport(top) || (broken && flowIsArray)) kind = 'blueprint';
+    else if (top.has('response') && hasExport(inner)) kind = 'api-response';
+    else if (top.has('blueprint') && hasExport(wrapped)) kind = 'template';
+  }
+  return { kind, topType, topKeys, broken };
+}
+
+/** True when a JSON text is a scenario export or one of its known wrappers (see `sniffScenarioJson`). */
+export function isScenarioJson(text: string): boolean {
+  return sniffScenarioJson(text).kind !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

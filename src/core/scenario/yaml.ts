@@ -597,7 +597,7 @@ class Parser extends ScenarioParserBase {
   }
 
   private toJS(node: unknown): unknown {
-    if (node && typeof node === 'object' && 'toJS' in node && typeof (node as { toJS: unknown }).toJS === 'function') {
+    if (node && typeof node === 'object' && 'toJS' in node && typeof node.toJS === 'function') {
       try {
         return (node as { toJS(doc: Document): unknown }).toJS(this.doc);
       } catch {

@@ -265,6 +265,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
           const history: HistoryEntry[] = [{ at: iso, action: 'created', result: 'stored', error: fault.error }];
           const record: IncompleteExecution = {
             id,
+            origin: 'simulation',
             scenario: scenario.name,
             ...(options.scenarioFile !== undefined ? { scenarioFile: options.scenarioFile } : {}),
             moduleId: module.id,

@@ -8,6 +8,7 @@
  */
 import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, visit } from 'jsonc-parser';
 import type { JSONPath, Node as JsonNode, ParseError } from 'jsonc-parser';
+import { stripBom } from './bom';
 
 /** What is wrong with a JSON text and where (1-based, UTF-16 code units; absent when unknown). */
 export interface JsonProblem {
@@ -53,14 +54,6 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 }
 
 /**
- * The text without a leading byte-order mark. This is the one place the JSON readers drop it;
- * positions are then counted in the text without it, as an editor shows the file.
- */
-export function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/**
  * Parses strict JSON (a leading BOM is allowed). Fast path: `JSON.parse`; only when that fails is
  * the text parsed again with jsonc-parser to find the position of the first problem. Nesting
  * deeper than `maxDepth` is refused before parsing (deep values crash recursive code later), and
@@ -68,7 +61,8 @@ export function withoutBom(text: string): string {
  * its BOM. Never throws.
  */
 export function parseJsonText(rawText: string, options: JsonTextOptions = {}): JsonTextResult {
-  const text = withoutBom(rawText);
+  // positions are counted in the text without its byte-order mark, as an editor shows the file
+  const text = stripBom(rawText).text;
   if (text.trim() === '') {
     return { ok: false, problem: { detail: 'the file is empty (expected a JSON object)', line: 1, column: 1 } };
   }
@@ -271,6 +265,25 @@ export function formatPath(p: JSONPath): string {
   return s === '' ? 'the top level' : s;
 }
 
+/** How a finding names the JSON value it found: "an object", "an array", "null", a short quoted string, a number or boolean. */
+export function describeJsonNode(node: JsonNode | undefined): string {
+  if (!node) return 'nothing';
+  switch (node.type) {
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'an array';
+    case 'null':
+      return 'null';
+    case 'string': {
+      const v = String(node.value);
+      return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+    }
+    default:
+      return String(node.value);
+  }
+}
+
 export type DecodedText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problem: JsonProblem };
 
 /**
@@ -307,7 +320,8 @@ function nulProblem(bytes: Uint8Array, offset: number): JsonProblem {
 /** Line and column (UTF-16 code units, as an editor counts them) of byte `offset`; the bytes before it are valid UTF-8. */
 function positionOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
   const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
-  return lineColumnAt(withoutBom(before), withoutBom(before).length);
+  const text = stripBom(before).text;
+  return lineColumnAt(text, text.length);
 }
 
 /** Offset of the first byte that starts an invalid UTF-8 sequence (bytes.length when all are valid). */

@@ -1,11 +1,13 @@
 /**
  * The executions file of every workspace folder, as the view and the commands see it.
  *
- * - Reads through `vscode.workspace.fs` (works on virtual file systems) and validates with the
- *   core's `parseExecutionsText`.
- * - Writes go through the core's `updateExecutions` (cross-process lock, atomic save, fresh
- *   read-modify-write), which uses Node's fs: only for `file` folders. On any other scheme the
- *   file is read-only here (the tree works, the writing commands say so).
+ * - Reads through `vscode.workspace.fs` (works on virtual file systems) and validates the bytes
+ *   with the core's strict reader, `parseExecutionsBytes`, as the CLI and every write do: a file
+ *   that is not UTF-8, holds a NUL byte or a duplicate key is an error (with its position), never
+ *   decoded leniently.
+ * - Writes are the core's executions actions (cross-process lock, atomic save, fresh
+ *   read-modify-write), which use Node's fs: only for `file` folders (`runWrite`). On any other
+ *   scheme the file is read-only here (the tree works, the writing commands say so).
  * - Reloads by itself (debounced) when the file changes on disk (FileSystemWatcher) or is saved
  *   in an editor; keeps the last good state when the file turns bad, and says why.
  * - Each reload is diffed per record id, so listeners can refresh only what changed.
@@ -13,10 +15,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExecutionsFile, IncompleteExecution } from '../../core/executions/model';
-import { ExecutionsFileError } from '../../core/executions/fileError';
-import { updateExecutions, type UpdateOptions } from '../../core/executions/store';
-import { parseExecutionsText } from '../../core/executions/validate';
-import { executionsFileUri } from './config';
+import type { ExecutionsFileError } from '../../core/executions/fileError';
+import { parseExecutionsBytes } from '../../core/executions/validate';
+import { executionsFileUri } from '../shared/settings';
 
 export type FileState = 'missing' | 'error' | 'ok';
 
@@ -70,7 +71,8 @@ interface Entry {
   doc: ExecutionsFile | undefined;
   records: Map<string, IncompleteExecution>;
   unresolved: number;
-  lastText: string | undefined;
+  /** The bytes of the last load (an unchanged file is not parsed again). */
+  lastBytes: Buffer | undefined;
   watcher: vscode.Disposable | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The load in flight (loads of one folder never overlap). */
@@ -80,7 +82,6 @@ interface Entry {
 }
 
 const DEBOUNCE_MS = 100;
-const decoder = new TextDecoder('utf-8');
 
 export class ExecutionsModel implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
@@ -160,14 +161,10 @@ export class ExecutionsModel implements vscode.Disposable {
   }
 
   /**
-   * Read-modify-write of a folder's file through the core store (lock + atomic save); the model is
-   * reloaded before this resolves.
+   * Runs a core action on a folder's executions file, given as a local path (a file on a virtual
+   * file system is refused with ReadOnlyExecutionsError); the model is reloaded before this resolves.
    */
-  async write<T>(
-    folderKey: string,
-    mutate: (doc: ExecutionsFile) => { doc: ExecutionsFile; result: T },
-    options?: UpdateOptions,
-  ): Promise<T> {
+  async runWrite<T>(folderKey: string, action: (file: string) => Promise<T>): Promise<T> {
     const e = this.entries.get(folderKey);
     if (!e) throw new Error(vscode.l10n.t('The workspace folder is no longer open.'));
     if (e.uri.scheme !== 'file') {
@@ -180,7 +177,7 @@ export class ExecutionsModel implements vscode.Disposable {
       );
     }
     try {
-      return await updateExecutions(e.uri.fsPath, mutate, options);
+      return await action(e.uri.fsPath);
     } finally {
       await this.load(folderKey);
     }
@@ -239,7 +236,7 @@ export class ExecutionsModel implements vscode.Disposable {
         doc: undefined,
         records: new Map(),
         unresolved: 0,
-        lastText: undefined,
+        lastBytes: undefined,
         watcher: undefined,
         timer: undefined,
         loading: undefined,
@@ -306,9 +303,10 @@ export class ExecutionsModel implements vscode.Disposable {
   }
 
   private async loadOnce(e: Entry): Promise<void> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = decoder.decode(await vscode.workspace.fs.readFile(e.uri));
+      const read = await vscode.workspace.fs.readFile(e.uri);
+      bytes = Buffer.from(read.buffer, read.byteOffset, read.byteLength);
     } catch (err) {
       if (this.entries.get(e.key) !== e) return;
       if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') {
@@ -319,7 +317,7 @@ export class ExecutionsModel implements vscode.Disposable {
           e.doc = undefined;
           e.records = new Map();
           e.unresolved = 0;
-          e.lastText = undefined;
+          e.lastBytes = undefined;
           this.emitter.fire({ folderKey: e.key, kind: 'full' });
         }
         return;
@@ -328,14 +326,14 @@ export class ExecutionsModel implements vscode.Disposable {
       return;
     }
     if (this.entries.get(e.key) !== e) return;
-    if (text === e.lastText && e.state !== undefined) return;
-    const parsed = parseExecutionsText(text, e.uri.scheme === 'file' ? e.uri.fsPath : e.uri.toString(true));
+    if (e.lastBytes?.equals(bytes) && e.state !== undefined) return;
+    const parsed = parseExecutionsBytes(bytes, e.uri.scheme === 'file' ? e.uri.fsPath : e.uri.toString(true));
     if (!parsed.ok) {
-      e.lastText = text;
+      e.lastBytes = bytes;
       this.setProblem(e, describeProblem(parsed.error, e.uri));
       return;
     }
-    e.lastText = text;
+    e.lastBytes = bytes;
     const wasOk = e.state === 'ok';
     const before = e.records;
     const records = new Map<string, IncompleteExecution>();

@@ -1,15 +1,15 @@
 /**
- * Entry of the executions adapters: the Incomplete Executions tree, the executions-file watcher
- * and every command that reads or writes the executions file. Every command is registered
- * synchronously, before anything is awaited; the file loads in the background.
+ * Entry of the executions adapters: every command of the Incomplete Executions view and what keeps
+ * the view in step with the executions files. Every command is registered synchronously, before
+ * anything is awaited; the files load in the background.
  *
  * Virtual workspaces: the tree reads through `vscode.workspace.fs`; writing commands refuse with a
- * clear message (the core store writes with Node's fs under a lock file, which a virtual file
+ * clear message (the core's actions write with Node's fs under a lock file, which a virtual file
  * system cannot give).
  */
 import * as vscode from 'vscode';
-import type { ScenarioFiles } from '../shared/scenarioFiles';
-import { guarded, VIEW_ID, type CommandContext } from './commands/common';
+import type { CommandContext } from '../shared/commandContext';
+import { guarded } from './commands/common';
 import { groupByCommand, showResolvedCommand } from './commands/grouping';
 import { importMakeCommand } from './commands/importMake';
 import { createFileCommand, openFileCommand } from './commands/openFile';
@@ -18,47 +18,22 @@ import { retryAllCommand, retryCommand, runDueCommand } from './commands/retry';
 import { revealModuleCommand } from './commands/revealModule';
 import { runSimulationCommand } from './commands/runSimulation';
 import { BUNDLE_SCHEME, BundleContentProvider, showBundleCommand } from './commands/showBundle';
-import { ExecutionsModel } from './executionsModel';
-import { ExecutionsTreeProvider } from './tree/treeProvider';
 import type { ExecutionsTreeNode } from './tree/treeNodes';
-import type { DetailsDocuments } from '../shared/readOnlyDocuments';
 
-/** What the integration tests reach through the hidden `fusionExecutions._testApi` command. */
-export interface ExecutionsTestApi {
-  readonly model: ExecutionsModel;
-  readonly provider: ExecutionsTreeProvider;
-  readonly treeView: vscode.TreeView<ExecutionsTreeNode>;
-}
-
-/** Hidden command (not contributed, so never in the palette) returning the live objects to tests. */
-export const TEST_API_COMMAND = 'fusionExecutions._testApi';
-
-let current: ExecutionsTestApi | undefined;
-
-/** The live objects of the running extension (undefined before activation). */
-export function executionsTestApi(): ExecutionsTestApi | undefined {
-  return current;
-}
-
-/** Tree view, executions-file watcher and every command that reads or writes the executions file. */
+/**
+ * Every command that reads or writes the executions file, the bundle documents, and what keeps the
+ * view's badge, message and menus in step with the model; then starts loading the files.
+ */
 export function registerExecutionFeatures(
   context: vscode.ExtensionContext,
-  log: vscode.LogOutputChannel,
-  details: DetailsDocuments,
-  scenarioFiles: ScenarioFiles,
+  ctx: CommandContext,
+  treeView: vscode.TreeView<ExecutionsTreeNode>,
 ): void {
-  const model = new ExecutionsModel(log);
-  const provider = new ExecutionsTreeProvider(model, scenarioFiles.onDidChange);
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
+  const { model, provider, log } = ctx;
   const bundles = new BundleContentProvider(model);
-  const ctx: CommandContext = { model, provider, log, details };
-  current = { model, provider, treeView };
 
   const cmd = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
-    model,
-    provider,
-    treeView,
     bundles,
     vscode.workspace.registerTextDocumentContentProvider(BUNDLE_SCHEME, bundles),
     cmd('fusionExecutions.retry', (a, b) => retryCommand(ctx, a, b)),
@@ -84,8 +59,6 @@ export function registerExecutionFeatures(
     cmd('fusionExecutions.hideResolved', () => showResolvedCommand(ctx, false)),
     cmd('fusionExecutions.showResolved', () => showResolvedCommand(ctx, true)),
     cmd('fusionExecutions.showLog', () => log.show()),
-    cmd(TEST_API_COMMAND, () => current),
-    { dispose: () => (current = undefined) },
   );
 
   const updateView = (): void => {

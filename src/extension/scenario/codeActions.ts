@@ -1,15 +1,12 @@
 import * as vscode from 'vscode';
 import type { TextEdit } from '../../core/text/edits';
-import type { Directive, LintCode } from '../../core/model';
-import { LINT_CODES } from '../../core/model';
+import type { Directive } from '../../core/model';
+import { isLintCode, isSuppressible } from '../../core/lint/registry';
 import { disableLineEdit, errorHandlerEdit } from '../../core/fixes/quickfix';
 import { diagnosticCode } from './diagnostics';
 import { isScenarioDocument } from './documentSelector';
 import { moduleAtOffset } from './modules';
 import { parsedDocument } from './parsed';
-
-/** Rules whose findings cannot be silenced by a comment (the file does not parse). */
-const NOT_SUPPRESSIBLE: ReadonlySet<string> = new Set(['yaml-syntax', 'json-syntax']);
 
 /** Quick fixes: add an error-handler route (four directives) and "disable for this line". */
 export class ScenarioCodeActionProvider implements vscode.CodeActionProvider {
@@ -29,7 +26,7 @@ export class ScenarioCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diag of ours) {
       const code = diagnosticCode(diag);
-      if (code === undefined || !(LINT_CODES as readonly string[]).includes(code)) continue;
+      if (code === undefined || !isLintCode(code)) continue;
       if (code === 'missing-error-handler') {
         const module = moduleAtOffset(parsed, doc.offsetAt(diag.range.start));
         if (module) {
@@ -48,8 +45,8 @@ export class ScenarioCodeActionProvider implements vscode.CodeActionProvider {
           }
         }
       }
-      if (!NOT_SUPPRESSIBLE.has(code)) {
-        const edit = disableLineEdit(parsed, diag.range.start.line, code as LintCode);
+      if (isSuppressible(code)) {
+        const edit = disableLineEdit(parsed, diag.range.start.line, code);
         if (edit) actions.push(this.action(doc, vscode.l10n.t('Disable {0} for this line', code), edit, diag));
       }
     }

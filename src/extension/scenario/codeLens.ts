@@ -4,7 +4,7 @@ import { walkModules } from '../../core/model';
 import { isScenarioDocument } from './documentSelector';
 import { CLASSIFY_COMMAND } from './hoverProvider';
 import { parsedDocument } from './parsed';
-import { codeLensEnabled, defaultProfile, SETTINGS_SECTION } from './settings';
+import { codeLensEnabled, defaultProfile, SETTINGS_SECTION } from '../shared/settings';
 
 /**
  * "On failure: …" above each module that can fail on its own: every module of the flow and of

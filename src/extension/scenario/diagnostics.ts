@@ -4,14 +4,14 @@ import type { ScenarioFiles } from '../shared/scenarioFiles';
 import type { Finding, LintCode, Severity } from '../../core/model';
 import { isScenarioDocument, matchesScenarioGlobs, scenarioFileName } from './documentSelector';
 import { forgetDocument } from './parsed';
-import { defaultProfile, lintOnSave, lintOnType, scenarioGlobs, severityOverrides, SETTINGS_SECTION } from './settings';
+import { defaultProfile, lintOnSave, lintOnType, scenarioGlobs, severityOverrides, SETTINGS_SECTION } from '../shared/settings';
 
 /** Milliseconds after the last edit before a document is linted again. */
 export const LINT_DEBOUNCE_MS = 300;
 export const DIAGNOSTIC_SOURCE = 'fusion';
 
 /**
- * Lint diagnostics for scenario files (spec 2.1 + `json-syntax`).
+ * Lint diagnostics for scenario files (the lint rules of core/lint, `json-syntax` included).
  *
  * Lifecycle (decided here, documented in docs/rules/README.md):
  * - open documents are linted on open, on change (debounced) and on save, per the settings;
@@ -227,9 +227,9 @@ export class ScenarioDiagnostics implements vscode.Disposable {
     const found = new Map<string, vscode.Uri>();
     for (const folder of folders) {
       for (const glob of new Set(scenarioGlobs(folder.uri))) {
-        // `undefined` excludes = the user's files.exclude applies
+        // `undefined` excludes = the user's files.exclude applies; the core's predicate has the last word
         const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob));
-        for (const uri of uris) if (!uri.path.includes('/node_modules/')) found.set(uri.toString(), uri);
+        for (const uri of uris) if (matchesScenarioGlobs(uri)) found.set(uri.toString(), uri);
         if (run !== this.scanRun) return;
       }
     }

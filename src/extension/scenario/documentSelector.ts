@@ -1,24 +1,28 @@
-import { minimatch } from 'minimatch';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isBlueprint } from '../../core/lint/lint';
-import { scenarioGlobs } from './settings';
+import { isScenarioPath } from '../../core/scenario/workspace';
+import { relativePath } from '../shared/paths';
+import { scenarioGlobs } from '../shared/settings';
 import { VersionCache } from '../shared/versionCache';
 
 /**
- * Which documents are scenario files. Providers are registered for YAML and JSON documents and
- * then ask `isScenarioDocument`, so a custom `fusionExecutions.scenarioGlobs` entry and any JSON
- * file whose top level has `flow` and `metadata` (an exported blueprint with another name) work
- * without re-registering anything.
+ * Which documents and files are scenario files. Providers are registered for YAML and JSON
+ * documents and then ask `isScenarioDocument`, so a custom `fusionExecutions.scenarioGlobs` entry
+ * and any JSON file whose top level has `flow` and `metadata` (an exported blueprint with another
+ * name) work without re-registering anything.
+ *
+ * Names and globs are matched by the core's `isScenarioPath`, the predicate the CLI uses too:
+ * case-insensitive, and never inside node_modules or .git.
  */
 export const SCENARIO_LANGUAGE_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }];
 
-const YAML_NAME = /\.scenario\.ya?ml$/i;
-const BLUEPRINT_NAME = /\.blueprint\.json$/i;
 /** Schemes whose documents are views of something else (diff bases, output), never linted. */
 const IGNORED_SCHEMES = new Set(['git', 'output', 'vscode-scm', 'debug', 'vscode-settings', 'walkThroughSnippet']);
 
-export function isScenarioFileName(path: string): boolean {
-  return YAML_NAME.test(path) || BLUEPRINT_NAME.test(path);
+/** Whether a file's name is a scenario file's by the default globs (`*.scenario.yaml|yml`, `*.blueprint.json`), in any folder. */
+export function isScenarioFileName(filePath: string): boolean {
+  return isScenarioPath(path.posix.basename(filePath.replace(/\\/g, '/')));
 }
 
 /**
@@ -35,12 +39,9 @@ export function scenarioFileName(doc: vscode.TextDocument): string {
 
 export function isScenarioDocument(doc: vscode.TextDocument): boolean {
   if (IGNORED_SCHEMES.has(doc.uri.scheme)) return false;
-  const path = doc.uri.path;
-  if (isScenarioFileName(path)) return true;
+  if (isScenarioFileName(doc.uri.path)) return true;
   if (doc.languageId !== 'yaml' && doc.languageId !== 'json' && doc.languageId !== 'jsonc') return false;
-  for (const pattern of scenarioGlobs(doc.uri)) {
-    if (vscode.languages.match({ pattern }, doc) > 0) return true;
-  }
+  if (matchesScenarioGlobs(doc.uri)) return true;
   if (doc.languageId === 'json' || doc.languageId === 'jsonc') {
     // Asked on every provider call (code actions: every cursor move), so the verdict is kept per
     // version; a quick textual pre-check keeps the parse off ordinary JSON files.
@@ -58,9 +59,8 @@ export function forgetBlueprintVerdict(uri: vscode.Uri): void {
   blueprintVerdicts.forget(uri);
 }
 
-/** Whether a file is one the workspace scan covers: inside a workspace folder and matching the globs. */
+/** Whether a file is one the workspace scan covers: inside a workspace folder, its path there matching the folder's globs. */
 export function matchesScenarioGlobs(uri: vscode.Uri): boolean {
-  if (!vscode.workspace.getWorkspaceFolder(uri)) return false;
-  const rel = vscode.workspace.asRelativePath(uri, false);
-  return scenarioGlobs(uri).some((g) => minimatch(rel, g, { dot: true, nocase: true }));
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return folder !== undefined && isScenarioPath(relativePath(folder, uri), scenarioGlobs(uri));
 }

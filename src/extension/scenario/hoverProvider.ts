@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { lookupErrorType, ERROR_TYPES } from '../../core/catalogue/catalogue';
+import { lookupErrorType, ERROR_TYPES, UNKNOWN_TYPE_UNHANDLED } from '../../core/catalogue/catalogue';
 import { classify, effectiveProfile, outcomesByErrorType, type OutcomeGroup } from '../../core/classify/classifier';
 import { walkModules, type Classification, type Profile, type Scenario, type ScenarioModule, type Span } from '../../core/model';
 import { symbolAt, type ScenarioSymbol } from '../../core/scenario/symbols';
@@ -14,7 +14,7 @@ import {
   settingDescription,
   SETTINGS_DOCS_URL,
 } from './presentation';
-import { defaultProfile } from './settings';
+import { defaultProfile } from '../shared/settings';
 
 export const CLASSIFY_COMMAND = 'fusionExecutions.classifyFailure';
 
@@ -110,7 +110,10 @@ function errorTypeHover(scenario: Scenario, name: string, span: Span, profile: P
     lines.push(
       `**${name}**`,
       '',
-      vscode.l10n.t("Not an error type of the catalogue (a custom app's?). With no handler it fails the run."),
+      vscode.l10n.t(
+        "Not an error type of the catalogue (a custom app's?). With no error handler (on a module after the trigger): {0}.",
+        outcomeLabel(UNKNOWN_TYPE_UNHANDLED[profile]),
+      ),
       '',
     );
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DOCS } from '../../core/catalogue/catalogue';
 import type { OutcomeGroup } from '../../core/classify/classifier';
+import { describeOutcome } from '../../core/classify/outcomes';
 import type { Directive, Outcome, Profile, ScenarioSettings } from '../../core/model';
 
 /** Words shown to the user for core values. Presentation only: every decision comes from src/core. */
@@ -9,19 +10,9 @@ export const DIRECTIVES_DOCS_URL = DOCS.fusionDirectives;
 export const SETTINGS_DOCS_URL =
   'https://experienceleague.adobe.com/en/docs/workfront/using/adobe-workfront-fusion/scenarios-in-fusion/scenario-settings-panel';
 
+/** An outcome in words: the core's one wording (domain text, like lint messages and reasons). */
 export function outcomeLabel(o: Outcome): string {
-  switch (o) {
-    case 'stopped':
-      return vscode.l10n.t('the run stops, nothing is stored');
-    case 'incomplete-with-retry':
-      return vscode.l10n.t('stored as an incomplete execution and retried automatically');
-    case 'incomplete-without-retry':
-      return vscode.l10n.t('stored as an incomplete execution, waiting for you');
-    case 'failed':
-      return vscode.l10n.t('the run fails and is rolled back');
-    case 'succeeded':
-      return vscode.l10n.t('handled, the run succeeds');
-  }
+  return describeOutcome(o);
 }
 
 export function directiveDescription(d: Directive): string {

@@ -3,7 +3,7 @@ import { classifyFailureCommand } from './commands/classify';
 import { ScenarioCodeActionProvider } from './codeActions';
 import { ScenarioCodeLensProvider } from './codeLens';
 import { convertScenarioCommand } from './commands/convert';
-import type { DetailsDocuments } from '../shared/readOnlyDocuments';
+import type { CommandContext } from '../shared/commandContext';
 import type { ScenarioFiles } from '../shared/scenarioFiles';
 import { ScenarioDiagnostics } from './diagnostics';
 import { SCENARIO_LANGUAGE_SELECTOR } from './documentSelector';
@@ -13,18 +13,13 @@ import { ScenarioHoverProvider } from './hoverProvider';
  * Diagnostics, hovers, code actions, CodeLens, Classify Failure and Convert on scenario files.
  * Everything is registered synchronously; the workspace lint runs in the background.
  */
-export function registerScenarioFeatures(
-  context: vscode.ExtensionContext,
-  log: vscode.LogOutputChannel,
-  details: DetailsDocuments,
-  scenarioFiles: ScenarioFiles,
-): void {
+export function registerScenarioFeatures(context: vscode.ExtensionContext, ctx: CommandContext, scenarioFiles: ScenarioFiles): void {
   const codeLens = new ScenarioCodeLensProvider();
   context.subscriptions.push(
     vscode.commands.registerCommand('fusionExecutions.classifyFailure', (uri?: unknown, moduleId?: unknown, errorType?: unknown) =>
-      classifyFailureCommand(log, details, uri, moduleId, errorType),
+      classifyFailureCommand(ctx, uri, moduleId, errorType),
     ),
-    vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(log, uri)),
+    vscode.commands.registerCommand('fusionExecutions.convertScenario', (uri?: unknown) => convertScenarioCommand(ctx, uri)),
     vscode.languages.registerHoverProvider(SCENARIO_LANGUAGE_SELECTOR, new ScenarioHoverProvider()),
     vscode.languages.registerCodeActionsProvider(
       SCENARIO_LANGUAGE_SELECTOR,
@@ -34,7 +29,7 @@ export function registerScenarioFeatures(
     codeLens,
     vscode.languages.registerCodeLensProvider(SCENARIO_LANGUAGE_SELECTOR, codeLens),
   );
-  const diagnostics = new ScenarioDiagnostics(context.extensionUri, log, scenarioFiles);
+  const diagnostics = new ScenarioDiagnostics(context.extensionUri, ctx.log, scenarioFiles);
   context.subscriptions.push(diagnostics);
   diagnostics.start();
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { matchesScenarioGlobs } from '../scenario/documentSelector';
-import { scenarioGlobs, SETTINGS_SECTION } from '../scenario/settings';
+import { scenarioGlobs, SETTINGS_SECTION } from './settings';
 
 export interface ScenarioFileEvent {
   readonly kind: 'created' | 'changed' | 'deleted';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../../src/extension/executions/register';
+import type { ExtensionApi } from '../../../src/extension/api';
 import type { FolderExecutions } from '../../../src/extension/executions/executionsModel';
 import type { ExecutionsFile } from '../../../src/core/executions/model';
 import { waitForModel } from '../executionsSupport';
@@ -35,14 +35,14 @@ export function readDoc(file: string): ExecutionsFile {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as ExecutionsFile;
 }
 
-export function modelFolder(api: ExecutionsTestApi, name: FolderName): FolderExecutions {
+export function modelFolder(api: ExtensionApi, name: FolderName): FolderExecutions {
   const f = api.model.folderOf(workspaceFolder(name));
   assert.ok(f, `the model has no entry for folder ${name}`);
   return f;
 }
 
 /** Resolves once the tree view's badge satisfies `predicate` (the badge is set on model changes). */
-export async function waitForBadge(api: ExecutionsTestApi, expected: number | undefined, what: string): Promise<void> {
+export async function waitForBadge(api: ExtensionApi, expected: number | undefined, what: string): Promise<void> {
   const ok = (): boolean => api.treeView.badge?.value === expected;
   if (ok()) return;
   await waitForModel(api, ok, what).catch((err: unknown) => {
@@ -65,7 +65,7 @@ export class Snapshot {
   }
 
   /** Writes back what changed and waits until the model shows both folders loaded from the fixture again. */
-  async restore(api: ExecutionsTestApi): Promise<void> {
+  async restore(api: ExtensionApi): Promise<void> {
     for (const [file, text] of this.texts) {
       if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text);
     }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExecutionsTestApi } from '../../../src/extension/executions/register';
+import type { ExtensionApi } from '../../../src/extension/api';
 import type { ExecutionNode, ExecutionsTreeNode, GroupNode } from '../../../src/extension/executions/tree/treeNodes';
 import type { RunSimulationResult } from '../../../src/extension/executions/commands/runSimulation';
 import { executionsApi, executionsPath, folder, labelOf } from '../executionsSupport';
@@ -18,7 +18,7 @@ const SCENARIO = 'scenarios/orders.scenario.yaml';
 
 suite('untrusted workspace: reads work, nothing writes', function () {
   this.timeout(30000);
-  let api: ExecutionsTestApi;
+  let api: ExtensionApi;
   let original: Buffer;
   const scenarioUri = (): vscode.Uri => vscode.Uri.joinPath(folder().uri, ...SCENARIO.split('/'));
 

@@ -1,9 +1,15 @@
 /**
- * Retry: replays chosen records against the current scenario files (see operations.ts for what a
- * replay does), under the executions file's lock, and writes the outcome.
+ * Retry: records from Make are retried on Make (core/make/actions.ts: the requests, then a pull of
+ * their scenario, and what Make says now); every other record gets a simulated retry against the
+ * current scenario files (see operations.ts for what a replay does), under the executions file's
+ * lock, and the outcome is written. Records from Make without a way to reach Make stop the whole
+ * command before anything changes (MakeNotConnectedError).
  */
+import { retryOnMake, type MakeAccess } from '../../make/actions';
+import type { PullResult } from '../../make/pull';
 import type { Profile } from '../../model';
-import { isRetryable, type Clock } from '../model';
+import { isRetryable, originOf, type Clock, type IncompleteExecution } from '../model';
+import { loadExecutions } from '../store';
 import { retryExecutions } from '../operations';
 import { scenarioResolverFor, type ScenarioFileSource } from '../scenarioFiles';
 import { updateExecutionsFile } from '../store';
@@ -27,16 +33,100 @@ export interface RetryInput {
   /** For scenarios that do not set `settings.profile`. */
   readonly profile?: Profile;
   readonly clock?: Clock;
+  /** How to reach Make for records of origin `make` (absent: such records stop the command). */
+  readonly make?: MakeAccess;
+  /** Records from Make: replace the blueprint Make stored with the local scenario's before retrying. */
+  readonly withLocalScenario?: boolean;
+  /** Retry All: records to leave out (on Make: `exceptIds`). */
+  readonly exceptIds?: readonly string[];
 }
 
-export async function retryAction(input: RetryInput): Promise<ReplayResult> {
+export interface RetryResult extends ReplayResult {
+  /** The pulls that followed retries on Make. */
+  readonly pulls: readonly PullResult[];
+}
+
+export async function retryAction(input: RetryInput): Promise<RetryResult> {
   const { select } = input;
+  const except = new Set(input.exceptIds ?? []);
+  // Records from Make go to Make; which ones they are is read before anything is locked or sent.
+  const before = (await loadExecutions(input.executionsFile)).doc.executions;
+  const fromMake = before.filter(
+    (r) =>
+      originOf(r) === 'make' &&
+      ('ids' in select
+        ? select.ids.includes(r.id)
+        : isRetryable(r) && !except.has(r.id) && (select.scenario === undefined || r.scenario === select.scenario)),
+  );
+  let onMake: Awaited<ReturnType<typeof retryOnMake>> | undefined;
+  if (fromMake.length > 0) {
+    onMake = await retryOnMake({
+      executionsFile: input.executionsFile,
+      records: fromMake,
+      access: input.make ?? {},
+      ...('all' in select ? { all: { exceptIds: [...except] } } : {}),
+      ...(input.withLocalScenario ? { withLocalScenario: input.scenarioFiles } : {}),
+      scenarioFiles: input.scenarioFiles,
+    });
+  }
+  const makeIds = new Set(fromMake.map((r) => r.id));
+  const local = input.make?.dryRun ? dryRunLocally(before, input, makeIds, except) : await retryLocally(input, makeIds, except);
+  if (!onMake) return { ...local, pulls: [] };
+  const makeResults = new Map(onMake.results.map((r) => [r.id, r]));
+  const results =
+    'ids' in select
+      ? [...new Set(select.ids)].map((id) => makeResults.get(id) ?? local.results.find((r) => r.id === id)).filter((r) => r !== undefined)
+      : [...onMake.results, ...local.results];
+  return { results, lookups: local.lookups, written: local.written || onMake.written, pulls: onMake.pulls };
+}
+
+/** A dry run sends nothing and writes nothing: the simulated retries are only named. */
+function dryRunLocally(
+  before: readonly IncompleteExecution[],
+  input: RetryInput,
+  makeIds: ReadonlySet<string>,
+  except: ReadonlySet<string>,
+): ReplayResult {
+  const { select } = input;
+  const chosen =
+    'ids' in select
+      ? before.filter((r) => select.ids.includes(r.id) && !makeIds.has(r.id))
+      : before.filter(
+          (r) =>
+            isRetryable(r) &&
+            originOf(r) !== 'make' &&
+            !except.has(r.id) &&
+            (select.scenario === undefined || r.scenario === select.scenario),
+        );
+  return {
+    results: chosen.map((r) => ({
+      id: r.id,
+      result: 'skipped',
+      simulated: true,
+      where: 'local',
+      message: `Dry run: ${r.id} would get a simulated retry here (no request; the file is not written).`,
+    })),
+    lookups: [],
+    written: false,
+  };
+}
+
+/** The simulated retries (every chosen record not from Make). */
+async function retryLocally(input: RetryInput, makeIds: ReadonlySet<string>, except: ReadonlySet<string>): Promise<ReplayResult> {
+  const { select } = input;
+  if ('ids' in select && select.ids.every((id) => makeIds.has(id))) return { results: [], lookups: [], written: false };
   const { result, written } = await updateExecutionsFile(input.executionsFile, async (doc) => {
     const ids =
       'ids' in select
-        ? select.ids
+        ? select.ids.filter((id) => !makeIds.has(id))
         : doc.executions
-            .filter((r) => isRetryable(r) && (select.scenario === undefined || r.scenario === select.scenario))
+            .filter(
+              (r) =>
+                isRetryable(r) &&
+                originOf(r) !== 'make' &&
+                !except.has(r.id) &&
+                (select.scenario === undefined || r.scenario === select.scenario),
+            )
             .map((r) => r.id);
     const wanted = new Set(ids);
     const resolver = await scenarioResolverFor(

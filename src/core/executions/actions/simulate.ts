@@ -20,7 +20,11 @@ export interface SimulateInput {
   readonly profile?: Profile;
   readonly clock?: Clock;
   /** Where to store what the simulation stores; omitted: nothing is written (a dry run). */
-  readonly store?: { readonly executionsFile: string };
+  readonly store?: {
+    readonly executionsFile: string;
+    /** Runs the write, only when there is something to store (e.g. inside a progress notification). */
+    readonly around?: (write: () => Promise<void>) => Promise<void>;
+  };
 }
 
 export type SimulateResult =
@@ -49,17 +53,21 @@ export async function simulateAction(input: SimulateInput): Promise<SimulateResu
   });
   let final = report;
   let stored = false;
-  if (report.executions.length > 0 && input.store) {
-    final = await updateExecutions(
-      input.store.executionsFile,
-      (doc) => {
-        // Random ids (96 bits) practically never meet one already in the file; if one does, that
-        // record gets a fresh id rather than the save failing on a duplicate.
-        const withIds = withFreshIds(report, new Set(doc.executions.map((e) => e.id)));
-        return { doc: appendExecutions(doc, withIds.executions), result: withIds };
-      },
-      { create: true },
-    );
+  const { store } = input;
+  if (report.executions.length > 0 && store) {
+    const write = async (): Promise<void> => {
+      final = await updateExecutions(
+        store.executionsFile,
+        (doc) => {
+          // Random ids (96 bits) practically never meet one already in the file; if one does, that
+          // record gets a fresh id rather than the save failing on a duplicate.
+          const withIds = withFreshIds(report, new Set(doc.executions.map((e) => e.id)));
+          return { doc: appendExecutions(doc, withIds.executions), result: withIds };
+        },
+        { create: true },
+      );
+    };
+    await (store.around ? store.around(write) : write());
     stored = true;
   }
   return { kind: 'simulated', scenario, report: final, stored };

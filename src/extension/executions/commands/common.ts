@@ -1,23 +1,15 @@
-/** What every command of the executions view shares: context, argument decoding, errors, trust. */
+/** What every command of the executions view shares: argument decoding, pickers, errors, trust, progress. */
 import * as vscode from 'vscode';
+import type { RecordResult } from '../../../core/executions/actions/result';
 import type { IncompleteExecution } from '../../../core/executions/model';
-import type { OperationResult } from '../../../core/executions/operations';
-import type { ExecutionsModel, FolderExecutions } from '../executionsModel';
+import type { CommandContext } from '../../shared/commandContext';
+import { errorText, showErrorWithLog } from '../../shared/messages';
+import type { FolderExecutions } from '../executionsModel';
 import { ReadOnlyExecutionsError } from '../executionsModel';
-import type { ExecutionsTreeProvider } from '../tree/treeProvider';
-import type { DetailsDocuments } from '../../shared/readOnlyDocuments';
 import { ExecutionNode, FolderNode, GroupNode } from '../tree/treeNodes';
 import { moduleLabel, executionDescription } from '../tree/treeItems';
 
 export const VIEW_ID = 'fusionExecutions.executions';
-
-export interface CommandContext {
-  readonly model: ExecutionsModel;
-  readonly provider: ExecutionsTreeProvider;
-  readonly log: vscode.LogOutputChannel;
-  /** Read-only documents for reports (never left as unsaved untitled tabs). */
-  readonly details: DetailsDocuments;
-}
 
 /**
  * Programmatic arguments every execution command accepts (keybindings, other extensions, tests):
@@ -165,28 +157,16 @@ export function ensureTrusted(): boolean {
   return false;
 }
 
-/** Shows an error (one line, "Show Log" button) and logs it; never a stack trace in the message. */
-export function reportError(ctx: CommandContext, what: string, err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  const firstLine = message.split(/\r?\n/)[0];
-  if (err instanceof ReadOnlyExecutionsError) {
-    ctx.log.warn(`${what}: ${message}`);
-  } else {
-    ctx.log.error(`${what}: ${message}`);
-    if (err instanceof Error && err.stack) ctx.log.debug(err.stack);
-  }
-  const showLog = vscode.l10n.t('Show Log');
-  void vscode.window.showErrorMessage(`${what}: ${firstLine}`, showLog).then((choice) => {
-    if (choice === showLog) ctx.log.show();
-  });
-}
-
-/** Runs the body of a command, turning any error into `reportError`; the result is returned to callers. */
+/**
+ * Runs the body of a command; an error becomes one line "<what>: <message>" with a "Show Log"
+ * button (a refusal to write a read-only file is logged as a warning, anything else as an error).
+ * The body's result is returned to callers (undefined after an error).
+ */
 export async function guarded<T>(ctx: CommandContext, what: string, body: () => Promise<T>): Promise<T | undefined> {
   try {
     return await body();
   } catch (err) {
-    reportError(ctx, what, err);
+    showErrorWithLog(ctx.log, `${what}: ${errorText(err)}`, err, err instanceof ReadOnlyExecutionsError ? 'warning' : 'error');
     return undefined;
   }
 }
@@ -199,30 +179,59 @@ export function withNotificationProgress<T>(title: string, task: () => Promise<T
   return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => task()));
 }
 
-/** One line summing up operation results, e.g. "2 resolved, 1 failed again". */
-export function summarizeResults(results: readonly OperationResult[]): string {
-  const counts = new Map<OperationResult['result'], number>();
-  for (const r of results) counts.set(r.result, (counts.get(r.result) ?? 0) + 1);
+/**
+ * The title of a results message: "Simulated Retry" when every result is a simulated retry,
+ * "Retry on Make" when every one happened on Make, else the command's title.
+ */
+export function resultsTitle(title: string, results: readonly RecordResult[]): string {
+  if (results.length > 0 && results.every((r) => r.simulated === true)) return vscode.l10n.t('Simulated {0}', title);
+  if (results.length > 0 && results.every((r) => r.where === 'make')) return vscode.l10n.t('{0} on Make', title);
+  return title;
+}
+
+/**
+ * One line summing up operation results, e.g. "2 resolved in the simulation, 1 failed again on
+ * Make": every count says where it happened when that was not this file alone.
+ */
+export function summarizeResults(results: readonly RecordResult[]): string {
+  const groups = new Map<string, { result: RecordResult['result']; where: 'simulated' | 'make' | 'local'; n: number }>();
+  for (const r of results) {
+    const where = r.simulated ? 'simulated' : r.where === 'make' ? 'make' : 'local';
+    const key = `${r.result}|${where}`;
+    const g = groups.get(key) ?? { result: r.result, where, n: 0 };
+    g.n++;
+    groups.set(key, g);
+  }
   const parts: string[] = [];
-  const label: Record<OperationResult['result'], (n: number) => string> = {
+  const suffix = (where: 'simulated' | 'make' | 'local', text: string): string =>
+    where === 'simulated' ? vscode.l10n.t('{0} in the simulation', text) : where === 'make' ? vscode.l10n.t('{0} on Make', text) : text;
+  const label: Record<RecordResult['result'], (n: number) => string> = {
     resolved: (n) => vscode.l10n.t('{0} resolved', n),
     failed: (n) => vscode.l10n.t('{0} failed again', n),
     'not-found': (n) => vscode.l10n.t('{0} not found', n),
     skipped: (n) => vscode.l10n.t('{0} skipped', n),
     deleted: (n) => vscode.l10n.t('{0} deleted', n),
+    sent: (n) => vscode.l10n.t('{0} sent to Make, outcome not reported yet', n),
+    gone: (n) => vscode.l10n.t('{0} no longer on Make', n),
+    error: (n) => vscode.l10n.t('{0} could not be done', n),
   };
-  for (const [k, n] of counts) parts.push(label[k](n));
-  return parts.join(', ');
+  for (const g of groups.values()) {
+    // A local "resolved" is the Resolve command marking the record in the file.
+    const text = g.result === 'resolved' && g.where === 'local' ? vscode.l10n.t('{0} marked resolved', g.n) : label[g.result](g.n);
+    parts.push(g.result === 'resolved' || g.result === 'failed' || g.result === 'deleted' ? suffix(g.where, text) : text);
+  }
+  const simulated = results.some((r) => r.simulated === true);
+  return parts.join(', ') + (simulated ? ` ${vscode.l10n.t('(simulated: nothing was sent to Fusion or Make)')}` : '');
 }
 
 /** Tells the outcome: the message of a single result, or the summary of several. */
-export function showResults(title: string, results: readonly OperationResult[]): void {
+export function showResults(title: string, results: readonly RecordResult[]): void {
   if (results.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0}: nothing to do.', title));
     return;
   }
   const text = results.length === 1 ? results[0].message : summarizeResults(results);
-  const anyProblem = results.some((r) => r.result === 'not-found' || r.result === 'failed');
+  const anyProblem = results.some((r) => r.result === 'not-found' || r.result === 'failed' || r.result === 'error');
   if (anyProblem) void vscode.window.showWarningMessage(`${title}: ${text}`);
   else void vscode.window.showInformationMessage(`${title}: ${text}`);
 }

@@ -1,7 +1,9 @@
 /** Import Make API Export…: merge Make's `/dlqs` responses into the executions file. */
 import * as vscode from 'vscode';
-import { importMakeResponses, type ImportSummary } from '../../../core/make/importExport';
-import { ensureTrusted, guarded, pickFolder, withNotificationProgress, type CommandContext } from './common';
+import { importAction } from '../../../core/executions/actions/import';
+import type { ImportSummary } from '../../../core/make/importExport';
+import type { CommandContext } from '../../shared/commandContext';
+import { ensureTrusted, guarded, pickFolder, withNotificationProgress } from './common';
 
 export interface ImportMakeArgs {
   readonly uris?: readonly (vscode.Uri | string)[];
@@ -35,14 +37,7 @@ export async function importMakeCommand(ctx: CommandContext, arg?: unknown): Pro
       const inputs = await Promise.all(
         files.map(async (u) => ({ file: vscode.workspace.asRelativePath(u), text: decoder.decode(await vscode.workspace.fs.readFile(u)) })),
       );
-      return ctx.model.write(
-        folder.key,
-        (doc) => {
-          const out = importMakeResponses(doc, inputs, new Date());
-          return { doc: out.doc, result: out.summary };
-        },
-        { create: true },
-      );
+      return (await ctx.model.runWrite(folder.key, (file) => importAction({ executionsFile: file, inputs }))).summary;
     });
     ctx.log.info(`Imported ${files.length} file(s): ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged`);
     void vscode.window.showInformationMessage(

@@ -1,7 +1,8 @@
 /** Open Executions File and Create Executions File. */
 import * as fsp from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { guarded, ensureTrusted, pickFolder, type CommandContext } from './common';
+import { guarded, ensureTrusted, pickFolder } from './common';
+import type { CommandContext } from '../../shared/commandContext';
 
 const EMPTY_FILE = '{\n  "version": 1,\n  "executions": []\n}\n';
 

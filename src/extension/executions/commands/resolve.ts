@@ -1,25 +1,25 @@
 /** Resolve (with an optional note) and Delete (with a modal confirmation). */
 import * as vscode from 'vscode';
-import { deleteExecutions, resolveExecutions, type OperationResult } from '../../../core/executions/operations';
-import { isResolvable } from '../tree/capabilities';
-import {
-  ensureTrusted,
-  guarded,
-  isArgs,
-  pickExecutions,
-  showResults,
-  targetsFromArgs,
-  withViewProgress,
-  type CommandContext,
-} from './common';
+import { deleteAction } from '../../../core/executions/actions/delete';
+import { resolveAction } from '../../../core/executions/actions/resolve';
+import type { RecordResult } from '../../../core/executions/actions/result';
+import { goneFromMake, isResolvable, originOf } from '../../../core/executions/model';
+import { guardedMake } from '../../make/commands';
+import type { CommandContext } from '../../shared/commandContext';
+import { ensureTrusted, guarded, isArgs, pickExecutions, resultsTitle, showResults, targetsFromArgs, withViewProgress } from './common';
 
-export async function resolveCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {
+export async function resolveCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Resolve');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     const targets =
       targetsFromArgs(ctx, arg, selection) ??
-      (await pickExecutions(ctx, isResolvable, vscode.l10n.t('Incomplete executions to mark as resolved'), true));
+      (await pickExecutions(
+        ctx,
+        (r) => isResolvable(r) && originOf(r) !== 'make',
+        vscode.l10n.t('Incomplete executions to mark as resolved'),
+        true,
+      ));
     if (!targets || targets.length === 0) return undefined;
     let note: string | undefined;
     if (isArgs(arg) && arg.note !== undefined) note = arg.note;
@@ -31,16 +31,12 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
       });
       if (note === undefined) return undefined;
     }
-    const trimmed = note.trim() === '' ? undefined : note.trim();
+    const given = note;
     const results = await withViewProgress(vscode.l10n.t('Resolving…'), async () => {
-      const all: OperationResult[] = [];
+      const all: RecordResult[] = [];
       for (const t of targets) {
-        all.push(
-          ...(await ctx.model.write(t.folder.key, (doc) => {
-            const out = resolveExecutions(doc, t.ids, trimmed);
-            return { doc: out.doc, result: [...out.results] };
-          })),
-        );
+        const out = await ctx.model.runWrite(t.folder.key, (file) => resolveAction({ executionsFile: file, ids: t.ids, note: given }));
+        all.push(...out.results);
       }
       return all;
     });
@@ -49,37 +45,50 @@ export async function resolveCommand(ctx: CommandContext, arg?: unknown, selecti
   });
 }
 
-export async function deleteCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {
+export async function deleteCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Delete');
-  return guarded(ctx, title, async () => {
+  return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     const targets =
       targetsFromArgs(ctx, arg, selection) ??
       (await pickExecutions(ctx, () => true, vscode.l10n.t('Incomplete executions to delete'), true));
     if (!targets || targets.length === 0) return undefined;
     const count = targets.reduce((n, t) => n + t.ids.length, 0);
+    const onMake = targets.reduce(
+      (n, t) =>
+        n +
+        t.ids.filter((id) => {
+          const r = t.folder.records.get(id);
+          return r !== undefined && originOf(r) === 'make' && !goneFromMake(r);
+        }).length,
+      0,
+    );
     if (!(isArgs(arg) && arg.confirmed === true)) {
-      const del = vscode.l10n.t('Delete');
+      const del = onMake > 0 ? vscode.l10n.t('Delete on Make') : vscode.l10n.t('Delete');
+      const detail =
+        onMake > 0
+          ? vscode.l10n.t(
+              '{0} of them come from Make: they are deleted on Make (they cannot be retried afterwards), then removed from the executions file. This cannot be undone.',
+              onMake,
+            )
+          : vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.');
       const choice = await vscode.window.showWarningMessage(
         count === 1 ? vscode.l10n.t('Delete this incomplete execution?') : vscode.l10n.t('Delete {0} incomplete executions?', count),
-        { modal: true, detail: vscode.l10n.t('The record and its bundle are removed from the executions file; this cannot be undone.') },
+        { modal: true, detail },
         del,
       );
       if (choice !== del) return undefined;
     }
-    const results = await withViewProgress(vscode.l10n.t('Deleting…'), async () => {
-      const all: OperationResult[] = [];
+    const results = await withViewProgress(onMake > 0 ? vscode.l10n.t('Deleting on Make…') : vscode.l10n.t('Deleting…'), async () => {
+      const all: RecordResult[] = [];
       for (const t of targets) {
-        all.push(
-          ...(await ctx.model.write(t.folder.key, (doc) => {
-            const out = deleteExecutions(doc, t.ids);
-            return { doc: out.doc, result: [...out.results] };
-          })),
-        );
+        const make = await ctx.make.access(t.folder.folder);
+        const out = await ctx.model.runWrite(t.folder.key, (file) => deleteAction({ executionsFile: file, ids: t.ids, make }));
+        all.push(...out.results);
       }
       return all;
     });
-    showResults(title, results);
+    showResults(resultsTitle(title, results), results);
     return results;
   });
 }

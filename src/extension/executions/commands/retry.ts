@@ -1,53 +1,73 @@
 /** Retry (one or a selection), Retry All (a scenario) and Run Due Retries. */
 import * as vscode from 'vscode';
-import type { IncompleteExecution } from '../../../core/executions/model';
-import { retryExecutions, runDueRetries, type OperationResult } from '../../../core/executions/operations';
-import { isRetryable } from '../tree/capabilities';
-import { defaultProfile } from '../config';
-import { buildScenarioResolver } from '../scenarios';
-import { GroupNode } from '../tree/treeNodes';
+import { retryAction, type RetrySelection } from '../../../core/executions/actions/retry';
+import type { RecordResult } from '../../../core/executions/actions/result';
+import { runDueAction } from '../../../core/executions/actions/runDue';
+import { isRetryable, originOf } from '../../../core/executions/model';
+import { guardedMake } from '../../make/commands';
+import type { CommandContext } from '../../shared/commandContext';
+import { defaultProfile } from '../../shared/settings';
+import { folderScenarioFiles } from '../../shared/workspaceScenarioFiles';
 import type { FolderExecutions } from '../executionsModel';
+import { GroupNode } from '../tree/treeNodes';
 import {
   ensureTrusted,
   folderFromArg,
   guarded,
   isArgs,
+  resultsTitle,
   pickExecutions,
   showResults,
   targetsFromArgs,
   withViewProgress,
-  type CommandContext,
   type Target,
 } from './common';
 
-async function retryIn(
-  ctx: CommandContext,
-  folder: FolderExecutions,
-  select: (doc: readonly IncompleteExecution[]) => string[],
-): Promise<OperationResult[]> {
-  const resolver = await buildScenarioResolver(folder.folder, folder.records.values());
-  const profile = defaultProfile(folder.folder.uri);
-  return ctx.model.write(folder.key, (doc) => {
-    const out = retryExecutions(doc, select(doc.executions), resolver.resolve, { profile });
-    return { doc: out.doc, result: [...out.results] };
-  });
+/**
+ * Retries in one folder: records from Make on Make (with the folder's Make access), the others as
+ * simulated retries. Without a way to reach Make for its records nothing changes (the error says
+ * how to connect).
+ */
+async function retryIn(ctx: CommandContext, folder: FolderExecutions, select: RetrySelection): Promise<RecordResult[]> {
+  const make = await ctx.make.access(folder.folder);
+  const out = await ctx.model.runWrite(folder.key, (file) =>
+    retryAction({
+      executionsFile: file,
+      scenarioFiles: folderScenarioFiles(folder.folder),
+      select,
+      profile: defaultProfile(folder.folder.uri),
+      make,
+    }),
+  );
+  return [...out.results];
 }
 
-export async function retryCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<OperationResult[] | undefined> {
+/** "Retrying on Make…" or "Simulating retries…" for the records chosen. */
+function progressTitle(targets: readonly Target[]): string {
+  const fromMake = targets.some((t) =>
+    t.ids.some((id) => {
+      const r = t.folder.records.get(id);
+      return r !== undefined && originOf(r) === 'make';
+    }),
+  );
+  return fromMake ? vscode.l10n.t('Retrying on Make…') : vscode.l10n.t('Simulating retries (nothing is sent to Fusion or Make)…');
+}
+
+export async function retryCommand(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Retry');
-  return guarded(ctx, title, async () => {
+  return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     if (arg instanceof GroupNode) return retryAllCommand(ctx, arg);
     const targets: Target[] | undefined =
       targetsFromArgs(ctx, arg, selection) ??
       (await pickExecutions(ctx, isRetryable, vscode.l10n.t('Incomplete executions to retry'), true));
     if (!targets) return undefined;
-    const results = await withViewProgress(vscode.l10n.t('Retrying incomplete executions…'), async () => {
-      const all: OperationResult[] = [];
-      for (const t of targets) all.push(...(await retryIn(ctx, t.folder, () => t.ids)));
+    const results = await withViewProgress(progressTitle(targets), async () => {
+      const all: RecordResult[] = [];
+      for (const t of targets) all.push(...(await retryIn(ctx, t.folder, { ids: t.ids })));
       return all;
     });
-    showResults(title, results);
+    showResults(resultsTitle(title, results), results);
     return results;
   });
 }
@@ -57,9 +77,9 @@ interface ScenarioPick extends vscode.QuickPickItem {
   readonly scenario: string;
 }
 
-export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promise<OperationResult[] | undefined> {
+export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Retry All');
-  return guarded(ctx, title, async () => {
+  return guardedMake(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
     let folderKey: string | undefined;
     let scenario: string | undefined;
@@ -100,16 +120,19 @@ export async function retryAllCommand(ctx: CommandContext, arg?: unknown): Promi
     const folder = folderKey ? ctx.model.folder(folderKey) : undefined;
     if (!folder || scenario === undefined) return undefined;
     const name = scenario;
-    const results = await withViewProgress(vscode.l10n.t('Retrying the incomplete executions of {0}…', name), () =>
-      // The ids are chosen from the freshly read file, under the lock: records added meanwhile are included.
-      retryIn(ctx, folder, (records) => records.filter((r) => r.scenario === name && isRetryable(r)).map((r) => r.id)),
+    const fromMake = [...folder.records.values()].some((r) => r.scenario === name && isRetryable(r) && originOf(r) === 'make');
+    const results = await withViewProgress(
+      fromMake
+        ? vscode.l10n.t('Retrying the incomplete executions of {0} on Make…', name)
+        : vscode.l10n.t('Simulating retries of the incomplete executions of {0}…', name),
+      () => retryIn(ctx, folder, { all: true, scenario: name }),
     );
-    showResults(title, results);
+    showResults(resultsTitle(title, results), results);
     return results;
   });
 }
 
-export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise<OperationResult[] | undefined> {
+export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise<RecordResult[] | undefined> {
   const title = vscode.l10n.t('Run Due Retries');
   return guarded(ctx, title, async () => {
     if (!ensureTrusted()) return undefined;
@@ -125,22 +148,18 @@ export async function runDueCommand(ctx: CommandContext, arg?: unknown): Promise
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no executions file to run due retries on.'));
       return [];
     }
-    const results = await withViewProgress(vscode.l10n.t('Running due retries…'), async () => {
-      const all: OperationResult[] = [];
+    const results = await withViewProgress(vscode.l10n.t('Simulating the due retries (nothing is sent to Fusion or Make)…'), async () => {
+      const all: RecordResult[] = [];
       for (const f of folders) {
-        const resolver = await buildScenarioResolver(f.folder, f.records.values());
-        const profile = defaultProfile(f.folder.uri);
-        all.push(
-          ...(await ctx.model.write(f.key, (doc) => {
-            const out = runDueRetries(doc, resolver.resolve, now, profile);
-            return { doc: out.doc, result: [...out.results] };
-          })),
+        const out = await ctx.model.runWrite(f.key, (file) =>
+          runDueAction({ executionsFile: file, scenarioFiles: folderScenarioFiles(f.folder), now, profile: defaultProfile(f.folder.uri) }),
         );
+        all.push(...out.results);
       }
       return all;
     });
     if (results.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('No automatic retry is due.'));
-    else showResults(title, results);
+    else showResults(resultsTitle(title, results), results);
     return results;
   });
 }

@@ -2,11 +2,13 @@
 import * as vscode from 'vscode';
 import { parseScenario } from '../../../core/lint/lint';
 import { findModule } from '../../../core/model';
-import { type IncompleteExecution } from '../../../core/executions/model';
+import type { IncompleteExecution } from '../../../core/executions/model';
 import { toPosixPath } from '../../../core/scenario/workspace';
 import type { FolderExecutions } from '../executionsModel';
-import { buildScenarioResolver } from '../scenarios';
-import { guarded, pickExecutions, targetsFromArgs, type CommandContext } from './common';
+import { scenarioResolverFor } from '../../../core/executions/scenarioFiles';
+import { folderScenarioFiles } from '../../shared/workspaceScenarioFiles';
+import { guarded, pickExecutions, targetsFromArgs } from './common';
+import type { CommandContext } from '../../shared/commandContext';
 import { hasModule } from '../tree/capabilities';
 
 export interface RevealResult {
@@ -26,7 +28,7 @@ async function scenarioUri(folder: FolderExecutions, r: IncompleteExecution): Pr
       // fall back to the scenario name
     }
   }
-  const resolution = (await buildScenarioResolver(folder.folder, [])).explain({ ...r, scenarioFile: undefined });
+  const resolution = (await scenarioResolverFor(folderScenarioFiles(folder.folder), [])).explain({ ...r, scenarioFile: undefined });
   return resolution.path ? vscode.Uri.joinPath(folder.folder.uri, ...resolution.path.split('/')) : undefined;
 }
 

@@ -1,13 +1,13 @@
 /** Run Simulation: simulate the scenario, store what it stores, show a report. */
 import * as vscode from 'vscode';
-import { parseScenario, structuralFindings } from '../../../core/lint/lint';
-import { appendExecutions } from '../../../core/executions/operations';
-import { simulate, type SimulationReport } from '../../../core/simulate/simulator';
-import { defaultProfile } from '../config';
-import { findScenarioFiles, relativePath } from '../scenarios';
-import { guarded, withNotificationProgress, type CommandContext } from './common';
-
-const SCENARIO_FILE = /\.(scenario\.ya?ml|blueprint\.json)$/i;
+import { simulateAction, type SimulateResult } from '../../../core/executions/actions/simulate';
+import type { SimulationReport } from '../../../core/simulate/simulator';
+import type { CommandContext } from '../../shared/commandContext';
+import { relativePath } from '../../shared/paths';
+import { defaultProfile } from '../../shared/settings';
+import { findScenarioFiles } from '../../shared/workspaceScenarioFiles';
+import { isScenarioFileName } from '../../scenario/documentSelector';
+import { guarded, withNotificationProgress } from './common';
 
 export interface RunSimulationArgs {
   readonly uri?: vscode.Uri | string;
@@ -30,7 +30,7 @@ async function targetUri(arg: unknown): Promise<vscode.Uri | undefined> {
     if (typeof u === 'string') return u.includes('://') ? vscode.Uri.parse(u) : vscode.Uri.file(u);
   }
   const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && SCENARIO_FILE.test(active.path)) return active;
+  if (active && isScenarioFileName(active.path)) return active;
   const items: (vscode.QuickPickItem & { uri: vscode.Uri })[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     for (const uri of await findScenarioFiles(folder)) {
@@ -85,19 +85,33 @@ export async function runSimulationCommand(ctx: CommandContext, arg?: unknown): 
     const wf = vscode.workspace.getWorkspaceFolder(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     const rel = wf ? relativePath(wf, uri) : uri.path;
-    const parsed = parseScenario(document.fileName, document.getText());
-    const structural = structuralFindings(parsed.findings)[0];
-    if (!parsed.scenario || structural) {
+    const folder = wf ? ctx.model.folderOf(wf) : undefined;
+    // Stored only in a trusted workspace, in the executions file of the scenario's folder, on a local disk.
+    const store = folder && vscode.workspace.isTrusted && folder.writable ? folder : undefined;
+    const run = (executionsFile?: string): Promise<SimulateResult> =>
+      simulateAction({
+        file: document.fileName,
+        text: document.getText(),
+        ...(wf ? { scenarioFile: rel } : {}),
+        profile: defaultProfile(uri),
+        ...(executionsFile !== undefined
+          ? {
+              store: {
+                executionsFile,
+                around: (write) => withNotificationProgress(vscode.l10n.t('Storing the simulated incomplete executions…'), write),
+              },
+            }
+          : {}),
+      });
+    const out = store ? await ctx.model.runWrite(store.key, run) : await run();
+    if (out.kind === 'unusable') {
+      const structural = out.structural[0];
       const where = structural ? `${rel}:${structural.range.start.line + 1}:${structural.range.start.character + 1}` : rel;
       throw new Error(`${where}: ${structural?.message ?? vscode.l10n.t('the scenario cannot be read')}`);
     }
-    const scenario = parsed.scenario;
-    const profile = scenario.settings.profile ?? defaultProfile(uri);
-    const report = simulate(scenario, { scenarioFile: wf ? rel : undefined, profile });
+    const { report, stored } = out;
     ctx.log.info(`Simulated ${rel}: ${report.runResult}, ${report.executions.length} incomplete execution(s)`);
-    let stored = false;
     let storedText: string;
-    const folder = wf ? ctx.model.folderOf(wf) : undefined;
     if (report.executions.length === 0) storedText = vscode.l10n.t('No incomplete execution would be stored.');
     else if (!folder)
       storedText = vscode.l10n.t(
@@ -114,17 +128,12 @@ export async function runSimulationCommand(ctx: CommandContext, arg?: unknown): 
         '{0} incomplete executions would be stored (not saved: the executions file is read-only here).',
         report.executions.length,
       );
-    else {
-      await withNotificationProgress(vscode.l10n.t('Storing the simulated incomplete executions…'), () =>
-        ctx.model.write(folder.key, (doc) => ({ doc: appendExecutions(doc, report.executions), result: undefined }), { create: true }),
-      );
-      stored = true;
+    else
       storedText = vscode.l10n.t(
         '{0} incomplete executions stored in {1}.',
         report.executions.length,
         vscode.workspace.asRelativePath(folder.uri),
       );
-    }
     const markdown = reportMarkdown(report, rel, storedText);
     const openReport = async (): Promise<void> => {
       // a read-only document (an untitled one would stay as an unsaved tab asking to be saved)

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { ExecutionsModel } from '../executionsModel';
 import { hasBundle } from '../tree/capabilities';
-import { guarded, pickExecutions, targetsFromArgs, type CommandContext } from './common';
+import { guarded, pickExecutions, targetsFromArgs } from './common';
+import type { CommandContext } from '../../shared/commandContext';
 
 export const BUNDLE_SCHEME = 'fusion-executions-bundle';
 

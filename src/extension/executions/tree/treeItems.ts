@@ -9,9 +9,9 @@ import {
   retentionOf,
   type ScenarioStorage,
 } from '../../../core/executions/limits';
-import type { ExecutionStatus, IncompleteExecution } from '../../../core/executions/model';
+import { goneFromMake, originOf, type ExecutionStatus, type IncompleteExecution } from '../../../core/executions/model';
 import { executionContextValue } from './capabilities';
-import type { GroupBy } from '../config';
+import type { GroupBy } from '../../shared/settings';
 import type { FolderExecutions } from '../executionsModel';
 import type { ExecutionNode, FolderNode, GroupNode } from './treeNodes';
 
@@ -50,9 +50,46 @@ export function moduleLabel(r: IncompleteExecution): string {
   return typeof r.moduleName === 'string' && r.moduleName.trim() !== '' ? r.moduleName : vscode.l10n.t('Module {0}', r.moduleId);
 }
 
-/** `ErrorType · status · N attempts` */
+/** Where a record is: Make (zone or API URL), or nothing for local records. */
+export function makeWhere(r: IncompleteExecution): string | undefined {
+  const make = r['make'];
+  if (typeof make !== 'object' || make === null) return undefined;
+  const m = make as Record<string, unknown>;
+  return typeof m.apiUrl === 'string' ? m.apiUrl : typeof m.zone === 'string' ? m.zone : undefined;
+}
+
+/** `ErrorType · status · N attempts`, and `· Make` for a record from Make (`no longer on Make` when gone). */
 export function executionDescription(r: IncompleteExecution): string {
-  return `${r.error.type} · ${statusLabel(r.status)} · ${attemptsLabel(r.attempts)}`;
+  if (originOf(r) !== 'make') return `${r.error.type} · ${statusLabel(r.status)} · ${attemptsLabel(r.attempts)}`;
+  const status = goneFromMake(r) ? vscode.l10n.t('no longer on Make') : statusLabel(r.status);
+  return `${r.error.type} · ${status} · ${attemptsLabel(r.attempts)} · ${vscode.l10n.t('Make')}`;
+}
+
+/** The tooltip line that says where the record came from and what a Retry does with it. */
+function originLine(r: IncompleteExecution): string {
+  const make = r['make'];
+  const scenarioId = typeof make === 'object' && make !== null ? (make as Record<string, unknown>).scenarioId : undefined;
+  switch (originOf(r)) {
+    case 'make': {
+      const where = makeWhere(r);
+      const sid =
+        typeof scenarioId === 'number' || typeof scenarioId === 'string'
+          ? vscode.l10n.t('scenario {0}', String(scenarioId))
+          : vscode.l10n.t('scenario id unknown');
+      return where
+        ? vscode.l10n.t('From Make ({0}, {1}): Retry and Delete act on Make.', where, sid)
+        : vscode.l10n.t(
+            'From a saved Make API response ({0}); it does not say its zone: set make.zone in .fusionlintrc.json to act on Make.',
+            sid,
+          );
+    }
+    case 'simulation':
+      return vscode.l10n.t('Stored by Run Simulation: a Retry here is simulated (nothing is sent to Fusion or Make).');
+    default:
+      return vscode.l10n.t(
+        'Written into the executions file by hand or by another tool: a Retry here is simulated (nothing is sent to Fusion or Make).',
+      );
+  }
 }
 
 function formatDate(iso: string | null | undefined): string | undefined {
@@ -91,15 +128,36 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
     md.appendMarkdown('\n\n');
   }
   md.appendMarkdown('---\n\n');
-  md.appendText(vscode.l10n.t('Status: {0}', statusLabel(r.status)));
+  md.appendText(originLine(r));
   md.appendMarkdown('  \n');
-  md.appendText(vscode.l10n.t('Attempts: {0} of {1}', r.attempts, r.maxAttempts));
+  const gone = goneFromMake(r);
+  md.appendText(
+    gone
+      ? vscode.l10n.t('Status: no longer on Make since {0} (resolved or deleted there)', formatDate(gone.at) ?? gone.at)
+      : vscode.l10n.t('Status: {0}', statusLabel(r.status)),
+  );
   md.appendMarkdown('  \n');
+  md.appendText(
+    originOf(r) === 'make'
+      ? vscode.l10n.t('Attempts on Make: {0}', r.attempts)
+      : vscode.l10n.t('Attempts: {0} of {1}', r.attempts, r.maxAttempts),
+  );
+  md.appendMarkdown('  \n');
+  if (originOf(r) === 'make' && r.moduleId === 0) {
+    md.appendText(vscode.l10n.t('The failing module is not known yet: Pull from Make reads it from the bundle.'));
+    md.appendMarkdown('  \n');
+  }
   if (r.status !== 'resolved') {
     const next = formatDate(r.nextRetryAt);
-    md.appendText(
-      next ? vscode.l10n.t('Next automatic retry: {0}', next) : vscode.l10n.t('No automatic retry scheduled: retry or resolve it by hand.'),
-    );
+    let line: string;
+    if (next) line = vscode.l10n.t('Next automatic retry: {0}', next);
+    else if (originOf(r) === 'make') {
+      line =
+        r.status === 'pending'
+          ? vscode.l10n.t('Make retries it automatically; its API does not say when.')
+          : vscode.l10n.t('Make does not retry it automatically: retry it on Make (Retry, or Retry with Local Scenario) or delete it.');
+    } else line = vscode.l10n.t('No automatic retry scheduled: retry or resolve it by hand.');
+    md.appendText(line);
     md.appendMarkdown('  \n');
   }
   const created = formatDate(r.created);
@@ -107,8 +165,17 @@ export function executionTooltip(r: IncompleteExecution): vscode.MarkdownString 
     md.appendText(vscode.l10n.t('Created: {0}', created));
     md.appendMarkdown('  \n');
   }
-  const retention = r.status === 'resolved' ? retentionOf(r, new Date()) : undefined;
-  if (retention) {
+  const retention = r.status === 'resolved' && !gone ? retentionOf(r, new Date()) : undefined;
+  if (retention && originOf(r) === 'simulation') {
+    // A simulated record was never stored by Fusion or Make: say the rule, not that they deleted it.
+    md.appendText(
+      vscode.l10n.t(
+        'Fusion and Make delete a resolved incomplete execution {0} days after it was resolved; this one exists only in the executions file.',
+        RESOLVED_RETENTION_DAYS,
+      ),
+    );
+    md.appendMarkdown('  \n');
+  } else if (retention) {
     md.appendText(
       retention.purged
         ? vscode.l10n.t(
@@ -177,12 +244,34 @@ export function storageWarnings(storage: ScenarioStorage | undefined): string[] 
   return parts;
 }
 
-/** The scenario group's tooltip: storage against Fusion's 10 MB, and runs waiting under sequential processing. */
-export function scenarioGroupTooltip(storage: ScenarioStorage): vscode.MarkdownString {
+/** What a scenario group pulled from Make shows: description parts and tooltip lines. */
+export interface MakeGroupInfo {
+  readonly parts: readonly string[];
+  readonly lines: readonly string[];
+}
+
+/**
+ * The scenario group's tooltip: storage against the 10 MB per scenario (Fusion's and Make's
+ * limit, counted from the records' sizes — for records from Make, the sizes Make reported), runs
+ * waiting under sequential processing, and, for a scenario pulled from Make, its sync and state.
+ */
+export function scenarioGroupTooltip(storage: ScenarioStorage | undefined, make?: MakeGroupInfo, name?: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown('**');
-  md.appendText(storage.scenario === '' ? vscode.l10n.t('(unnamed)') : storage.scenario);
+  const title = storage?.scenario ?? name ?? '';
+  md.appendText(title === '' ? vscode.l10n.t('(unnamed)') : title);
   md.appendMarkdown('**\n\n');
+  if (make) {
+    md.appendMarkdown('$(cloud) ');
+    md.appendText(vscode.l10n.t('From Make:'));
+    md.appendMarkdown('  \n');
+    for (const l of make.lines) {
+      md.appendText(l);
+      md.appendMarkdown('  \n');
+    }
+    md.appendMarkdown('\n');
+  }
+  if (!storage) return md;
   if (storage.level !== 'ok') md.appendMarkdown('$(warning) ');
   md.appendText(
     vscode.l10n.t(
@@ -216,13 +305,13 @@ export function scenarioGroupTooltip(storage: ScenarioStorage): vscode.MarkdownS
   return md;
 }
 
-export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: ScenarioStorage): vscode.TreeItem {
+export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: ScenarioStorage, make?: MakeGroupInfo): vscode.TreeItem {
   const item = new vscode.TreeItem(groupLabel(node.groupBy, node.key), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${node.folderKey}|${node.groupBy}|g|${node.key}`;
   const parts = [summary.count === 1 ? vscode.l10n.t('1 execution') : vscode.l10n.t('{0} executions', summary.count)];
   if (summary.unresolved > 0 && node.groupBy !== 'status') parts.push(vscode.l10n.t('{0} unresolved', summary.unresolved));
   const warnings = node.groupBy === 'scenario' ? storageWarnings(storage) : [];
-  item.description = [...parts, ...warnings].join(' · ');
+  item.description = [...parts, ...warnings, ...(make?.parts ?? [])].join(' · ');
   switch (node.groupBy) {
     case 'scenario':
       item.iconPath =
@@ -240,6 +329,7 @@ export function groupTreeItem(node: GroupNode, summary: GroupSummary, storage?: 
   }
   const tokens = ['group', node.groupBy];
   if (node.groupBy === 'scenario' && summary.retryable > 0) tokens.push('retryable');
+  if (make) tokens.push('make');
   item.contextValue = tokens.join(' ');
   return item;
 }

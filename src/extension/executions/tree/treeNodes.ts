@@ -1,4 +1,4 @@
-import type { GroupBy } from '../config';
+import type { GroupBy } from '../../shared/settings';
 
 /** A workspace folder (shown only when several folders are open). */
 export class FolderNode {

@@ -4,24 +4,15 @@
  *   grouping, then cached); a group's children are made only when it is expanded;
  * - nodes are cached by id, so a change to one record refreshes that element (and its group when
  *   the group's counts change), not the whole tree;
- * - tooltips are filled in `resolveTreeItem`, on hover only.
+ * - tooltips are filled in `resolveTreeItem`, on hover only;
+ * - a scenario group's storage warnings come from StorageLimits (storageLimits.ts).
  */
 import * as vscode from 'vscode';
-import {
-  addToUsage,
-  emptyUsage,
-  scenarioStorage,
-  sequentialByScenarioFrom,
-  usageByScenario,
-  type ScenarioStorage,
-  type ScenarioUsage,
-} from '../../../core/executions/limits';
-import { EXECUTION_STATUSES, type IncompleteExecution } from '../../../core/executions/model';
-import { isScenarioPath } from '../../../core/scenario/workspace';
-import { isRetryable } from './capabilities';
-import { groupBySetting, scenarioGlobs, showResolvedSetting, type GroupBy } from '../config';
-import { buildScenarioResolver, relativePath } from '../scenarios';
+import type { ScenarioStorage } from '../../../core/executions/limits';
+import { EXECUTION_STATUSES, isRetryable, type IncompleteExecution } from '../../../core/executions/model';
+import { groupBySetting, showResolvedSetting, type GroupBy } from '../../shared/settings';
 import type { ExecutionsModel, FolderExecutions, ModelChange } from '../executionsModel';
+import { StorageLimits } from './storageLimits';
 import { ExecutionNode, FolderNode, GroupNode, type ExecutionsTreeNode } from './treeNodes';
 import {
   executionTreeItem,
@@ -29,9 +20,15 @@ import {
   groupTreeItem,
   resolveExecutionTooltip,
   scenarioGroupTooltip,
-  storageWarnings,
   type GroupSummary,
+  type MakeGroupInfo,
 } from './treeItems';
+import { scenarioSyncs, stateParts, syncText } from '../../make/sync';
+
+/** Whether the last contact with a Make API failed (the Make service; absent in tests without it). */
+export interface MakeStatusSource {
+  contactState(baseUrl: string): { readonly failedAt?: number } | undefined;
+}
 
 interface MutableSummary {
   count: number;
@@ -46,24 +43,6 @@ interface FolderIndex {
   readonly groups: Map<string, string[]>;
   readonly idToKey: Map<string, string>;
   readonly summaries: Map<string, MutableSummary>;
-}
-
-/**
- * Fusion's limits per folder (core/limits.ts): storage per scenario, counted in one pass on first
- * need and then kept up to date by deltas; `sequentialProcessing` per scenario, read from the
- * scenario files in the background (never on a render) and again only when a scenario file changes
- * or Refresh runs.
- */
-interface FolderLimits {
-  usage?: Map<string, ScenarioUsage>;
-  /** A count of `usage` is scheduled (it runs after the render that asked for it). */
-  usageScheduled?: boolean;
-  sequential: Map<string, boolean>;
-  /** Scenarios whose setting was looked up (found or not). */
-  readonly tried: Set<string>;
-  loading?: Promise<void>;
-  /** Bumped when a scenario file changes: a load started before is stale. */
-  generation: number;
 }
 
 export type TreeChange = ExecutionsTreeNode | ExecutionsTreeNode[] | undefined;
@@ -103,16 +82,21 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   private readonly disposables: vscode.Disposable[] = [];
   /** Folder keys of the root the view was last given (see `invalidate`). */
   private rootKeys = '';
-  private readonly limits = new Map<string, FolderLimits>();
+  private readonly limits: StorageLimits;
+  private makeStatus: MakeStatusSource | undefined;
 
   /** `scenarioFileChanges`: the shared watch on scenario files (they say whether runs wait, for the limits). */
   constructor(
     private readonly model: ExecutionsModel,
     scenarioFileChanges: vscode.Event<{ readonly uri: vscode.Uri }>,
   ) {
+    this.limits = new StorageLimits(model, scenarioFileChanges, (folderKey, scenarios) => {
+      const fire = this.scenarioGroups(folderKey, scenarios);
+      if (fire.length > 0) this.emitter.fire(fire);
+    });
     this.disposables.push(
+      this.limits,
       model.onDidChange((c) => this.onModelChange(c)),
-      scenarioFileChanges((e) => this.onScenarioFileChange(e.uri)),
     );
   }
 
@@ -144,29 +128,47 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
     this.emitter.fire(undefined);
   }
 
-  /**
-   * A scenario's storage against Fusion's limits (undefined when the folder has no such records,
-   * or, unless `now`, while the first count is still scheduled: a render never waits for it).
-   * Sequential processing is `undefined` until the scenario files were read; asking starts that.
-   */
-  scenarioStorage(folderKey: string, scenario: string, now = true): ScenarioStorage | undefined {
-    const f = this.model.folder(folderKey);
-    if (!f) return undefined;
-    const l = this.limitsOf(folderKey);
-    if (!l.usage && now) l.usage = usageByScenario(f.records.values());
-    if (!l.usage) {
-      this.scheduleUsage(folderKey, l);
-      return undefined;
+  /** Where the tree learns whether Make can be reached ("offline" on the groups pulled from it). */
+  setMakeStatus(source: MakeStatusSource): void {
+    this.makeStatus = source;
+  }
+
+  /** Refreshes the group rows (their "synced … ago" and Make state change without a record changing). */
+  refreshGroups(): void {
+    const fire: ExecutionsTreeNode[] = [];
+    for (const [folderKey, index] of this.indexes) {
+      if (index.groupBy !== 'scenario') continue;
+      const doc = this.model.folder(folderKey)?.doc;
+      for (const key of index.groups.keys()) if (scenarioSyncs(doc, key).length > 0) fire.push(this.groupNode(folderKey, key));
     }
-    const u = l.usage.get(scenario);
-    if (!u) return undefined;
-    if (u.notResolved > 0 && !l.tried.has(scenario)) this.loadSequential(folderKey);
-    return scenarioStorage(scenario, u, l.sequential.get(scenario));
+    if (fire.length > 0) this.emitter.fire(fire);
+  }
+
+  /** What a scenario group shows about Make: its state there and when it was synced (undefined: not from Make). */
+  makeInfo(folderKey: string, scenario: string): MakeGroupInfo | undefined {
+    const syncs = scenarioSyncs(this.model.folder(folderKey)?.doc, scenario);
+    if (syncs.length === 0) return undefined;
+    const parts: string[] = [];
+    const lines: string[] = [];
+    for (const s of syncs) {
+      const offline = this.makeStatus?.contactState(s.baseUrl)?.failedAt !== undefined;
+      parts.push(...stateParts(s), syncText(s, offline));
+      lines.push(`${s.baseUrl} · ${vscode.l10n.t('scenario {0}', s.scenarioId)} · ${syncText(s, offline)}`);
+      if (s.dlqCount !== undefined) lines.push(vscode.l10n.t('Make reports {0} incomplete executions for it.', s.dlqCount));
+      lines.push(...stateParts(s));
+      for (const p of s.problems) lines.push(`⚠ ${p}`);
+    }
+    return { parts: [...new Set(parts)], lines };
+  }
+
+  /** A scenario's storage against Fusion's limits (see StorageLimits.storage). */
+  scenarioStorage(folderKey: string, scenario: string, now = true): ScenarioStorage | undefined {
+    return this.limits.storage(folderKey, scenario, now);
   }
 
   /** Settles when no read of the folder's scenario files is under way (for tests). */
-  async whenLimitsSettled(folderKey: string): Promise<void> {
-    for (let l = this.limits.get(folderKey); l?.loading; l = this.limits.get(folderKey)) await l.loading;
+  whenLimitsSettled(folderKey: string): Promise<void> {
+    return this.limits.whenSettled(folderKey);
   }
 
   getTreeItem(node: ExecutionsTreeNode): vscode.TreeItem {
@@ -175,10 +177,12 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
         return folderTreeItem(node, this.model.folder(node.folderKey));
       case 'group': {
         const summary = this.index(node.folderKey)?.summaries.get(node.key) ?? { count: 0, unresolved: 0, retryable: 0 };
+        const scenario = node.groupBy === 'scenario';
         return groupTreeItem(
           node,
           summary,
-          node.groupBy === 'scenario' ? this.scenarioStorage(node.folderKey, node.key, false) : undefined,
+          scenario ? this.scenarioStorage(node.folderKey, node.key, false) : undefined,
+          scenario ? this.makeInfo(node.folderKey, node.key) : undefined,
         );
       }
       case 'execution': {
@@ -195,7 +199,8 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       if (r) resolveExecutionTooltip(item, r);
     } else if (node.kind === 'group' && node.groupBy === 'scenario') {
       const storage = this.scenarioStorage(node.folderKey, node.key);
-      if (storage) item.tooltip = scenarioGroupTooltip(storage);
+      const make = this.makeInfo(node.folderKey, node.key);
+      if (storage || make) item.tooltip = scenarioGroupTooltip(storage, make, node.key);
     }
     return item;
   }
@@ -302,7 +307,7 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
   private onModelChange(c: ModelChange): void {
     if (!this.model.folder(c.folderKey)) {
       this.indexes.delete(c.folderKey);
-      this.limits.delete(c.folderKey);
+      this.limits.forget(c.folderKey);
       this.emitter.fire(undefined);
       return;
     }
@@ -311,7 +316,8 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
       this.invalidate(c.folderKey);
       return;
     }
-    const fire: ExecutionsTreeNode[] = this.applyUsageDeltas(c.folderKey, index, c.changed);
+    // the counts follow every change, whatever the grouping; scenarioGroups keeps the groups shown
+    const fire: ExecutionsTreeNode[] = this.scenarioGroups(c.folderKey, this.limits.applyChanges(c.folderKey, c.changed));
     for (const { id, before, after } of c.changed) {
       const oldKey = index.idToKey.get(id);
       const newKey = index.showResolved || after.status !== 'resolved' ? groupKeyOf(after, index.groupBy) : undefined;
@@ -334,114 +340,16 @@ export class ExecutionsTreeProvider implements vscode.TreeDataProvider<Execution
     if (fire.length > 0) this.emitter.fire(fire);
   }
 
-  private limitsOf(folderKey: string): FolderLimits {
-    let l = this.limits.get(folderKey);
-    if (!l) {
-      l = { sequential: new Map(), tried: new Set(), generation: 0 };
-      this.limits.set(folderKey, l);
-    }
-    return l;
-  }
-
-  /** Counts the folder's storage after the current render; then refreshes the scenario groups that warn. */
-  private scheduleUsage(folderKey: string, l: FolderLimits): void {
-    if (l.usageScheduled) return;
-    l.usageScheduled = true;
-    setTimeout(() => {
-      l.usageScheduled = false;
-      const f = this.model.folder(folderKey);
-      if (this.limits.get(folderKey) !== l || l.usage || !f) return;
-      l.usage = usageByScenario(f.records.values());
-      for (const [name, u] of l.usage) if (u.notResolved > 0 && !l.tried.has(name)) this.loadSequential(folderKey);
-      const index = this.indexes.get(folderKey);
-      if (!index || index.groupBy !== 'scenario') return;
-      const fire = [...index.groups.keys()].filter((n) => this.limitsLook(folderKey, n) !== '').map((n) => this.groupNode(folderKey, n));
-      if (fire.length > 0) this.emitter.fire(fire);
-    }, 0);
-  }
-
-  /** What a scenario group shows about the limits (a change of it refreshes the group). */
-  private limitsLook(folderKey: string, scenario: string): string {
-    const l = this.limits.get(folderKey);
-    const u = l?.usage?.get(scenario);
-    return u && l ? storageWarnings(scenarioStorage(scenario, u, l.sequential.get(scenario))).join('|') : '';
-  }
-
-  /** Keeps the storage counts up to date for changed records; returns the scenario groups whose warning changed. */
-  private applyUsageDeltas(
-    folderKey: string,
-    index: FolderIndex,
-    changed: readonly { readonly before: IncompleteExecution; readonly after: IncompleteExecution }[],
-  ): ExecutionsTreeNode[] {
-    const usage = this.limits.get(folderKey)?.usage;
-    if (!usage) return [];
-    const looks = new Map<string, string>();
-    for (const { before, after } of changed) {
-      for (const name of [before.scenario, after.scenario]) if (!looks.has(name)) looks.set(name, this.limitsLook(folderKey, name));
-      const ub = usage.get(before.scenario);
-      if (ub) addToUsage(ub, before, -1);
-      let ua = usage.get(after.scenario);
-      if (!ua) {
-        ua = emptyUsage();
-        usage.set(after.scenario, ua);
-      }
-      addToUsage(ua, after, 1);
-      if (after.status !== 'resolved' && !this.limitsOf(folderKey).tried.has(after.scenario)) this.loadSequential(folderKey);
-    }
-    if (index.groupBy !== 'scenario') return [];
-    const out: ExecutionsTreeNode[] = [];
-    for (const [name, look] of looks) {
-      if (look !== this.limitsLook(folderKey, name) && index.groups.has(name)) out.push(this.groupNode(folderKey, name));
-    }
-    return out;
-  }
-
-  /** Reads the folder's scenario files (once) for `sequentialProcessing`; refreshes the groups whose warning changed. */
-  private loadSequential(folderKey: string): void {
-    const l = this.limitsOf(folderKey);
-    if (l.loading) return;
-    const generation = l.generation;
-    const run = async (): Promise<void> => {
-      const f = this.model.folder(folderKey);
-      if (!f) return;
-      const records = [...f.records.values()];
-      const resolver = await buildScenarioResolver(f.folder, records);
-      if (this.limits.get(folderKey) !== l || l.generation !== generation) return;
-      const sequential = sequentialByScenarioFrom(records, resolver.resolve);
-      const names = new Set([...l.sequential.keys(), ...sequential.keys()]);
-      const looks = new Map([...names].map((n) => [n, this.limitsLook(folderKey, n)]));
-      l.sequential = sequential;
-      for (const r of records) if (r.status !== 'resolved') l.tried.add(r.scenario);
-      const index = this.indexes.get(folderKey);
-      if (!index || index.groupBy !== 'scenario') return;
-      const fire = [...looks]
-        .filter(([n, look]) => look !== this.limitsLook(folderKey, n) && index.groups.has(n))
-        .map(([n]) => this.groupNode(folderKey, n));
-      if (fire.length > 0) this.emitter.fire(fire);
-    };
-    l.loading = run()
-      .catch(() => undefined)
-      .finally(() => {
-        l.loading = undefined;
-        if (l.generation !== generation && this.limits.get(folderKey) === l) this.loadSequential(folderKey);
-      });
-  }
-
-  private onScenarioFileChange(uri: vscode.Uri): void {
-    const wf = vscode.workspace.getWorkspaceFolder(uri);
-    if (!wf || !isScenarioPath(relativePath(wf, uri), scenarioGlobs(wf.uri))) return;
-    const f = this.model.folders().find((x) => x.folder.uri.toString() === wf.uri.toString());
-    const l = f ? this.limits.get(f.key) : undefined;
-    if (!f || !l || (l.tried.size === 0 && !l.loading)) return;
-    l.generation++;
-    l.tried.clear();
-    this.loadSequential(f.key);
+  /** The group nodes the view shows for these scenarios (grouped by scenario only). */
+  private scenarioGroups(folderKey: string, scenarios: readonly string[]): ExecutionsTreeNode[] {
+    const index = this.indexes.get(folderKey);
+    if (!index || index.groupBy !== 'scenario') return [];
+    return scenarios.filter((n) => index.groups.has(n)).map((n) => this.groupNode(folderKey, n));
   }
 
   private invalidate(folderKey: string): void {
     this.indexes.delete(folderKey);
-    const l = this.limits.get(folderKey);
-    if (l) l.usage = undefined;
+    this.limits.recount(folderKey);
     // A folder the view's root does not list yet (just added to the workspace) cannot be refreshed
     // by itself: the view would ignore an element it never got. Refresh the root then.
     this.emitter.fire(rootKeysOf(this.model.folders()) === this.rootKeys ? this.rootOf(folderKey) : undefined);

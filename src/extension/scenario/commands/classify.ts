@@ -3,12 +3,15 @@ import { ERROR_TYPES, lookupErrorType } from '../../../core/catalogue/catalogue'
 import { classify, effectiveProfile } from '../../../core/classify/classifier';
 import { lintScenario, structuralFindings } from '../../../core/lint/lint';
 import { findModule, walkModules, type Classification, type Scenario, type ScenarioModule } from '../../../core/model';
+import type { CommandContext } from '../../shared/commandContext';
 import type { DetailsDocuments } from '../../shared/readOnlyDocuments';
 import { isScenarioDocument, scenarioFileName } from '../documentSelector';
-import { displayPath, errorText, showErrorWithLog } from '../messages';
+import { errorText, showErrorWithLog } from '../../shared/messages';
+import { displayPath } from '../../shared/paths';
 import { moduleLabel } from '../modules';
 import { outcomeLabel, profileLine } from '../presentation';
-import { defaultProfile, scenarioGlobs } from '../settings';
+import { defaultProfile } from '../../shared/settings';
+import { findScenarioFiles } from '../../shared/workspaceScenarioFiles';
 
 /**
  * Classify Failure…: `(uri?, moduleId?, errorType?)`. From a CodeLens or hover it gets the file
@@ -17,12 +20,12 @@ import { defaultProfile, scenarioGlobs } from '../settings';
  * impossible) so callers and tests can use it; the message it shows is not awaited.
  */
 export async function classifyFailureCommand(
-  log: vscode.LogOutputChannel,
-  details: DetailsDocuments,
+  ctx: CommandContext,
   target?: unknown,
   moduleArg?: unknown,
   errorArg?: unknown,
 ): Promise<Classification | undefined> {
+  const { log, details } = ctx;
   try {
     const doc = await resolveDocument(target);
     if (!doc) return undefined;
@@ -72,8 +75,8 @@ async function resolveDocument(target: unknown): Promise<vscode.TextDocument | u
   const active = vscode.window.activeTextEditor?.document;
   if (active && isScenarioDocument(active)) return active;
   const found = new Map<string, vscode.Uri>();
-  for (const glob of new Set(scenarioGlobs())) {
-    for (const uri of await vscode.workspace.findFiles(glob, undefined, 500)) found.set(uri.toString(), uri);
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    for (const uri of await findScenarioFiles(folder)) found.set(uri.toString(), uri);
   }
   if (found.size === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No scenario files (*.scenario.yaml, *.blueprint.json) in this workspace.'));

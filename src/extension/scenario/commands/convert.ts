@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { blueprintToYaml, yamlToBlueprint } from '../../../core/scenario/convert';
 import { isBlueprint } from '../../../core/lint/lint';
 import { scenarioFileName } from '../documentSelector';
-import { displayPath, errorText, showErrorWithLog } from '../messages';
+import type { CommandContext } from '../../shared/commandContext';
+import { errorText, showErrorWithLog } from '../../shared/messages';
+import { displayPath } from '../../shared/paths';
 
 /**
  * Convert Blueprint ⇄ Scenario YAML: converts the given (or active) file and opens the result in a
@@ -10,7 +12,8 @@ import { displayPath, errorText, showErrorWithLog } from '../messages';
  * `x.scenario.yaml` and back) so that Save proposes a sensible name; nothing is written to disk.
  * Returns the new document's URI (undefined when nothing was converted).
  */
-export async function convertScenarioCommand(log: vscode.LogOutputChannel, target?: unknown): Promise<vscode.Uri | undefined> {
+export async function convertScenarioCommand(ctx: CommandContext, target?: unknown): Promise<vscode.Uri | undefined> {
+  const { log } = ctx;
   let source: vscode.TextDocument | undefined;
   try {
     if (target instanceof vscode.Uri) source = await vscode.workspace.openTextDocument(target);
@@ -60,7 +63,7 @@ async function openUntitled(source: vscode.Uri, toYaml: boolean, language: strin
       const edit = new vscode.WorkspaceEdit();
       edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), content);
       if (await vscode.workspace.applyEdit(edit)) {
-        return doc.languageId === language ? doc : vscode.languages.setTextDocumentLanguage(doc, language);
+        return doc.languageId === language ? doc : await vscode.languages.setTextDocumentLanguage(doc, language);
       }
     } catch {
       // fall back to a nameless untitled document
