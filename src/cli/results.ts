@@ -11,6 +11,9 @@ export const EXIT_CODES_NOTE = [
   '            or invalid (it is left untouched).',
 ].join('\n');
 
+/** Rows per write of the results table. */
+const PRINT_BATCH = 1000;
+
 const RESULT_LABEL: Record<RecordResult['result'], string> = {
   resolved: 'resolved',
   failed: 'failed',
@@ -57,11 +60,19 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
   } else {
     const idW = Math.max(...results.map((r) => r.id.length));
     const resW = Math.max(...results.map((r) => labelOf(r).length));
-    const lines = results.map((r) => `${r.id.padEnd(idW)}  ${labelOf(r).padEnd(resW)}  ${oneLine(r.message)}`);
     const counts = new Map<string, number>();
-    for (const r of results) counts.set(labelOf(r), (counts.get(labelOf(r)) ?? 0) + 1);
-    lines.push(`${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')} (${target.shown}).`);
-    ctx.out(lines.join('\n') + '\n');
+    // Printed a thousand rows at a time: a retry --all of 50,000 records is a 15 MB table, which
+    // is never built as one string (and copied again by the terminal escaping).
+    for (let i = 0; i < results.length; i += PRINT_BATCH) {
+      let chunk = '';
+      for (const r of results.slice(i, i + PRINT_BATCH)) {
+        const label = labelOf(r);
+        counts.set(label, (counts.get(label) ?? 0) + 1);
+        chunk += `${r.id.padEnd(idW)}  ${label.padEnd(resW)}  ${oneLine(r.message)}\n`;
+      }
+      ctx.out(chunk);
+    }
+    ctx.out(`${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')} (${target.shown}).\n`);
   }
   const missing = results.filter((r) => r.result === 'not-found');
   if (missing.length > 0 && boolOpt(ctx.values, 'json')) {
