@@ -351,6 +351,95 @@ async function benchCli(): Promise<Row> {
   return { ...base, ...r, note: `prints ${probe.stdout.trim()}` };
 }
 
+/** Wall time (ms) and peak RSS (KB, via /usr/bin/time when present) of one process run. */
+function runTimed(args: readonly string[], cwd: string): { ms: number; rssKb?: number; status: number | null; stderr: string } {
+  const gnuTime = '/usr/bin/time';
+  const useTime = existsSync(gnuTime);
+  const t = performance.now();
+  const r = useTime
+    ? spawnSync(gnuTime, ['-f', '%M', process.execPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 })
+    : spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const ms = performance.now() - t;
+  const lines = (r.stderr ?? '').trimEnd().split('\n');
+  const rssKb = useTime ? Number(lines[lines.length - 1]) : undefined;
+  return {
+    ms,
+    ...(rssKb !== undefined && Number.isFinite(rssKb) ? { rssKb } : {}),
+    status: r.status,
+    stderr: useTime ? lines.slice(0, -1).join('\n') : (r.stderr ?? ''),
+  };
+}
+
+/**
+ * The CLI on a 100,000-record executions file, one process per run (start-up included on both
+ * sides), against a process that reads the same file, JSON.parse-s and JSON.stringify-s it. Each
+ * run starts from the same file. Peak memory is the process's maximum RSS as a multiple of the
+ * file size.
+ */
+async function benchCliStore(dir: string): Promise<Row[]> {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  const names = ['list', 'resolve one id', 'retry --all', 'run-due'];
+  if (!existsSync(cli))
+    return names.map((n) => ({
+      name: `CLI ${n}, 100,000 records`,
+      subject: 'node dist/cli.js',
+      floor: '-',
+      note: 'not measured: dist/cli.js missing (npm run build)',
+    }));
+  const ws = path.join(dir, 'cli-ws');
+  await fsp.mkdir(path.join(ws, '.fusion'), { recursive: true });
+  await fsp.mkdir(path.join(ws, 'scenarios'), { recursive: true });
+  for (const f of ['invoice-export.scenario.yaml', 'lead-sync.scenario.yaml']) {
+    await fsp.copyFile(path.join(ROOT, 'samples', 'scenarios', f), path.join(ws, 'scenarios', f));
+  }
+  const original = path.join(dir, 'cli-original.json');
+  const file = path.join(ws, '.fusion', 'incomplete-executions.json');
+  const text = serializeExecutions(generateExecutions(100_000));
+  await fsp.writeFile(original, text);
+  const bytes = Buffer.byteLength(text);
+  const floorScript = `const fs=require('fs');const d=JSON.parse(fs.readFileSync(${JSON.stringify(file)},'utf8'));JSON.stringify(d,null,2);`;
+  const subjects: [string, string[], number][] = [
+    ['list', ['list'], 3.0],
+    ['resolve one id', ['resolve', 'ie-00000001'], 3.0],
+    ['retry --all', ['retry', '--all'], 5.0],
+    ['run-due', ['run-due', '--now', '2030-01-01T00:00:00Z'], 5.0],
+  ];
+  const rows: Row[] = [];
+  const runs = 3;
+  for (const [name, args, target] of subjects) {
+    const f: number[] = [];
+    const s: number[] = [];
+    let rss = 0;
+    let floorRss = 0;
+    let problem: string | undefined;
+    for (let i = 0; i < runs; i++) {
+      await fsp.copyFile(original, file);
+      const fl = runTimed(['-e', floorScript], ws);
+      f.push(fl.ms);
+      floorRss = Math.max(floorRss, fl.rssKb ?? 0);
+      await fsp.copyFile(original, file);
+      const r = runTimed([cli, ...args], ws);
+      if (r.status !== 0 && r.status !== 1) problem = `exit ${r.status}: ${r.stderr.split('\n')[0]}`;
+      s.push(r.ms);
+      rss = Math.max(rss, r.rssKb ?? 0);
+    }
+    const mem =
+      rss > 0
+        ? `peak RSS ${(rss / 1024).toFixed(0)} MB = ${((rss * 1024) / bytes).toFixed(2)}× the ${(bytes / 1e6).toFixed(0)} MB file (target ≤ 4; floor ${(floorRss / 1024).toFixed(0)} MB)`
+        : 'peak RSS not measured (no /usr/bin/time)';
+    rows.push({
+      name: `CLI ${name}, 100,000 records`,
+      subject: `node dist/cli.js ${args.join(' ')}`,
+      floor: 'node: readFile + JSON.parse + JSON.stringify',
+      subjectMs: median(s),
+      floorMs: median(f),
+      target,
+      note: problem ? `not usable: ${problem}` : mem,
+    });
+  }
+  return rows;
+}
+
 function printTable(rows: readonly Row[]): void {
   const lines: string[][] = [['figure', 'ours', 'floor', 'ours ms', 'floor ms', 'ratio', 'target', 'result', 'note']];
   for (const r of rows) {
@@ -386,19 +475,21 @@ async function main(): Promise<void> {
   );
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fie-bench-'));
   const rows: Row[] = [];
-  // BENCH_ONLY=lint: just the lint rows (10,000-module YAML and the largest blueprint); =map: the map row.
+  // BENCH_ONLY=lint: just the lint rows (10,000-module YAML, the two lint shapes and the largest
+  // blueprint); =map: the map row; =store-cli: just the CLI rows on a 100,000-record executions file.
   const only = process.env.BENCH_ONLY;
   try {
-    if (only !== 'map') {
+    if (only === undefined || only === 'lint') {
       rows.push(await benchLint());
       rows.push(...(await benchLintShapes()));
     }
-    if (only === 'map' || only === undefined) rows.push(await benchMap());
-    if (only !== 'lint' && only !== 'map') {
+    if (only === undefined || only === 'map') rows.push(await benchMap());
+    if (only === undefined) {
       rows.push(...(await benchStore(dir)));
       rows.push(await benchCli());
     }
-    if (only !== 'map') rows.push(...(await benchBlueprint()));
+    if (only === undefined || only === 'store-cli') rows.push(...(await benchCliStore(dir)));
+    if (only === undefined || only === 'lint') rows.push(...(await benchBlueprint()));
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Profile } from '../core/model';
 import { PROFILES } from '../core/model';
 import { closest } from '../core/text/spelling';
+import { executionIdProblem } from '../core/executions/validate';
 import { UsageError } from './errors';
 
 export const TOOL = 'fusion-executions';
@@ -73,7 +74,8 @@ export const EXECUTIONS_OPTIONS: OptionDefs = {
   workspace: {
     type: 'string',
     valueName: 'DIR',
-    description: 'Workspace root: where scenarioFile paths are resolved (default: current directory).',
+    description:
+      'Workspace root: where scenarioFile paths are resolved (default: with --executions, the folder holding its .fusion/ folder, else its own folder; otherwise the current directory).',
   },
 };
 
@@ -193,6 +195,8 @@ export function idsFrom(ctx: CommandContext, what: string): string[] {
   for (const p of ctx.positionals) {
     const id = p.trim();
     if (id === '') throw new UsageError(`an empty execution id`, ctx.command);
+    const problem = executionIdProblem(id);
+    if (problem) throw new UsageError(`the execution id '${id.length > 40 ? `${id.slice(0, 37)}...` : id}' ${problem}`, ctx.command);
     if (!ids.includes(id)) ids.push(id);
   }
   if (ids.length === 0) throw new UsageError(`missing argument: ${what}`, ctx.command);

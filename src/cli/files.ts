@@ -6,6 +6,7 @@ import type { Finding, Profile, Scenario } from '../core/model';
 import { DEFAULT_EXECUTIONS_PATH } from '../core/executions/model';
 import { ExecutionsFileError } from '../core/executions/fileError';
 import { MakeImportError } from '../core/make/importError';
+import { FileTooLargeError, NotRegularFileError, readRegularFileSync } from '../core/executions/regularFile';
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
 
@@ -67,22 +68,21 @@ export function describeFsError(e: unknown): string {
 export function readTextFile(file: string, cwd: string): string {
   const shown = displayPath(file, cwd);
   const abs = path.resolve(cwd, file);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch (e) {
-    throw new CliError(`${shown}: ${describeFsError(e)}`);
-  }
-  if (stat.isDirectory()) throw new CliError(`${shown}: is a directory, expected a file`);
-  if (!stat.isFile()) throw new CliError(`${shown}: not a regular file`);
-  if (stat.size > MAX_INPUT_BYTES) throw new CliError(`${shown}: too large (${stat.size} bytes; the limit is ${MAX_INPUT_BYTES})`);
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(abs);
+    // Opened without blocking and checked on the descriptor: a FIFO or a device is refused at once.
+    buf = readRegularFileSync(abs, MAX_INPUT_BYTES);
   } catch (e) {
+    if (e instanceof NotRegularFileError) {
+      throw new CliError(
+        e.kind === 'directory' ? `${shown}: is a directory, expected a file` : `${shown}: not a regular file (a ${e.kind})`,
+      );
+    }
+    if (e instanceof FileTooLargeError) throw new CliError(`${shown}: too large (${e.size} bytes; the limit is ${MAX_INPUT_BYTES})`);
     throw new CliError(`${shown}: ${describeFsError(e)}`);
   }
-  if (buf.subarray(0, 8192).includes(0)) throw new CliError(`${shown}: binary file (it contains NUL bytes), expected a text file`);
+  // Anywhere in the file, not only near its start.
+  if (buf.includes(0)) throw new CliError(`${shown}: binary file (it contains NUL bytes), expected a text file`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
   } catch {
@@ -141,9 +141,27 @@ export interface ExecutionsTarget {
   readonly workspace: string;
 }
 
+/**
+ * The workspace an executions file belongs to, when `--workspace` is not given: the folder holding
+ * its `.fusion/` folder (the nearest ancestor named `.fusion`), else the file's own folder.
+ * `scenarioFile` paths stored in the file are relative to it, so a later run finds them again
+ * wherever it is started from.
+ */
+export function inferWorkspace(executionsFile: string): string {
+  const abs = path.resolve(executionsFile);
+  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
+    if (path.basename(dir) === '.fusion') return path.dirname(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.dirname(abs);
+}
+
 export function executionsTarget(ctx: CommandContext): ExecutionsTarget {
   const ws = stringOpt(ctx.values, 'workspace');
-  const workspace = path.resolve(ctx.cwd, ws ?? '.');
+  const ex = stringOpt(ctx.values, 'executions');
+  if (ex !== undefined && ex.trim() === '') throw new CliError(`option '--executions' needs a non-empty value`);
+  const workspace =
+    ws !== undefined ? path.resolve(ctx.cwd, ws) : ex !== undefined ? inferWorkspace(path.resolve(ctx.cwd, ex)) : path.resolve(ctx.cwd);
   if (ws !== undefined) {
     let stat: fs.Stats | undefined;
     try {
@@ -155,8 +173,6 @@ export function executionsTarget(ctx: CommandContext): ExecutionsTarget {
     }
     if (!stat.isDirectory()) throw new CliError(`--workspace ${displayPath(workspace, ctx.cwd)}: not a directory`);
   }
-  const ex = stringOpt(ctx.values, 'executions');
-  if (ex !== undefined && ex.trim() === '') throw new CliError(`option '--executions' needs a non-empty value`);
   const file = ex !== undefined ? path.resolve(ctx.cwd, ex) : path.join(workspace, ...DEFAULT_EXECUTIONS_PATH.split('/'));
   return { file, shown: displayPath(file, ctx.cwd), workspace };
 }

@@ -2,10 +2,13 @@
  * `fusion-executions`: the command-line tool over src/core (bundled to dist/cli.js by esbuild).
  * Exit codes: 0 ok, 1 problems found, 2 the command could not run. Never a stack trace unless --debug.
  */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { version } from '../../package.json';
 import { HELP_OPTIONS, TOOL, commandHelp, parseCommandArgs, suggest, toolHelp, type Command, type Output } from './args';
 import { COMMANDS } from './commands/index';
 import { CliError, CliErrors, EXIT_OK, EXIT_USAGE, UsageError, messageOf } from './errors';
+import { escapeForTerminal } from './terminal';
 
 const processOutput: Output = {
   out: (text) => void process.stdout.write(text),
@@ -13,8 +16,10 @@ const processOutput: Output = {
 };
 
 /** Runs the tool; resolves to the exit code. Everything thrown is turned into a message here. */
-export async function run(argv: readonly string[], io: Output = processOutput, cwd: string = process.cwd()): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Output = processOutput, cwd: string = process.cwd()): Promise<number> {
   const debug = argv.includes('--debug');
+  // Every byte a command prints passes here: no control character from a file reaches the terminal.
+  const io: Output = { out: (text) => rawIo.out(escapeForTerminal(text)), err: (text) => rawIo.err(escapeForTerminal(text)) };
   let command: Command | undefined;
   try {
     const args = [...argv];
@@ -75,7 +80,23 @@ function report(e: unknown, io: Output, debug: boolean, command: Command | undef
   return EXIT_USAGE;
 }
 
+/**
+ * Lets the store ask for a full garbage collection after reading a large executions file (see
+ * COLLECT_AFTER_BYTES in core/executions/store.ts), so a 100,000-record file does not stay resident
+ * twice. Only the CLI process does this; a library user's runtime is left as it is.
+ */
+function exposeGc(): void {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const gc: unknown = vm.runInNewContext('gc');
+    if (typeof gc === 'function') (globalThis as { gc?: unknown }).gc = gc;
+  } catch {
+    // Without it the CLI only uses more memory.
+  }
+}
+
 if (require.main === module) {
+  exposeGc();
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
@@ -84,7 +105,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`${TOOL}: internal error: ${messageOf(e)}\n`);
+      process.stderr.write(escapeForTerminal(`${TOOL}: internal error: ${messageOf(e)}\n`));
       process.exitCode = EXIT_USAGE;
     },
   );

@@ -6,9 +6,13 @@ import { displayPath, oneLine, type ExecutionsTarget } from './files';
 
 /** The exit-code paragraph of the help of retry, resolve, delete and run-due. */
 export const EXIT_CODES_NOTE = [
-  'Exit codes: 0 done; 1 one or more ids were not found; 2 usage mistake, or the executions file',
-  '            is missing, unreadable or invalid (it is left untouched).',
+  'Exit codes: 0 done; 1 one or more ids were not found, or could not be retried (scenario or module',
+  '            not found); 2 usage mistake, or the executions file is missing, unreadable, read-only',
+  '            or invalid (it is left untouched).',
 ].join('\n');
+
+/** Rows per write of the results table. */
+const PRINT_BATCH = 1000;
 
 const RESULT_LABEL: Record<RecordResult['result'], string> = {
   resolved: 'resolved',
@@ -32,7 +36,8 @@ function labelOf(r: RecordResult): string {
 /**
  * A table of `id  result  message` and a count line (or, with --json, an array of
  * `{id, result, message}`); `empty` is printed when there is no result. Exit 1 when an id was not
- * found, else 0.
+ * found or a retry could not run at all (its scenario or module was not found: nothing was
+ * replayed), else 0.
  */
 export function printResults(ctx: CommandContext, target: ExecutionsTarget, results: readonly RecordResult[], empty: string): number {
   if (boolOpt(ctx.values, 'json')) {
@@ -55,11 +60,19 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
   } else {
     const idW = Math.max(...results.map((r) => r.id.length));
     const resW = Math.max(...results.map((r) => labelOf(r).length));
-    const lines = results.map((r) => `${r.id.padEnd(idW)}  ${labelOf(r).padEnd(resW)}  ${oneLine(r.message)}`);
     const counts = new Map<string, number>();
-    for (const r of results) counts.set(labelOf(r), (counts.get(labelOf(r)) ?? 0) + 1);
-    lines.push(`${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')} (${target.shown}).`);
-    ctx.out(lines.join('\n') + '\n');
+    // Printed a thousand rows at a time: a retry --all of 50,000 records is a 15 MB table, which
+    // is never built as one string (and copied again by the terminal escaping).
+    for (let i = 0; i < results.length; i += PRINT_BATCH) {
+      let chunk = '';
+      for (const r of results.slice(i, i + PRINT_BATCH)) {
+        const label = labelOf(r);
+        counts.set(label, (counts.get(label) ?? 0) + 1);
+        chunk += `${r.id.padEnd(idW)}  ${label.padEnd(resW)}  ${oneLine(r.message)}\n`;
+      }
+      ctx.out(chunk);
+    }
+    ctx.out(`${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')} (${target.shown}).\n`);
   }
   const missing = results.filter((r) => r.result === 'not-found');
   if (missing.length > 0 && boolOpt(ctx.values, 'json')) {
@@ -67,7 +80,8 @@ export function printResults(ctx: CommandContext, target: ExecutionsTarget, resu
   }
   const errors = results.filter((r) => r.result === 'error');
   if (errors.length > 0 && boolOpt(ctx.values, 'json')) ctx.err(`could not be done: ${errors.map((r) => r.id).join(', ')}\n`);
-  return missing.length > 0 || errors.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
+  // A retry that could not run at all (its scenario or module was not found) did nothing: exit 1.
+  return missing.length > 0 || errors.length > 0 || results.some((r) => r.notRun !== undefined) ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 /** Tells, on stderr, why a replay could not use a scenario: its file has an error, or none was found. */

@@ -105,6 +105,26 @@ suite('executions: tree', () => {
     assert.equal(api.treeView.badge?.value, 2, 'the badge of the last good state is kept');
   });
 
+  test('not UTF-8, or a key twice: state "error" with the reason and position, last good tree kept, file untouched', async () => {
+    const before = labels(roots());
+    // "Café" saved as Latin-1 (é is the byte 0xE9): a lenient decode would show U+FFFD instead.
+    const doc = readExecutions();
+    const latin1 = Buffer.from(
+      JSON.stringify({ ...doc, executions: doc.executions.map((e, i) => (i === 0 ? { ...e, scenario: 'Caf\u00e9 export' } : e)) }, null, 2),
+      'latin1',
+    );
+    fs.writeFileSync(executionsPath(), latin1);
+    await waitForModel(api, () => api.model.aggregateState() === 'error', 'state error (not UTF-8)');
+    assert.match(String(api.treeView.message), /incomplete-executions\.json:\d+:\d+: not UTF-8 text: byte 0xE9/);
+    assert.deepEqual(labels(roots()), before, 'the last good tree is kept');
+    assert.deepEqual(fs.readFileSync(executionsPath()), latin1, 'the file is left as it is');
+
+    fs.writeFileSync(executionsPath(), '{ "version": 1, "executions": [], "executions": [] }\n');
+    await waitForModel(api, () => /duplicate key "executions"/.test(String(api.treeView.message)), 'duplicate key reported');
+    assert.match(String(api.treeView.message), /incomplete-executions\.json:1:\d+: duplicate key "executions"/);
+    assert.deepEqual(labels(roots()), before, 'the last good tree is still kept');
+  });
+
   test('file deleted: state "missing", empty tree; created again: loads', async () => {
     fs.rmSync(executionsPath());
     await waitForModel(api, () => api.model.aggregateState() === 'missing', 'state missing');

@@ -572,10 +572,11 @@ describe('cli: simulate and the executions commands', () => {
     assert.equal(cli(dir, 'retry', 'ie-7f3a2c', '--scenario', 'Invoice export', '--executions', 'executions.json').code, 2);
     const unknown = cli(dir, 'retry', 'ie-nope', '--executions', 'executions.json');
     assert.equal(unknown.code, 1);
-    // The scenario file now has a structural error: the retry cannot run, and the CLI says why.
+    // The scenario file now has a structural error: the retry cannot run (nothing was replayed:
+    // exit 1), and the CLI says why.
     fs.appendFileSync(path.join(dir, 'invoices.scenario.yaml'), '  - id: 2\n    app: x:y\n');
     const broken = cli(dir, 'retry', 'ie-91b0d4', '--executions', 'executions.json');
-    assert.equal(broken.code, 0);
+    assert.equal(broken.code, 1);
     assert.match(broken.stdout, /^ie-91b0d4 +failed/m);
     assert.match(broken.stderr, /invoices\.scenario\.yaml cannot be used .*fusion-executions lint invoices\.scenario\.yaml/);
   });

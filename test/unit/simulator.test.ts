@@ -279,7 +279,7 @@ describe('simulate', () => {
     assert.equal(m.executions[0].scenarioFile, undefined);
   });
 
-  test('deterministic with injected clock and ids; default ids are ie- + 6 hex and unique', () => {
+  test('deterministic with injected clock and ids; default ids are ie- + 24 hex (96 random bits) and unique', () => {
     const modules = [mod(1), mod(2)];
     const a = run(modules, 3, [{ module: 2, error: 'ConnectionError' }]);
     const b = run(modules, 3, [{ module: 2, error: 'ConnectionError' }]);
@@ -287,9 +287,9 @@ describe('simulate', () => {
     const s = buildScenario({ modules, simulation: { bundles: 20, faults: [{ module: 2, error: 'DataError' }] } });
     const r = simulate(s, { clock });
     const got = r.executions.map((e) => e.id);
-    for (const id of got) assert.match(id, /^ie-[0-9a-f]{6}$/);
+    for (const id of got) assert.match(id, /^ie-[0-9a-f]{24}$/);
     assert.equal(new Set(got).size, got.length);
-    assert.match(randomExecutionId(), /^ie-[0-9a-f]{6}$/);
+    assert.match(randomExecutionId(), /^ie-[0-9a-f]{24}$/);
     assert.throws(() => simulate(s, { clock, newId: () => 'ie-same00' }), /keeps returning "ie-same00"/);
   });
 

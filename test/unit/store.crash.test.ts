@@ -59,18 +59,34 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
     let lastSeen = 0;
     let roundsKilledHoldingLock = 0;
     let roundsKilledMidWrite = 0;
+    const killedPids: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Wait for one completed save (this proves the previous round's abandoned lock was taken
       // over; the test's own timeout bounds the wait), then kill at a varying moment during the
       // following saves. No timing is asserted: a loaded CI machine may be slow, not wrong.
       const { child, progress } = await startWriter(file, 1);
       assert.ok(progress.firstWriteMs !== undefined, `round ${round}: the next writer saved after the previous one was killed`);
+      // That save ran under the lock it took over: every leftover of the killed writers is gone.
+      const afterSave = await fsp.readdir(dir);
+      for (const pid of killedPids) {
+        assert.deepEqual(
+          afterSave.filter((e) => e.includes(`-${pid}-`)),
+          [],
+          `round ${round}: the temp files of killed writer ${pid} were removed`,
+        );
+      }
+      assert.deepEqual(
+        afterSave.filter((e) => e.includes('.dead-') || e.endsWith('.break')),
+        [],
+        `round ${round}: no breaker leftovers`,
+      );
       await delay(5 + ((round * 37) % 120));
       await killed(child);
+      killedPids.push(child.pid as number);
 
       const entries = await fsp.readdir(dir);
       if (entries.includes('incomplete-executions.json.lock')) roundsKilledHoldingLock++;
-      if (entries.some((e) => e !== 'incomplete-executions.json' && !e.includes('.lock'))) roundsKilledMidWrite++;
+      if (entries.some((e) => e.includes(`.fusion-tmp-`) && e.includes(`-${child.pid}-`))) roundsKilledMidWrite++;
       const text = await fsp.readFile(file, 'utf8');
       const { doc } = await loadExecutions(file); // parses and validates
       const generation = doc.generation;
@@ -85,19 +101,17 @@ test(`SIGKILL during saves (${ROUNDS} rounds) leaves the old or the new document
     console.log(
       `killed holding the lock: ${roundsKilledHoldingLock}/${ROUNDS}; killed with a temp file written: ${roundsKilledMidWrite}/${ROUNDS}`,
     );
-    // The test must really hit writers inside their critical section.
+    // The test must really hit writers inside their critical section, and mid-write (a temp file
+    // on disk): those are the kills that could leave a broken file or garbage behind.
     assert.ok(roundsKilledHoldingLock > 0, 'some kills hit a writer holding the lock');
+    assert.ok(roundsKilledMidWrite > 0, 'some kills hit a writer with its temp file written');
 
-    // One more ordinary save cleans up: no lock, no owner record, no abandoned temp file is left.
+    // One more ordinary save cleans up: no lock, no abandoned temp file, nothing else is left.
     const { child } = await startWriter(file, 1);
     await killed(child);
     await updateExecutions(file, (doc) => ({ doc, result: undefined }));
     const rest = (await fsp.readdir(dir)).filter((e) => e !== 'incomplete-executions.json');
-    assert.deepEqual(
-      rest.filter((e) => !e.endsWith('.lock') && !e.endsWith('.lock-owner')),
-      [],
-      'abandoned temp files are removed',
-    );
+    assert.deepEqual(rest, [], 'no lock, temp file or breaker leftover is left');
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,12 @@
-// Random damage to a valid executions file: the parser never throws, and every position it
-// reports lies inside the text.
+// Random damage to a valid executions file: the parser's own code never fails (it catches
+// everything so a reader never crashes, so "no exception" alone proves nothing: no input may get
+// its internal-error answer), and every position it reports lies inside the text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseExecutionsText } from '../../src/core/executions/validate';
+import { INTERNAL_READ_ERROR, parseExecutionsText } from '../../src/core/executions/validate';
+import { serializeExecutions, serializeExecutionsPieces } from '../../src/core/executions/store';
+import type { ExecutionsFile } from '../../src/core/executions/model';
 
 const VALID = `${JSON.stringify(
   {
@@ -101,7 +104,7 @@ function lineLengths(text: string): number[] {
   return t.split(/\r\n|\r|\n/).map((l) => l.length);
 }
 
-test('2000 damaged files: never throws, positions inside the text', () => {
+test('2000 damaged files: no internal error, positions inside the text', () => {
   assert.equal(parseExecutionsText(VALID, 'x.json').ok, true, 'the base text is valid');
   let failures = 0;
   fc.assert(
@@ -110,6 +113,8 @@ test('2000 damaged files: never throws, positions inside the text', () => {
       const r = parseExecutionsText(text, 'x.json');
       if (r.ok) return;
       failures++;
+      assert.notEqual(r.error.code, 'INTERNAL', `the parser's own code failed: ${r.error.message}`);
+      assert.ok(!r.error.message.includes(INTERNAL_READ_ERROR));
       const { line, column, message } = r.error;
       assert.ok(message.length > 0 && !message.includes('\n'));
       assert.ok(message.startsWith('x.json'));
@@ -125,4 +130,30 @@ test('2000 damaged files: never throws, positions inside the text', () => {
   );
   // The damage must actually produce many invalid files for the test to mean anything.
   assert.ok(failures > 1000, `${failures} of 2000 mutated texts were rejected`);
+});
+
+test('the piecewise serialization is exactly JSON.stringify(doc, null, 2) + newline', () => {
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.boolean(),
+      fc.double({ noNaN: true }),
+      fc.string(),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.string(), tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.string(), json, { maxKeys: 3 }),
+      fc.array(fc.oneof(fc.dictionary(fc.string(), json, { maxKeys: 4 }), json), { maxLength: 4 }),
+      fc.boolean(),
+      (top, executions, before) => {
+        const doc = (before ? { executions, version: 1, ...top } : { version: 1, ...top, executions }) as unknown as ExecutionsFile;
+        assert.equal([...serializeExecutionsPieces(doc)].join(''), serializeExecutions(doc));
+      },
+    ),
+    { seed: 7, numRuns: 500 },
+  );
 });

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
 import type { ExecutionsFile, IncompleteExecution } from '../../src/core/executions/model';
 import { ExecutionsFileError } from '../../src/core/executions/fileError';
 import { parseExecutionsText } from '../../src/core/executions/validate';
+import { holdFileLock } from '../../src/core/executions/lock';
 import { contentHash, loadExecutions, saveIfUnchanged, serializeExecutions, updateExecutions } from '../../src/core/executions/store';
 
 const F = 'ws/.fusion/incomplete-executions.json';
@@ -451,7 +451,7 @@ describe('load, update, save', () => {
     const file = path.join(dir, 'l.json');
     const original = text([record('a')]);
     await fsp.writeFile(file, original);
-    const release = await lockfile.lock(file, { realpath: false });
+    const { release } = await holdFileLock(await fsp.realpath(file));
     try {
       const started = Date.now();
       await assert.rejects(

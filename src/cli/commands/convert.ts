@@ -6,6 +6,28 @@ import { HELP_OPTIONS, choiceOpt, nonEmptyOpt, onePositional, type Command } fro
 import { CliError, EXIT_OK, UsageError, messageOf } from '../errors';
 import { describeFsError, displayPath, loadUsableScenario, oneLine } from '../files';
 
+/**
+ * Whether writing `out` would write `input`: the same path, a symbolic link to it (followed by the
+ * write), or another hard link of it (same device and inode).
+ */
+function sameFile(out: string, input: string, hops = 0): boolean {
+  if (out === input) return true;
+  if (hops > 40) return false;
+  try {
+    const a = fs.statSync(out);
+    const b = fs.statSync(input);
+    return a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    // `out` does not exist (or dangles): compare where a dangling link would write.
+  }
+  try {
+    const target = fs.readlinkSync(out);
+    return sameFile(path.resolve(path.dirname(out), target), input, hops + 1);
+  } catch {
+    return false;
+  }
+}
+
 export const convertCommand: Command = {
   name: 'convert',
   summary: 'Convert an exported blueprint (JSON) to scenario YAML, or scenario YAML to a blueprint.',
@@ -39,7 +61,7 @@ export const convertCommand: Command = {
         ctx.command,
       );
     }
-    if (out !== undefined && path.resolve(ctx.cwd, out) === abs) {
+    if (out !== undefined && sameFile(path.resolve(ctx.cwd, out), abs)) {
       throw new UsageError(`--out ${out} is the input file; choose another file`, ctx.command);
     }
     let result: string;

@@ -21,7 +21,7 @@ export const deleteCommand: Command = {
     '',
     'Exit codes: 0 done; 1 an id was not found or a request to Make failed (each listed); 2 usage mistake,',
     '            no token or zone for a record from Make (nothing is changed), the token was refused, or the',
-    '            executions file is missing, unreadable or invalid (it is left untouched).',
+    '            executions file is missing, unreadable, read-only or invalid (it is left untouched).',
   ].join('\n'),
   options: {
     all: { type: 'boolean', short: 'a', description: 'Every execution of --scenario (on Make: all of that scenario). Needs --yes.' },

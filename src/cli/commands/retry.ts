@@ -38,9 +38,10 @@ export const retryCommand: Command = {
     'what was assumed. --all retries every execution that waits for a retry (unresolved or pending; of one',
     'scenario with --scenario).',
     '',
-    'Exit codes: 0 done; 1 an id was not found or a request to Make failed (each listed); 2 usage mistake,',
-    '            no token or zone for a record from Make (nothing is changed), the token was refused, or the',
-    '            executions file is missing, unreadable or invalid (it is left untouched).',
+    'Exit codes: 0 done; 1 an id was not found, a simulated retry could not run (its scenario or module',
+    '            was not found) or a request to Make failed (each listed); 2 usage mistake, no token or zone',
+    '            for a record from Make (nothing is changed), the token was refused, or the executions file',
+    '            is missing, unreadable, read-only or invalid (it is left untouched).',
   ].join('\n'),
   options: {
     all: { type: 'boolean', short: 'a', description: 'Retry every unresolved or pending execution.' },
@@ -99,7 +100,7 @@ export const retryCommand: Command = {
         printRequests(ctx, setup.captured, setup.token !== undefined);
         for (const r of out.results) ctx.out(`${r.id}  ${r.message}\n`);
       }
-      return out.results.some((r) => r.result === 'error' || r.result === 'not-found') ? 1 : 0;
+      return out.results.some((r) => r.result === 'error' || r.result === 'not-found' || r.notRun !== undefined) ? 1 : 0;
     }
     const code = printResults(
       ctx,

@@ -54,13 +54,16 @@ export const simulateCommand: Command = {
     const shown = displayPath(file, ctx.cwd);
     const abs = path.resolve(ctx.cwd, file);
     const text = readTextFile(file, ctx.cwd);
-    const scenarioFile = toWorkspaceRelative(target.workspace, abs);
+    const relative = toWorkspaceRelative(target.workspace, abs);
+    // A path outside the workspace is not stored: a retry does not follow `../` out of the
+    // workspace, so such a record is found by its scenario name instead.
+    const outside = relative.startsWith('../') || path.isAbsolute(relative);
     let out: SimulateResult;
     try {
       out = await simulateAction({
         file: abs,
         text,
-        scenarioFile,
+        ...(outside ? {} : { scenarioFile: relative }),
         ...(profile ? { profile } : {}),
         ...(dryRun ? {} : { store: { executionsFile: target.file } }),
       });
@@ -71,7 +74,6 @@ export const simulateCommand: Command = {
     const { report } = out;
     const toStore = report.executions;
 
-    const outside = scenarioFile.startsWith('../') || path.isAbsolute(scenarioFile);
     if (boolOpt(ctx.values, 'json')) {
       const json = {
         ...reportJson(report),
@@ -91,7 +93,7 @@ export const simulateCommand: Command = {
     }
     if (outside && toStore.length > 0 && !dryRun) {
       ctx.err(
-        `note: ${shown} is outside the workspace ${target.workspace}; retries will look the scenario up by name (use --workspace).\n`,
+        `note: ${shown} is outside the workspace ${target.workspace}; its path is not stored, so retries look the scenario up by name (use --workspace).\n`,
       );
     }
     return EXIT_OK;

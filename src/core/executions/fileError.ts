@@ -11,8 +11,10 @@ export type ExecutionsFileErrorCode =
   | 'CONFLICT'
   /** Another process holds the lock for too long. */
   | 'LOCKED'
-  /** Reading or writing failed (permissions, disk full...). */
-  | 'IO';
+  /** Reading or writing failed (permissions, disk full, read-only file, not a regular file...). */
+  | 'IO'
+  /** The reader's own code failed (a bug); the file is left alone. */
+  | 'INTERNAL';
 
 /** A problem with the executions file, pointing at the place (1-based line/column when known). */
 export class ExecutionsFileError extends Error {
@@ -45,7 +47,9 @@ export class ExecutionsFileError extends Error {
 /** A file-system failure while `doing` something to the executions file, as an ExecutionsFileError. */
 export function ioError(e: unknown, file: string, doing: string): ExecutionsFileError {
   const code = (e as { code?: unknown }).code;
-  if (code === 'ENOENT') return ExecutionsFileError.at('executions file not found', file, 'ENOENT');
+  // Only a missing file is "not found"; a vanished temp file or folder while writing is an I/O failure.
+  if (code === 'ENOENT' && (doing === 'read' || doing === 'open'))
+    return ExecutionsFileError.at('executions file not found', file, 'ENOENT');
   const message = e instanceof Error ? e.message : String(e);
   return ExecutionsFileError.at(`cannot ${doing} the executions file (${typeof code === 'string' ? code : message})`, file, 'IO');
 }

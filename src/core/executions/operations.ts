@@ -68,6 +68,11 @@ export interface OperationResult {
    */
   readonly result: 'resolved' | 'failed' | 'not-found' | 'skipped' | 'deleted' | 'sent' | 'gone' | 'error';
   readonly message: string;
+  /**
+   * Set when a retry could not run at all (result 'failed', the record only gained a history
+   * entry): its scenario was not found (or its file is unusable), or the module is gone.
+   */
+  readonly notRun?: 'scenario-not-found' | 'module-not-found';
   /** A simulated retry: nothing was sent to Fusion or Make. */
   readonly simulated?: boolean;
   /** What the simulated retry assumed where the fault model says nothing. */
@@ -173,16 +178,19 @@ function retryOne(
 ): { rec: IncompleteExecution; result: OperationResult } {
   const at = now.toISOString();
   const action = options.automatic ? 'auto-retry' : 'retry';
-  const fail = (message: string): { rec: IncompleteExecution; result: OperationResult } => ({
+  const fail = (
+    message: string,
+    notRun: NonNullable<OperationResult['notRun']>,
+  ): { rec: IncompleteExecution; result: OperationResult } => ({
     rec: withHistory(rec, { at, action, result: 'failed', error: rec.error?.type, message, simulated: true }),
-    result: { id: rec.id, result: 'failed', message, simulated: true, where: 'local' },
+    result: { id: rec.id, result: 'failed', message, notRun, simulated: true, where: 'local' },
   });
 
   const scenario = resolve(rec);
-  if (!scenario) return fail(`Cannot retry ${rec.id}: scenario ${scenarioLabel(rec)} was not found.`);
+  if (!scenario) return fail(`Cannot retry ${rec.id}: scenario ${scenarioLabel(rec)} was not found.`, 'scenario-not-found');
   const where = locateModule(scenario, rec.moduleId);
   if (!where || !findModule(scenario, rec.moduleId)) {
-    return fail(`Cannot retry ${rec.id}: module ${rec.moduleId} no longer exists in scenario ${scenarioLabel(rec)}.`);
+    return fail(`Cannot retry ${rec.id}: module ${rec.moduleId} no longer exists in scenario ${scenarioLabel(rec)}.`, 'module-not-found');
   }
 
   const retryNumber = rec.attempts + 1;
@@ -266,32 +274,47 @@ function retryOne(
   };
 }
 
+/** Record index by id, built once per operation (a lookup per id stays O(1): no quadratic scans). */
+function indexById(executions: readonly IncompleteExecution[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let i = 0; i < executions.length; i++) if (!index.has(executions[i].id)) index.set(executions[i].id, i);
+  return index;
+}
+
 /**
  * The index in `executions` of the unresolved record `id`, or -1 after adding to `results` why it
  * cannot be changed (no such id, already resolved).
  */
-function unresolvedIndex(executions: readonly IncompleteExecution[], id: string, results: OperationResult[]): number {
-  const i = executions.findIndex((e) => e.id === id);
-  if (i < 0) {
+function unresolvedIndex(
+  executions: readonly IncompleteExecution[],
+  index: ReadonlyMap<string, number>,
+  id: string,
+  results: OperationResult[],
+): number {
+  const i = index.get(id);
+  if (i === undefined) {
     results.push({ id, result: 'not-found', message: `No incomplete execution with id ${id}.` });
-  } else if (executions[i].status === 'resolved') {
+    return -1;
+  }
+  if (executions[i].status === 'resolved') {
     results.push({ id, result: 'skipped', message: `${id} is already resolved.` });
     return -1;
   }
   return i;
 }
 
-export function retryExecutions(
-  doc: ExecutionsFile,
+/** Retries `ids` in `executions` (changed in place), at `now`; appends one result per id. */
+function retryInPlace(
+  executions: IncompleteExecution[],
+  index: ReadonlyMap<string, number>,
   ids: readonly string[],
   resolve: ScenarioResolver,
-  options: RetryOptions = {},
-): OperationOutput {
-  const now = (options.clock ?? systemClock)();
-  const executions = [...doc.executions];
-  const results: OperationResult[] = [];
-  for (const id of unique(ids)) {
-    const i = unresolvedIndex(executions, id, results);
+  now: Date,
+  options: RetryOptions,
+  results: OperationResult[],
+): void {
+  for (const id of ids) {
+    const i = unresolvedIndex(executions, index, id, results);
     if (i < 0) continue;
     const rec = executions[i];
     if (rec.status === 'in-progress') {
@@ -306,16 +329,29 @@ export function retryExecutions(
     executions[i] = out.rec;
     results.push(out.result);
   }
+}
+
+export function retryExecutions(
+  doc: ExecutionsFile,
+  ids: readonly string[],
+  resolve: ScenarioResolver,
+  options: RetryOptions = {},
+): OperationOutput {
+  const now = (options.clock ?? systemClock)();
+  const executions = [...doc.executions];
+  const results: OperationResult[] = [];
+  retryInPlace(executions, indexById(executions), unique(ids), resolve, now, options, results);
   return { doc: { ...doc, executions }, results };
 }
 
 export function resolveExecutions(doc: ExecutionsFile, ids: readonly string[], note: string | undefined, clock?: Clock): OperationOutput {
   const at = (clock ?? systemClock)().toISOString();
   const executions = [...doc.executions];
+  const index = indexById(executions);
   const results: OperationResult[] = [];
   const trimmed = note?.trim();
   for (const id of unique(ids)) {
-    const i = unresolvedIndex(executions, id, results);
+    const i = unresolvedIndex(executions, index, id, results);
     if (i < 0) continue;
     const rec = executions[i];
     if (originOf(rec) === 'make') {
@@ -355,21 +391,23 @@ function dueTime(rec: IncompleteExecution): number | null {
 
 /** Records due at `now`, in schedule order. */
 export function dueExecutions(doc: ExecutionsFile, now: Date): IncompleteExecution[] {
-  return doc.executions
-    .filter((e) => {
-      if (originOf(e) === 'make') return false;
-      const t = dueTime(e);
-      return t !== null && t <= now.getTime();
-    })
-    .sort(
-      (a, b) => (dueTime(a) ?? 0) - (dueTime(b) ?? 0) || String(a.created).localeCompare(String(b.created)) || a.id.localeCompare(b.id),
-    );
+  const limit = now.getTime();
+  const due: { rec: IncompleteExecution; t: number }[] = [];
+  for (const rec of doc.executions) {
+    if (originOf(rec) === 'make') continue;
+    const t = dueTime(rec);
+    if (t !== null && t <= limit) due.push({ rec, t });
+  }
+  due.sort((a, b) => a.t - b.t || String(a.rec.created).localeCompare(String(b.rec.created)) || a.rec.id.localeCompare(b.rec.id));
+  return due.map((d) => d.rec);
 }
 
 /** Performs every automatic retry due at `now`, in schedule order, at most 3 per scenario at once. */
 export function runDueRetries(doc: ExecutionsFile, resolve: ScenarioResolver, now: Date, profile?: Profile): OperationOutput {
   const perScenario = new Map<string, number>();
-  let current = doc;
+  const executions = [...doc.executions];
+  const index = indexById(executions);
+  const options: RetryOptions = { clock: () => now, automatic: true, ...(profile ? { profile } : {}) };
   const results: OperationResult[] = [];
   for (const rec of dueExecutions(doc, now)) {
     const key = rec.scenarioFile ?? rec.scenario;
@@ -383,11 +421,9 @@ export function runDueRetries(doc: ExecutionsFile, resolve: ScenarioResolver, no
       continue;
     }
     perScenario.set(key, done + 1);
-    const out = retryExecutions(current, [rec.id], resolve, { clock: () => now, automatic: true, ...(profile ? { profile } : {}) });
-    current = out.doc;
-    results.push(...out.results);
+    retryInPlace(executions, index, [rec.id], resolve, now, options, results);
   }
-  return { doc: current, results };
+  return { doc: { ...doc, executions }, results };
 }
 
 export function appendExecutions(doc: ExecutionsFile, executions: readonly IncompleteExecution[]): ExecutionsFile {

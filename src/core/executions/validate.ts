@@ -7,7 +7,7 @@
  * keeps every field it does not know: the parsed objects are passed through untouched.
  */
 import type { JSONPath } from 'jsonc-parser';
-import { formatPath, jsonPathPosition, parseJsonText } from '../text/json';
+import { decodeJsonBytes, formatPath, jsonPathPosition, parseJsonText } from '../text/json';
 import { ExecutionsFileError } from './fileError';
 import { EXECUTION_ORIGINS, EXECUTION_STATUSES } from './model';
 import type { ExecutionsFile } from './model';
@@ -79,6 +79,23 @@ function isIsoDate(s: string): boolean {
   return s.length >= 10 && !Number.isNaN(Date.parse(s));
 }
 
+/** Longest execution id accepted (Make's ids are 32 characters; ours are 27). */
+export const MAX_EXECUTION_ID_LENGTH = 200;
+
+/** Characters an id may not contain: control characters (C0, DEL, C1), line separators, bidi controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** Why `id` is not a usable execution id, or undefined when it is. */
+export function executionIdProblem(id: string): string | undefined {
+  if (id.trim() === '') return 'must be a non-empty string';
+  if (id.length > MAX_EXECUTION_ID_LENGTH) return `is ${id.length} characters long (at most ${MAX_EXECUTION_ID_LENGTH})`;
+  const bad = UNPRINTABLE.exec(id);
+  if (bad)
+    return `contains the control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (ids are printable text)`;
+  return undefined;
+}
+
 function isNonNegInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
@@ -91,13 +108,15 @@ function isNonNegInt(v: unknown): v is number {
 function checkRecord(r: unknown, i: number, fillDefaults: boolean): Problem | undefined {
   const at = (...rest: JSONPath): JSONPath => ['executions', i, ...rest];
   if (!isRecord(r)) return { path: at(), detail: `executions[${i}] must be an object, found ${describe(r)}` };
-  const label = typeof r.id === 'string' ? `execution "${r.id}"` : `executions[${i}]`;
+  const label = typeof r.id === 'string' && executionIdProblem(r.id) === undefined ? `execution "${r.id}"` : `executions[${i}]`;
   const need = (key: string, what: string): Problem =>
     key in r
       ? { path: at(key), detail: `${label}: "${key}" must be ${what}, found ${describe(r[key])}` }
       : { path: at(), detail: `${label}: "${key}" is required (${what})` };
 
   if (typeof r.id !== 'string' || r.id.trim() === '') return need('id', 'a non-empty string');
+  const idProblem = executionIdProblem(r.id);
+  if (idProblem) return { path: at('id'), detail: `executions[${i}]: "id" ${idProblem}` };
   if (r.origin !== undefined && !(EXECUTION_ORIGINS as readonly unknown[]).includes(r.origin))
     return need('origin', `one of ${EXECUTION_ORIGINS.map((o) => `"${o}"`).join(', ')}`);
   if (typeof r.scenario !== 'string') return need('scenario', 'a string (the scenario name)');
@@ -208,10 +227,32 @@ function checkDoc(value: unknown, fillDefaults: boolean, trusted?: readonly unkn
   return undefined;
 }
 
-/** Validates the text of an executions file. Never throws. */
+/**
+ * Validates the bytes of an executions file: UTF-8 (a byte-order mark is allowed), no NUL byte,
+ * then `parseExecutionsText`. Never throws.
+ */
+export function parseExecutionsBytes(bytes: Uint8Array, file: string): ParseExecutionsResult {
+  const decoded = decodeJsonBytes(bytes);
+  if (!decoded.ok) {
+    const { detail, line, column } = decoded.problem;
+    return { ok: false, error: ExecutionsFileError.at(detail, file, 'SYNTAX', line, column) };
+  }
+  return parseExecutionsText(decoded.text, file);
+}
+
+/**
+ * The detail of the error `parseExecutionsText` returns when its own code threw (a bug): it never
+ * throws to its caller, and tests check that no input gets this answer.
+ */
+export const INTERNAL_READ_ERROR = 'cannot read the file (internal error)';
+
+/**
+ * Validates the text of an executions file: strict JSON, no duplicate keys, nesting at most
+ * MAX_JSON_DEPTH levels, then the shape of the document. Never throws.
+ */
 export function parseExecutionsText(text: string, file: string): ParseExecutionsResult {
   try {
-    const parsed = parseJsonText(text);
+    const parsed = parseJsonText(text, { rejectDuplicateKeys: true });
     if (!parsed.ok) {
       const { detail, line, column } = parsed.problem;
       return { ok: false, error: ExecutionsFileError.at(detail, file, 'SYNTAX', line, column) };
@@ -222,7 +263,7 @@ export function parseExecutionsText(text: string, file: string): ParseExecutions
   } catch (e) {
     // Defensive: nothing above is expected to throw, but a reader must never crash on content.
     const message = e instanceof Error ? e.message : String(e);
-    return { ok: false, error: ExecutionsFileError.at(`cannot read the file: ${message}`, file, 'SYNTAX') };
+    return { ok: false, error: ExecutionsFileError.at(`${INTERNAL_READ_ERROR}: ${message.split('\n')[0]}`, file, 'INTERNAL') };
   }
 }
 

@@ -288,7 +288,7 @@ function describeChanges(before: Json, after: Json): string {
 }
 
 /** Builds the record for one id from what was collected, merged over the existing record. */
-function buildRecord(id: string, col: Collected, existing: IncompleteExecution | undefined, nowIso: string): Json {
+function buildRecord(id: string, col: Collected, existing: IncompleteExecution | undefined, nowIso: string, live: boolean): Json {
   const make: Json = { ...(isObject(existing?.make) ? existing.make : {}), ...col.make };
   const failer = failerOf(make.failer);
   const fromBundle = col.bundle ? bundleFailure(col.bundle.response) : {};
@@ -304,8 +304,16 @@ function buildRecord(id: string, col: Collected, existing: IncompleteExecution |
       !existing || (fromOldReason !== undefined && deepEqual(existing.error, fromOldReason)) ? errorFromReason(reason) : existing.error;
   } else error = existing?.error ?? { type: 'UnknownError', message: 'Make did not report a reason' };
 
-  const status = statusOf(col.make) ?? existing?.status ?? 'unresolved';
-  const autoRetry = col.make.retry !== undefined || col.make.resolved !== undefined ? status === 'pending' : (existing?.autoRetry ?? false);
+  // On import, a record resolved here stays resolved: an export saved before must not reopen it.
+  // A pull (`live`) is what Make says now: a record Make lists again (it was marked no longer on
+  // Make, or resolved here by an older version) is open again with Make's status.
+  const imported = statusOf(col.make);
+  const keepResolved = existing?.status === 'resolved' && !live;
+  const status = keepResolved ? 'resolved' : (imported ?? existing?.status ?? 'unresolved');
+  const autoRetry =
+    (col.make.retry !== undefined || col.make.resolved !== undefined) && !keepResolved
+      ? status === 'pending'
+      : (existing?.autoRetry ?? false);
   const attempts = typeof col.make.attempts === 'number' ? col.make.attempts : (existing?.attempts ?? 0);
   const maxAttempts = existing
     ? Math.max(existing.maxAttempts, attempts)
@@ -387,6 +395,11 @@ export interface MergeOptions {
    * of the same data still changes nothing): e.g. where it came from, its scenario file.
    */
   readonly decorate?: (id: string, record: Record<string, unknown>, existing: IncompleteExecution | undefined) => Record<string, unknown>;
+  /**
+   * The responses are Make's answer now (a pull), not a saved export: Make's status wins even over a
+   * record resolved here. Default false (an import keeps a record resolved here resolved).
+   */
+  readonly live?: boolean;
   /** How the history names the source, e.g. "Pulled from Make (eu1.make.com, scenario 4321)"; default "Imported from Make (<files>)". */
   readonly source?: (files: string) => { readonly added: string; readonly updated: string };
 }
@@ -404,9 +417,10 @@ export function mergeMakeResponses(
   const nowIso = (now ?? new Date()).toISOString();
   const c = responses.collected.copy();
   const existingIds = doc.executions.map((e) => e.id);
+  const existing = new Set(existingIds);
   for (const b of c.bundles) {
     const id = bundleOwner(b, c, existingIds);
-    const known = c.byId.has(id) || existingIds.includes(id);
+    const known = c.byId.has(id) || existing.has(id);
     if (!known) {
       throw MakeImportError.shape(
         `bundle for incomplete execution "${id}", which is neither in this import nor in the executions file: import its list or detail response too`,
@@ -427,7 +441,7 @@ export function mergeMakeResponses(
     const at = index.get(id);
     const existing = at !== undefined ? executions[at] : undefined;
     const files = [...col.files].map((f) => path.basename(f)).join(', ');
-    const built = buildRecord(id, col, existing, nowIso);
+    const built = buildRecord(id, col, existing, nowIso, options.live === true);
     const next = clean(options.decorate ? options.decorate(id, built, existing) : built);
     const source = options.source?.(files) ?? { added: `Imported from Make (${files})`, updated: `Updated from Make (${files})` };
     if (!existing) {

@@ -416,6 +416,7 @@ export async function pullAction(input: PullInput): Promise<PullResult> {
             const responses = parseMakeResponses(f.inputs.map((i) => ({ file: i.file, text: i.text })));
             const label = `${connection.kind === 'zone' ? connection.host : connection.baseUrl}, scenario ${f.scenarioId}`;
             const out = mergeMakeResponses(current, responses, at, {
+              live: true,
               source: () => ({ added: `Pulled from Make (${label})`, updated: `Updated by a pull from Make (${label})` }),
               decorate: (_id, rec) => {
                 const make: Json = { ...(isObject(rec.make) ? rec.make : {}), ...connectionFields(connection), scenarioId: f.scenarioId };

@@ -13,6 +13,10 @@ import { lintScenario, structuralFindings } from '../lint/lint';
 import type { Scenario } from '../model';
 import type { IncompleteExecution } from '../executions/model';
 import type { ScenarioResolver } from '../executions/operations';
+import { readRegularFileSync } from '../executions/regularFile';
+
+/** Larger scenario files are not read (the CLI refuses inputs above the same size). */
+const MAX_SCENARIO_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The default of the `fusionExecutions.scenarioGlobs` setting. */
 export const DEFAULT_SCENARIO_GLOBS: readonly string[] = ['**/*.scenario.yaml', '**/*.scenario.yml', '**/*.blueprint.json'];
@@ -345,10 +349,13 @@ export function findScenarioFilesSync(root: string, globs: readonly string[] = D
   return filterScenarioFiles(found, globs);
 }
 
-/** Reads a scenario file as the editor would: UTF-8, byte-order mark dropped. */
+/**
+ * Reads a scenario file as the editor would: UTF-8, byte-order mark dropped. Only a regular file,
+ * opened without blocking (a FIFO or a device named as a scenario file must not hang a retry).
+ */
 function readTextSync(file: string): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+    return new TextDecoder('utf-8', { fatal: true }).decode(readRegularFileSync(file, MAX_SCENARIO_FILE_BYTES));
   } catch {
     return undefined;
   }

@@ -48,6 +48,7 @@ import { constantOf, isExpression } from './filter';
 import type { Location, MutableSettings, RouteField, SettingSpans, SourcedErrorHandlerRoute } from './modelBuilder';
 import { nearest } from '../text/spelling';
 import type { LineIndex } from '../text/lineIndex';
+import { MAX_SIMULATION_BUNDLES } from '../simulate/limits';
 
 export { routeFieldSpans } from './modelBuilder';
 export type { RouteField, SourcedErrorHandlerRoute } from './modelBuilder';
@@ -911,7 +912,14 @@ class Parser extends ScenarioParserBase {
       const keySpan = this.spanOf(p.key, span);
       if (key === 'bundles') {
         const v = this.scalar(p.value);
-        if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) bundles = v;
+        if (typeof v === 'number' && Number.isSafeInteger(v) && v > MAX_SIMULATION_BUNDLES) {
+          this.report(
+            'invalid-scenario',
+            this.valueSpan(p, keySpan),
+            `\`simulation.bundles\` is at most ${MAX_SIMULATION_BUNDLES} (a simulation runs all of them at once); found ${v}.`,
+          );
+          bundles = MAX_SIMULATION_BUNDLES;
+        } else if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1) bundles = v;
         else
           this.report(
             'invalid-scenario',

@@ -1,8 +1,10 @@
 /**
  * The executions file of every workspace folder, as the view and the commands see it.
  *
- * - Reads through `vscode.workspace.fs` (works on virtual file systems) and validates with the
- *   core's `parseExecutionsText`.
+ * - Reads through `vscode.workspace.fs` (works on virtual file systems) and validates the bytes
+ *   with the core's strict reader, `parseExecutionsBytes`, as the CLI and every write do: a file
+ *   that is not UTF-8, holds a NUL byte or a duplicate key is an error (with its position), never
+ *   decoded leniently.
  * - Writes are the core's executions actions (cross-process lock, atomic save, fresh
  *   read-modify-write), which use Node's fs: only for `file` folders (`runWrite`). On any other
  *   scheme the file is read-only here (the tree works, the writing commands say so).
@@ -14,7 +16,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExecutionsFile, IncompleteExecution } from '../../core/executions/model';
 import type { ExecutionsFileError } from '../../core/executions/fileError';
-import { parseExecutionsText } from '../../core/executions/validate';
+import { parseExecutionsBytes } from '../../core/executions/validate';
 import { executionsFileUri } from '../shared/settings';
 
 export type FileState = 'missing' | 'error' | 'ok';
@@ -72,7 +74,8 @@ interface Entry {
   records: Map<string, IncompleteExecution>;
   unresolved: number;
   pending: number;
-  lastText: string | undefined;
+  /** The bytes of the last load (an unchanged file is not parsed again). */
+  lastBytes: Buffer | undefined;
   watcher: vscode.Disposable | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The load in flight (loads of one folder never overlap). */
@@ -82,7 +85,6 @@ interface Entry {
 }
 
 const DEBOUNCE_MS = 100;
-const decoder = new TextDecoder('utf-8');
 
 export class ExecutionsModel implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
@@ -246,7 +248,7 @@ export class ExecutionsModel implements vscode.Disposable {
         records: new Map(),
         unresolved: 0,
         pending: 0,
-        lastText: undefined,
+        lastBytes: undefined,
         watcher: undefined,
         timer: undefined,
         loading: undefined,
@@ -313,9 +315,10 @@ export class ExecutionsModel implements vscode.Disposable {
   }
 
   private async loadOnce(e: Entry): Promise<void> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = decoder.decode(await vscode.workspace.fs.readFile(e.uri));
+      const read = await vscode.workspace.fs.readFile(e.uri);
+      bytes = Buffer.from(read.buffer, read.byteOffset, read.byteLength);
     } catch (err) {
       if (this.entries.get(e.key) !== e) return;
       if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') {
@@ -327,7 +330,7 @@ export class ExecutionsModel implements vscode.Disposable {
           e.records = new Map();
           e.unresolved = 0;
           e.pending = 0;
-          e.lastText = undefined;
+          e.lastBytes = undefined;
           this.emitter.fire({ folderKey: e.key, kind: 'full' });
         }
         return;
@@ -336,14 +339,14 @@ export class ExecutionsModel implements vscode.Disposable {
       return;
     }
     if (this.entries.get(e.key) !== e) return;
-    if (text === e.lastText && e.state !== undefined) return;
-    const parsed = parseExecutionsText(text, e.uri.scheme === 'file' ? e.uri.fsPath : e.uri.toString(true));
+    if (e.lastBytes?.equals(bytes) && e.state !== undefined) return;
+    const parsed = parseExecutionsBytes(bytes, e.uri.scheme === 'file' ? e.uri.fsPath : e.uri.toString(true));
     if (!parsed.ok) {
-      e.lastText = text;
+      e.lastBytes = bytes;
       this.setProblem(e, describeProblem(parsed.error, e.uri));
       return;
     }
-    e.lastText = text;
+    e.lastBytes = bytes;
     const wasOk = e.state === 'ok';
     const before = e.records;
     const records = new Map<string, IncompleteExecution>();

@@ -69,16 +69,79 @@ export function crashDoc(n: number, records: number): ExecutionsFile {
   return { version: 1, generation: n, executions };
 }
 
+/** A record with this id and note (for the race tests). */
+export function plainRecord(id: string, note: string): IncompleteExecution {
+  return newRecord(id, new Date().toISOString(), note);
+}
+
 type Command =
-  | { readonly mode: 'ops'; readonly file: string; readonly worker: number; readonly count: number }
+  | { readonly mode: 'ops'; readonly file: string; readonly worker: number; readonly count: number; readonly staleMs?: number }
+  /** One update adding record `id`; inside it (lock held) tell the parent, then wait for 'release' or spin `busyMs` synchronously. */
+  | { readonly mode: 'hold'; readonly file: string; readonly id: string; readonly busyMs?: number; readonly staleMs?: number }
+  /** One update adding record `id` that stops right before the file is replaced until the parent says 'go'. */
+  | { readonly mode: 'pause-before-replace'; readonly file: string; readonly id: string }
   | { readonly mode: 'crash'; readonly file: string; readonly records: number };
+
+/** Resolves at the next IPC message equal to `what`. */
+function nextMessage(what: string): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (m: unknown): void => {
+      if (m === what) {
+        process.off('message', on);
+        resolve();
+      }
+    };
+    process.on('message', on);
+  });
+}
+
+function addRecord(doc: ExecutionsFile, id: string, note: string): ExecutionsFile {
+  return { ...doc, executions: [...doc.executions, plainRecord(id, note)] };
+}
 
 async function main(cmd: Command): Promise<void> {
   if (cmd.mode === 'ops') {
+    const options = { create: true, lockTimeoutMs: 120_000, ...(cmd.staleMs !== undefined ? { staleMs: cmd.staleMs } : {}) };
     for (let k = 0; k < cmd.count; k++) {
-      await updateExecutions(cmd.file, (doc) => ({ doc: applyOp(doc, cmd.worker, k), result: undefined }), { create: true });
+      await updateExecutions(cmd.file, (doc) => ({ doc: applyOp(doc, cmd.worker, k), result: undefined }), options);
     }
     process.send?.({ done: true });
+    return;
+  }
+  if (cmd.mode === 'hold') {
+    const options = { create: true, lockTimeoutMs: 120_000, ...(cmd.staleMs !== undefined ? { staleMs: cmd.staleMs } : {}) };
+    await updateExecutions(
+      cmd.file,
+      async (doc) => {
+        process.send?.({ holding: true });
+        if (cmd.busyMs !== undefined) {
+          // A live owner busy with synchronous work: no timer of this process runs meanwhile.
+          const end = Date.now() + cmd.busyMs;
+          while (Date.now() < end) {
+            // spin
+          }
+        } else {
+          await nextMessage('release');
+        }
+        return { doc: addRecord(doc, cmd.id, 'hold'), result: undefined };
+      },
+      options,
+    );
+    process.send?.({ done: true });
+    return;
+  }
+  if (cmd.mode === 'pause-before-replace') {
+    let paused = 0;
+    await updateExecutions(cmd.file, (doc) => ({ doc: addRecord(doc, cmd.id, 'pause'), result: undefined }), {
+      lockTimeoutMs: 120_000,
+      beforeReplace: async () => {
+        // Only the first attempt waits: a re-applied change goes straight through.
+        if (paused++ > 0) return;
+        process.send?.({ paused: true });
+        await nextMessage('go');
+      },
+    });
+    process.send?.({ done: true, attempts: paused });
     return;
   }
   // crash: rewrite the whole document forever, one generation after another, until killed.
@@ -96,6 +159,7 @@ async function main(cmd: Command): Promise<void> {
 
 if (require.main === module && typeof process.send === 'function') {
   process.once('message', (cmd: Command) => {
+    process.send?.({ started: process.pid });
     main(cmd).then(
       () => process.disconnect(),
       (e: unknown) => {

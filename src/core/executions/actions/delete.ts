@@ -9,7 +9,7 @@ import type { PullResult } from '../../make/pull';
 import { originOf } from '../model';
 import { deleteExecutions } from '../operations';
 import type { ScenarioFileSource } from '../scenarioFiles';
-import { loadExecutions, updateExecutionsFile } from '../store';
+import { readExecutions, updateExecutionsFile } from '../store';
 import type { RecordsResult } from './result';
 
 export interface DeleteInput {
@@ -33,7 +33,7 @@ export interface DeleteResult extends RecordsResult {
 
 export async function deleteAction(input: DeleteInput): Promise<DeleteResult> {
   const wanted = new Set(input.ids);
-  const fromMake = (await loadExecutions(input.executionsFile)).doc.executions.filter((r) => wanted.has(r.id) && originOf(r) === 'make');
+  const fromMake = (await readExecutions(input.executionsFile)).executions.filter((r) => wanted.has(r.id) && originOf(r) === 'make');
   if (fromMake.length === 0 && input.make?.dryRun) {
     return {
       results: [...wanted].map((id) => ({ id, result: 'skipped', where: 'local', message: `Dry run: ${id} was not deleted.` })),

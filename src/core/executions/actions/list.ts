@@ -1,6 +1,6 @@
 /** List: the records of the executions file, optionally only one status or one scenario. */
 import type { ExecutionStatus, IncompleteExecution } from '../model';
-import { loadExecutions } from '../store';
+import { readExecutions } from '../store';
 
 export interface ListInput {
   /** Absolute path of the executions file; a missing file is an ExecutionsFileError with code 'ENOENT'. */
@@ -18,7 +18,7 @@ export interface ListResult {
 }
 
 export async function listAction(input: ListInput): Promise<ListResult> {
-  const all = (await loadExecutions(input.executionsFile)).doc.executions;
+  const all = (await readExecutions(input.executionsFile)).executions;
   const shown = all.filter(
     (x) => (!input.status || x.status === input.status) && (input.scenario === undefined || x.scenario === input.scenario),
   );

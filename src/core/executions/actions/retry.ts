@@ -9,10 +9,9 @@ import { retryOnMake, type MakeAccess } from '../../make/actions';
 import type { PullResult } from '../../make/pull';
 import type { Profile } from '../../model';
 import { isRetryable, originOf, type Clock, type IncompleteExecution } from '../model';
-import { loadExecutions } from '../store';
 import { retryExecutions } from '../operations';
 import { scenarioResolverFor, type ScenarioFileSource } from '../scenarioFiles';
-import { updateExecutionsFile } from '../store';
+import { readExecutions, updateExecutionsFile } from '../store';
 import { lookupsOf } from './common';
 import type { ReplayResult } from './result';
 
@@ -50,14 +49,7 @@ export async function retryAction(input: RetryInput): Promise<RetryResult> {
   const { select } = input;
   const except = new Set(input.exceptIds ?? []);
   // Records from Make go to Make; which ones they are is read before anything is locked or sent.
-  const before = (await loadExecutions(input.executionsFile)).doc.executions;
-  const fromMake = before.filter(
-    (r) =>
-      originOf(r) === 'make' &&
-      ('ids' in select
-        ? select.ids.includes(r.id)
-        : isRetryable(r) && !except.has(r.id) && (select.scenario === undefined || r.scenario === select.scenario)),
-  );
+  const { fromMake, dryRun } = await readChoices(input, except);
   let onMake: Awaited<ReturnType<typeof retryOnMake>> | undefined;
   if (fromMake.length > 0) {
     onMake = await retryOnMake({
@@ -70,34 +62,43 @@ export async function retryAction(input: RetryInput): Promise<RetryResult> {
     });
   }
   const makeIds = new Set(fromMake.map((r) => r.id));
-  const local = input.make?.dryRun ? dryRunLocally(before, input, makeIds, except) : await retryLocally(input, makeIds, except);
+  const local = dryRun ? dryRunLocally(dryRun) : await retryLocally(input, makeIds, except);
   if (!onMake) return { ...local, pulls: [] };
   const makeResults = new Map(onMake.results.map((r) => [r.id, r]));
+  const localResults = new Map(local.results.map((r) => [r.id, r]));
   const results =
     'ids' in select
-      ? [...new Set(select.ids)].map((id) => makeResults.get(id) ?? local.results.find((r) => r.id === id)).filter((r) => r !== undefined)
+      ? [...new Set(select.ids)].map((id) => makeResults.get(id) ?? localResults.get(id)).filter((r) => r !== undefined)
       : [...onMake.results, ...local.results];
   return { results, lookups: local.lookups, written: local.written || onMake.written, pulls: onMake.pulls };
 }
 
-/** A dry run sends nothing and writes nothing: the simulated retries are only named. */
-function dryRunLocally(
-  before: readonly IncompleteExecution[],
+/**
+ * The chosen records from Make and, for a dry run, the chosen other ones, from a read of the file
+ * that nothing keeps: only these records outlive this call, not the whole document (the retry then
+ * reads the file again under the lock, and a large file must not be held twice).
+ */
+async function readChoices(
   input: RetryInput,
-  makeIds: ReadonlySet<string>,
   except: ReadonlySet<string>,
-): ReplayResult {
+): Promise<{ fromMake: IncompleteExecution[]; dryRun: IncompleteExecution[] | undefined }> {
   const { select } = input;
-  const chosen =
-    'ids' in select
-      ? before.filter((r) => select.ids.includes(r.id) && !makeIds.has(r.id))
-      : before.filter(
-          (r) =>
-            isRetryable(r) &&
-            originOf(r) !== 'make' &&
-            !except.has(r.id) &&
-            (select.scenario === undefined || r.scenario === select.scenario),
-        );
+  const ids = 'ids' in select ? new Set(select.ids) : undefined;
+  const scenario = 'all' in select ? select.scenario : undefined;
+  const chosen = (r: IncompleteExecution): boolean =>
+    ids ? ids.has(r.id) : isRetryable(r) && !except.has(r.id) && (scenario === undefined || r.scenario === scenario);
+  const fromMake: IncompleteExecution[] = [];
+  const local: IncompleteExecution[] = [];
+  for (const r of (await readExecutions(input.executionsFile)).executions) {
+    if (!chosen(r)) continue;
+    if (originOf(r) === 'make') fromMake.push(r);
+    else local.push(r);
+  }
+  return { fromMake, dryRun: input.make?.dryRun ? local : undefined };
+}
+
+/** A dry run sends nothing and writes nothing: the simulated retries are only named. */
+function dryRunLocally(chosen: readonly IncompleteExecution[]): ReplayResult {
   return {
     results: chosen.map((r) => ({
       id: r.id,

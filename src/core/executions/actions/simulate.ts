@@ -5,10 +5,10 @@
  */
 import { lintScenario, structuralFindings } from '../../lint/lint';
 import type { Finding, Profile, Scenario } from '../../model';
-import { simulate, type SimulationReport } from '../../simulate/simulator';
+import { randomExecutionId, simulate, type SimulationReport } from '../../simulate/simulator';
 import type { Clock } from '../model';
 import { appendExecutions } from '../operations';
-import { updateExecutionsFile } from '../store';
+import { updateExecutions } from '../store';
 
 export interface SimulateInput {
   /** The scenario file's path (its name decides YAML or blueprint JSON) and its text. */
@@ -51,17 +51,46 @@ export async function simulateAction(input: SimulateInput): Promise<SimulateResu
     ...(input.profile ? { profile: input.profile } : {}),
     ...(input.clock ? { clock: input.clock } : {}),
   });
-  const toStore = report.executions;
+  let final = report;
   let stored = false;
   const { store } = input;
-  if (toStore.length > 0 && store) {
+  if (report.executions.length > 0 && store) {
     const write = async (): Promise<void> => {
-      await updateExecutionsFile(store.executionsFile, (doc) => ({ doc: appendExecutions(doc, toStore), result: undefined }), {
-        create: true,
-      });
+      final = await updateExecutions(
+        store.executionsFile,
+        (doc) => {
+          // Random ids (96 bits) practically never meet one already in the file; if one does, that
+          // record gets a fresh id rather than the save failing on a duplicate.
+          const withIds = withFreshIds(report, new Set(doc.executions.map((e) => e.id)));
+          return { doc: appendExecutions(doc, withIds.executions), result: withIds };
+        },
+        { create: true },
+      );
     };
     await (store.around ? store.around(write) : write());
     stored = true;
   }
-  return { kind: 'simulated', scenario, report, stored };
+  return { kind: 'simulated', scenario, report: final, stored };
+}
+
+/** The report with every stored id that is in `taken` replaced by a new random one (everywhere it is shown). */
+function withFreshIds(report: SimulationReport, taken: ReadonlySet<string>): SimulationReport {
+  const renamed = new Map<string, string>();
+  const used = new Set(report.executions.map((e) => e.id));
+  for (const e of report.executions) {
+    if (!taken.has(e.id)) continue;
+    let id = randomExecutionId();
+    while (taken.has(id) || used.has(id)) id = randomExecutionId();
+    used.add(id);
+    renamed.set(e.id, id);
+  }
+  if (renamed.size === 0) return report;
+  const rename = (id: string): string => renamed.get(id) ?? id;
+  const renameText = (text: string): string => text.replace(/\bie-[0-9a-z]+\b/g, (id) => rename(id));
+  return {
+    ...report,
+    executions: report.executions.map((e) => (renamed.has(e.id) ? { ...e, id: rename(e.id) } : e)),
+    bundles: report.bundles.map((b) => ({ ...b, stored: b.stored.map(rename) })),
+    summary: report.summary.map(renameText),
+  };
 }
