@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MakeApiServer, type FakeDlq } from '../support/makeApiServer';
-import { TOKEN, dlq } from './helpers/makeFixtures';
+import { TOKEN, dlq, resetServer, retryResolvesWhenHandled } from './helpers/makeFixtures';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = process.env.FUSION_EXECUTIONS_CLI ?? path.join(ROOT, 'dist', 'cli.js');
@@ -53,15 +53,8 @@ after(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 beforeEach(() => {
-  server.requests.length = 0;
-  server.faults.length = 0;
-  server.dlqs.clear();
-  server.scenarios.clear();
-  server.onRetry = (d: FakeDlq) => {
-    const bp = d.blueprint as { flow?: { id: number; onerror?: unknown[] }[] } | undefined;
-    if (bp?.flow?.some((m) => m.id === d.failer && Array.isArray(m.onerror) && m.onerror.length > 0)) d.resolved = true;
-    else d.attempts += 1;
-  };
+  resetServer(server);
+  server.onRetry = retryResolvesWhenHandled;
 });
 
 function workspace(config: object | null = { make: { scenarios: { 'scenarios/invoice.blueprint.json': 42 }, teamId: 7 } }): string {

@@ -18,7 +18,7 @@ import { MakeClient, type CapturedRequest } from '../../src/core/make/client';
 import { connectionForApiUrl, type MakeConnection } from '../../src/core/make/connection';
 import { pullAction } from '../../src/core/make/pull';
 import { MakeApiServer, type FakeDlq } from '../support/makeApiServer';
-import { TOKEN, dlq, fakeClock } from './helpers/makeFixtures';
+import { TOKEN, dlq, fakeClock, resetServer, retryResolvesWhenHandled } from './helpers/makeFixtures';
 
 /** The blueprint in the workspace: module 3 now has an Ignore handler (the fix). */
 const FIXED = {
@@ -47,16 +47,8 @@ after(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 beforeEach(() => {
-  server.requests.length = 0;
-  server.faults.length = 0;
-  server.dlqs.clear();
-  server.scenarios.clear();
-  // Make's retry here: a record whose stored blueprint has a handler on the failing module resolves; otherwise it fails again.
-  server.onRetry = (d: FakeDlq) => {
-    const bp = d.blueprint as { flow?: { id: number; onerror?: unknown[] }[] } | undefined;
-    if (bp?.flow?.some((m) => m.id === d.failer && Array.isArray(m.onerror) && m.onerror.length > 0)) d.resolved = true;
-    else d.attempts += 1;
-  };
+  resetServer(server);
+  server.onRetry = retryResolvesWhenHandled;
 });
 
 interface Ws {

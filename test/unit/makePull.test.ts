@@ -14,7 +14,7 @@ import { MakeClient } from '../../src/core/make/client';
 import { connectionForApiUrl } from '../../src/core/make/connection';
 import { pullAction, syncKey, type PullInput } from '../../src/core/make/pull';
 import { MakeApiServer } from '../support/makeApiServer';
-import { TOKEN, dlq, fakeClock } from './helpers/makeFixtures';
+import { TOKEN, dlq, fakeClock, resetServer } from './helpers/makeFixtures';
 
 const BLUEPRINT = JSON.stringify({
   name: 'Lead sync',
@@ -37,11 +37,7 @@ after(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 beforeEach(() => {
-  server.requests.length = 0;
-  server.faults.length = 0;
-  server.dlqs.clear();
-  server.scenarios.clear();
-  server.vanishAfterList.clear();
+  resetServer(server);
 });
 
 function workspace(): { root: string; file: string } {

@@ -1,6 +1,6 @@
 /** Shared pieces of the Make tests: a token, a fake clock, records and scenarios for the fake server. */
 import type { BudgetClock } from '../../../src/core/make/budget';
-import type { FakeDlq } from '../../support/makeApiServer';
+import type { FakeDlq, MakeApiServer } from '../../support/makeApiServer';
 
 /** An API key as Make issues them (a UUID v4): the SDK sends it as `Token <key>`. */
 export const TOKEN = '3c9d4e5f-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
@@ -36,4 +36,23 @@ export function dlq(scenarioId: number, extra: Partial<FakeDlq> = {}): FakeDlq {
     bundle: { '1': { value: { email: '' } }, '3': { error: { type: 'DataError', message: 'Invalid email address: ""' } } },
     ...extra,
   };
+}
+
+/**
+ * Make's retry as the fake server plays it in these tests: a record whose stored blueprint has an
+ * error-handler route on the failing module resolves; any other fails again (one more attempt).
+ */
+export function retryResolvesWhenHandled(d: FakeDlq): void {
+  const bp = d.blueprint as { flow?: { id: number; onerror?: unknown[] }[] } | undefined;
+  if (bp?.flow?.some((m) => m.id === d.failer && Array.isArray(m.onerror) && m.onerror.length > 0)) d.resolved = true;
+  else d.attempts += 1;
+}
+
+/** Empties the fake server between tests: no requests seen, no faults armed, no records, no scenarios. */
+export function resetServer(server: MakeApiServer): void {
+  server.requests.length = 0;
+  server.faults.length = 0;
+  server.dlqs.clear();
+  server.scenarios.clear();
+  server.vanishAfterList.clear();
 }
