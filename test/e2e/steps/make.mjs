@@ -77,10 +77,12 @@ async function connect(page, ws) {
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'from .fusionlintrc.json' }).first();
   await row.waitFor({ state: 'visible', timeout: 10000 });
   await row.click();
-  const box = await quickInput(page, /./);
+  // Wait for the token box itself (the zone pick's input is replaced in place): keys typed before
+  // it has the focus go to the editor behind it.
+  const box = await quickInput(page, /Make API token/);
   assert.equal(await box.getAttribute('type'), 'password', 'the token box hides what is typed');
-  await page.keyboard.type(TOKEN);
-  await page.keyboard.press('Enter');
+  await box.fill(TOKEN);
+  await box.press('Enter');
   await notification(page, /Connected to Make/);
   s.connected = true;
   return s;
