@@ -12,6 +12,7 @@ import { stringOpt, type CommandContext } from './args';
 
 import { CONFIG_FILE_NAME } from '../core/config';
 import { IGNORED_DIRS, compareScenarioPaths, sniffScenarioJson } from '../core/scenario/workspace';
+import { decodeText, type TextRead } from '../core/text/decode';
 
 /** Refuse to read anything bigger: scenario and executions files are small. */
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -242,11 +243,6 @@ export function actionError(e: unknown, target: ExecutionsTarget, cwd: string): 
 /** `lint` reads no file bigger than this (20 MB; the largest real scenario export is under 1 MB). */
 export const LINT_MAX_BYTES = 20 * 1024 * 1024;
 
-export type TextRead =
-  | { readonly ok: true; readonly text: string }
-  /** `problem` completes "<file>: …", e.g. "binary file (it contains NUL bytes)". */
-  | { readonly ok: false; readonly problem: string; readonly missing?: boolean };
-
 function kindOfSpecial(stat: fs.Stats): string {
   if (stat.isFIFO()) return 'a FIFO, or named pipe';
   if (stat.isSocket()) return 'a socket';
@@ -261,22 +257,6 @@ export function specialFileProblem(stat: fs.Stats): string {
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** Decodes file bytes as an editor would (UTF-8, byte-order mark dropped), or says why it cannot. */
-export function decodeText(buf: Uint8Array): TextRead {
-  if (buf.includes(0)) {
-    const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
-    return {
-      ok: false,
-      problem: utf16 ? 'UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8' : 'binary file (it contains NUL bytes)',
-    };
-  }
-  try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
-  } catch {
-    return { ok: false, problem: 'not UTF-8 text' };
-  }
 }
 
 /**

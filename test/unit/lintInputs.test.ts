@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LINT_MAX_BYTES, decodeText, excerpt, readTextSafely, walkLintTargets } from '../../src/cli/files';
-import type { TextRead } from '../../src/cli/files';
+import { LINT_MAX_BYTES, excerpt, readTextSafely, walkLintTargets } from '../../src/cli/files';
+import { decodeText, type TextRead } from '../../src/core/text/decode';
 
 const tempDirs: string[] = [];
 after(() => {

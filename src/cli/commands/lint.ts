@@ -30,7 +30,8 @@ import {
 } from '../args';
 import { CliError, CliErrors, EXIT_OK, EXIT_PROBLEMS, UsageError } from '../errors';
 import { LINT_MAX_BYTES, describeFsError, displayPath, oneLine, readTextSafely, specialFileProblem, walkLintTargets } from '../files';
-import type { SkipReason, TextRead, WalkSkipped } from '../files';
+import type { SkipReason, WalkSkipped } from '../files';
+import type { TextRead } from '../../core/text/decode';
 
 /** One finding as printed by `lint --format json` (1-based positions). */
 export interface JsonFinding {

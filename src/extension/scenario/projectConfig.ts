@@ -13,6 +13,7 @@ import {
 import type { Finding, Scenario } from '../../core/model';
 import { SETTINGS_SECTION, severityOverrides } from '../shared/settings';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
+import { decodeText } from '../../core/text/decode';
 
 /** How long the first lint waits for the configuration files before it goes ahead without them. */
 export const CONFIG_LOAD_GRACE_MS = 3000;
@@ -149,7 +150,7 @@ export class ProjectConfigs implements vscode.Disposable {
     this.generations.set(key, generation);
     let read: ConfigRead;
     try {
-      read = decode(await vscode.workspace.fs.readFile(uri));
+      read = decodeText(await vscode.workspace.fs.readFile(uri));
     } catch (err) {
       if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') {
         if (this.generations.get(key) === generation) this.forget(uri, false);
@@ -209,15 +210,5 @@ export class ProjectConfigs implements vscode.Disposable {
   private changed(why: string): void {
     this.log.info(`Project configuration: ${why}; linting scenario files again`);
     this.emitter.fire();
-  }
-}
-
-/** The text of a configuration file as the editor shows it (UTF-8, byte-order mark dropped), or why it is not text. */
-function decode(bytes: Uint8Array): ConfigRead {
-  if (bytes.includes(0)) return { ok: false, problem: 'binary file (it contains NUL bytes)' };
-  try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return { ok: false, problem: 'not UTF-8 text' };
   }
 }
