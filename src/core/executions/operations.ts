@@ -52,6 +52,7 @@ import type { Clock, ExecutionsFile, HistoryEntry, IncompleteExecution } from '.
 import { findModule } from '../model';
 import { originOf, systemClock } from './model';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from './schedule';
+import { TextPool, flatText } from './compactText';
 import type { FlowContext, FlowFailure } from '../simulate/simulator';
 import { locateModule, runList } from '../simulate/simulator';
 
@@ -90,6 +91,12 @@ export interface RetryOptions {
   readonly clock?: Clock;
   readonly profile?: Profile;
   readonly automatic?: boolean;
+  /**
+   * Called after every `every` replayed records. A replay leaves a few kilobytes of short-lived
+   * objects per record that the runtime would only collect much later (with 50,000 records that is
+   * about 100 MB on top of what is kept): the CLI collects garbage here (actions/retry.ts).
+   */
+  readonly checkpoint?: { readonly every: number; readonly run: () => void };
 }
 
 /** Most retries run per scenario by one `runDueRetries` call. */
@@ -104,7 +111,8 @@ function withHistory(rec: IncompleteExecution, entry: HistoryEntry, changes: Par
     ...rec,
     ...changes,
     updated: entry.at,
-    history: [...(Array.isArray(rec.history) ? (rec.history as readonly HistoryEntry[]) : []), entry],
+    // concat allocates the exact length (a spread into a literal leaves room to grow in each copy).
+    history: (Array.isArray(rec.history) ? (rec.history as readonly HistoryEntry[]) : []).concat([entry]),
   };
 }
 
@@ -169,22 +177,41 @@ function replayModel(rec: IncompleteExecution, scenario: Scenario, bundle: numbe
 
 const NOTHING_SENT = 'nothing was sent to Fusion or Make';
 
-/** One simulated retry of one record at `now`. Returns the new record and the result. */
+/**
+ * What the retries of one call share: the time they are made at, and one copy of each text that
+ * repeats across records (the `assumed` sentences, the next retry times). A retry of 50,000
+ * records keeps 50,000 results and history entries: their texts are kept flat and shared
+ * (compactText.ts), which is most of what such a call holds besides the document.
+ */
+interface RetryRun {
+  readonly now: Date;
+  /** `now` as ISO text, one string for every history entry and `updated` of the call. */
+  readonly at: string;
+  readonly texts: TextPool;
+  /** Records replayed so far (for `RetryOptions.checkpoint`). */
+  replayed: number;
+}
+
+function retryRunAt(now: Date): RetryRun {
+  return { now, at: now.toISOString(), texts: new TextPool(), replayed: 0 };
+}
+
+/** One simulated retry of one record at `run.now`. Returns the new record and the result. */
 function retryOne(
   rec: IncompleteExecution,
   resolve: ScenarioResolver,
-  now: Date,
+  run: RetryRun,
   options: RetryOptions,
 ): { rec: IncompleteExecution; result: OperationResult } {
-  const at = now.toISOString();
+  const { now, at } = run;
   const action = options.automatic ? 'auto-retry' : 'retry';
-  const fail = (
-    message: string,
-    notRun: NonNullable<OperationResult['notRun']>,
-  ): { rec: IncompleteExecution; result: OperationResult } => ({
-    rec: withHistory(rec, { at, action, result: 'failed', error: rec.error?.type, message, simulated: true }),
-    result: { id: rec.id, result: 'failed', message, notRun, simulated: true, where: 'local' },
-  });
+  const fail = (text: string, notRun: NonNullable<OperationResult['notRun']>): { rec: IncompleteExecution; result: OperationResult } => {
+    const message = flatText(text);
+    return {
+      rec: withHistory(rec, { at, action, result: 'failed', error: rec.error?.type, message, simulated: true }),
+      result: { id: rec.id, result: 'failed', message, notRun, simulated: true, where: 'local' },
+    };
+  };
 
   const scenario = resolve(rec);
   if (!scenario) return fail(`Cannot retry ${rec.id}: scenario ${scenarioLabel(rec)} was not found.`, 'scenario-not-found');
@@ -196,7 +223,8 @@ function retryOne(
   const retryNumber = rec.attempts + 1;
   const bundle = bundleNumberOf(rec);
   const model = replayModel(rec, scenario, bundle);
-  const assumedText = model.assumed ? ` Assumed: ${model.assumed}.` : '';
+  const assumed = model.assumed !== undefined ? run.texts.intern(model.assumed) : undefined;
+  const assumedText = assumed !== undefined ? ` Assumed: ${assumed}.` : '';
   let failure: FlowFailure | undefined;
   const ctx: FlowContext = {
     scenario: model.scenario,
@@ -218,10 +246,12 @@ function retryOne(
     },
   };
   runList(where.list, where.index, ctx);
-  const noted = model.assumed ? { assumed: model.assumed } : {};
+  const noted = assumed ? { assumed } : {};
 
   if (!failure) {
-    const message = `Simulated retry ${retryNumber} of ${rec.id} succeeded: the record is marked resolved in the executions file (${NOTHING_SENT}).${assumedText}`;
+    const message = flatText(
+      `Simulated retry ${retryNumber} of ${rec.id} succeeded: the record is marked resolved in the executions file (${NOTHING_SENT}).${assumedText}`,
+    );
     return {
       rec: withHistory(rec, { at, action, result: 'succeeded', simulated: true, ...noted }, { status: 'resolved', nextRetryAt: null }),
       result: { id: rec.id, result: 'resolved', message, simulated: true, where: 'local', ...noted },
@@ -235,18 +265,22 @@ function retryOne(
   const next = c.autoRetry ? nextRetryAt(policy, attempts, now) : null;
   const status = next ? 'pending' : 'unresolved';
   const sameError = module.id === rec.moduleId && fault.error === rec.error?.type;
-  const error = {
-    ...(sameError ? rec.error : {}),
-    type: fault.error,
-    message: fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`),
-  };
+  const errorMessage = fault.message ?? (sameError ? rec.error.message : `${fault.error} (simulated fault)`);
+  // The same error again keeps the stored error object (the copy would be equal, key order included).
+  const error =
+    sameError && rec.error.message === errorMessage
+      ? rec.error
+      : { ...(sameError ? rec.error : {}), type: fault.error, message: errorMessage };
+  const nextAt = next ? run.texts.intern(next.toISOString()) : null;
   const moved = module.id !== rec.moduleId ? ` (the execution moves to module ${module.id})` : '';
   let tail: string;
-  if (next) tail = `next automatic retry at ${next.toISOString()} (${attempts} of ${max} attempts made).`;
+  if (nextAt) tail = `next automatic retry at ${nextAt} (${attempts} of ${max} attempts made).`;
   else if (c.autoRetry) tail = `automatic attempts exhausted (${attempts} of ${max}); the execution is unresolved.`;
   else if (c.storesIncompleteExecution) tail = 'no automatic retry; the execution is unresolved.';
   else tail = `${c.reason} The execution stays unresolved.`;
-  const message = `Simulated retry ${retryNumber} of ${rec.id} failed at module ${module.id} with ${fault.error}${moved}: ${tail}${assumedText}`;
+  const message = flatText(
+    `Simulated retry ${retryNumber} of ${rec.id} failed at module ${module.id} with ${fault.error}${moved}: ${tail}${assumedText}`,
+  );
   return {
     rec: withHistory(
       rec,
@@ -267,7 +301,7 @@ function retryOne(
         maxAttempts: max,
         autoRetry: c.autoRetry,
         status,
-        nextRetryAt: next ? next.toISOString() : null,
+        nextRetryAt: nextAt,
       },
     ),
     result: { id: rec.id, result: 'failed', message, simulated: true, where: 'local', ...noted },
@@ -303,13 +337,13 @@ function unresolvedIndex(
   return i;
 }
 
-/** Retries `ids` in `executions` (changed in place), at `now`; appends one result per id. */
+/** Retries `ids` in `executions` (changed in place), at `run.now`; appends one result per id. */
 function retryInPlace(
   executions: IncompleteExecution[],
   index: ReadonlyMap<string, number>,
   ids: readonly string[],
   resolve: ScenarioResolver,
-  now: Date,
+  run: RetryRun,
   options: RetryOptions,
   results: OperationResult[],
 ): void {
@@ -325,9 +359,11 @@ function retryInPlace(
       results.push({ id, result: 'skipped', message: `${id} comes from Make: it is retried on Make, not simulated.` });
       continue;
     }
-    const out = retryOne(rec, resolve, now, options);
+    const out = retryOne(rec, resolve, run, options);
     executions[i] = out.rec;
     results.push(out.result);
+    const checkpoint = options.checkpoint;
+    if (checkpoint && ++run.replayed % checkpoint.every === 0) checkpoint.run();
   }
 }
 
@@ -340,7 +376,7 @@ export function retryExecutions(
   const now = (options.clock ?? systemClock)();
   const executions = [...doc.executions];
   const results: OperationResult[] = [];
-  retryInPlace(executions, indexById(executions), unique(ids), resolve, now, options, results);
+  retryInPlace(executions, indexById(executions), unique(ids), resolve, retryRunAt(now), options, results);
   return { doc: { ...doc, executions }, results };
 }
 
@@ -409,6 +445,7 @@ export function runDueRetries(doc: ExecutionsFile, resolve: ScenarioResolver, no
   const index = indexById(executions);
   const options: RetryOptions = { clock: () => now, automatic: true, ...(profile ? { profile } : {}) };
   const results: OperationResult[] = [];
+  const run = retryRunAt(now);
   for (const rec of dueExecutions(doc, now)) {
     const key = rec.scenarioFile ?? rec.scenario;
     const done = perScenario.get(key) ?? 0;
@@ -421,7 +458,7 @@ export function runDueRetries(doc: ExecutionsFile, resolve: ScenarioResolver, no
       continue;
     }
     perScenario.set(key, done + 1);
-    retryInPlace(executions, index, [rec.id], resolve, now, options, results);
+    retryInPlace(executions, index, [rec.id], resolve, run, options, results);
   }
   return { doc: { ...doc, executions }, results };
 }

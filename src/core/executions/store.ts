@@ -59,6 +59,15 @@ const COLLECT_AFTER_BYTES = 16 * 1024 * 1024;
 
 function collectAfterRead(size: number | bigint): void {
   if (Number(size) < COLLECT_AFTER_BYTES) return;
+  collectGarbage();
+}
+
+/**
+ * A full garbage collection where the runtime offers one (`globalThis.gc`: the CLI exposes it, the
+ * extension host does not; elsewhere this does nothing). For the moments a large amount of memory
+ * has just become garbage.
+ */
+export function collectGarbage(): void {
   const gc = (globalThis as { gc?: unknown }).gc;
   if (typeof gc === 'function') (gc as () => void)();
 }
