@@ -115,7 +115,7 @@ describe('directive typo: the classifier answers unknown', () => {
   });
 });
 
-describe("directive typo: the fix \"Change to 'break'\"", () => {
+describe('directive typo: the fix "Change to \'break\'"', () => {
   const fixAt = (text: string, word: string): ReturnType<typeof directiveTypoFixes> =>
     directiveTypoFixes(parseScenario(F, text), text.indexOf(word) + 1);
 

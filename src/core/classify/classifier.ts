@@ -573,7 +573,9 @@ export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: st
     cases,
     worst: worst.outcome,
     dependsOn,
-    ...(worst.outcome === 'unknown' && worst.route?.unknownDirective !== undefined ? { unknownDirective: worst.route.unknownDirective } : {}),
+    ...(worst.outcome === 'unknown' && worst.route?.unknownDirective !== undefined
+      ? { unknownDirective: worst.route.unknownDirective }
+      : {}),
   };
 }
 

@@ -117,6 +117,7 @@ export function describeOutcome(outcome: ClassifiedOutcome, dependsOn?: DependsO
  */
 export function outcomeVerb(outcome: ClassifiedOutcome, plural: boolean): string {
   if (outcome === 'depends') return `${plural ? 'depend' : 'depends'} on the error message or the run's data`;
-  if (outcome === 'unknown') return `${plural ? 'have' : 'has'} an unknown outcome (the directive that catches ${plural ? 'them' : 'it'} is not one Fusion knows)`;
+  if (outcome === 'unknown')
+    return `${plural ? 'have' : 'has'} an unknown outcome (the directive that catches ${plural ? 'them' : 'it'} is not one Fusion knows)`;
   return plural ? OUTCOME_WORDS[outcome].verbPlural : OUTCOME_WORDS[outcome].verb;
 }

@@ -99,7 +99,7 @@ const CATEGORY_WORDS: Readonly<Record<MapCategory, string>> = {
   fails: 'fails the run',
   handled: 'handled',
   depends: 'depends',
-  unknown: "unknown (a directive Fusion does not know)",
+  unknown: 'unknown (a directive Fusion does not know)',
 };
 
 /** Colours every module node of `map` for `selection`. */

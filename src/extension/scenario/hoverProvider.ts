@@ -146,7 +146,10 @@ function directiveHover(
     const unknown: string[] = [
       `**${vscode.l10n.t('Directive')} \`${route.unknownDirective}\`**`,
       '',
-      vscode.l10n.t("Unknown: the directive '{0}' is not one Fusion knows, so what happens when this route catches an error is unknown.", route.unknownDirective),
+      vscode.l10n.t(
+        "Unknown: the directive '{0}' is not one Fusion knows, so what happens when this route catches an error is unknown.",
+        route.unknownDirective,
+      ),
       '',
     ];
     appendModuleOutcomes(unknown, uri, scenario, module, profile);

@@ -57,7 +57,11 @@ function outcomeTexts(view: Scenario, m: ScenarioModule, profile: Profile): { su
   const gists = [
     ...new Set(
       outcomes.map((o) =>
-        o === 'depends' ? 'depends on the error' : o === 'unknown' ? 'has an unknown outcome (a directive Fusion does not know)' : OUTCOME_WORDS[o].gist,
+        o === 'depends'
+          ? 'depends on the error'
+          : o === 'unknown'
+            ? 'has an unknown outcome (a directive Fusion does not know)'
+            : OUTCOME_WORDS[o].gist,
       ),
     ),
   ];
