@@ -14,7 +14,7 @@ import {
   waitForDiagnostics,
 } from './scenarioSupport';
 
-const FIXTURE = 'scenarios/directive-typo.scenario.yaml';
+const FIXTURE = 'directive-typo.scenario.yaml';
 
 suite('directive typo', function () {
   this.timeout(60000);
@@ -41,7 +41,7 @@ suite('directive typo', function () {
     const onValue = await vscode.commands.executeCommand<vscode.Hover[]>(
       'vscode.executeHoverProvider',
       uri,
-      positionOf(doc, 'brake', 0, 2),
+      positionOf(doc, 'directive: brake', 0, 'directive: '.length + 2),
     );
     const directiveHover = hoverText(onValue);
     assert.match(directiveHover, /Directive `brake`/);

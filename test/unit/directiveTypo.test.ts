@@ -11,6 +11,7 @@ import { colourMap } from '../../src/core/map/colours';
 import { simulate } from '../../src/core/simulate/simulator';
 import { applyEdits } from '../../src/core/text/edits';
 import { findModule } from '../../src/core/model';
+import { documentSymbols } from '../../src/core/scenario/language';
 import type { Scenario } from '../../src/core/model';
 
 const F = 'typo.scenario.yaml';
@@ -163,5 +164,14 @@ describe('directive typo: the fix "Change to \'break\'"', () => {
     const parsed = lintScenario('x.blueprint.json', bp);
     assert.ok(!parsed.findings.some((f) => f.code === 'unknown-directive'));
     assert.deepEqual(directiveTypoFixes(parsed, bp.indexOf('builtin:Brake') + 2), []);
+  });
+});
+
+describe('directive typo: the Outline and decided-at-run-time name it as written', () => {
+  test('the handler route reads "On error: brake (unknown directive)", not Ignore', () => {
+    const symbols = documentSymbols(parseScenario(F, typo('brake')));
+    const names = JSON.stringify(symbols);
+    assert.match(names, /On error: brake \(unknown directive\)/);
+    assert.doesNotMatch(names, /On error: Ignore/);
   });
 });

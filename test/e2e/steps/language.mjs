@@ -137,7 +137,8 @@ export const directiveTypoFix = {
   name: "language directive typo Ctrl+. offers Change to 'break'",
   run: async ({ page, ws, shot }) =>
     withOwnScenario(page, ws, TYPO, TYPO_TEXT, async () => {
-      const at = positionOf(ws, TYPO, 'brake');
+      const on = positionOf(ws, TYPO, 'directive: brake');
+      const at = { line: on.line, column: on.column + 'directive: '.length };
       await goToLine(page, at.line, at.column + 1);
       const titles = await quickFixTitles(page, /Change to 'break'/);
       log('  quick fixes on `brake`:', JSON.stringify(titles));
