@@ -95,8 +95,8 @@ export const outline = {
 };
 
 /**
- * Writes a scenario of the step's own into the workspace, runs `fn` on it, then saves, closes and
- * removes it (the later steps read the samples as they are).
+ * Writes a scenario of the step's own into the workspace, runs `fn` on it, then closes it without
+ * saving and removes it (the later steps read the samples as they are).
  * @param {import('playwright-core').Page} page @param {string} ws @param {string} rel @param {string} text @param {() => Promise<void>} fn
  */
 async function withOwnScenario(page, ws, rel, text, fn) {
@@ -107,8 +107,8 @@ async function withOwnScenario(page, ws, rel, text, fn) {
     await fn();
   } finally {
     await closeActionWidget(page).catch(() => {});
-    await runCommand(page, 'File: Save').catch(() => {});
-    await runCommand(page, 'View: Close Editor').catch(() => {});
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Revert and Close Editor').catch(() => {});
     fs.rmSync(file, { force: true });
   }
 }
@@ -156,7 +156,7 @@ export const directiveTypoFix = {
         assert.match(now, /directive: break # retry later/, 'the value changed, the comment kept');
         return now;
       }, 'the fixed directive');
-      assert.doesNotMatch(text, /brake/);
+      assert.doesNotMatch(text, /directive: brake/);
     }),
 };
 
@@ -190,13 +190,14 @@ export const renameModuleId = {
       const at = positionOf(ws, RENAME, 'id: 2');
       await goToLine(page, at.line, at.column + 'id: '.length);
       await page.keyboard.press('F2');
-      const input = page.locator('.rename-box input, .rename-box .rename-input').first();
+      // the rename box opens on the id with it selected (its placeholder is the current id)
+      const input = page.locator('.rename-box .rename-input').first();
       await input.waitFor({ state: 'visible', timeout: 10000 });
-      await page.keyboard.press('Control+A');
-      await page.keyboard.type('7');
+      await eventually(async () => assert.equal(await input.inputValue(), '2', 'the box shows the current id'), 'rename box');
+      await input.fill('7');
       await page.mouse.move(0, 0);
       await shot(); // the rename box on module 2's id, the new id typed
-      await page.keyboard.press('Enter');
+      await input.press('Enter');
       await input.waitFor({ state: 'hidden', timeout: 10000 });
       const text = await eventually(async () => {
         const now = await visibleEditorText(page);
