@@ -8,7 +8,7 @@
   /** @type {{ postMessage(m: unknown): void, getState(): any, setState(s: unknown): void }} */
   const vscode = acquireVsCodeApi();
   const SVG = 'http://www.w3.org/2000/svg';
-  const GLYPH = { stopped: '■', 'stored-retry': '↻', stored: '‖', fails: '✕', handled: '✓', depends: '?' };
+  const GLYPH = { stopped: '■', 'stored-retry': '↻', stored: '‖', fails: '✕', handled: '✓', depends: '?', unknown: '!' };
   /** Event kinds of a simulation → the legend category whose colour they take. */
   const EVENT_CATEGORY = {
     'stored-retry': 'stored-retry',

@@ -78,8 +78,16 @@ export interface ErrorHandlerRoute {
   readonly errorSpans: readonly Span[];
   /** Modules the route runs before its directive. */
   readonly modules: readonly ScenarioModule[];
-  /** The directive that ends the route (`ignore` when none is given). */
+  /**
+   * The directive that ends the route (`ignore` when none is given). When `unknownDirective` is set
+   * this is only the parser's placeholder, not what the route does.
+   */
   readonly directive: Directive;
+  /**
+   * The directive as written when it is none of DIRECTIVES (`directive: brake`): what the route
+   * does is unknown, and the classifier answers `unknown` for errors it catches instead of guessing.
+   */
+  readonly unknownDirective?: string;
   /** Whether the directive was written explicitly in the source. */
   readonly directiveExplicit: boolean;
   /** break only: "Automatically complete execution" (blueprint `retry`). Default false. */
@@ -261,8 +269,18 @@ export interface Finding {
   readonly detail?: string;
 }
 
-/** An outcome, or `depends`: it turns on something the classification was not given (the error message, a bundle's data). */
-export type ClassifiedOutcome = Outcome | 'depends';
+/**
+ * What one possibility of a classification leads to: an outcome, or `unknown` when the error-handler
+ * route that catches the error ends with a directive that is not one Fusion knows (`directive:
+ * brake`), so nothing can honestly be said about the run.
+ */
+export type CaseOutcome = Outcome | 'unknown';
+
+/**
+ * An outcome, `unknown` (see CaseOutcome), or `depends`: it turns on something the classification
+ * was not given (the error message, a bundle's data).
+ */
+export type ClassifiedOutcome = CaseOutcome | 'depends';
 
 /** What a failure may depend on when its outcome is `depends`. */
 export type DependsOn = 'message' | 'data';
@@ -271,7 +289,7 @@ export type DependsOn = 'message' | 'data';
 export interface ClassificationCase {
   /** When this case happens, in words (`the error message contains "timeout"`, `otherwise`). */
   readonly when: string;
-  readonly outcome: Outcome;
+  readonly outcome: CaseOutcome;
   readonly storesIncompleteExecution: boolean;
   readonly autoRetry: boolean;
   readonly handler: Directive | null;
@@ -304,7 +322,9 @@ export interface Classification {
   /** `depends` only: every possibility, in the order the handler lookup meets them. */
   readonly cases?: readonly ClassificationCase[];
   /** `depends` only: the worst case's outcome. */
-  readonly worst?: Outcome;
+  readonly worst?: CaseOutcome;
+  /** `unknown` only (or `depends` whose worst case is unknown): the directive as written (`brake`). */
+  readonly unknownDirective?: string;
   /** `depends` only: `message` when giving the error message would decide it (at least in part), else `data`. */
   readonly dependsOn?: DependsOn;
 }

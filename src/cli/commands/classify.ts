@@ -1,4 +1,5 @@
 import { classify } from '../../core/classify/classifier';
+import { unknownWords } from '../../core/classify/outcomes';
 import { findModule, isUnsetTrigger, walkModules } from '../../core/model';
 import type { Classification } from '../../core/model';
 import {
@@ -41,6 +42,7 @@ export function classificationJson(c: Classification): Record<string, unknown> {
     autoRetry: c.autoRetry,
     handler: c.handler,
     reason: c.reason,
+    ...(c.unknownDirective !== undefined ? { unknownDirective: c.unknownDirective } : {}),
     ...(c.cases
       ? {
           dependsOn: c.dependsOn,
@@ -71,6 +73,9 @@ export const classifyCommand: Command = {
     '"depends": the JSON lists "cases" ({when, outcome, storesIncompleteExecution, autoRetry,',
     'handler}) and the top-level fields describe the worst case (failed, then stopped, then stored',
     'without retry, then stored with retry, then succeeded). --message decides message filters.',
+    'An error-handler route ending with a directive Fusion does not know gives outcome "unknown"',
+    '(with "unknownDirective": the directive as written); such a file also has an unknown-directive',
+    'error, so this command refuses it (exit 2) until the directive is fixed.',
     '',
     'Exit codes: 0 classified; 2 usage mistake, unreadable file, unknown module id, or a scenario',
     '            with a structural error (syntax, invalid structure, duplicate id, ...).',
@@ -107,7 +112,7 @@ export const classifyCommand: Command = {
       ctx.out(
         [
           `${shown}: module ${moduleId} ${label} fails with ${c.errorType}`,
-          `  outcome:                  ${c.outcome}`,
+          `  outcome:                  ${c.outcome}${c.outcome === 'unknown' ? ` (${unknownWords(c.unknownDirective)})` : ''}`,
           `  stores incomplete exec.:  ${yesNo(c.storesIncompleteExecution)}`,
           `  automatic retry:          ${yesNo(c.autoRetry)}`,
           `  handler:                  ${c.handler ?? 'none'}`,

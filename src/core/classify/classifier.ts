@@ -51,23 +51,29 @@
  * route's directive although Make runs every passing route: the first directive met ends the handling
  * of that error. A Break whose "Automatically complete execution" is an expression forks too.
  *
+ * A route whose directive is not one Fusion knows (`directive: brake`, reported as
+ * unknown-directive) decides nothing: an error it catches has outcome `unknown` (no handler, nothing
+ * stored as far as anyone can say), and the reason names the directive as written. It is not taken
+ * for the parser's default (Ignore), which would claim the error is handled.
+ *
  * A classification that forks has outcome `depends` and lists its `cases` (each with `when`). Its
  * top-level fields describe the worst case: failed (the run is rolled back, nothing kept) is worse
  * than stopped, which is worse than stored without retry (a person must act), which is worse than
- * stored with automatic retry, which is worse than succeeded. Cases that agree on outcome, storage,
+ * stored with automatic retry, which is worse than succeeded; `unknown` counts as worse than all of
+ * them, so a guess never hides it. Cases that agree on outcome, storage,
  * retry and handler are not a fork: they collapse into one answer.
  */
 import { ERROR_TYPES, lookupErrorType, unhandledOutcome } from '../catalogue/catalogue';
-import { dependsWords, OUTCOME_WORDS } from './outcomes';
-import { findModule } from '../model';
+import { dependsWords, OUTCOME_WORDS, unknownWords } from './outcomes';
+import { DIRECTIVES, findModule } from '../model';
 import type {
+  CaseOutcome,
   Classification,
   ClassificationCase,
   ClassifiedOutcome,
   DependsOn,
   Directive,
   ErrorHandlerRoute,
-  Outcome,
   Profile,
   RouteFilter,
   Scenario,
@@ -139,7 +145,7 @@ export function moduleContext(scenario: Scenario, moduleId: number): ModuleConte
 /** The rule that decides, before the storage setting is applied; `sentence` builds its reason on demand. */
 interface Decision {
   readonly rule: number;
-  readonly outcome: Outcome;
+  readonly outcome: CaseOutcome;
   readonly handler: Directive | null;
   /** The route whose directive decided (its settings). */
   readonly route?: ErrorHandlerRoute;
@@ -179,7 +185,7 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
   const raised = (): string => `${errorType} raised in module ${moduleId}${module.name ? ` (${module.name})` : ''}`;
   const d = (
     rule: number,
-    outcome: Outcome,
+    outcome: CaseOutcome,
     handler: Directive | null,
     sentence: () => string,
     route?: ErrorHandlerRoute,
@@ -190,6 +196,18 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
   const byDirective = (rule: number, dirRoute: ErrorHandlerRoute, caught: HandlerMatch, via: () => string, facts: ErrorFacts): Tree => {
     const dir = dirRoute.directive;
     const hr = caught.route;
+    if (dirRoute.unknownDirective !== undefined) {
+      const written = dirRoute.unknownDirective;
+      return d(
+        rule,
+        'unknown',
+        null,
+        () =>
+          `${raised()} is caught by ${via()}, whose directive '${written}' is not one Fusion knows, so what happens is unknown (use one of ${DIRECTIVES.join(', ')}).`,
+        dirRoute,
+        hr,
+      );
+    }
     switch (dir) {
       case 'break': {
         const withRetry = (): Tree =>
@@ -420,21 +438,23 @@ function decide(ctx: ModuleContext, errorType: string, p: Profile, message?: str
   });
 }
 
-function stores(outcome: Outcome): boolean {
+function stores(outcome: CaseOutcome): boolean {
   return outcome === 'incomplete-with-retry' || outcome === 'incomplete-without-retry';
 }
 
 /** How bad an outcome is for the run's data (higher = worse): what `depends` reports at the top level. */
-export const OUTCOME_SEVERITY: Readonly<Record<Outcome, number>> = {
+export const OUTCOME_SEVERITY: Readonly<Record<CaseOutcome, number>> = {
   succeeded: 0,
   'incomplete-with-retry': 1,
   'incomplete-without-retry': 2,
   stopped: 3,
   failed: 4,
+  // Nothing can be said about it, so no known outcome hides it as the worst case.
+  unknown: 5,
 };
 
 /** The worst of several cases (the first of equally bad ones). */
-export function worstCase<T extends { readonly outcome: Outcome }>(cases: readonly T[]): T {
+export function worstCase<T extends { readonly outcome: CaseOutcome }>(cases: readonly T[]): T {
   let worst = cases[0];
   for (const c of cases) if (OUTCOME_SEVERITY[c.outcome] > OUTCOME_SEVERITY[worst.outcome]) worst = c;
   return worst;
@@ -448,7 +468,7 @@ function flatten(tree: Tree, path: string[] = [], inputs: DependsOn[] = []): { w
 }
 
 /** The outcome of a decision once the storage setting is applied. */
-function finalOutcome(scenario: Scenario, d: Decision): Outcome {
+function finalOutcome(scenario: Scenario, d: Decision): CaseOutcome {
   return stores(d.outcome) && !scenario.settings.storeIncompleteExecutions ? 'failed' : d.outcome;
 }
 
@@ -459,12 +479,14 @@ function outcomeOf(
   errorType: string,
   profile?: Profile,
   message?: string,
-): { outcome: ClassifiedOutcome; dependsOn?: DependsOn } {
+): { outcome: ClassifiedOutcome; dependsOn?: DependsOn; unknownDirective?: string } {
   const tree = decide(ctx, errorType, effectiveProfile(scenario, profile), message);
-  if ('leaf' in tree) return { outcome: finalOutcome(scenario, tree.leaf) };
+  const written = (d: Decision): { unknownDirective?: string } =>
+    d.outcome === 'unknown' && d.route?.unknownDirective !== undefined ? { unknownDirective: d.route.unknownDirective } : {};
+  if ('leaf' in tree) return { outcome: finalOutcome(scenario, tree.leaf), ...written(tree.leaf) };
   const leaves = flatten(tree);
   const first = finalOutcome(scenario, leaves[0].decision);
-  if (leaves.every((l) => finalOutcome(scenario, l.decision) === first)) return { outcome: first };
+  if (leaves.every((l) => finalOutcome(scenario, l.decision) === first)) return { outcome: first, ...written(leaves[0].decision) };
   return { outcome: 'depends', dependsOn: leaves.some((l) => l.inputs.includes('message')) ? 'message' : 'data' };
 }
 
@@ -531,7 +553,8 @@ export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: st
     const { when: _when, ...only } = cases[0];
     void _when;
     const hr = leaves[0].decision.handlerRoute;
-    return { ...base, ...only, ...(hr ? { handlerRoute: hr } : {}) };
+    const written = only.outcome === 'unknown' ? only.route?.unknownDirective : undefined;
+    return { ...base, ...only, ...(hr ? { handlerRoute: hr } : {}), ...(written !== undefined ? { unknownDirective: written } : {}) };
   }
   const worstIndex = cases.indexOf(worstCase(cases));
   const worst = cases[worstIndex];
@@ -550,6 +573,9 @@ export function classifyIn(scenario: Scenario, ctx: ModuleContext, errorType: st
     cases,
     worst: worst.outcome,
     dependsOn,
+    ...(worst.outcome === 'unknown' && worst.route?.unknownDirective !== undefined
+      ? { unknownDirective: worst.route.unknownDirective }
+      : {}),
   };
 }
 
@@ -564,6 +590,8 @@ export interface OutcomeGroup {
   readonly errorTypes: readonly string[];
   /** `depends` only: `message` when at least one of its types depends on the error message. */
   readonly dependsOn?: DependsOn;
+  /** `unknown` only: the directive as written that makes it unknown (`brake`). */
+  readonly unknownDirective?: string;
 }
 
 const GROUP_ORDER: readonly ClassifiedOutcome[] = [
@@ -573,6 +601,7 @@ const GROUP_ORDER: readonly ClassifiedOutcome[] = [
   'succeeded',
   'depends',
   'failed',
+  'unknown',
 ];
 
 /**
@@ -591,17 +620,20 @@ export function outcomesByErrorType(scenario: Scenario, moduleId: number, profil
 export function outcomesByErrorTypeIn(scenario: Scenario, ctx: ModuleContext, profile?: Profile): OutcomeGroup[] {
   const byOutcome = new Map<ClassifiedOutcome, string[]>();
   let dependsOn: DependsOn | undefined;
+  let unknownDirective: string | undefined;
   for (const info of ERROR_TYPES) {
     const r = outcomeOf(scenario, ctx, info.name, profile);
     const list = byOutcome.get(r.outcome) ?? [];
     list.push(info.name);
     byOutcome.set(r.outcome, list);
     if (r.dependsOn && dependsOn !== 'message') dependsOn = r.dependsOn;
+    unknownDirective ??= r.unknownDirective;
   }
   return GROUP_ORDER.filter((o) => byOutcome.has(o)).map((o) => ({
     outcome: o,
     errorTypes: byOutcome.get(o) ?? [],
     ...(o === 'depends' && dependsOn ? { dependsOn } : {}),
+    ...(o === 'unknown' && unknownDirective !== undefined ? { unknownDirective } : {}),
   }));
 }
 
@@ -630,12 +662,14 @@ export function summarizeOutcomes(groups: readonly OutcomeGroup[]): string {
   if (nonEmpty.length === 0) return 'On failure: nothing known';
   if (nonEmpty.length === 1) {
     const only = nonEmpty[0];
+    if (only.outcome === 'unknown') return `On failure: ${unknownWords(only.unknownDirective)}`;
     return `On failure: ${only.outcome === 'depends' ? `what happens depends on ${dependsWords(only.dependsOn)}` : OUTCOME_WORDS[only.outcome].every}`;
   }
   const last = nonEmpty[nonEmpty.length - 1];
   // `failed` last means "whatever is left", unknown types included (fusion): phrased as "others".
   const parts = nonEmpty.map((g) => {
     if (g.outcome === 'depends') return `${g.errorTypes.length} depend on ${dependsWords(g.dependsOn)}`;
+    if (g.outcome === 'unknown') return `${g.errorTypes.length} ${unknownWords(g.unknownDirective, 'counted')}`;
     return g.outcome === 'failed' && g === last ? 'others fail the run' : OUTCOME_WORDS[g.outcome].counted(g.errorTypes.length);
   });
   return `On failure: ${parts.join(' · ')}`;

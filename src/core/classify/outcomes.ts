@@ -7,6 +7,17 @@
  */
 import type { ClassifiedOutcome, DependsOn, Outcome } from '../model';
 
+/**
+ * The words for `unknown`: the route that catches the error ends with a directive Fusion does not
+ * know (`directive: brake`), so no outcome is claimed. `form`: `label` after "On failure:" or in a
+ * hover ("unknown: the directive 'brake' is not one Fusion knows"), `counted` after a number of
+ * error types ("3 unknown (…)").
+ */
+export function unknownWords(directive: string | undefined, form: 'label' | 'counted' = 'label'): string {
+  const why = directive !== undefined ? `the directive '${directive}' is not one Fusion knows` : 'the directive is not one Fusion knows';
+  return form === 'label' ? `unknown: ${why}` : `unknown (${why})`;
+}
+
 export interface OutcomeWords {
   /** What happens to the run, as a clause (hovers, the classify command). */
   readonly label: string;
@@ -83,9 +94,11 @@ export function dependsWords(on: DependsOn | undefined): string {
 
 /**
  * What happens to the run, in plain words (hovers, the classify command, the tree). For `depends`,
- * `dependsOn` says what it turns on when known (`classify(...).dependsOn`).
+ * `dependsOn` says what it turns on when known (`classify(...).dependsOn`); for `unknown`,
+ * `unknownDirective` is the directive as written (`classify(...).unknownDirective`).
  */
-export function describeOutcome(outcome: ClassifiedOutcome, dependsOn?: DependsOn): string {
+export function describeOutcome(outcome: ClassifiedOutcome, dependsOn?: DependsOn, unknownDirective?: string): string {
+  if (outcome === 'unknown') return unknownWords(unknownDirective);
   if (outcome !== 'depends') return OUTCOME_WORDS[outcome].label;
   switch (dependsOn) {
     case 'message':
@@ -104,5 +117,7 @@ export function describeOutcome(outcome: ClassifiedOutcome, dependsOn?: DependsO
  */
 export function outcomeVerb(outcome: ClassifiedOutcome, plural: boolean): string {
   if (outcome === 'depends') return `${plural ? 'depend' : 'depends'} on the error message or the run's data`;
+  if (outcome === 'unknown')
+    return `${plural ? 'have' : 'has'} an unknown outcome (the directive that catches ${plural ? 'them' : 'it'} is not one Fusion knows)`;
   return plural ? OUTCOME_WORDS[outcome].verbPlural : OUTCOME_WORDS[outcome].verb;
 }

@@ -1,6 +1,6 @@
 /*
- * Quick-fix edits on scenario files: attach an error-handler route to a module, and insert a
- * `# fusion-lint-disable-next-line` comment. Edits are minimal insertions: everything else in the
+ * Quick-fix edits on scenario files: attach an error-handler route to a module, correct a
+ * misspelt directive (`brake` → `break`), and insert a `# fusion-lint-disable-next-line` comment. Edits are minimal insertions: everything else in the
  * file (comments, quoting, blank lines) stays byte-identical. The blueprint branch lives in
  * blueprintEdit.ts.
  */
@@ -11,7 +11,8 @@ import type { TextEdit } from '../text/edits';
 import { applyEdits } from '../text/edits';
 import type { ParsedScenario } from '../lint/lint';
 import { DISABLE_NEXT_LINE } from '../lint/lint';
-import { findModule, walkModules } from '../model';
+import { DIRECTIVES, findModule, handlerRoutesOf, walkModules } from '../model';
+import { editDistance } from '../text/spelling';
 import type { Directive, LintCode } from '../model';
 import { LineIndex } from '../text/lineIndex';
 import { parseYamlScenario } from '../scenario/yaml';
@@ -257,4 +258,53 @@ export function disableLineEdit(parsed: ParsedScenario, line: number, code: Lint
   const indent = /^ */.exec(content)?.[0] ?? '';
   const eol = detectEol(text);
   return { start, end: start, newText: `${indent}# ${DISABLE_NEXT_LINE} ${code}${eol}` };
+}
+
+/** One "Change to 'break'" fix for a directive Fusion does not know. */
+export interface DirectiveTypoFix {
+  /** The directive the value becomes. */
+  readonly directive: Directive;
+  /** Replaces the value's text only (inside its quotes when quoted): comments, keys and layout stay. */
+  readonly edit: TextEdit;
+  /** The only directive at the smallest spelling distance: the fix to apply with one key. */
+  readonly preferred: boolean;
+}
+
+/**
+ * The fixes for a route whose `directive` is not one Fusion knows (`directive: brake`), when
+ * `offset` is on its value: the directives nearest by spelling (the same distance limit as the
+ * parser's "did you mean"), nearest first. YAML only (a blueprint's misspelt directive module
+ * name is a handler module to its parser, not an unknown directive); empty when no directive is
+ * close enough or the value is not a plain or quoted scalar.
+ */
+export function directiveTypoFixes(parsed: ParsedScenario, offset: number): DirectiveTypoFix[] {
+  if (parsed.format !== 'yaml' || !parsed.scenario) return [];
+  const text = parsed.lineIndex.text;
+  for (const m of walkModules(parsed.scenario.modules)) {
+    for (const route of handlerRoutesOf(m)) {
+      const span = route.directiveSpan;
+      const written = route.unknownDirective;
+      if (written === undefined || !span || offset < span.start || offset > span.end) continue;
+      const raw = text.slice(span.start, span.end);
+      // The token without its quotes: a quoted value keeps its quotes, only the letters change.
+      const quoted = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw[raw.length - 1] === raw[0];
+      const inner = quoted ? raw.slice(1, -1) : raw;
+      if (!/^\s*[A-Za-z]+\s*$/.test(inner)) return [];
+      const word = inner.trim();
+      const limit = word.length <= 4 ? 1 : word.length < 12 ? 2 : 3;
+      const ranked = DIRECTIVES.map((d) => ({ d, distance: editDistance(word.toLowerCase(), d) }))
+        .filter((r) => r.distance <= limit)
+        .sort((a, b) => a.distance - b.distance);
+      if (ranked.length === 0) return [];
+      const best = ranked[0].distance;
+      const unique = ranked.filter((r) => r.distance === best).length === 1;
+      const start = span.start + (quoted ? 1 : 0) + (inner.length - inner.trimStart().length);
+      return ranked.map((r) => ({
+        directive: r.d,
+        edit: { start, end: start + word.length, newText: r.d },
+        preferred: unique && r.distance === best,
+      }));
+    }
+  }
+  return [];
 }

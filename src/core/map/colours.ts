@@ -6,11 +6,11 @@
 import { ERROR_TYPES, lookupErrorType } from '../catalogue/catalogue';
 import { classifyIn, classifyOutcome, effectiveProfile, unknownTypeOutcomeIn, type ModuleContext } from '../classify/classifier';
 import { walkModules } from '../model';
-import type { Outcome, Profile, Scenario, ScenarioModule } from '../model';
+import type { ClassifiedOutcome, Profile, Scenario, ScenarioModule } from '../model';
 import type { ScenarioMap } from './layout';
 
 /** The legend, in the order it is drawn. */
-export const MAP_CATEGORIES = ['stopped', 'stored-retry', 'stored', 'fails', 'handled', 'depends'] as const;
+export const MAP_CATEGORIES = ['stopped', 'stored-retry', 'stored', 'fails', 'handled', 'depends', 'unknown'] as const;
 export type MapCategory = (typeof MAP_CATEGORIES)[number];
 
 /** What the map's picker can choose. */
@@ -25,8 +25,10 @@ export const DEFAULT_SELECTION: ErrorSelection = { kind: 'type', name: 'Connecti
 /**
  * An outcome's legend category. `depends` is for an outcome that turns on something the map is not
  * given (the error message, a bundle's data, or — for a family — which of its types it is).
+ * `unknown` is for a module whose error is caught by a route ending with a directive Fusion does
+ * not know (`directive: brake`): the map claims no outcome for it.
  */
-export function categoryOf(outcome: Outcome | 'depends'): MapCategory {
+export function categoryOf(outcome: ClassifiedOutcome): MapCategory {
   switch (outcome) {
     case 'stopped':
       return 'stopped';
@@ -40,6 +42,8 @@ export function categoryOf(outcome: Outcome | 'depends'): MapCategory {
       return 'handled';
     case 'depends':
       return 'depends';
+    case 'unknown':
+      return 'unknown';
   }
 }
 
@@ -95,6 +99,7 @@ const CATEGORY_WORDS: Readonly<Record<MapCategory, string>> = {
   fails: 'fails the run',
   handled: 'handled',
   depends: 'depends',
+  unknown: 'unknown (a directive Fusion does not know)',
 };
 
 /** Colours every module node of `map` for `selection`. */

@@ -182,6 +182,7 @@ const DIRECTIVE_TITLE: Readonly<Record<Directive, string>> = {
 };
 
 function directiveSubtitle(route: ErrorHandlerRoute): string {
+  if (route.unknownDirective !== undefined) return 'unknown directive';
   if (route.directive !== 'break') return route.directiveExplicit ? '' : 'default';
   return route.autoComplete ? `retry ${route.attempts}× / ${route.intervalMinutes} min` : 'no auto-retry';
 }
@@ -340,9 +341,10 @@ class Builder {
       key,
       kind: 'directive',
       lane: 'handler',
-      titleText: DIRECTIVE_TITLE[route.directive],
+      // A directive Fusion does not know is drawn as written, with no directive of its own (not the default Ignore).
+      titleText: route.unknownDirective ?? DIRECTIVE_TITLE[route.directive],
       subtitleText: directiveSubtitle(route),
-      directive: route.directive,
+      ...(route.unknownDirective === undefined ? { directive: route.directive } : {}),
       col: frag.width,
       row: 0,
       reveal: route.directiveSpan ?? route.span,

@@ -398,7 +398,8 @@ function handlerSymbol(route: ErrorHandlerRoute, index: number, count: number): 
   const span = union(route.span, children);
   const filter = route.errors === null ? 'all errors' : route.errors.join(', ');
   return {
-    name: `On error${count > 1 ? ` ${index + 1}` : ''}: ${directiveTitle(route.directive)}`,
+    // A directive Fusion does not know is shown as written, not as the default it stands in for.
+    name: `On error${count > 1 ? ` ${index + 1}` : ''}: ${route.unknownDirective !== undefined ? `${route.unknownDirective} (unknown directive)` : directiveTitle(route.directive)}`,
     detail: filter,
     kind: 'handler',
     span,

@@ -161,6 +161,7 @@ export function buildHandlerRoute(p: HandlerRouteParts): SourcedErrorHandlerRout
     modules: p.modules,
     directive: p.directive,
     directiveExplicit: p.directiveExplicit,
+    ...(p.unknownDirective !== undefined ? { unknownDirective: p.unknownDirective } : {}),
     autoComplete: p.autoComplete,
     attempts: p.attempts,
     intervalMinutes: p.intervalMinutes,

@@ -711,6 +711,8 @@ class Parser extends ScenarioParserBase {
     let directive = ROUTE_DEFAULTS.directive;
     let directiveExplicit = false;
     let directiveSpan: Span | undefined;
+    /** A directive value that is none of DIRECTIVES, as written: the route's outcome is then unknown, not the default. */
+    let unknownDirective: string | undefined;
     let { autoComplete, attempts, intervalMinutes } = ROUTE_DEFAULTS;
     let output: unknown;
     let hasOutput = false;
@@ -802,6 +804,10 @@ class Parser extends ScenarioParserBase {
             directive = d as Directive;
             directiveExplicit = true;
           } else {
+            // Kept as written (a non-string value in YAML form), so no consumer takes the route for
+            // the default Ignore: the classifier answers `unknown` for what it catches.
+            // (`directiveExplicit` stays false: `directive` holds the default, not what was written.)
+            unknownDirective = typeof v === 'string' ? v.trim() : this.describe(pair.value);
             const shown = typeof v === 'string' ? `"${v}"` : this.describe(pair.value);
             this.report(
               'unknown-directive',
@@ -866,6 +872,7 @@ class Parser extends ScenarioParserBase {
       modules,
       directive,
       directiveExplicit,
+      ...(unknownDirective !== undefined ? { unknownDirective } : {}),
       autoComplete,
       attempts,
       intervalMinutes,

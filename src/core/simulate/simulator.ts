@@ -28,6 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { classify, effectiveProfile } from '../classify/classifier';
+import { unknownWords } from '../classify/outcomes';
 import { maxAttempts, nextRetryAt, retryPolicyFor } from '../executions/schedule';
 import type { Classification, Fault, IfElseBranch, Profile, Scenario, ScenarioModule } from '../model';
 import type { Clock, HistoryEntry, IncompleteExecution } from '../executions/model';
@@ -113,7 +114,11 @@ export type FlowSignal = 'ok' | 'branch-ended' | 'run-ended';
 export interface FlowHooks {
   /** A stored outcome: returns how far it ends things ('branch-ended' in a simulation). */
   onStored(failure: FlowFailure): FlowSignal;
-  /** failed / stopped / rollback: the run ends. */
+  /**
+   * failed / stopped / rollback: the run ends. Also `unknown` (the route that caught the error ends
+   * with a directive Fusion does not know): nothing can be said about what follows, so the run is
+   * not simulated further.
+   */
   onRunFailure(failure: FlowFailure): void;
   /** Ignore directive: this branch is dropped. */
   onDropped(failure: FlowFailure): void;
@@ -180,6 +185,7 @@ function runModule(m: ScenarioModule, ctx: FlowContext): FlowSignal {
         break;
       case 'failed':
       case 'stopped':
+      case 'unknown':
         ctx.hooks.onRunFailure(failure);
         return 'run-ended';
     }
@@ -339,6 +345,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
           return 'branch-ended';
         },
         onRunFailure: ({ module, fault, classification }) => {
+          if (classification.outcome === 'unknown') {
+            // No claim about the run: it is not simulated further and counts as failed (nothing stored).
+            state.runEnd = 'failed';
+            raise('failed');
+            notes.push(
+              `module ${describeModule(module)} failed with ${fault.error} → ${unknownWords(classification.unknownDirective)}; the simulation does not follow this run further (counted as failed, nothing stored)`,
+            );
+            return;
+          }
           const end = classification.outcome === 'stopped' ? 'stopped' : 'failed';
           state.runEnd = end;
           raise(end);

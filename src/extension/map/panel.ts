@@ -54,6 +54,7 @@ function strings(): MapStrings {
     fails: vscode.l10n.t('fails'),
     handled: vscode.l10n.t('handled'),
     depends: vscode.l10n.t('depends'),
+    unknown: vscode.l10n.t('unknown directive'),
   };
   return {
     errorLabel: vscode.l10n.t('When a module fails with'),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { TextEdit } from '../../core/text/edits';
 import type { Directive } from '../../core/model';
 import { isLintCode, isSuppressible } from '../../core/lint/registry';
-import { disableLineEdit, errorHandlerEdit } from '../../core/fixes/quickfix';
+import { directiveTypoFixes, disableLineEdit, errorHandlerEdit } from '../../core/fixes/quickfix';
 import { diagnosticCode } from './diagnostics';
 import { isScenarioDocument } from './documentSelector';
 import { moduleAtOffset } from './modules';
@@ -19,7 +19,9 @@ function fixTitles(): readonly [Directive, string][] {
 }
 
 /**
- * Quick fixes: add an error-handler route (four directives) and "disable for this line". The
+ * Quick fixes: add an error-handler route (four directives), "Change to 'break'" on a directive
+ * Fusion does not know (the nearest by spelling; preferred when it is the only one that near) and
+ * "disable for this line". The
  * handler fixes of a module are offered wherever the cursor is on that module (its `name:`, its
  * `app:`…), not only on the line its missing-error-handler diagnostic sits on.
  */
@@ -42,6 +44,13 @@ export class ScenarioCodeActionProvider implements vscode.CodeActionProvider {
     for (const diag of ours) {
       const code = diagnosticCode(diag);
       if (code === undefined || !isLintCode(code)) continue;
+      if (code === 'unknown-directive') {
+        for (const fix of directiveTypoFixes(parsed, doc.offsetAt(diag.range.start))) {
+          const action = this.action(doc, vscode.l10n.t("Change to '{0}'", fix.directive), fix.edit, diag);
+          action.isPreferred = fix.preferred;
+          actions.push(action);
+        }
+      }
       if (code === 'missing-error-handler') {
         const module = moduleAtOffset(parsed, doc.offsetAt(diag.range.start));
         if (module && !handled.has(module.id)) {

@@ -123,7 +123,7 @@ function errorTypeHover(scenario: Scenario, name: string, span: Span, profile: P
     const c = safeClassify(scenario, module.id, name, profile);
     if (c) {
       lines.push(
-        `**${vscode.l10n.t('If module {0} fails with it', moduleTitle(module))}**: ${outcomeLabel(c.outcome, c.dependsOn)}. ${c.reason}`,
+        `**${vscode.l10n.t('If module {0} fails with it', moduleTitle(module))}**: ${outcomeLabel(c.outcome, c.dependsOn, c.unknownDirective)}. ${c.reason}`,
         '',
       );
     }
@@ -141,6 +141,21 @@ function directiveHover(
   fromFile: boolean,
 ): string {
   const { directive, route, module } = symbol;
+  if (route.unknownDirective !== undefined) {
+    // Not the parser's placeholder (Ignore): the directive as written, and no claim about the run.
+    const unknown: string[] = [
+      `**${vscode.l10n.t('Directive')} \`${route.unknownDirective}\`**`,
+      '',
+      vscode.l10n.t(
+        "Unknown: the directive '{0}' is not one Fusion knows, so what happens when this route catches an error is unknown.",
+        route.unknownDirective,
+      ),
+      '',
+    ];
+    appendModuleOutcomes(unknown, uri, scenario, module, profile);
+    unknown.push(`_${profileLine(profile, fromFile)}_`, '', `[${vscode.l10n.t('Fusion documentation')}](${DIRECTIVES_DOCS_URL})`);
+    return unknown.join('\n');
+  }
   const lines: string[] = [`**${vscode.l10n.t('Directive')} \`${directive}\`**`, '', directiveDescription(directive), ''];
   const catches = route.errors === null ? vscode.l10n.t('every error type') : route.errors.map((e) => `\`${e}\``).join(', ');
   lines.push(`${vscode.l10n.t('Error-handler route of module {0}; catches {1}.', moduleTitle(module), catches)}`, '');
@@ -216,10 +231,15 @@ function moduleHover(uri: vscode.Uri, scenario: Scenario, module: ScenarioModule
     // Which catalogue types an error-handler route catches here (the classifier's handler lookup decides).
     const handled = new Map<string, string[]>();
     const depends: string[] = [];
+    const unknown: string[] = [];
+    let unknownDirective: string | undefined;
     let dependsOn: Classification['dependsOn'];
     for (const t of ERROR_TYPES) {
       const c = safeClassify(scenario, module.id, t.name, profile);
-      if (c?.outcome === 'depends') {
+      if (c?.outcome === 'unknown') {
+        unknown.push(t.name);
+        unknownDirective ??= c.unknownDirective;
+      } else if (c?.outcome === 'depends') {
         depends.push(t.name);
         if (dependsOn !== 'message') dependsOn = c.dependsOn;
       } else if (c?.handler) handled.set(c.handler, [...(handled.get(c.handler) ?? []), t.name]);
@@ -240,7 +260,19 @@ function moduleHover(uri: vscode.Uri, scenario: Scenario, module: ScenarioModule
         '',
       );
     }
-    if (handled.size === 0 && depends.length === 0) {
+    if (unknown.length > 0) {
+      // The route that applies ends with a directive Fusion does not know: no claim about the run.
+      const which = unknown.length === ERROR_TYPES.length ? vscode.l10n.t('every error type') : unknown.map((t) => `\`${t}\``).join(', ');
+      lines.push(
+        vscode.l10n.t(
+          "An error-handler route applies to {0}, but its directive '{1}' is not one Fusion knows: what happens is unknown.",
+          which,
+          unknownDirective ?? '?',
+        ),
+        '',
+      );
+    }
+    if (handled.size === 0 && depends.length === 0 && unknown.length === 0) {
       lines.push(vscode.l10n.t('No error-handler route applies: the default rules decide.'), '');
     } else {
       for (const [directive, types] of handled) {

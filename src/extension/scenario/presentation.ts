@@ -12,10 +12,11 @@ export const SETTINGS_DOCS_URL =
 
 /**
  * An outcome in words: the core's one wording (domain text, like lint messages and reasons). A
- * `depends` outcome says what it turns on: the error message, or the run's data.
+ * `depends` outcome says what it turns on: the error message, or the run's data; an `unknown` one
+ * names the directive Fusion does not know.
  */
-export function outcomeLabel(o: ClassifiedOutcome, dependsOn?: DependsOn): string {
-  return describeOutcome(o, dependsOn);
+export function outcomeLabel(o: ClassifiedOutcome, dependsOn?: DependsOn, unknownDirective?: string): string {
+  return describeOutcome(o, dependsOn, unknownDirective);
 }
 
 export function directiveDescription(d: Directive): string {
@@ -74,6 +75,6 @@ export function profileLine(profile: Profile, fromFile: boolean): string {
 export function groupsMarkdown(groups: readonly OutcomeGroup[]): string {
   return groups
     .filter((g) => g.errorTypes.length > 0)
-    .map((g) => `- **${outcomeLabel(g.outcome, g.dependsOn)}**: ${g.errorTypes.map((t) => `\`${t}\``).join(', ')}`)
+    .map((g) => `- **${outcomeLabel(g.outcome, g.dependsOn, g.unknownDirective)}**: ${g.errorTypes.map((t) => `\`${t}\``).join(', ')}`)
     .join('\n');
 }

@@ -41,6 +41,8 @@ export const STEPS = [
   map.clickRevealsModule,
   language.directiveCompletion,
   language.outline,
+  language.directiveTypoFix,
+  language.renameModuleId,
   flow.expandScenario,
   flow.hoverErrorType,
   flow.quickFixAddsHandler,

@@ -57,7 +57,7 @@ function checkSplitter(m: ScenarioModule, report: Report): void {
     ? m.routes.map((r, i) => ({
         label: `route ${r.name ? `"${r.name}"` : i + 1}`,
         filter: r.filter,
-        directive: r.ending?.directive ?? 'ignore',
+        directive: r.ending?.unknownDirective ?? r.ending?.directive ?? 'ignore',
         decided: r.filter === undefined,
       }))
     : (m.branches ?? [])
@@ -65,7 +65,7 @@ function checkSplitter(m: ScenarioModule, report: Report): void {
         .map((b, i) => ({
           label: b.isElse ? 'the else branch' : `branch ${b.name ? `"${b.name}"` : i + 1}`,
           filter: b.condition,
-          directive: b.ending?.directive ?? 'ignore',
+          directive: b.ending?.unknownDirective ?? b.ending?.directive ?? 'ignore',
           decided: b.isElse,
         }));
   if (arms.length < 2 || new Set(arms.map((a) => a.directive)).size < 2) return;
@@ -73,7 +73,8 @@ function checkSplitter(m: ScenarioModule, report: Report): void {
   const ids = m.handlerOf !== undefined ? [m.handlerOf] : [];
   const onMessage = arms.some((a) => a.filter && testsBeyondType(a.filter, ids) && readsMessage(a.filter));
   const parts = arms.map(
-    (a) => `${a.label}${a.filter ? ` (${describeFilter(a.filter, ids)})` : ''} ${DIRECTIVE_VERBS[a.directive] ?? a.directive}`,
+    (a) =>
+      `${a.label}${a.filter ? ` (${describeFilter(a.filter, ids)})` : ''} ${DIRECTIVE_VERBS[a.directive] ?? `ends with the directive '${a.directive}', which Fusion does not know`}`,
   );
   report(
     m.anchor,

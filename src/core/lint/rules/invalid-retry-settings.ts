@@ -1,6 +1,6 @@
 // The retry settings of a Break route: whole numbers within the platform's limits, and only on a
 // Break. The parsers report retry fields whose value has the wrong type; this check reports values
-// out of range and retry fields on other directives.
+// out of range and retry fields on other directives (not on a directive Fusion does not know).
 import type { Profile } from '../../model';
 import { defineRule } from '../rule';
 import { handlerRoutesOf } from '../../model';
@@ -48,7 +48,9 @@ export const rule = defineRule({
               m.id,
             );
           }
-        } else {
+        } else if (route.unknownDirective === undefined) {
+          // A directive Fusion does not know (`brake`) is reported as unknown-directive: whether
+          // these settings apply depends on what was meant, so they are not reported as misplaced.
           for (const field of ['autoComplete', 'attempts', 'intervalMinutes'] as const) {
             const span = fields[field];
             if (span) {

@@ -54,6 +54,16 @@ function outcomeTexts(view: Scenario, m: ScenarioModule, profile: Profile): { su
   outcomes.push(other);
   const storageOff = view.settings.storeIncompleteExecutions ? '' : ` (storing of incomplete executions is off${storageDefaultNote(view)})`;
   if (parts.length === 1) return { summary: `${storageOff}: ${parts[0]}.` };
-  const gists = [...new Set(outcomes.map((o) => (o === 'depends' ? 'depends on the error' : OUTCOME_WORDS[o].gist)))];
+  const gists = [
+    ...new Set(
+      outcomes.map((o) =>
+        o === 'depends'
+          ? 'depends on the error'
+          : o === 'unknown'
+            ? 'has an unknown outcome (a directive Fusion does not know)'
+            : OUTCOME_WORDS[o].gist,
+      ),
+    ),
+  ];
   return { summary: `${storageOff}: a failure ${gists.join(' or ')}.`, detail: `${parts.join('; ')}.` };
 }

@@ -59,7 +59,7 @@ function message(
   }
   const other = unknownTypeOutcomeIn(scenario, ctx, profile);
   const parts: string[] = [];
-  for (const o of ['incomplete-with-retry', 'incomplete-without-retry', 'stopped', 'succeeded', 'depends', 'failed'] as const) {
+  for (const o of ['incomplete-with-retry', 'incomplete-without-retry', 'stopped', 'succeeded', 'depends', 'failed', 'unknown'] as const) {
     const types = byOutcome.get(o);
     if (!types || o === other) continue;
     parts.push(`${listTypes(types)} ${outcomeVerb(o, types.length > 1)}`);

@@ -62,7 +62,7 @@ export async function classifyFailureCommand(
           'Module {0} failing with {1}: {2}. {3}',
           module.id,
           errorType,
-          outcomeLabel(result.outcome, result.dependsOn),
+          outcomeLabel(result.outcome, result.dependsOn, result.unknownDirective),
           result.reason,
         ),
         showDetailsLabel,
