@@ -3,7 +3,7 @@
 // the failure map and the language features (issue 11), the person's flow of issue 4, the samples'
 // blueprint (issue 5), Run Simulation, the rough edges of issue 11 (polish), then Make (a fake Make
 // API on 127.0.0.1: connect, pull, retry with the local scenario). A step's place here is its
-// screenshot's number (01-…png to 32-…png), whichever steps a run selects.
+// screenshot's number (01-…png to 36-…png), whichever steps a run selects.
 //
 // Order rules (the step's `needs` / `changes` say which part of the sample workspace; `checkOrder`
 // enforces them when the suite starts, before anything is launched):
@@ -59,6 +59,8 @@ export const STEPS = [
   polish.detailsView,
   polish.quickFixOnName,
   polish.ruleDocRendered,
+  polish.deleteNamesExecution,
+  polish.walkthrough,
   // Make's steps set up their own server, connection and pull, and add rows from Make: after polish,
   // which only reads
   make.connectMake,

@@ -1,10 +1,14 @@
 // @ts-check
 // The UI's rough edges of issue 11, as a person meets them: the view's menu checks the current
 // grouping, a click on a row opens the execution's details rendered, Ctrl+. on a module's name line
-// offers the error-handler fixes, and a rule code in the Problems panel opens its page rendered.
+// offers the error-handler fixes, a rule code in the Problems panel opens its page rendered, Delete asks
+// naming the execution, and the Get started walkthrough lists its steps.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   closeActionWidget,
+  contextMenu,
   dismiss,
   eventually,
   expandRow,
@@ -14,6 +18,7 @@ import {
   problems,
   quickFixTitles,
   reEscape,
+  runCommand,
   treeRow,
   treeRows,
   webviewText,
@@ -57,9 +62,14 @@ export const groupingMenuChecked = {
   name: 'polish 1 the view menu checks the current grouping',
   run: async ({ page, shot }) => {
     await openContainer(page, 'Fusion');
-    const before = await openViewMenu(page);
+    // (the check is a context key the extension sets once activated: a run that starts here may open
+    // the menu before that, so the menu is opened again until it shows the check)
+    const before = await eventually(async () => {
+      const items = await openViewMenu(page);
+      assert.ok(items.includes('✓ Group by Scenario'), `grouped by scenario: that entry is checked: ${JSON.stringify(items)}`);
+      return items;
+    }, 'the current grouping to be checked');
     log('  menu:', JSON.stringify(before));
-    assert.ok(before.includes('✓ Group by Scenario'), 'grouped by scenario: that entry is checked');
     assert.ok(before.includes('Group by Error Type') && before.includes('Group by Status'), 'the other groupings are offered unchecked');
     assert.ok(!before.includes('Group by Scenario'), 'the current grouping is not also listed unchecked');
     await chooseInMenu(page, 'Group by Status');
@@ -147,5 +157,57 @@ export const ruleDocRendered = {
     assert.match(text, /How to fix/);
     assert.doesNotMatch(text, /\*\*Why it matters:\*\*/, 'rendered: no Markdown syntax shows');
     await page.locator('.tabs-container .tab.active', { hasText: /Preview missing-error-handler/ }).waitFor({ timeout: 10000 });
+  },
+};
+
+/** @type {Step} */
+export const deleteNamesExecution = {
+  group,
+  name: 'polish 5 Delete asks naming the module, the scenario and the error, and Cancel keeps the record',
+  run: async ({ page, ws, shot }) => {
+    const file = path.join(ws, '.fusion/incomplete-executions.json');
+    const before = fs.readFileSync(file);
+    await openContainer(page, 'Fusion');
+    await expandRow(page, 'Invoice export');
+    await contextMenu(page, 'Archive the PDF', 'Delete');
+    const dialog = page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ state: 'visible', timeout: 10000 });
+    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+    log('  dialog:', JSON.stringify(text.slice(0, 300)));
+    assert.match(text, /Delete the incomplete execution of .*Archive the PDF.*Invoice export/, 'names the module and the scenario');
+    assert.match(text, /OutOfSpaceError/, 'names the error');
+    assert.match(text, /cannot be undone/);
+    await shot(); // the modal dialog naming the execution
+    await dialog
+      .locator('.monaco-button', { hasText: /^Cancel$/ })
+      .first()
+      .click({ timeout: 10000 });
+    await dialog.waitFor({ state: 'hidden', timeout: 10000 });
+    assert.ok(fs.readFileSync(file).equals(before), 'Cancel leaves the executions file as it was');
+  },
+};
+
+/** @type {Step} */
+export const walkthrough = {
+  group,
+  name: 'polish 6 the Get started walkthrough lists its steps',
+  run: async ({ page, shot }) => {
+    await dismiss(page);
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Fusion Incomplete Executions' }).first();
+    await row.waitFor({ state: 'visible', timeout: 20000 });
+    await row.click({ timeout: 10000 });
+    const page1 = page.locator('.gettingStartedContainer').first();
+    await page1.waitFor({ state: 'visible', timeout: 20000 });
+    const text = await eventually(async () => {
+      const t = (await page1.innerText()).replace(/\s+/g, ' ');
+      assert.match(t, /Open a scenario/);
+      return t;
+    }, 'the walkthrough to show its steps');
+    for (const title of ['Open a scenario', 'See the problems', 'Classify a failure', 'Run a simulation', 'Open the failure map']) {
+      assert.ok(text.includes(title), `the walkthrough lists "${title}"`);
+    }
+    assert.doesNotMatch(text, /`/, 'no literal backticks (walkthrough descriptions are not Markdown code)');
+    await shot(); // the walkthrough open on its first step
   },
 };
