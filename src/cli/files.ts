@@ -6,7 +6,13 @@ import type { Finding, Profile, Scenario } from '../core/model';
 import { DEFAULT_EXECUTIONS_PATH } from '../core/executions/model';
 import { ExecutionsFileError } from '../core/executions/fileError';
 import { MakeImportError } from '../core/make/importError';
-import { FileTooLargeError, NotRegularFileError, readRegularFileSync } from '../core/executions/regularFile';
+import {
+  FileTooLargeError,
+  NotRegularFileError,
+  notRegularKindOf,
+  readRegularFileSync,
+  type NotRegularKind,
+} from '../core/executions/regularFile';
 import { CliError } from './errors';
 import { stringOpt, type CommandContext } from './args';
 
@@ -243,16 +249,19 @@ export function actionError(e: unknown, target: ExecutionsTarget, cwd: string): 
 /** `lint` reads no file bigger than this (20 MB; the largest real scenario export is under 1 MB). */
 export const LINT_MAX_BYTES = 20 * 1024 * 1024;
 
-function kindOfSpecial(stat: fs.Stats): string {
-  if (stat.isFIFO()) return 'a FIFO, or named pipe';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a file';
-}
+/** How a path that is not a regular file is named in a lint problem ("not a regular file (a FIFO, or named pipe)"). */
+const SPECIAL_WORDS: Record<NotRegularKind, string> = {
+  directory: 'not a file',
+  FIFO: 'a FIFO, or named pipe',
+  socket: 'a socket',
+  'character device': 'a device',
+  'block device': 'a device',
+  'special file': 'not a file',
+};
 
 /** The problem of a path that is neither a regular file nor a folder (a FIFO, a socket, a device). */
 export function specialFileProblem(stat: fs.Stats): string {
-  return `not a regular file (${kindOfSpecial(stat)})`;
+  return `not a regular file (${SPECIAL_WORDS[notRegularKindOf(stat)]})`;
 }
 
 function megabytes(bytes: number): string {
@@ -260,45 +269,33 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * Reads a file for `lint`. Never blocks: the file is opened with O_NONBLOCK and checked with
- * fstat before any read, so a FIFO (or a device) is reported, not read. Never throws.
+ * Reads a file for `lint`. Never blocks: the core's regular-file reader opens it with O_NONBLOCK and
+ * checks fstat before any read, so a FIFO (or a device) is reported, not read. Never throws.
  */
 export function readTextSafely(abs: string, maxBytes: number = LINT_MAX_BYTES): TextRead {
-  let fd: number;
   try {
-    fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    return decodeText(readRegularFileSync(abs, maxBytes));
   } catch (e) {
+    if (e instanceof NotRegularFileError) {
+      return {
+        ok: false,
+        problem: e.kind === 'directory' ? 'is a directory, expected a file' : `not a regular file (${SPECIAL_WORDS[e.kind]})`,
+      };
+    }
+    if (e instanceof FileTooLargeError) {
+      return {
+        ok: false,
+        problem:
+          e.size > maxBytes
+            ? `too large (${megabytes(e.size)}; the limit is ${megabytes(maxBytes)})`
+            : `too large (more than ${megabytes(maxBytes)})`,
+      };
+    }
     const code = errnoCode(e);
     if (code === 'ENOENT') return { ok: false, problem: 'no such file', missing: true };
     if (code === 'ENXIO') return { ok: false, problem: 'not a regular file (a socket or a FIFO)' };
-    return { ok: false, problem: describeFsError(e) };
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) return { ok: false, problem: 'is a directory, expected a file' };
-    if (!stat.isFile()) return { ok: false, problem: specialFileProblem(stat) };
-    if (stat.size > maxBytes) return { ok: false, problem: `too large (${megabytes(stat.size)}; the limit is ${megabytes(maxBytes)})` };
-    // Read what is there, at most maxBytes + 1 (a file growing while we read is still capped).
-    const buf = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size, 64 * 1024)));
-    let length = 0;
-    for (;;) {
-      if (length === buf.length) break;
-      const n = fs.readSync(fd, buf, length, buf.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    if (length > maxBytes) return { ok: false, problem: `too large (more than ${megabytes(maxBytes)})` };
-    return decodeText(buf.subarray(0, length));
-  } catch (e) {
-    const code = errnoCode(e);
     if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return { ok: false, problem: 'not a regular file (reading would block)' };
     return { ok: false, problem: describeFsError(e) };
-  } finally {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // nothing to do
-    }
   }
 }
 

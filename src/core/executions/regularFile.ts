@@ -36,7 +36,8 @@ export class FileTooLargeError extends Error {
   }
 }
 
-function kindOf(st: fs.Stats | fs.BigIntStats): NotRegularKind {
+/** What a path that is not a regular file is, from its stat. */
+export function notRegularKindOf(st: fs.Stats | fs.BigIntStats): NotRegularKind {
   if (st.isDirectory()) return 'directory';
   if (st.isFIFO()) return 'FIFO';
   if (st.isCharacterDevice()) return 'character device';
@@ -64,7 +65,7 @@ export function readRegularFileContentSync(file: string, maxBytes: number): Regu
   const fd = fs.openSync(file, OPEN_FLAGS);
   try {
     const stat = fs.fstatSync(fd, { bigint: true });
-    if (!stat.isFile()) throw new NotRegularFileError(file, kindOf(stat));
+    if (!stat.isFile()) throw new NotRegularFileError(file, notRegularKindOf(stat));
     if (stat.size > BigInt(maxBytes)) throw new FileTooLargeError(file, Number(stat.size), maxBytes);
     const chunks: Buffer[] = [];
     let total = 0;
@@ -107,7 +108,7 @@ export function readRegularTextSync(file: string, maxBytes: number): RegularText
   const fd = fs.openSync(file, OPEN_FLAGS);
   try {
     const stat = fs.fstatSync(fd, { bigint: true });
-    if (!stat.isFile()) throw new NotRegularFileError(file, kindOf(stat));
+    if (!stat.isFile()) throw new NotRegularFileError(file, notRegularKindOf(stat));
     if (stat.size > BigInt(maxBytes)) throw new FileTooLargeError(file, Number(stat.size), maxBytes);
     const hash = createHash('sha256');
     const buf = Buffer.allocUnsafe(1 << 20);
